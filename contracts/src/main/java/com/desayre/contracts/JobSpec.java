@@ -1,0 +1,29 @@
+package com.desayre.contracts;
+
+/**
+ * What the user asked for, validated by whoever published it. Travels with the job through
+ * every stage so each stage can act without a lookup.
+ *
+ * @param ownerId        the user the job belongs to
+ * @param prompt         the user's prompt, as written
+ * @param aspectRatio    e.g. {@code 16:9}
+ * @param width          output width in pixels derived from the aspect ratio
+ * @param height         output height in pixels derived from the aspect ratio
+ * @param seed           a seed for a repeatable result, or null for a random one
+ * @param styleProfile   the house style to encode with, or null for the default
+ * @param enhance        false sends the prompt to the model untouched
+ * @param sourceMediaKey the stored image an edit or a video starts from, or null
+ */
+public record JobSpec(
+        String ownerId,
+        JobKind kind,
+        String prompt,
+        String aspectRatio,
+        int width,
+        int height,
+        Long seed,
+        String styleProfile,
+        boolean enhance,
+        Priority priority,
+        String sourceMediaKey) {
+}

@@ -1,0 +1,58 @@
+package com.desayre.contracts;
+
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Where a job is in the pipeline, and which moves between statuses are legal.
+ *
+ * <p>Projections (Postgres, the Redis status cache, SSE streams) apply a status only when
+ * {@link #canMoveTo} allows it from the status they hold, so a redelivered or stale event never
+ * moves a job backwards or out of a terminal status.
+ */
+public enum JobStatus {
+    QUEUED, ENCODED, SUBMITTED, PROCESSING, RETRYING, STORING, COMPLETED, FAILED, CANCELLED;
+
+    private static final Map<JobStatus, Set<JobStatus>> NEXT = Map.of(
+            QUEUED, EnumSet.of(ENCODED, FAILED, CANCELLED),
+            ENCODED, EnumSet.of(SUBMITTED, RETRYING, FAILED, CANCELLED),
+            // a synchronous provider answer goes straight from SUBMITTED to STORING
+            SUBMITTED, EnumSet.of(PROCESSING, RETRYING, STORING, FAILED, CANCELLED),
+            // PROCESSING repeats as progress moves on
+            PROCESSING, EnumSet.of(PROCESSING, RETRYING, STORING, FAILED, CANCELLED),
+            // RETRYING is informational (attempt n of m) and may repeat
+            RETRYING, EnumSet.of(RETRYING, SUBMITTED, PROCESSING, STORING, FAILED, CANCELLED),
+            STORING, EnumSet.of(COMPLETED, FAILED, CANCELLED),
+            COMPLETED, EnumSet.noneOf(JobStatus.class),
+            FAILED, EnumSet.noneOf(JobStatus.class),
+            CANCELLED, EnumSet.noneOf(JobStatus.class));
+
+    public boolean isTerminal() {
+        return this == COMPLETED || this == FAILED || this == CANCELLED;
+    }
+
+    public boolean canMoveTo(JobStatus next) {
+        return NEXT.get(this).contains(next);
+    }
+
+    /** The statuses from which {@code this} is a legal next status. */
+    public Set<JobStatus> legalPredecessors() {
+        var from = EnumSet.noneOf(JobStatus.class);
+        for (var candidate : values()) {
+            if (candidate.canMoveTo(this)) {
+                from.add(candidate);
+            }
+        }
+        return from;
+    }
+
+    /**
+     * Whether a projection holding {@code current} (null when it has seen nothing yet) should
+     * apply {@code next}. A first sighting is always applied: stages publish concurrently, so
+     * the first event a projection sees need not be QUEUED.
+     */
+    public static boolean shouldApply(JobStatus current, JobStatus next) {
+        return current == null || current.canMoveTo(next);
+    }
+}

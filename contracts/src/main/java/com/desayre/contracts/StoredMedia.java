@@ -1,0 +1,12 @@
+package com.desayre.contracts;
+
+/**
+ * One stored output of a finished job.
+ *
+ * @param key      the object key in DESAYRE's own media store (never a provider URL)
+ * @param mimeType e.g. {@code image/png}
+ * @param bytes    the object's size
+ * @param sha256   hex digest of the stored bytes
+ */
+public record StoredMedia(String key, String mimeType, int width, int height, long bytes, String sha256) {
+}

@@ -1,0 +1,58 @@
+package com.desayre.contracts;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class EventJsonTest {
+
+    private static final JobSpec SPEC = new JobSpec("admin", JobKind.IMAGE, "a lighthouse at dusk, é ✓", "16:9",
+            1376, 768, 42L, "desayre-cinematic", true, Priority.INTERACTIVE, null);
+
+    @Test
+    void everyEventSurvivesARoundTrip() {
+        var route = new Route("modelslabs", "nano-banana-pro", Priority.INTERACTIVE);
+        List<Object> events = List.of(
+                GenerationRequested.of("job-1", SPEC),
+                EncodedJob.of("job-1", SPEC, route, "a lighthouse at dusk, golden hour", "blurry", "enc-1"),
+                MediaReady.of("job-1", SPEC, route, List.of("http://127.0.0.1:1/outputs/1-0.png"), "123", 42L, 812),
+                StatusChanged.of("job-1", SPEC, JobStatus.PROCESSING, "image-worker", "Rendering").withProgress(40),
+                StatusChanged.failed("job-1", SPEC, "image-worker",
+                        new JobError(JobError.PROVIDER_REJECTED, "The provider refused the prompt.")),
+                StatusChanged.completed("job-1", SPEC, "storage-sink",
+                        List.of(new StoredMedia("job-1/0.png", "image/png", 1376, 768, 2048, "ab12"))));
+
+        for (var event : events) {
+            var back = EventJson.read(EventJson.write(event), event.getClass());
+            assertThat(back).isEqualTo(event);
+        }
+    }
+
+    @Test
+    void instantsAreIsoStringsAndEnumsAreNames() {
+        var json = new String(EventJson.write(GenerationRequested.of("job-2", SPEC)), StandardCharsets.UTF_8);
+        assertThat(json).contains("\"kind\":\"IMAGE\"").contains("\"priority\":\"INTERACTIVE\"")
+                .containsPattern("\"occurredAt\":\"\\d{4}-\\d{2}-\\d{2}T");
+    }
+
+    @Test
+    void aReaderIgnoresFieldsALaterSchemaAdds() {
+        var json = """
+                {"schemaVersion":2,"eventId":"e","jobId":"j","occurredAt":"2026-11-25T10:00:00Z",
+                 "ownerId":"u","kind":"IMAGE","status":"QUEUED","stage":"gateway","addedLater":{"x":1}}
+                """;
+        var event = EventJson.read(json, StatusChanged.class);
+        assertThat(event.status()).isEqualTo(JobStatus.QUEUED);
+        assertThat(event.media()).isEmpty();
+    }
+
+    @Test
+    void everyInputTopicHasItsDlqAmongAllTopics() {
+        for (var topic : Topics.WITH_DLQ) {
+            assertThat(Topics.all()).contains(topic, Topics.dlq(topic));
+        }
+        assertThat(Topics.all()).doesNotHaveDuplicates();
+    }
+}
