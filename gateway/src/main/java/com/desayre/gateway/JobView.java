@@ -1,0 +1,22 @@
+package com.desayre.gateway;
+
+import com.desayre.contracts.JobError;
+import com.desayre.contracts.StatusChanged;
+import java.time.Instant;
+import java.util.List;
+
+/** A job as the API shows it: its latest status and, when done, its media. */
+record JobView(String jobId, String kind, String status, String stage, Integer progress, String message, JobError error,
+               List<Media> media, Instant updatedAt) {
+
+    record Media(String url, String mimeType, int width, int height, long bytes) {
+    }
+
+    static JobView of(StatusChanged status, MediaUrls urls) {
+        var media = status.media().stream()
+                .map(m -> new Media(urls.url(m.key()), m.mimeType(), m.width(), m.height(), m.bytes()))
+                .toList();
+        return new JobView(status.jobId(), status.kind().name(), status.status().name(), status.stage(),
+                status.progress(), status.message(), status.error(), media, status.occurredAt());
+    }
+}

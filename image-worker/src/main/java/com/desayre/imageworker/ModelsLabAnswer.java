@@ -1,0 +1,55 @@
+package com.desayre.imageworker;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * One ModelsLabs response, read tolerantly: the body's {@code status} decides, whatever the
+ * HTTP code; {@code id} may be a number or a string; {@code messege} is a known typo of {@code message}.
+ */
+record ModelsLabAnswer(Outcome outcome, String id, List<String> outputs, double etaSeconds, String fetchUrl,
+                       String message, Long seed) {
+
+    enum Outcome { SUCCESS, PROCESSING, ERROR }
+
+    static ModelsLabAnswer read(JsonNode body) {
+        var status = text(body, "status").toLowerCase(Locale.ROOT);
+        var outcome = switch (status) {
+            case "success" -> Outcome.SUCCESS;
+            case "processing", "queued", "pending" -> Outcome.PROCESSING;
+            default -> Outcome.ERROR;
+        };
+        var outputs = urls(body.get("output"));
+        if (outputs.isEmpty()) {
+            outputs = urls(body.get("proxy_links"));
+        }
+        var message = text(body, "message");
+        if (message.isEmpty()) {
+            message = text(body, "messege");
+        }
+        var meta = body.get("meta");
+        Long seed = meta != null && meta.get("seed") != null && meta.get("seed").isNumber() ? meta.get("seed").asLong() : null;
+        var eta = body.get("eta") != null && body.get("eta").isNumber() ? body.get("eta").asDouble() : 0;
+        return new ModelsLabAnswer(outcome, text(body, "id"), outputs, eta, text(body, "fetch_result"), message, seed);
+    }
+
+    private static String text(JsonNode body, String field) {
+        var node = body.get(field);
+        return node == null || node.isNull() ? "" : node.asString();
+    }
+
+    /** An array of URLs, or (seen in one client) a map {"0": url}. */
+    private static List<String> urls(JsonNode node) {
+        var urls = new ArrayList<String>();
+        if (node != null && (node.isArray() || node.isObject())) {
+            for (var value : node.values()) {
+                if (value.isString() && !value.asString().isBlank()) {
+                    urls.add(value.asString());
+                }
+            }
+        }
+        return urls;
+    }
+}

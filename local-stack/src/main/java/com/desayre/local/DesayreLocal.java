@@ -1,0 +1,116 @@
+package com.desayre.local;
+
+import com.desayre.contracts.Topics;
+import com.desayre.providersim.ProviderSimulator;
+import com.desayre.providersim.SimulatorSettings;
+import com.desayre.testsupport.KafkaBroker;
+import com.desayre.testsupport.PostgresServer;
+import com.desayre.testsupport.RedisServer;
+import com.desayre.testsupport.SpringProperties;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * {@code ./desayre up}: the whole studio on this machine. Kafka (KRaft), PostgreSQL and Redis run
+ * embedded with their data under {@code DESAYRE_DATA_DIR}, so a restart keeps history and jobs in
+ * flight; the provider simulator stands in for ModelsLabs unless {@code MODELS_LABS_API_KEY} is set.
+ */
+public final class DesayreLocal {
+    private static final Deque<AutoCloseable> RUNNING = new ArrayDeque<>();
+
+    public static void main(String[] args) throws Exception {
+        var env = System.getenv();
+        var dataDir = Path.of(env.getOrDefault("DESAYRE_DATA_DIR", "data")).toAbsolutePath().normalize();
+        var port = Integer.parseInt(env.getOrDefault("PORT", "8080"));
+        Files.createDirectories(dataDir);
+        var stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            System.out.println("\nStopping DESAYRE…");
+            stopAll();
+            stopped.countDown();
+        }, "desayre-stop"));
+
+        say("Starting DESAYRE with its data in " + dataDir);
+        var postgres = running(PostgresServer.start(0, dataDir.resolve("postgres")));
+        var redis = running(RedisServer.start(0, dataDir.resolve("redis")));
+        var kafka = running(KafkaBroker.start(0, dataDir.resolve("kafka")));
+        kafka.createTopics(Topics.all(), 3);
+
+        var common = new HashMap<String, Object>();
+        common.putAll(SpringProperties.kafka(kafka));
+        common.putAll(SpringProperties.postgres(postgres, "desayre"));
+        common.putAll(SpringProperties.redis(redis));
+        common.put("desayre.data-dir", dataDir.toString());
+        common.putAll(provider(env));
+
+        var secrets = new LocalSecrets(dataDir);
+        var admin = secrets.admin(env.get("ADMIN_PASSWORD_HASH"), env.get("DESAYRE_ADMIN_PASSWORD"));
+        var gateway = new HashMap<String, Object>();
+        gateway.put("server.port", port);
+        gateway.put("desayre.auth.jwt-secret", secrets.jwtSecret(env.get("JWT_SECRET")));
+        if (admin.hash() != null) {
+            gateway.put("desayre.auth.admin-password-hash", admin.hash());
+        } else {
+            gateway.put("desayre.auth.admin-password", admin.plain());
+        }
+
+        var stack = running(ServiceStack.start(common, gateway));
+        var url = "http://localhost:" + stack.gatewayPort();
+        System.out.println("""
+
+                ────────────────────────────────────────────────────────────
+                  DESAYRE is running:  %s
+                  Sign in as:          %s
+                  Password:            %s
+                  API:                 curl -X POST %s/api/auth/login -H 'Content-Type: application/json' \\
+                                         -d '{"username":"%s","password":"…"}'
+                  Data:                %s
+                  Stop:                Ctrl-C
+                ────────────────────────────────────────────────────────────
+                """.formatted(url, env.getOrDefault("ADMIN_USERNAME", "admin"), admin.howToSignIn(), url,
+                env.getOrDefault("ADMIN_USERNAME", "admin"), dataDir));
+        stopped.await();
+    }
+
+    /** The real ModelsLabs when a key is set, else the simulator on a free port. */
+    private static Map<String, Object> provider(Map<String, String> env) {
+        var key = env.get("MODELS_LABS_API_KEY");
+        if (key != null && !key.isBlank()) {
+            say("Images: ModelsLabs (MODELS_LABS_API_KEY is set)");
+            return Map.of();
+        }
+        var latency = Duration.ofMillis(Long.parseLong(env.getOrDefault("SIM_LATENCY_MS", "3000")));
+        var mode = SimulatorSettings.Mode.valueOf(env.getOrDefault("SIM_MODE", "ASYNC").toUpperCase(java.util.Locale.ROOT));
+        var sim = running(ProviderSimulator.start(SimulatorSettings.defaults().withLatency(latency).withMode(mode)));
+        say("Images: the provider simulator at " + sim.baseUrl() + " (set MODELS_LABS_API_KEY for ModelsLabs)");
+        return Map.of("desayre.modelslabs.base-url", sim.baseUrl(), "desayre.modelslabs.api-key", "local-simulator");
+    }
+
+    private static synchronized <T extends AutoCloseable> T running(T resource) {
+        RUNNING.push(resource);
+        return resource;
+    }
+
+    private static synchronized void stopAll() {
+        while (!RUNNING.isEmpty()) {
+            try {
+                RUNNING.pop().close();
+            } catch (Exception e) {
+                System.err.println("While stopping: " + e.getMessage());
+            }
+        }
+    }
+
+    private static void say(String line) {
+        System.out.println("[desayre] " + line);
+    }
+
+    private DesayreLocal() {
+    }
+}

@@ -1,0 +1,38 @@
+package com.desayre.providersim;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * What a handler answers. {@code delay} lets a handler model provider latency (a synchronous
+ * ModelsLab submit) without holding a worker thread: the server sends the response later.
+ */
+record SimResponse(int status, String contentType, byte[] body, Map<String, String> headers, Duration delay) {
+
+    static final String JSON = "application/json";
+
+    static SimResponse json(int status, Object value) {
+        return new SimResponse(status, JSON, Json.write(value), Map.of(), Duration.ZERO);
+    }
+
+    static SimResponse bytes(String contentType, byte[] body) {
+        return new SimResponse(200, contentType, body, Map.of(), Duration.ZERO);
+    }
+
+    static SimResponse text(int status, String text) {
+        return new SimResponse(status, "text/plain; charset=utf-8", text.getBytes(StandardCharsets.UTF_8),
+                Map.of(), Duration.ZERO);
+    }
+
+    SimResponse delayedBy(Duration delay) {
+        return new SimResponse(status, contentType, body, headers, delay);
+    }
+
+    SimResponse withHeader(String name, String value) {
+        Map<String, String> copy = new LinkedHashMap<>(headers);
+        copy.put(name, value);
+        return new SimResponse(status, contentType, body, Map.copyOf(copy), delay);
+    }
+}

@@ -1,0 +1,143 @@
+package com.desayre.providersim;
+
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * How a {@link ProviderSimulator} behaves when a request does not say otherwise (see the prompt
+ * directives in {@link Directives}).
+ *
+ * @param port          TCP port; 0 picks a free one
+ * @param bindAddress   address to listen on (default {@code 127.0.0.1})
+ * @param latency       how long a job takes until its output exists (default 0)
+ * @param mode          {@link Mode#SYNC}: the submit answers {@code success} after {@code latency};
+ *                      {@link Mode#ASYNC}: the submit answers {@code processing} at once and the
+ *                      output is ready after {@code latency}
+ * @param publicBaseUrl base URL written into output and {@code fetch_result} URLs, without a
+ *                      trailing slash; {@code null} means the server's own {@link ProviderSimulator#baseUrl()}
+ */
+public record SimulatorSettings(int port, String bindAddress, Duration latency, Mode mode, String publicBaseUrl) {
+
+    /** How a generation submit is answered. */
+    public enum Mode {
+        /** Answer {@code status:"success"} in the submit response, after waiting the latency. */
+        SYNC,
+        /** Answer {@code status:"processing"} at once; the output is ready after the latency. */
+        ASYNC
+    }
+
+    /** Longest latency accepted, from settings or a directive: keeps a typo from hanging a test. */
+    static final Duration MAX_LATENCY = Duration.ofMinutes(30);
+
+    static final int DEFAULT_STANDALONE_PORT = 8090;
+
+    public SimulatorSettings {
+        if (port < 0 || port > 65_535) {
+            throw new IllegalArgumentException("port must be 0..65535: " + port);
+        }
+        Objects.requireNonNull(bindAddress, "bindAddress");
+        if (bindAddress.isBlank()) {
+            throw new IllegalArgumentException("bindAddress is blank");
+        }
+        Objects.requireNonNull(latency, "latency");
+        if (latency.isNegative() || latency.compareTo(MAX_LATENCY) > 0) {
+            throw new IllegalArgumentException("latency must be 0.." + MAX_LATENCY + ": " + latency);
+        }
+        Objects.requireNonNull(mode, "mode");
+        if (publicBaseUrl != null) {
+            publicBaseUrl = publicBaseUrl.strip();
+            while (publicBaseUrl.endsWith("/")) {
+                publicBaseUrl = publicBaseUrl.substring(0, publicBaseUrl.length() - 1);
+            }
+            if (publicBaseUrl.isEmpty()) {
+                publicBaseUrl = null;
+            }
+        }
+    }
+
+    /** Free port, 127.0.0.1, no latency, {@link Mode#SYNC}, own base URL. */
+    public static SimulatorSettings defaults() {
+        return new SimulatorSettings(0, "127.0.0.1", Duration.ZERO, Mode.SYNC, null);
+    }
+
+    public SimulatorSettings withPort(int port) {
+        return new SimulatorSettings(port, bindAddress, latency, mode, publicBaseUrl);
+    }
+
+    public SimulatorSettings withBindAddress(String bindAddress) {
+        return new SimulatorSettings(port, bindAddress, latency, mode, publicBaseUrl);
+    }
+
+    public SimulatorSettings withLatency(Duration latency) {
+        return new SimulatorSettings(port, bindAddress, latency, mode, publicBaseUrl);
+    }
+
+    public SimulatorSettings withMode(Mode mode) {
+        return new SimulatorSettings(port, bindAddress, latency, mode, publicBaseUrl);
+    }
+
+    public SimulatorSettings withPublicBaseUrl(String publicBaseUrl) {
+        return new SimulatorSettings(port, bindAddress, latency, mode, publicBaseUrl);
+    }
+
+    /**
+     * Settings for the standalone {@code main}: {@code --port=} / {@code SIM_PORT} (default 8090),
+     * {@code --bind=} / {@code SIM_BIND}, {@code --latency-ms=} / {@code SIM_LATENCY_MS},
+     * {@code --mode=} / {@code SIM_MODE} (sync|async), {@code --public-base-url=} /
+     * {@code SIM_PUBLIC_BASE_URL}. Arguments win over the environment.
+     */
+    static SimulatorSettings fromCommandLine(String[] args, Map<String, String> env) {
+        String port = option(args, env, "port", "SIM_PORT");
+        String bind = option(args, env, "bind", "SIM_BIND");
+        String latencyMs = option(args, env, "latency-ms", "SIM_LATENCY_MS");
+        String mode = option(args, env, "mode", "SIM_MODE");
+        String publicBaseUrl = option(args, env, "public-base-url", "SIM_PUBLIC_BASE_URL");
+
+        SimulatorSettings settings = defaults().withPort(DEFAULT_STANDALONE_PORT);
+        if (port != null) {
+            settings = settings.withPort(parseInt("port", port));
+        }
+        if (bind != null) {
+            settings = settings.withBindAddress(bind);
+        }
+        if (latencyMs != null) {
+            settings = settings.withLatency(Duration.ofMillis(parseInt("latency-ms", latencyMs)));
+        }
+        if (mode != null) {
+            settings = settings.withMode(parseMode(mode));
+        }
+        if (publicBaseUrl != null) {
+            settings = settings.withPublicBaseUrl(publicBaseUrl);
+        }
+        return settings;
+    }
+
+    static Mode parseMode(String value) {
+        try {
+            return Mode.valueOf(value.strip().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("mode must be sync or async: " + value, e);
+        }
+    }
+
+    private static String option(String[] args, Map<String, String> env, String name, String envName) {
+        String prefix = "--" + name + "=";
+        for (String arg : args) {
+            if (arg.startsWith(prefix)) {
+                return arg.substring(prefix.length());
+            }
+        }
+        String value = env.get(envName);
+        return value == null || value.isBlank() ? null : value.strip();
+    }
+
+    private static int parseInt(String name, String value) {
+        try {
+            return Integer.parseInt(value.strip());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " must be a whole number: " + value, e);
+        }
+    }
+}

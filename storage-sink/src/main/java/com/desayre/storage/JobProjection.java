@@ -1,0 +1,95 @@
+package com.desayre.storage;
+
+import com.desayre.contracts.JobStatus;
+import com.desayre.contracts.StatusChanged;
+import java.time.ZoneOffset;
+import java.util.Optional;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.stereotype.Repository;
+
+/**
+ * Jobs, their status timeline and their media in Postgres. Every write is idempotent: status
+ * events are keyed by event id, and a job's status only moves along {@link JobStatus#canMoveTo},
+ * so a redelivered or stale event never moves a job backwards or out of a terminal status.
+ * Blocking calls: the Kafka consumer threads that call them are not event loops.
+ */
+@Repository
+class JobProjection {
+    private final DatabaseClient db;
+
+    JobProjection(DatabaseClient db) {
+        this.db = db;
+    }
+
+    /** Records the event in the timeline and moves the job if the move is legal. */
+    void apply(StatusChanged event) {
+        var occurred = event.occurredAt().atOffset(ZoneOffset.UTC);
+        db.sql("""
+                insert into job_status_events (event_id, job_id, status, stage, progress, message, error_code, occurred_at)
+                values (:eventId, :jobId, :status, :stage, :progress, :message, :errorCode, :occurredAt)
+                on conflict (event_id) do nothing""")
+                .bind("eventId", event.eventId())
+                .bind("jobId", event.jobId())
+                .bind("status", event.status().name())
+                .bind("stage", nullable(event.stage()))
+                .bind("progress", event.progress() == null ? io.r2dbc.spi.Parameters.in(Integer.class) : event.progress())
+                .bind("message", nullable(event.message()))
+                .bind("errorCode", nullable(event.error() == null ? null : event.error().code()))
+                .bind("occurredAt", occurred)
+                .then().block();
+        var legalFrom = event.status().legalPredecessors().stream().map(Enum::name).toArray(String[]::new);
+        db.sql("""
+                insert into jobs (job_id, owner_id, kind, status, stage, message, error_code, created_at, updated_at, completed_at)
+                values (:jobId, :ownerId, :kind, :status, :stage, :message, :errorCode, :occurredAt, :occurredAt,
+                        case when :terminal then :occurredAt end)
+                on conflict (job_id) do update set
+                    status = excluded.status, stage = excluded.stage, message = excluded.message,
+                    error_code = excluded.error_code, updated_at = excluded.updated_at,
+                    completed_at = excluded.completed_at,
+                    created_at = least(jobs.created_at, excluded.created_at)
+                where jobs.status = any(:legalFrom)""")
+                .bind("jobId", event.jobId())
+                .bind("ownerId", event.ownerId())
+                .bind("kind", event.kind().name())
+                .bind("status", event.status().name())
+                .bind("stage", nullable(event.stage()))
+                .bind("message", nullable(event.message()))
+                .bind("errorCode", nullable(event.error() == null ? null : event.error().code()))
+                .bind("occurredAt", occurred)
+                .bind("terminal", event.status().isTerminal())
+                .bind("legalFrom", legalFrom)
+                .then().block();
+    }
+
+    Optional<JobStatus> status(String jobId) {
+        return Optional.ofNullable(db.sql("select status from jobs where job_id = :jobId")
+                        .bind("jobId", jobId)
+                        .map(row -> row.get("status", String.class))
+                        .one().block())
+                .map(JobStatus::valueOf);
+    }
+
+    void saveMedia(String jobId, int index, MediaDownloader.Downloaded media, String key, String providerRequestId, String model) {
+        db.sql("""
+                insert into media (job_id, idx, storage_key, mime_type, width, height, bytes, sha256, provider_request_id, model)
+                values (:jobId, :idx, :key, :mimeType, :width, :height, :bytes, :sha256, :requestId, :model)
+                on conflict (job_id, idx) do update set
+                    storage_key = excluded.storage_key, mime_type = excluded.mime_type, width = excluded.width,
+                    height = excluded.height, bytes = excluded.bytes, sha256 = excluded.sha256""")
+                .bind("jobId", jobId)
+                .bind("idx", index)
+                .bind("key", key)
+                .bind("mimeType", media.mimeType())
+                .bind("width", media.width())
+                .bind("height", media.height())
+                .bind("bytes", media.bytes())
+                .bind("sha256", media.sha256())
+                .bind("requestId", nullable(providerRequestId))
+                .bind("model", nullable(model))
+                .then().block();
+    }
+
+    private static Object nullable(String value) {
+        return value == null ? io.r2dbc.spi.Parameters.in(String.class) : value;
+    }
+}

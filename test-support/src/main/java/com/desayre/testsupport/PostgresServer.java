@@ -1,0 +1,186 @@
+package com.desayre.testsupport;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A real PostgreSQL 17 server (zonky's embedded binaries from Maven Central) listening on
+ * localhost. Given a data directory, the cluster lives in its {@value #PGDATA} folder and is
+ * created only when missing, so a restart keeps every database; without one it lives in a
+ * temporary directory removed on {@link #close()}. The default database {@value #DEFAULT_DATABASE}
+ * exists once the server has started.
+ *
+ * <p>Authentication is {@code trust} on loopback: the password is accepted whatever it is.
+ */
+public final class PostgresServer implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(PostgresServer.class);
+
+    public static final String DEFAULT_DATABASE = "desayre";
+    static final String PGDATA = "pgdata";
+    private static final String USERNAME = "postgres";
+    private static final String PASSWORD = "postgres";
+    private static final Pattern DATABASE_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_\\-]{0,62}");
+
+    private final EmbeddedPostgres postgres;
+    private final ServerDirectory directory;
+    private boolean closed;
+
+    private PostgresServer(EmbeddedPostgres postgres, ServerDirectory directory) {
+        this.postgres = postgres;
+        this.directory = directory;
+    }
+
+    /**
+     * Starts PostgreSQL and creates the database {@value #DEFAULT_DATABASE} if missing.
+     *
+     * @param port    the port; 0 picks a free one
+     * @param dataDir the directory whose {@value #PGDATA} folder holds the cluster, kept across restarts;
+     *                {@code null} for a temporary one under {@code java.io.tmpdir}
+     */
+    public static PostgresServer start(int port, @Nullable Path dataDir) {
+        long started = System.nanoTime();
+        ServerDirectory directory = ServerDirectory.of(dataDir, "postgres-");
+        Path pgdata = directory.resolve(PGDATA);
+        int chosen = FreePort.orFree(port);
+        EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
+                .setPort(chosen)
+                .setDataDirectory(pgdata)
+                // a temporary cluster starts from scratch; a caller's cluster is never wiped
+                .setCleanDataDirectory(directory.temporary())
+                .setPGStartupWait(Duration.ofSeconds(30))
+                .setServerConfig("listen_addresses", "localhost");
+        if (directory.temporary()) {
+            // throwaway test data: skip durability work
+            builder.setServerConfig("fsync", "off").setServerConfig("full_page_writes", "off");
+        }
+        EmbeddedPostgres postgres;
+        try {
+            postgres = builder.start();
+        } catch (IOException | RuntimeException e) {
+            directory.deleteIfTemporary();
+            throw new IllegalStateException("cannot start PostgreSQL on port " + chosen + " in " + pgdata, e);
+        }
+        var server = new PostgresServer(postgres, directory);
+        try {
+            server.createDatabase(DEFAULT_DATABASE);
+        } catch (RuntimeException e) {
+            server.close();
+            throw e;
+        }
+        log.info("PostgreSQL started on port {} in {} ms, data in {}", chosen,
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), pgdata);
+        return server;
+    }
+
+    public int port() {
+        return postgres.getPort();
+    }
+
+    public String username() {
+        return USERNAME;
+    }
+
+    public String password() {
+        return PASSWORD;
+    }
+
+    /** {@code jdbc:postgresql://localhost:PORT/DB}. */
+    public String jdbcUrl(String database) {
+        return "jdbc:postgresql://localhost:" + port() + "/" + database;
+    }
+
+    public String jdbcUrl() {
+        return jdbcUrl(DEFAULT_DATABASE);
+    }
+
+    /** {@code r2dbc:postgresql://localhost:PORT/DB}. */
+    public String r2dbcUrl(String database) {
+        return "r2dbc:postgresql://localhost:" + port() + "/" + database;
+    }
+
+    public String r2dbcUrl() {
+        return r2dbcUrl(DEFAULT_DATABASE);
+    }
+
+    /** A non-pooling JDBC data source for the database (it must exist). */
+    public DataSource dataSource(String database) {
+        return postgres.getDatabase(USERNAME, database);
+    }
+
+    /** The data directory (temporary when none was given). */
+    public Path dataDir() {
+        return directory.path();
+    }
+
+    /**
+     * Creates the database if it does not exist yet.
+     *
+     * @param name letters, digits, {@code _} and {@code -}, starting with a letter or {@code _}
+     */
+    public void createDatabase(String name) {
+        if (!DATABASE_NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("not a plain database name: " + name);
+        }
+        try (Connection connection = postgres.getPostgresDatabase().getConnection()) {
+            try (PreparedStatement exists = connection.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
+                exists.setString(1, name);
+                try (var rows = exists.executeQuery()) {
+                    if (rows.next()) {
+                        return;
+                    }
+                }
+            }
+            try (Statement create = connection.createStatement()) {
+                create.execute("CREATE DATABASE \"" + name + "\"");
+            }
+        } catch (SQLException e) {
+            // "duplicate_database": created meanwhile by someone else
+            if (!"42P04".equals(e.getSQLState())) {
+                throw new IllegalStateException("cannot create database " + name, e);
+            }
+        }
+    }
+
+    /** The Spring Boot properties (R2DBC and Flyway) that point a service at the database. */
+    public Map<String, String> springProperties(String database) {
+        return SpringProperties.postgres(this, database);
+    }
+
+    public Map<String, String> springProperties() {
+        return springProperties(DEFAULT_DATABASE);
+    }
+
+    /** Stops the server ({@code pg_ctl stop -m fast}); a temporary data directory is deleted. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            postgres.close();
+        } catch (IOException e) {
+            log.warn("PostgreSQL on port {} did not stop cleanly: {}", port(), e.toString());
+        }
+        directory.deleteIfTemporary();
+    }
+
+    @Override
+    public String toString() {
+        return "PostgresServer[port " + port() + ", " + directory.path() + "]";
+    }
+}

@@ -1,0 +1,61 @@
+package com.desayre.testsupport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PostgresServerTest {
+
+    @Test
+    void answersAJdbcQueryOnTheDefaultDatabase() throws SQLException {
+        PostgresServer postgres = TestServers.postgres();
+
+        try (Connection connection = connect(postgres, PostgresServer.DEFAULT_DATABASE);
+             var rows = connection.createStatement().executeQuery("SELECT current_database(), current_setting('server_version_num')::int")) {
+            assertThat(rows.next()).isTrue();
+            assertThat(rows.getString(1)).isEqualTo("desayre");
+            assertThat(rows.getInt(2)).isGreaterThanOrEqualTo(170000);
+        }
+    }
+
+    @Test
+    void createsADatabaseOnlyWhenMissing() throws SQLException {
+        PostgresServer postgres = TestServers.postgres();
+
+        postgres.createDatabase("media_store_it");
+        postgres.createDatabase("media_store_it");
+
+        try (Connection connection = connect(postgres, "media_store_it");
+             var rows = connection.createStatement().executeQuery("SELECT 1")) {
+            assertThat(rows.next()).isTrue();
+        }
+        assertThat(postgres.springProperties("media_store_it"))
+                .containsEntry(SpringProperties.R2DBC_URL, "r2dbc:postgresql://localhost:" + postgres.port() + "/media_store_it")
+                .containsEntry(SpringProperties.FLYWAY_URL, postgres.jdbcUrl("media_store_it"));
+    }
+
+    @Test
+    void keepsDataAcrossARestartOnTheSameDataDirectory(@TempDir Path dataDir) throws SQLException {
+        try (PostgresServer first = PostgresServer.start(0, dataDir);
+             Connection connection = connect(first, PostgresServer.DEFAULT_DATABASE)) {
+            connection.createStatement().execute("CREATE TABLE job (id text PRIMARY KEY)");
+            connection.createStatement().execute("INSERT INTO job VALUES ('job-3')");
+        }
+
+        try (PostgresServer second = PostgresServer.start(0, dataDir);
+             Connection connection = connect(second, PostgresServer.DEFAULT_DATABASE);
+             var rows = connection.createStatement().executeQuery("SELECT id FROM job")) {
+            assertThat(rows.next()).isTrue();
+            assertThat(rows.getString(1)).isEqualTo("job-3");
+        }
+    }
+
+    private static Connection connect(PostgresServer postgres, String database) throws SQLException {
+        return DriverManager.getConnection(postgres.jdbcUrl(database), postgres.username(), postgres.password());
+    }
+}

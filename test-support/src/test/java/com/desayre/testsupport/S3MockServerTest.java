@@ -1,0 +1,51 @@
+package com.desayre.testsupport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+
+class S3MockServerTest {
+
+    @Test
+    void storesAndReturnsAnObject() {
+        S3MockServer s3 = TestServers.s3();
+
+        try (S3Client client = client(s3)) {
+            client.putObject(put -> put.bucket(TestServers.BUCKET).key("jobs/1/image.png").contentType("image/png"),
+                    RequestBody.fromString("not really a png"));
+
+            var object = client.getObjectAsBytes(get -> get.bucket(TestServers.BUCKET).key("jobs/1/image.png"));
+
+            assertThat(object.asUtf8String()).isEqualTo("not really a png");
+            assertThat(object.response().contentType()).isEqualTo("image/png");
+        }
+    }
+
+    @Test
+    void createsABucketOnlyWhenMissing() {
+        S3MockServer s3 = TestServers.s3();
+
+        s3.createBucket("second-bucket");
+        s3.createBucket("second-bucket");
+
+        try (S3Client client = client(s3)) {
+            assertThat(client.listBuckets().buckets()).extracting(bucket -> bucket.name())
+                    .contains(TestServers.BUCKET, "second-bucket");
+        }
+    }
+
+    private static S3Client client(S3MockServer s3) {
+        return S3Client.builder()
+                .endpointOverride(URI.create(s3.endpoint()))
+                .region(Region.of(S3MockServer.REGION))
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("any", "any")))
+                .forcePathStyle(true)
+                .build();
+    }
+}
