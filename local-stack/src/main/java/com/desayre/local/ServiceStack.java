@@ -48,6 +48,8 @@ public final class ServiceStack implements AutoCloseable {
         properties.putAll(own);
         // this class closes the contexts in order, before the servers they use go away
         properties.put("spring.main.register-shutdown-hook", "false");
+        // logging is one system per JVM: the first context's name would label every line, so name none
+        properties.put("logging.include-application-name", "false");
         // as command-line arguments: they outrank the services' own yml files
         var arguments = properties.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).sorted()
                 .toArray(String[]::new);
