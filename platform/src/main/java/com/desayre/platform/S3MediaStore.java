@@ -40,9 +40,20 @@ public final class S3MediaStore implements MediaStore, AutoCloseable {
             s3.headBucket(b -> b.bucket(bucket)).join();
         } catch (CompletionException e) {
             if (e.getCause() instanceof S3Exception s3e && s3e.statusCode() == 404) {
-                call(() -> s3.createBucket(b -> b.bucket(bucket)).join());
+                createBucket();
             } else {
                 throw new IOException("cannot reach bucket " + bucket + ": " + e.getCause().getMessage(), e.getCause());
+            }
+        }
+    }
+
+    private void createBucket() throws IOException {
+        try {
+            s3.createBucket(b -> b.bucket(bucket)).join();
+        } catch (CompletionException e) {
+            // 409: another service created it at the same moment; that is what we wanted
+            if (!(e.getCause() instanceof S3Exception s3e && s3e.statusCode() == 409)) {
+                throw new IOException("cannot create bucket " + bucket + ": " + e.getCause().getMessage(), e.getCause());
             }
         }
     }
