@@ -11,4 +11,12 @@ public record JobError(String code, String message) {
     public static final String BAD_PROVIDER_OUTPUT = "BAD_PROVIDER_OUTPUT";
     public static final String STORAGE_FAILED = "STORAGE_FAILED";
     public static final String NOT_SUPPORTED = "NOT_SUPPORTED";
+    /** The provider refused DESAYRE's account: bad API key, no credits, plan limits. Not retried. */
+    public static final String PROVIDER_AUTH = "PROVIDER_AUTH";
+    /** The provider's moderation blocked the prompt, the source image or the output. Not retried. */
+    public static final String CONTENT_POLICY = "CONTENT_POLICY";
+    /** The provider accepted the job, then gave up on it (failed, or forgot it). */
+    public static final String PROVIDER_FAILED = "PROVIDER_FAILED";
+    /** A submit's outcome is unknown and resending could charge twice: the job is not sent again. */
+    public static final String SUBMISSION_UNKNOWN = "SUBMISSION_UNKNOWN";
 }

@@ -13,6 +13,8 @@ import java.util.UUID;
  * @param message  a short human sentence about this step
  * @param error    set when {@code status} is FAILED
  * @param media    set when {@code status} is COMPLETED
+ * @param encoding set on ENCODED: what will be sent to the model
+ * @param retry    set on RETRYING: which attempt failed and when the next one starts (absent in older events)
  */
 public record StatusChanged(
         int schemaVersion,
@@ -26,7 +28,9 @@ public record StatusChanged(
         Integer progress,
         String message,
         JobError error,
-        List<StoredMedia> media) {
+        List<StoredMedia> media,
+        PromptEncoding encoding,
+        RetryInfo retry) {
 
     public static final int SCHEMA_VERSION = 1;
 
@@ -36,21 +40,41 @@ public record StatusChanged(
 
     public static StatusChanged of(String jobId, JobSpec spec, JobStatus status, String stage, String message) {
         return new StatusChanged(SCHEMA_VERSION, UUID.randomUUID().toString(), jobId, Instant.now(), spec.ownerId(),
-                spec.kind(), status, stage, null, message, null, List.of());
+                spec.kind(), status, stage, null, message, null, List.of(), null, null);
     }
 
     public static StatusChanged failed(String jobId, JobSpec spec, String stage, JobError error) {
         return new StatusChanged(SCHEMA_VERSION, UUID.randomUUID().toString(), jobId, Instant.now(), spec.ownerId(),
-                spec.kind(), JobStatus.FAILED, stage, null, error.message(), error, List.of());
+                spec.kind(), JobStatus.FAILED, stage, null, error.message(), error, List.of(), null, null);
     }
 
     public static StatusChanged completed(String jobId, JobSpec spec, String stage, List<StoredMedia> media) {
         return new StatusChanged(SCHEMA_VERSION, UUID.randomUUID().toString(), jobId, Instant.now(), spec.ownerId(),
-                spec.kind(), JobStatus.COMPLETED, stage, 100, "Your media is ready.", null, media);
+                spec.kind(), JobStatus.COMPLETED, stage, 100, "Your media is ready.", null, media, null, null);
     }
 
     public StatusChanged withProgress(int percent) {
         return new StatusChanged(schemaVersion, eventId, jobId, occurredAt, ownerId, kind, status, stage, percent,
-                message, error, media);
+                message, error, media, encoding, retry);
+    }
+
+    public StatusChanged withEncoding(PromptEncoding promptEncoding) {
+        return new StatusChanged(schemaVersion, eventId, jobId, occurredAt, ownerId, kind, status, stage, progress,
+                message, error, media, promptEncoding, retry);
+    }
+
+    public StatusChanged withRetry(RetryInfo retryInfo) {
+        return new StatusChanged(schemaVersion, eventId, jobId, occurredAt, ownerId, kind, status, stage, progress,
+                message, error, media, encoding, retryInfo);
+    }
+
+    /**
+     * A worker's retry of a job, for people watching it.
+     *
+     * @param attempt       the attempt that just failed, from 1
+     * @param maxAttempts   how many attempts the job gets in all
+     * @param nextAttemptAt when the next attempt starts, or null when the job waits for the provider to recover
+     */
+    public record RetryInfo(int attempt, int maxAttempts, Instant nextAttemptAt) {
     }
 }

@@ -21,6 +21,8 @@ class EventJsonTest {
                 StatusChanged.of("job-1", SPEC, JobStatus.PROCESSING, "image-worker", "Rendering").withProgress(40),
                 StatusChanged.failed("job-1", SPEC, "image-worker",
                         new JobError(JobError.PROVIDER_REJECTED, "The provider refused the prompt.")),
+                StatusChanged.of("job-1", SPEC, JobStatus.RETRYING, "image-worker", "Attempt 1 of 4 failed.")
+                        .withRetry(new StatusChanged.RetryInfo(1, 4, java.time.Instant.parse("2026-11-25T10:00:05Z"))),
                 StatusChanged.completed("job-1", SPEC, "storage-sink",
                         List.of(new StoredMedia("job-1/0.png", "image/png", 1376, 768, 2048, "ab12"))));
 
@@ -46,6 +48,20 @@ class EventJsonTest {
         var event = EventJson.read(json, StatusChanged.class);
         assertThat(event.status()).isEqualTo(JobStatus.QUEUED);
         assertThat(event.media()).isEmpty();
+    }
+
+    @Test
+    void retryInfoIsOptionalAndReadFromItsJson() {
+        var older = EventJson.read("""
+                {"schemaVersion":1,"eventId":"e","jobId":"j","occurredAt":"2026-11-25T10:00:00Z",
+                 "ownerId":"u","kind":"IMAGE","status":"RETRYING","stage":"image-worker"}
+                """, StatusChanged.class);
+        assertThat(older.retry()).isNull();
+
+        var json = new String(EventJson.write(StatusChanged.of("j", SPEC, JobStatus.RETRYING, "image-worker", "again")
+                .withRetry(new StatusChanged.RetryInfo(2, 4, java.time.Instant.parse("2026-11-25T10:00:05Z")))),
+                StandardCharsets.UTF_8);
+        assertThat(json).contains("\"retry\":{\"attempt\":2,\"maxAttempts\":4,\"nextAttemptAt\":\"2026-11-25T10:00:05Z\"}");
     }
 
     @Test

@@ -1,0 +1,12 @@
+package com.desayre.contracts;
+
+/**
+ * What was sent to the model for a job, so the studio and the history can show it exactly.
+ *
+ * @param prompt         the encoded prompt
+ * @param negativePrompt the negative prompt, or null where the model takes none
+ * @param profile        the house-style profile used ({@code none} for raw mode)
+ * @param encoderVersion the encoder and profile version: the same input and version give the same prompt
+ */
+public record PromptEncoding(String prompt, String negativePrompt, String profile, String encoderVersion) {
+}
