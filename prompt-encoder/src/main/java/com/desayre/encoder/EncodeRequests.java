@@ -3,10 +3,15 @@ package com.desayre.encoder;
 import com.desayre.contracts.EncodedJob;
 import com.desayre.contracts.GenerationRequested;
 import com.desayre.contracts.JobError;
+import com.desayre.contracts.JobKind;
 import com.desayre.contracts.JobStatus;
+import com.desayre.contracts.PromptEncoding;
 import com.desayre.contracts.Route;
 import com.desayre.contracts.StatusChanged;
 import com.desayre.contracts.Topics;
+import com.desayre.encoder.core.EncodeRequest;
+import com.desayre.encoder.core.EncodeResult;
+import com.desayre.encoder.core.PromptEncoder;
 import com.desayre.platform.JobEvents;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -15,8 +20,10 @@ import org.slf4j.MDC;
 import org.springframework.stereotype.Component;
 
 /**
- * Reads {@code generation.requested}, encodes the prompt, picks the model and passes the job on.
- * Deterministic: a redelivered request produces the same encoded job again.
+ * Reads {@code generation.requested}, encodes the prompt in the house style, routes the job to
+ * its model and lane, and passes it on. A prompt the encoder rejects ends the job FAILED with the
+ * encoder's code and reason; nothing reaches a provider. Deterministic: a redelivered request
+ * is encoded the same way again.
  */
 @Component("encode")
 class EncodeRequests implements Consumer<GenerationRequested> {
@@ -24,35 +31,49 @@ class EncodeRequests implements Consumer<GenerationRequested> {
     static final String STAGE = "prompt-encoder";
 
     private final JobEvents events;
-    private final RouterSettings router;
-    private final PromptEncoding encoding = new PromptEncoding();
+    private final PromptEncoder encoder;
 
-    EncodeRequests(JobEvents events, RouterSettings router) {
+    EncodeRequests(JobEvents events, PromptEncoder encoder) {
         this.events = events;
-        this.router = router;
+        this.encoder = encoder;
     }
 
     @Override
     public void accept(GenerationRequested request) {
         MDC.put("jobId", request.jobId());
         try {
-            var spec = request.spec();
-            switch (spec.kind()) {
-                case IMAGE -> {
-                    var route = new Route(router.imageProvider(), router.imageModel(), spec.priority());
-                    var job = EncodedJob.of(request.jobId(), spec, route, encoding.encode(spec), null, PromptEncoding.VERSION);
-                    events.send(Topics.IMAGE_REQUESTED, request.jobId(), job);
-                    events.status(StatusChanged.of(request.jobId(), spec, JobStatus.ENCODED, STAGE,
-                            "Prompt prepared for " + route.model() + "."));
-                    log.info("Encoded job for {}", route.model());
-                }
-                // edits and videos arrive with their workers; until then a topic integrator gets a clear answer
-                case EDIT, VIDEO -> events.status(StatusChanged.failed(request.jobId(), spec, STAGE,
-                        new JobError(JobError.NOT_SUPPORTED, "This DESAYRE version makes images only; "
-                                + spec.kind().name().toLowerCase() + " jobs are not available yet.")));
-            }
+            encode(request);
         } finally {
             MDC.remove("jobId");
         }
+    }
+
+    private void encode(GenerationRequested request) {
+        var spec = request.spec();
+        if (spec == null || spec.kind() == null || spec.ownerId() == null) {
+            // nobody to tell and nothing to route: a broken record is the DLQ's, not a crash loop's
+            throw new IllegalArgumentException("generation.requested record without spec, kind or owner");
+        }
+        if (spec.kind() == JobKind.VIDEO) {
+            events.status(StatusChanged.failed(request.jobId(), spec, STAGE, new JobError(JobError.NOT_SUPPORTED,
+                    "Video generation is not available in this DESAYRE version yet.")));
+            return;
+        }
+        var result = encoder.encode(new EncodeRequest(spec.kind(), spec.prompt(), spec.styleProfile(), spec.enhance(),
+                spec.aspectRatio(), spec.sourceMediaKey() != null));
+        if (result instanceof EncodeResult.Rejected rejected) {
+            log.info("Prompt rejected: {}", rejected.code());
+            events.status(StatusChanged.failed(request.jobId(), spec, STAGE, new JobError(rejected.code(), rejected.reason())));
+            return;
+        }
+        var encoded = (EncodeResult.Encoded) result;
+        var route = new Route(encoded.route().provider(), encoded.route().model(), spec.priority());
+        var job = EncodedJob.of(request.jobId(), spec, route, encoded.prompt(), encoded.negativePrompt(), encoded.version());
+        events.send(spec.kind() == JobKind.VIDEO ? Topics.VIDEO_REQUESTED : Topics.IMAGE_REQUESTED, request.jobId(), job);
+        var message = encoded.added().isEmpty() ? "Prompt ready for " + route.model() + "."
+                : "Prompt enhanced in the " + encoded.profile() + " style for " + route.model() + ".";
+        events.status(StatusChanged.of(request.jobId(), spec, JobStatus.ENCODED, STAGE, message)
+                .withEncoding(new PromptEncoding(encoded.prompt(), encoded.negativePrompt(), encoded.profile(), encoded.version())));
+        log.info("Encoded with {} for {}", encoded.version(), route.model());
     }
 }

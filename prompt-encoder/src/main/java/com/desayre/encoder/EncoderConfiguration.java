@@ -1,9 +1,0 @@
-package com.desayre.encoder;
-
-import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.context.annotation.Configuration;
-
-@Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties(RouterSettings.class)
-class EncoderConfiguration {
-}

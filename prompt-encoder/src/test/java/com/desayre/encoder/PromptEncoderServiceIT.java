@@ -1,0 +1,118 @@
+package com.desayre.encoder;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.desayre.contracts.EncodedJob;
+import com.desayre.contracts.EventJson;
+import com.desayre.contracts.GenerationRequested;
+import com.desayre.contracts.JobKind;
+import com.desayre.contracts.JobSpec;
+import com.desayre.contracts.JobStatus;
+import com.desayre.contracts.Priority;
+import com.desayre.contracts.StatusChanged;
+import com.desayre.contracts.Topics;
+import com.desayre.testsupport.SpringProperties;
+import com.desayre.testsupport.TestServers;
+import com.desayre.testsupport.TopicProbe;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/** The prompt-encoder service through the real broker: encoded jobs, rejections, and the DLQ. */
+class PromptEncoderServiceIT {
+    private static ConfigurableApplicationContext service;
+    private static KafkaProducer<byte[], byte[]> producer;
+
+    @BeforeAll
+    static void start() {
+        var kafka = TestServers.kafka();
+        service = PromptEncoderApplication.builder().web(WebApplicationType.NONE)
+                .run(SpringProperties.asArguments(SpringProperties.kafka(kafka)));
+        producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class));
+    }
+
+    @AfterAll
+    static void stop() {
+        producer.close();
+        service.close();
+    }
+
+    private static JobSpec spec(String prompt, String profile) {
+        return new JobSpec("ada", JobKind.IMAGE, prompt, "16:9", 1376, 768, null, profile, true, Priority.BATCH, null);
+    }
+
+    private static void publish(String jobId, byte[] value) throws Exception {
+        producer.send(new ProducerRecord<>(Topics.REQUESTED, jobId.getBytes(StandardCharsets.UTF_8), value)).get();
+    }
+
+    @Test
+    void aRequestIsEncodedRoutedAndAnnouncedWithWhatWillBeSent() throws Exception {
+        var jobId = UUID.randomUUID().toString();
+        try (var probe = TopicProbe.watch(TestServers.kafka(), Topics.IMAGE_REQUESTED, Topics.STATUS)) {
+            publish(jobId, EventJson.write(GenerationRequested.of(jobId, spec("woman reading in a cafe", "editorial"))));
+
+            await().atMost(Duration.ofSeconds(30)).until(() -> !probe.records(Topics.IMAGE_REQUESTED, jobId).isEmpty()
+                    && !probe.records(Topics.STATUS, jobId).isEmpty());
+            var job = EventJson.read(probe.records(Topics.IMAGE_REQUESTED, jobId).get(0).value(), EncodedJob.class);
+            assertThat(job.encodedPrompt()).startsWith("woman reading in a cafe, ").contains("editorial photography");
+            assertThat(job.route().model()).isEqualTo("nano-banana-pro");
+            assertThat(job.route().lane()).isEqualTo(Priority.BATCH);
+            assertThat(job.encoderVersion()).startsWith("enc1+editorial.");
+
+            var status = EventJson.read(probe.records(Topics.STATUS, jobId).get(0).value(), StatusChanged.class);
+            assertThat(status.status()).isEqualTo(JobStatus.ENCODED);
+            assertThat(status.encoding().prompt()).isEqualTo(job.encodedPrompt());
+            assertThat(status.encoding().profile()).isEqualTo("editorial");
+            assertThat(status.encoding().encoderVersion()).isEqualTo(job.encoderVersion());
+        }
+    }
+
+    @Test
+    void aRejectedPromptFailsTheJobWithACodeAndReachesNoProvider() throws Exception {
+        var blocked = UUID.randomUUID().toString();
+        var unknownProfile = UUID.randomUUID().toString();
+        try (var probe = TopicProbe.watch(TestServers.kafka(), Topics.IMAGE_REQUESTED, Topics.STATUS)) {
+            publish(blocked, EventJson.write(GenerationRequested.of(blocked, spec("a CSAM poster", null))));
+            publish(unknownProfile, EventJson.write(GenerationRequested.of(unknownProfile, spec("a cat", "noir"))));
+
+            await().atMost(Duration.ofSeconds(30)).until(() -> probe.has(Topics.STATUS, blocked, r -> r.value().contains("FAILED"))
+                    && probe.has(Topics.STATUS, unknownProfile, r -> r.value().contains("FAILED")));
+            var failed = EventJson.read(probe.records(Topics.STATUS, blocked).get(0).value(), StatusChanged.class);
+            assertThat(failed.error().code()).isEqualTo("PROMPT_REJECTED");
+            assertThat(failed.error().message()).contains("Rephrase");
+            var unknown = EventJson.read(probe.records(Topics.STATUS, unknownProfile).get(0).value(), StatusChanged.class);
+            assertThat(unknown.error().code()).isEqualTo("UNKNOWN_PROFILE");
+            assertThat(probe.records(Topics.IMAGE_REQUESTED, blocked)).isEmpty();
+            assertThat(probe.records(Topics.IMAGE_REQUESTED, unknownProfile)).isEmpty();
+        }
+    }
+
+    @Test
+    void aPoisonRecordGoesToTheDlqWithItsFailureAndTheNextRecordStillFlows() throws Exception {
+        var poison = "poison-" + UUID.randomUUID();
+        var next = UUID.randomUUID().toString();
+        try (var probe = TopicProbe.watch(TestServers.kafka(), Topics.dlq(Topics.REQUESTED), Topics.IMAGE_REQUESTED)) {
+            publish(poison, "{this is not json".getBytes(StandardCharsets.UTF_8));
+            publish(next, EventJson.write(GenerationRequested.of(next, spec("a lighthouse", null))));
+
+            await().atMost(Duration.ofSeconds(60)).until(() -> !probe.records(Topics.dlq(Topics.REQUESTED), poison).isEmpty()
+                    && !probe.records(Topics.IMAGE_REQUESTED, next).isEmpty());
+            var dead = probe.records(Topics.dlq(Topics.REQUESTED), poison).get(0);
+            assertThat(dead.value()).isEqualTo("{this is not json");
+            assertThat(dead.headers()).containsKey("x-exception-message").containsEntry("x-original-topic", Topics.REQUESTED);
+        }
+    }
+}
