@@ -8,15 +8,13 @@ import com.desayre.contracts.Priority;
 import com.desayre.contracts.StatusChanged;
 import com.desayre.contracts.Topics;
 import java.net.URI;
-import java.util.ArrayList;
+import com.desayre.encoder.core.EncodeRequest;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.security.oauth2.jwt.Jwt;
@@ -29,7 +27,8 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * Takes generation requests. Answers 202 only after Kafka acknowledged the job; bad input is a
- * 400 naming each wrong field, and nothing is published for it.
+ * 400 naming each wrong field (422 for a prompt the content policy refuses), and nothing is
+ * published for it.
  */
 @RestController
 @RequestMapping("/api/generate")
@@ -40,11 +39,13 @@ class GenerationController {
     private final JobPublisher publisher;
     private final StatusCache cache;
     private final GatewaySettings settings;
+    private final PromptChecks checks;
 
-    GenerationController(JobPublisher publisher, StatusCache cache, GatewaySettings settings) {
+    GenerationController(JobPublisher publisher, StatusCache cache, GatewaySettings settings, PromptChecks checks) {
         this.publisher = publisher;
         this.cache = cache;
         this.settings = settings;
+        this.checks = checks;
     }
 
     record Accepted(String jobId, String status, String statusUrl, String eventsUrl) {
@@ -74,73 +75,23 @@ class GenerationController {
     }
 
     private JobSpec imageSpec(JsonNode body, CurrentUser user) {
-        if (body == null || !body.isObject()) {
-            throw ApiProblem.invalid(List.of(new ApiProblem.FieldError("", "The body must be a JSON object.")));
-        }
-        var errors = new ArrayList<ApiProblem.FieldError>();
-        body.propertyNames().forEach(name -> {
-            if (!IMAGE_FIELDS.contains(name)) {
-                errors.add(new ApiProblem.FieldError(name, "Unknown field '" + name + "'. Known fields: " + String.join(", ", IMAGE_FIELDS.stream().sorted().toList()) + "."));
-            }
-        });
-        var prompt = body.get("prompt");
-        if (prompt == null || !prompt.isString() || prompt.asString().isBlank()) {
-            errors.add(new ApiProblem.FieldError("prompt", "'prompt' is required: describe the image you want."));
-        } else if (prompt.asString().length() > settings.maxPromptLength()) {
-            errors.add(new ApiProblem.FieldError("prompt", "'prompt' is " + prompt.asString().length()
-                    + " characters; the limit is " + settings.maxPromptLength() + "."));
-        }
-        var aspect = optionalText(body, "aspectRatio", errors);
-        var aspectRatio = aspect == null ? AspectRatios.DEFAULT : aspect;
+        var fields = new RequestFields(body, IMAGE_FIELDS);
+        var prompt = fields.requiredText("prompt", settings.maxPromptLength(), "describe the image you want.");
+        var aspectRatio = fields.optionalText("aspectRatio");
+        aspectRatio = aspectRatio == null ? AspectRatios.DEFAULT : aspectRatio;
         if (!AspectRatios.SIZES.containsKey(aspectRatio)) {
-            errors.add(new ApiProblem.FieldError("aspectRatio", "'" + aspectRatio + "' is not a supported aspect ratio. Use one of: "
-                    + String.join(", ", AspectRatios.SIZES.keySet()) + "."));
+            fields.reject("aspectRatio", "'" + aspectRatio + "' is not a supported aspect ratio. Use one of: "
+                    + String.join(", ", AspectRatios.SIZES.keySet()) + ".");
         }
-        Long seed = null;
-        var seedNode = body.get("seed");
-        if (seedNode != null && !seedNode.isNull()) {
-            if (!seedNode.isIntegralNumber() || seedNode.asLong() < 0) {
-                errors.add(new ApiProblem.FieldError("seed", "'seed' must be a whole number of 0 or more."));
-            } else {
-                seed = seedNode.asLong();
-            }
-        }
-        var styleProfile = optionalText(body, "styleProfile", errors);
-        var enhance = true;
-        var enhanceNode = body.get("enhance");
-        if (enhanceNode != null && !enhanceNode.isNull()) {
-            if (!enhanceNode.isBoolean()) {
-                errors.add(new ApiProblem.FieldError("enhance", "'enhance' must be true or false."));
-            } else {
-                enhance = enhanceNode.asBoolean();
-            }
-        }
-        var priority = Priority.INTERACTIVE;
-        var priorityText = optionalText(body, "priority", errors);
-        if (priorityText != null) {
-            try {
-                priority = Priority.valueOf(priorityText.toUpperCase(Locale.ROOT));
-            } catch (IllegalArgumentException e) {
-                errors.add(new ApiProblem.FieldError("priority", "'priority' must be 'interactive' or 'batch'."));
-            }
-        }
-        if (!errors.isEmpty()) {
-            throw ApiProblem.invalid(List.copyOf(errors));
-        }
+        var seed = fields.optionalNonNegativeLong("seed");
+        var styleProfile = fields.optionalText("styleProfile");
+        var enhance = fields.optionalBoolean("enhance", true);
+        var priority = Priority.valueOf(fields.optionalChoice("priority", List.of("interactive", "batch"), "interactive")
+                .toUpperCase(Locale.ROOT));
+        fields.throwIfInvalid();
+        checks.encode(new EncodeRequest(JobKind.IMAGE, prompt, styleProfile, enhance, aspectRatio, false));
         var size = AspectRatios.SIZES.get(aspectRatio);
-        return new JobSpec(user.id(), JobKind.IMAGE, prompt.asString(), aspectRatio, size[0], size[1], seed, styleProfile,
+        return new JobSpec(user.id(), JobKind.IMAGE, prompt, aspectRatio, size[0], size[1], seed, styleProfile,
                 enhance, priority, null);
-    }
-
-    private static String optionalText(JsonNode body, String field, List<ApiProblem.FieldError> errors) {
-        var node = body.get(field);
-        if (node == null || node.isNull()) {
-            return null;
-        }
-        if (!node.isString()) {
-            errors.add(new ApiProblem.FieldError(field, "'" + field + "' must be a string."));
-            return null;
-        }
-        return node.asString();
     }
 }

@@ -1,13 +1,17 @@
 package com.desayre.gateway;
 
 import com.desayre.contracts.JobError;
+import com.desayre.contracts.PromptEncoding;
 import com.desayre.contracts.StatusChanged;
 import java.time.Instant;
 import java.util.List;
 
-/** A job as the API shows it: its latest status and, when done, its media. */
+/**
+ * A job as the API shows it: its latest status and, when done, its media. {@code encoding} is
+ * set on the ENCODED event: what was sent to the model.
+ */
 record JobView(String jobId, String kind, String status, String stage, Integer progress, String message, JobError error,
-               List<Media> media, Instant updatedAt) {
+               List<Media> media, PromptEncoding encoding, Instant updatedAt) {
 
     record Media(String url, String mimeType, int width, int height, long bytes) {
     }
@@ -17,6 +21,6 @@ record JobView(String jobId, String kind, String status, String stage, Integer p
                 .map(m -> new Media(urls.url(m.key()), m.mimeType(), m.width(), m.height(), m.bytes()))
                 .toList();
         return new JobView(status.jobId(), status.kind().name(), status.status().name(), status.stage(),
-                status.progress(), status.message(), status.error(), media, status.occurredAt());
+                status.progress(), status.message(), status.error(), media, status.encoding(), status.occurredAt());
     }
 }

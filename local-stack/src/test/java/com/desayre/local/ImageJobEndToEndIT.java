@@ -117,13 +117,15 @@ class ImageJobEndToEndIT {
         try (var db = TestServers.postgres().dataSource("desayre").getConnection()) {
             await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
                 try (var rs = db.createStatement().executeQuery(
-                        "select status, (select count(*) from media m where m.job_id = j.job_id) as media, "
+                        "select status, encoded_prompt, encoder_version, (select count(*) from media m where m.job_id = j.job_id) as media, "
                                 + "(select count(*) from job_status_events e where e.job_id = j.job_id) as steps "
                                 + "from jobs j where job_id = '" + jobId + "'")) {
                     assertThat(rs.next()).isTrue();
                     assertThat(rs.getString("status")).isEqualTo("COMPLETED");
                     assertThat(rs.getInt("media")).isEqualTo(1);
                     assertThat(rs.getInt("steps")).isGreaterThanOrEqualTo(5);
+                    assertThat(rs.getString("encoded_prompt")).startsWith("a lighthouse at dusk, ");
+                    assertThat(rs.getString("encoder_version")).startsWith("enc1+desayre-cinematic.");
                 }
             });
         }
@@ -186,7 +188,34 @@ class ImageJobEndToEndIT {
         var anonymous = post("/api/generate/image", null, "{\"prompt\":\"a cat\"}");
         assertThat(anonymous.statusCode()).isEqualTo(401);
 
+        var unknownStyle = post("/api/generate/image", token, "{\"prompt\":\"a cat\",\"styleProfile\":\"noir\"}");
+        assertThat(unknownStyle.statusCode()).isEqualTo(400);
+        assertThat(unknownStyle.body()).contains("styleProfile").contains("desayre-cinematic");
+
+        var blocked = post("/api/generate/image", token, "{\"prompt\":\"a CSAM poster\"}");
+        assertThat(blocked.statusCode()).isEqualTo(422);
+        assertThat(JSON.readTree(blocked.body()).get("type").asString()).isEqualTo("/problems/prompt-rejected");
+
         assertThat(requestedRecords()).isEqualTo(before);
+    }
+
+    @Test
+    void aPersonCanSeeTheEncodingBeforeSpendingMoney() throws Exception {
+        var preview = post("/api/prompts/preview", token, "{\"prompt\":\"woman reading in a cafe\",\"styleProfile\":\"editorial\"}");
+        assertThat(preview.statusCode()).isEqualTo(200);
+        var body = JSON.readTree(preview.body());
+        assertThat(body.get("prompt").asString()).startsWith("woman reading in a cafe, ").contains("editorial photography");
+        assertThat(body.get("encoderVersion").asString()).startsWith("enc1+editorial.");
+        assertThat(body.get("model").asString()).isEqualTo("nano-banana-pro");
+        assertThat(body.get("added").size()).isPositive();
+
+        var raw = JSON.readTree(post("/api/prompts/preview", token, "{\"prompt\":\"  a   cat \",\"enhance\":false}").body());
+        assertThat(raw.get("prompt").asString()).isEqualTo("a cat");
+
+        var profiles = JSON.readTree(get("/api/prompts/profiles", token).body());
+        var names = new ArrayList<String>();
+        profiles.forEach(p -> names.add(p.get("name").asString() + (p.get("isDefault").asBoolean() ? "*" : "")));
+        assertThat(names).contains("desayre-cinematic*", "editorial", "product", "documentary", "none");
     }
 
     /** How many records generation.requested holds: the end offsets of its partitions, added up. */

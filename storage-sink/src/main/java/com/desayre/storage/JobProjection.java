@@ -59,6 +59,19 @@ class JobProjection {
                 .bind("terminal", event.status().isTerminal())
                 .bind("legalFrom", legalFrom)
                 .then().block();
+        if (event.encoding() != null) {
+            // the encoding is a fact about the job whatever status it has reached by now
+            var encoding = event.encoding();
+            db.sql("""
+                    update jobs set encoded_prompt = :prompt, negative_prompt = :negative, style_profile = :profile,
+                        encoder_version = :version where job_id = :jobId""")
+                    .bind("prompt", nullable(encoding.prompt()))
+                    .bind("negative", nullable(encoding.negativePrompt()))
+                    .bind("profile", nullable(encoding.profile()))
+                    .bind("version", nullable(encoding.encoderVersion()))
+                    .bind("jobId", event.jobId())
+                    .then().block();
+        }
     }
 
     Optional<JobStatus> status(String jobId) {

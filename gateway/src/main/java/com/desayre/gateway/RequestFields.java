@@ -1,0 +1,108 @@
+package com.desayre.gateway;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Reads a JSON request body field by field, collecting every problem (not just the first) so
+ * one answer tells the caller all that is wrong. Unknown fields are errors too: a typo such as
+ * {@code aspect_ratio} must not silently fall back to a default.
+ */
+final class RequestFields {
+    private final JsonNode body;
+    private final List<ApiProblem.FieldError> errors = new ArrayList<>();
+
+    RequestFields(JsonNode body, Set<String> known) {
+        if (body == null || !body.isObject()) {
+            throw ApiProblem.invalid(List.of(new ApiProblem.FieldError("", "The body must be a JSON object.")));
+        }
+        this.body = body;
+        var sorted = String.join(", ", new TreeSet<>(known));
+        body.propertyNames().forEach(name -> {
+            if (!known.contains(name)) {
+                errors.add(new ApiProblem.FieldError(name, "Unknown field '" + name + "'. Known fields: " + sorted + "."));
+            }
+        });
+    }
+
+    /** A required non-blank string, at most {@code maxLength} characters. */
+    String requiredText(String field, int maxLength, String hint) {
+        var node = body.get(field);
+        if (node == null || !node.isString() || node.asString().isBlank()) {
+            errors.add(new ApiProblem.FieldError(field, "'" + field + "' is required: " + hint));
+            return null;
+        }
+        var text = node.asString();
+        if (text.length() > maxLength) {
+            errors.add(new ApiProblem.FieldError(field, "'" + field + "' is " + text.length() + " characters; the limit is "
+                    + maxLength + "."));
+            return null;
+        }
+        return text;
+    }
+
+    String optionalText(String field) {
+        var node = body.get(field);
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isString()) {
+            errors.add(new ApiProblem.FieldError(field, "'" + field + "' must be a string."));
+            return null;
+        }
+        return node.asString();
+    }
+
+    boolean optionalBoolean(String field, boolean fallback) {
+        var node = body.get(field);
+        if (node == null || node.isNull()) {
+            return fallback;
+        }
+        if (!node.isBoolean()) {
+            errors.add(new ApiProblem.FieldError(field, "'" + field + "' must be true or false."));
+            return fallback;
+        }
+        return node.asBoolean();
+    }
+
+    Long optionalNonNegativeLong(String field) {
+        var node = body.get(field);
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isIntegralNumber() || node.asLong() < 0) {
+            errors.add(new ApiProblem.FieldError(field, "'" + field + "' must be a whole number of 0 or more."));
+            return null;
+        }
+        return node.asLong();
+    }
+
+    /** One of {@code values} (case-insensitive), returned upper-case, or the fallback when absent. */
+    String optionalChoice(String field, List<String> values, String fallback) {
+        var text = optionalText(field);
+        if (text == null) {
+            return fallback;
+        }
+        for (var value : values) {
+            if (value.equalsIgnoreCase(text)) {
+                return value;
+            }
+        }
+        errors.add(new ApiProblem.FieldError(field, "'" + field + "' must be one of: " + String.join(", ", values) + "."));
+        return fallback;
+    }
+
+    void reject(String field, String message) {
+        errors.add(new ApiProblem.FieldError(field, message));
+    }
+
+    /** Throws one problem naming every field that was wrong. */
+    void throwIfInvalid() {
+        if (!errors.isEmpty()) {
+            throw ApiProblem.invalid(List.copyOf(errors));
+        }
+    }
+}
