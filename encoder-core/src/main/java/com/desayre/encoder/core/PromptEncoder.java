@@ -50,9 +50,13 @@ public final class PromptEncoder {
             "keep", "let", "show");
     private static final String EDIT_PREFIX = "Edit the photo: ";
 
+    /** The words of each segment the encoder may add: a small, fixed set, read once. */
+    private static final Map<String, Words> SEGMENT_WORDS = new java.util.concurrent.ConcurrentHashMap<>();
+
     private final EncoderConfig config;
     private final ModerationCheck moderation;
     private final Map<String, String> versions = new HashMap<>();
+    private final List<String> blockedKeys;
 
     /** A hook for a real moderation call: an empty answer lets the prompt through. */
     @FunctionalInterface
@@ -67,6 +71,7 @@ public final class PromptEncoder {
     public PromptEncoder(EncoderConfig config, ModerationCheck moderation) {
         this.config = config;
         this.moderation = moderation;
+        this.blockedKeys = config.blocklist().stream().map(Words::key).toList();
         config.profiles().forEach((name, profile) -> versions.put(name, RULES_VERSION + "+" + name + "." + hash(profile.canonical())));
         versions.put(RAW_PROFILE, RULES_VERSION + "+" + RAW_PROFILE);
     }
@@ -100,10 +105,10 @@ public final class PromptEncoder {
                     "The prompt is empty once control characters and extra spaces are removed. Describe what you want to see.");
         }
         var words = Words.of(text);
-        for (var blocked : config.blocklist()) {
-            if (words.mentions(blocked)) {
+        for (int i = 0; i < blockedKeys.size(); i++) {
+            if (words.mentionsKey(blockedKeys.get(i))) {
                 return new EncodeResult.Rejected(JobError.PROMPT_REJECTED, "prompt", "The prompt was not sent: it mentions \""
-                        + blocked + "\", which this studio's content policy does not allow. Rephrase it without that.");
+                        + config.blocklist().get(i) + "\", which this studio's content policy does not allow. Rephrase it without that.");
             }
         }
         var moderated = moderation.reasonToReject(text);
@@ -125,9 +130,9 @@ public final class PromptEncoder {
 
     private EncodeResult enhance(EncodeRequest request, String text, Words words, StyleProfile profile, ModelRoute route) {
         var budget = route.promptBudget();
-        var art = words.mentionsAny(Scene.ART_MEDIA);
-        var scene = Scene.of(words);
-        var time = Scene.TimeOfDay.of(words);
+        var art = words.asksForAnotherMedium();
+        var scene = words.scene();
+        var time = words.timeOfDay();
         var candidates = new ArrayList<Candidate>();
         var separator = ", ";
         switch (request.kind()) {
@@ -172,15 +177,16 @@ public final class PromptEncoder {
         var base = stripTrailingSeparators(text);
         var room = budget - length(base);
         var chosen = new ArrayList<Candidate>();
+        var said = new Said(words);
         candidates.sort(Comparator.comparing(Candidate::priority).thenComparing(Candidate::order));
         for (var candidate : candidates) {
-            if (candidate.alreadyIn(words)) {
+            if (candidate.alreadyIn(said)) {
                 continue;
             }
             var cost = length(separator) + length(candidate.text());
             if (cost <= room) {
                 chosen.add(candidate);
-                words.add(candidate.text());
+                said.add(candidate.text());
                 room -= cost;
             }
         }
@@ -308,8 +314,46 @@ public final class PromptEncoder {
             return new Candidate(tag.text(), priority, order, null, tag);
         }
 
-        boolean alreadyIn(Words words) {
-            return slot != null ? slot.filledIn(words) : tag.presentIn(words);
+        boolean alreadyIn(Said said) {
+            return slot != null ? said.fills(slot) : said.says(tag);
+        }
+    }
+
+    /**
+     * What the prompt says so far: the user's words and each segment added. Phrases never join
+     * across the separators, so this answers exactly as the words of the joined prompt would.
+     */
+    private static final class Said {
+        private final List<Words> parts = new ArrayList<>(16);
+
+        Said(Words user) {
+            parts.add(user);
+        }
+
+        void add(String segment) {
+            parts.add(SEGMENT_WORDS.computeIfAbsent(segment, text -> {
+                var words = Words.of(text);
+                words.slots(); // computed before the map publishes it to other threads
+                return words;
+            }));
+        }
+
+        boolean fills(Slot slot) {
+            for (var part : parts) {
+                if (part.slots().contains(slot)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        boolean says(SceneRules.Tag tag) {
+            for (var part : parts) {
+                if (tag.presentIn(part)) {
+                    return true;
+                }
+            }
+            return false;
         }
     }
 }

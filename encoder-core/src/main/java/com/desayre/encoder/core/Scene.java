@@ -36,22 +36,12 @@ enum Scene {
         this.words = words;
     }
 
+    List<String> words() {
+        return words;
+    }
+
     static Scene of(Words text) {
-        var best = GENERAL;
-        var bestCount = 0;
-        for (var scene : values()) {
-            var count = 0;
-            for (var word : scene.words) {
-                if (text.mentions(word)) {
-                    count++;
-                }
-            }
-            if (count > bestCount) {
-                best = scene;
-                bestCount = count;
-            }
-        }
-        return best;
+        return text.scene();
     }
 
     /** Light the prompt implies by its time of day: it changes the lighting the encoder adds. */
@@ -68,13 +58,12 @@ enum Scene {
             this.words = words;
         }
 
+        List<String> words() {
+            return words;
+        }
+
         static TimeOfDay of(Words text) {
-            for (var time : values()) {
-                if (text.mentionsAny(time.words)) {
-                    return time;
-                }
-            }
-            return DAY;
+            return text.timeOfDay();
         }
     }
 

@@ -48,11 +48,33 @@ final class SceneRules {
     static final String VIDEO_PACING = "calm pacing, one continuous shot";
 
     /** A tag to add unless the prompt already says it, or something close to it. */
-    record Tag(String text, List<String> triggers) {
+    static final class Tag {
+        private final String text;
+        private final List<String> keys;
+
+        Tag(String text, List<String> triggers) {
+            this.text = text;
+            var keys = new java.util.ArrayList<String>();
+            keys.add(Words.key(text));
+            triggers.forEach(trigger -> keys.add(Words.key(trigger)));
+            this.keys = List.copyOf(keys);
+        }
+
+        String text() {
+            return text;
+        }
+
         boolean presentIn(Words words) {
-            return words.mentions(text) || words.mentionsAny(triggers);
+            for (var key : keys) {
+                if (words.mentionsKey(key)) {
+                    return true;
+                }
+            }
+            return false;
         }
     }
+
+    private static final Map<String, Tag> STYLE_TAGS = new java.util.concurrent.ConcurrentHashMap<>();
 
     static final Tag PHOTOREALISTIC = new Tag("photorealistic", List.of("photo realistic", "photoreal", "hyperrealistic",
             "hyper realistic", "ultra realistic", "ultrarealistic", "realistic", "lifelike"));
@@ -82,7 +104,7 @@ final class SceneRules {
             Map.entry(Words.key("candid, unposed moment"), List.of("candid", "unposed", "posed")));
 
     static Tag styleTag(String text) {
-        return new Tag(text, STYLE_SYNONYMS.getOrDefault(Words.key(text), List.of()));
+        return STYLE_TAGS.computeIfAbsent(text, t -> new Tag(t, STYLE_SYNONYMS.getOrDefault(Words.key(t), List.of())));
     }
 
     static String fill(Scene scene, Slot slot) {

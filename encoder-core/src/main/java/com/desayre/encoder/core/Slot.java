@@ -37,7 +37,11 @@ public enum Slot {
         this.words = words;
     }
 
+    List<String> words() {
+        return words;
+    }
+
     boolean filledIn(Words text) {
-        return text.mentionsAny(words) || this == CAMERA && text.mentionsFocalLength();
+        return text.slots().contains(this);
     }
 }
