@@ -50,6 +50,15 @@ public final class PipelineBench {
     }
 
     public static void main(String[] args) {
+        if (args.length > 0 && args[0].equals("encoder-service")) {
+            try {
+                EncoderServiceBench.run(Arrays.copyOfRange(args, 1, args.length));
+                System.exit(0);
+            } catch (Exception e) {
+                e.printStackTrace();
+                System.exit(1);
+            }
+        }
         if (Arrays.asList(args).contains("--help") || Arrays.asList(args).contains("-h")) {
             System.out.print(BenchOptions.USAGE);
             return;
@@ -231,7 +240,7 @@ public final class PipelineBench {
         }
     }
 
-    private static void deleteRecursively(Path root) throws IOException {
+    static void deleteRecursively(Path root) throws IOException {
         if (!Files.exists(root)) {
             return;
         }
