@@ -33,6 +33,7 @@ class KafkaDownIT {
         var properties = new HashMap<String, String>();
         properties.putAll(SpringProperties.kafka(kafka));
         properties.putAll(TestServers.redisProperties());
+        properties.putAll(TestServers.postgresProperties());
         properties.put("server.port", "0");
         properties.put("desayre.data-dir", System.getProperty("java.io.tmpdir") + "/kafka-down");
         properties.put("desayre.auth.jwt-secret", "a-test-secret-that-is-at-least-32-bytes-long");

@@ -73,7 +73,8 @@ class EncodeRequests implements Consumer<GenerationRequested> {
         var message = encoded.added().isEmpty() ? "Prompt ready for " + route.model() + "."
                 : "Prompt enhanced in the " + encoded.profile() + " style for " + route.model() + ".";
         events.status(StatusChanged.of(request.jobId(), spec, JobStatus.ENCODED, STAGE, message)
-                .withEncoding(new PromptEncoding(encoded.prompt(), encoded.negativePrompt(), encoded.profile(), encoded.version())));
+                .withEncoding(new PromptEncoding(encoded.prompt(), encoded.negativePrompt(), encoded.profile(), encoded.version(),
+                        route.provider(), route.model())));
         log.info("Encoded with {} for {}", encoded.version(), route.model());
     }
 }
