@@ -16,8 +16,6 @@ import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.ResponseEntity;
-import org.springframework.security.core.annotation.AuthenticationPrincipal;
-import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -52,8 +50,8 @@ class GenerationController {
     }
 
     @PostMapping("/image")
-    Mono<ResponseEntity<Accepted>> image(@RequestBody JsonNode body, @AuthenticationPrincipal Jwt jwt) {
-        var spec = imageSpec(body, CurrentUser.of(jwt));
+    Mono<ResponseEntity<Accepted>> image(@RequestBody JsonNode body, CurrentUser user) {
+        var spec = imageSpec(body, user);
         var jobId = UUID.randomUUID().toString();
         var queued = StatusChanged.of(jobId, spec, JobStatus.QUEUED, "gateway", "Waiting for a free slot.");
         return publisher.publish(Topics.REQUESTED, jobId, GenerationRequested.of(jobId, spec))

@@ -6,8 +6,6 @@ import java.time.Duration;
 import java.util.HashSet;
 import org.springframework.http.MediaType;
 import org.springframework.http.codec.ServerSentEvent;
-import org.springframework.security.core.annotation.AuthenticationPrincipal;
-import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -33,8 +31,8 @@ class JobsController {
     }
 
     @GetMapping("/{jobId}")
-    Mono<JobView> job(@PathVariable String jobId, @AuthenticationPrincipal Jwt jwt) {
-        return visible(jobId, CurrentUser.of(jwt)).map(status -> JobView.of(status, urls));
+    Mono<JobView> job(@PathVariable String jobId, CurrentUser user) {
+        return visible(jobId, user).map(status -> JobView.of(status, urls));
     }
 
     /**
@@ -42,8 +40,7 @@ class JobsController {
      * status. A client that connects after the job finished still gets the final event.
      */
     @GetMapping(path = "/{jobId}/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
-    Flux<ServerSentEvent<JobView>> events(@PathVariable String jobId, @AuthenticationPrincipal Jwt jwt) {
-        var user = CurrentUser.of(jwt);
+    Flux<ServerSentEvent<JobView>> events(@PathVariable String jobId, CurrentUser user) {
         return visible(jobId, user).flatMapMany(first -> {
             // listen before reading the cache, so nothing published in between is missed
             var live = Sinks.many().unicast().<StatusChanged>onBackpressureBuffer();

@@ -12,8 +12,6 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
-import org.springframework.security.core.annotation.AuthenticationPrincipal;
-import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestHeader;
@@ -41,8 +39,7 @@ class MediaController {
     @GetMapping(MediaUrls.MEDIA_PATH + "{jobId}/{file}")
     Mono<ResponseEntity<Flux<DataBuffer>>> media(@PathVariable String jobId, @PathVariable String file,
                                                   @RequestHeader(value = HttpHeaders.IF_NONE_MATCH, required = false) String ifNoneMatch,
-                                                  @AuthenticationPrincipal Jwt jwt) {
-        var user = CurrentUser.of(jwt);
+                                                  CurrentUser user) {
         var key = jobId + "/" + file;
         var notFound = ApiProblem.notFound("There is no media " + key + " that you can see.");
         return cache.latest(jobId)
