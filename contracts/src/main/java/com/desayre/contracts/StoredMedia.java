@@ -7,6 +7,8 @@ package com.desayre.contracts;
  * @param mimeType e.g. {@code image/png}
  * @param bytes    the object's size
  * @param sha256   hex digest of the stored bytes
+ * @param thumbnailKey a web-sized JPEG beside it (an image's thumbnail, a video's poster frame), or null
  */
-public record StoredMedia(String key, String mimeType, int width, int height, long bytes, String sha256) {
+public record StoredMedia(String key, String mimeType, int width, int height, long bytes, String sha256,
+                          String thumbnailKey) {
 }

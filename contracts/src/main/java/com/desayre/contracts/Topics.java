@@ -17,10 +17,18 @@ public final class Topics {
     /** Input topics whose poison records the binder moves to {@code <topic>.dlq}. */
     public static final List<String> WITH_DLQ = List.of(REQUESTED, IMAGE_REQUESTED, VIDEO_REQUESTED, MEDIA_READY);
 
+    /**
+     * DLQs of storage-sink's projections, one per input it shares with another consumer group, so
+     * replaying a record reaches only the projection that failed it.
+     */
+    public static final List<String> PROJECTION_DLQS = List.of("generation.status.storage-sink.dlq",
+            "generation.requested.storage-sink.dlq", "generation.control.storage-sink.dlq");
+
     /** Every topic DESAYRE uses, DLQs included: created up front so no producer races a leader election. */
     public static List<String> all() {
         var all = new java.util.ArrayList<>(List.of(REQUESTED, IMAGE_REQUESTED, VIDEO_REQUESTED, MEDIA_READY, STATUS, CONTROL));
         WITH_DLQ.forEach(topic -> all.add(dlq(topic)));
+        all.addAll(PROJECTION_DLQS);
         return List.copyOf(all);
     }
 

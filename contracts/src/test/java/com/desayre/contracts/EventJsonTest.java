@@ -24,7 +24,7 @@ class EventJsonTest {
                 StatusChanged.of("job-1", SPEC, JobStatus.RETRYING, "image-worker", "Attempt 1 of 4 failed.")
                         .withRetry(new StatusChanged.RetryInfo(1, 4, java.time.Instant.parse("2026-11-25T10:00:05Z"))),
                 StatusChanged.completed("job-1", SPEC, "storage-sink",
-                        List.of(new StoredMedia("job-1/0.png", "image/png", 1376, 768, 2048, "ab12"))),
+                        List.of(new StoredMedia("job-1/0.png", "image/png", 1376, 768, 2048, "ab12", "job-1/0.thumb.jpg"))),
                 StatusChanged.of("job-1", SPEC, JobStatus.ENCODED, "prompt-encoder", "Prompt ready.")
                         .withEncoding(new PromptEncoding("a lighthouse, photorealistic", null, "desayre-cinematic",
                                 "enc1+desayre-cinematic.0000", "modelslabs", "nano-banana-pro")),

@@ -23,11 +23,13 @@ class JobsController {
     private final StatusCache cache;
     private final StatusBus bus;
     private final MediaUrls urls;
+    private final HistoryRepository history;
 
-    JobsController(StatusCache cache, StatusBus bus, MediaUrls urls) {
+    JobsController(StatusCache cache, StatusBus bus, MediaUrls urls, HistoryRepository history) {
         this.cache = cache;
         this.bus = bus;
         this.urls = urls;
+        this.history = history;
     }
 
     @GetMapping("/{jobId}")
@@ -45,7 +47,7 @@ class JobsController {
             // listen before reading the cache, so nothing published in between is missed
             var live = Sinks.many().unicast().<StatusChanged>onBackpressureBuffer();
             var subscription = bus.events().filter(e -> e.jobId().equals(jobId)).subscribe(live::tryEmitNext);
-            var statuses = cache.latest(jobId).defaultIfEmpty(first).flux()
+            var statuses = latest(jobId).defaultIfEmpty(first).flux()
                     .concatWith(live.asFlux())
                     .transform(JobsController::legalMovesOnly)
                     .doFinally(signal -> subscription.dispose());
@@ -73,9 +75,14 @@ class JobsController {
         });
     }
 
+    /** Redis first (fast, and current to the last event); Postgres when the cache no longer has the job. */
+    private Mono<StatusChanged> latest(String jobId) {
+        return cache.latest(jobId).switchIfEmpty(Mono.defer(() -> history.latestStatus(jobId)));
+    }
+
     /** The job's latest status if the caller may see it; 404 either way otherwise, so ids can't be probed. */
     private Mono<StatusChanged> visible(String jobId, CurrentUser user) {
-        return cache.latest(jobId)
+        return latest(jobId)
                 .filter(status -> user.maySee(status.ownerId()))
                 .switchIfEmpty(Mono.error(() -> ApiProblem.notFound("There is no job " + jobId + " that you can see.")));
     }

@@ -35,43 +35,16 @@ import tools.jackson.databind.json.JsonMapper;
  * S3 server and the provider simulator, driven over HTTP and SSE exactly as a client would.
  */
 class ImageJobEndToEndIT {
-    private static final String PASSWORD = "correct horse battery staple";
-    private static final JsonMapper JSON = JsonMapper.builder().build();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final JsonMapper JSON = Studio.JSON;
+    private static final String PASSWORD = Studio.PASSWORD;
 
-    private static ProviderSimulator simulator;
-    private static ServiceStack stack;
-    private static String base;
+    private static Studio studio;
     private static String token;
 
     @BeforeAll
     static void startTheStudio() throws Exception {
-        simulator = ProviderSimulator.start(SimulatorSettings.defaults());
-        var common = new HashMap<String, Object>(TestServers.springProperties());
-        common.put("desayre.modelslabs.base-url", simulator.baseUrl());
-        common.put("desayre.modelslabs.api-key", "test-key");
-        common.put("desayre.data-dir", System.getProperty("java.io.tmpdir") + "/e2e-data");
-        var gateway = Map.<String, Object>of(
-                "server.port", 0,
-                "desayre.auth.jwt-secret", "an-end-to-end-test-secret-of-at-least-32-bytes",
-                "desayre.auth.admin-password", PASSWORD);
-        stack = ServiceStack.start(common, gateway);
-        base = "http://127.0.0.1:" + stack.gatewayPort();
-        // ready = the gateway's status stream is assigned, so no status of ours is missed
-        await().atMost(Duration.ofSeconds(60)).until(() -> get("/actuator/health", null).statusCode() == 200);
-        var login = post("/api/auth/login", null, "{\"username\":\"admin\",\"password\":\"" + PASSWORD + "\"}");
-        assertThat(login.statusCode()).isEqualTo(200);
-        token = JSON.readTree(login.body()).get("token").asString();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (stack != null) {
-            stack.close();
-        }
-        if (simulator != null) {
-            simulator.close();
-        }
+        studio = Studio.get();
+        token = studio.token;
     }
 
     @Test
@@ -99,14 +72,14 @@ class ImageJobEndToEndIT {
         assertThat(media.get("width").asInt()).isEqualTo(1376);
         assertThat(media.get("height").asInt()).isEqualTo(768);
 
-        var png = HTTP.send(request(media.get("url").asString(), token).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+        var png = studio.bytes(media.get("url").asString(), token, Map.of());
         assertThat(png.statusCode()).isEqualTo(200);
         assertThat(png.headers().firstValue("Content-Type")).contains("image/png");
         assertThat(png.body()).hasSize(media.get("bytes").asInt());
         var image = ImageIO.read(new ByteArrayInputStream(png.body()));
         assertThat(image.getWidth()).isEqualTo(1376);
         assertThat(image.getHeight()).isEqualTo(768);
-        assertThat(simulator.submissions()).isPositive();
+        assertThat(studio.simulator.submissions()).isPositive();
 
         // a subscriber who comes late still gets the final event, then the stream ends
         var late = sse("/api/jobs/" + jobId + "/events");
@@ -146,7 +119,7 @@ class ImageJobEndToEndIT {
         var cookie = login.headers().firstValue("Set-Cookie").orElseThrow();
         assertThat(cookie).startsWith("DESAYRE_SESSION=").contains("HttpOnly").contains("SameSite=Lax");
         var session = cookie.substring(0, cookie.indexOf(';'));
-        var me = HTTP.send(request("/api/auth/me", null).header("Cookie", session).GET().build(), HttpResponse.BodyHandlers.ofString());
+        var me = studio.bytes("/api/auth/me", null, Map.of("Cookie", session));
         assertThat(me.statusCode()).isEqualTo(200);
         assertThat(JSON.readTree(me.body()).get("username").asString()).isEqualTo("admin");
 
@@ -230,35 +203,15 @@ class ImageJobEndToEndIT {
         }
     }
 
-    /** Reads a whole SSE stream (it ends after a terminal status) and returns each status event's data. */
     private static List<JsonNode> sse(String path) throws Exception {
-        var response = HTTP.send(request(path, token).header("Accept", "text/event-stream").timeout(Duration.ofSeconds(60)).GET().build(),
-                HttpResponse.BodyHandlers.ofLines());
-        assertThat(response.statusCode()).isEqualTo(200);
-        assertThat(response.headers().firstValue("Content-Type").orElseThrow()).startsWith("text/event-stream");
-        var events = new ArrayList<JsonNode>();
-        var name = new String[1];
-        response.body().forEach(line -> {
-            if (line.startsWith("event:")) {
-                name[0] = line.substring(6).strip();
-            } else if (line.startsWith("data:") && "status".equals(name[0])) {
-                events.add(JSON.readTree(line.substring(5)));
-            }
-        });
-        return events;
-    }
-
-    private static HttpRequest.Builder request(String path, String bearer) {
-        var builder = HttpRequest.newBuilder(URI.create(path.startsWith("http") ? path : base + path)).timeout(Duration.ofSeconds(30));
-        return bearer == null ? builder : builder.header("Authorization", "Bearer " + bearer);
+        return studio.sse(path);
     }
 
     private static HttpResponse<String> get(String path, String bearer) throws Exception {
-        return HTTP.send(request(path, bearer).GET().build(), HttpResponse.BodyHandlers.ofString());
+        return studio.get(path, bearer);
     }
 
     private static HttpResponse<String> post(String path, String bearer, String json) throws Exception {
-        return HTTP.send(request(path, bearer).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+        return studio.post(path, bearer, json);
     }
 }

@@ -1,5 +1,6 @@
 package com.desayre.storage;
 
+import com.desayre.contracts.GenerationRequested;
 import com.desayre.contracts.JobStatus;
 import com.desayre.contracts.StatusChanged;
 import java.time.ZoneOffset;
@@ -19,6 +20,32 @@ class JobProjection {
 
     JobProjection(DatabaseClient db) {
         this.db = db;
+    }
+
+    /** What was asked, from generation.requested: fills the job's details, never its status. */
+    void record(GenerationRequested request) {
+        var spec = request.spec();
+        var occurred = request.occurredAt().atOffset(ZoneOffset.UTC);
+        db.sql("""
+                insert into jobs (job_id, owner_id, kind, status, prompt, aspect_ratio, seed, requested_profile, enhance,
+                                  priority, created_at, updated_at)
+                values (:jobId, :ownerId, :kind, 'QUEUED', :prompt, :aspectRatio, :seed, :profile, :enhance, :priority,
+                        :occurredAt, :occurredAt)
+                on conflict (job_id) do update set
+                    prompt = excluded.prompt, aspect_ratio = excluded.aspect_ratio, seed = excluded.seed,
+                    requested_profile = excluded.requested_profile, enhance = excluded.enhance,
+                    priority = excluded.priority, created_at = least(jobs.created_at, excluded.created_at)""")
+                .bind("jobId", request.jobId())
+                .bind("ownerId", spec.ownerId())
+                .bind("kind", spec.kind().name())
+                .bind("prompt", nullable(spec.prompt()))
+                .bind("aspectRatio", nullable(spec.aspectRatio()))
+                .bind("seed", spec.seed() == null ? io.r2dbc.spi.Parameters.in(Long.class) : spec.seed())
+                .bind("profile", nullable(spec.styleProfile()))
+                .bind("enhance", spec.enhance())
+                .bind("priority", nullable(spec.priority() == null ? null : spec.priority().name()))
+                .bind("occurredAt", occurred)
+                .then().block();
     }
 
     /** Records the event in the timeline and moves the job if the move is legal. */
@@ -64,8 +91,10 @@ class JobProjection {
             var encoding = event.encoding();
             db.sql("""
                     update jobs set encoded_prompt = :prompt, negative_prompt = :negative, style_profile = :profile,
-                        encoder_version = :version where job_id = :jobId""")
+                        encoder_version = :version, provider = :provider, model = :model where job_id = :jobId""")
                     .bind("prompt", nullable(encoding.prompt()))
+                    .bind("provider", nullable(encoding.provider()))
+                    .bind("model", nullable(encoding.model()))
                     .bind("negative", nullable(encoding.negativePrompt()))
                     .bind("profile", nullable(encoding.profile()))
                     .bind("version", nullable(encoding.encoderVersion()))
@@ -82,13 +111,20 @@ class JobProjection {
                 .map(JobStatus::valueOf);
     }
 
-    void saveMedia(String jobId, int index, MediaDownloader.Downloaded media, String key, String providerRequestId, String model) {
+    void saveMedia(String jobId, int index, MediaDownloader.Downloaded media, String key, Thumbnails.Thumbnail thumb,
+                   String thumbKey, String providerRequestId, String model) {
         db.sql("""
-                insert into media (job_id, idx, storage_key, mime_type, width, height, bytes, sha256, provider_request_id, model)
-                values (:jobId, :idx, :key, :mimeType, :width, :height, :bytes, :sha256, :requestId, :model)
+                insert into media (job_id, idx, storage_key, mime_type, width, height, bytes, sha256, provider_request_id, model,
+                                   thumb_key, thumb_width, thumb_height)
+                values (:jobId, :idx, :key, :mimeType, :width, :height, :bytes, :sha256, :requestId, :model,
+                        :thumbKey, :thumbWidth, :thumbHeight)
                 on conflict (job_id, idx) do update set
                     storage_key = excluded.storage_key, mime_type = excluded.mime_type, width = excluded.width,
-                    height = excluded.height, bytes = excluded.bytes, sha256 = excluded.sha256""")
+                    height = excluded.height, bytes = excluded.bytes, sha256 = excluded.sha256,
+                    thumb_key = excluded.thumb_key, thumb_width = excluded.thumb_width, thumb_height = excluded.thumb_height""")
+                .bind("thumbKey", nullable(thumbKey))
+                .bind("thumbWidth", thumb == null ? io.r2dbc.spi.Parameters.in(Integer.class) : thumb.width())
+                .bind("thumbHeight", thumb == null ? io.r2dbc.spi.Parameters.in(Integer.class) : thumb.height())
                 .bind("jobId", jobId)
                 .bind("idx", index)
                 .bind("key", key)
@@ -100,6 +136,26 @@ class JobProjection {
                 .bind("requestId", nullable(providerRequestId))
                 .bind("model", nullable(model))
                 .then().block();
+    }
+
+    /** Every object stored for a job: originals and thumbnails. */
+    java.util.List<String> storedKeys(String jobId) {
+        return db.sql("select storage_key, thumb_key from media where job_id = :jobId")
+                .bind("jobId", jobId)
+                .map(row -> java.util.Arrays.asList(row.get("storage_key", String.class), row.get("thumb_key", String.class)))
+                .all().collectList().block().stream()
+                .flatMap(java.util.List::stream).filter(java.util.Objects::nonNull).toList();
+    }
+
+    /** After its objects are gone: the job leaves every history, its media rows go. */
+    void forget(String jobId) {
+        db.sql("delete from media where job_id = :jobId").bind("jobId", jobId).then().block();
+        db.sql("update jobs set deleted_at = coalesce(deleted_at, now()) where job_id = :jobId").bind("jobId", jobId).then().block();
+    }
+
+    boolean deleted(String jobId) {
+        return Boolean.TRUE.equals(db.sql("select deleted_at is not null as deleted from jobs where job_id = :jobId")
+                .bind("jobId", jobId).map(row -> row.get("deleted", Boolean.class)).one().block());
     }
 
     private static Object nullable(String value) {

@@ -11,43 +11,62 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.util.ArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
+import org.springframework.cloud.stream.config.BindingServiceProperties;
+import org.springframework.integration.IntegrationMessageHeaderAccessor;
+import org.springframework.messaging.Message;
 import org.springframework.stereotype.Component;
 
 /**
  * Reads {@code generation.media.ready}: copies each provider output into DESAYRE's own media
- * store (provider URLs are temporary), records it in Postgres, and completes the job. An I/O
- * failure throws, so the binder retries and finally parks the record on the DLQ; the record is
- * committed only after the object and its row are both written. Keys are deterministic, so a
- * redelivery overwrites instead of duplicating.
+ * store (provider URLs are temporary) with a thumbnail beside it, records both in Postgres, and
+ * completes the job. An I/O failure (download, media store, database) throws, so the binder
+ * retries with backoff; the record is committed only after the objects and their rows are all
+ * written. Keys are deterministic ({@code <jobId>/<n>.<ext>}), so a redelivery overwrites the same
+ * objects and rows instead of duplicating them. On the last delivery the job is failed clearly
+ * before the record goes to {@code generation.media.ready.dlq}.
  */
 @Component("storeMedia")
-class StoreMedia implements Consumer<MediaReady> {
+class StoreMedia implements Consumer<Message<MediaReady>> {
     private static final Logger log = LoggerFactory.getLogger(StoreMedia.class);
     static final String STAGE = "storage-sink";
+    static final String BINDING = "storeMedia-in-0";
 
     private final MediaDownloader downloader;
     private final MediaStore store;
     private final JobProjection projection;
     private final JobEvents events;
+    private final int deliveries;
 
-    StoreMedia(MediaDownloader downloader, MediaStore store, JobProjection projection, JobEvents events) {
+    StoreMedia(MediaDownloader downloader, MediaStore store, JobProjection projection, JobEvents events,
+               BindingServiceProperties bindings) {
         this.downloader = downloader;
         this.store = store;
         this.projection = projection;
         this.events = events;
+        // Spring Cloud Stream 5: max-attempts counts retries, so one more delivery than that
+        this.deliveries = bindings.getConsumerProperties(BINDING).getMaxAttempts() + 1;
     }
 
     @Override
-    public void accept(MediaReady ready) {
+    public void accept(Message<MediaReady> message) {
+        var ready = message.getPayload();
         MDC.put("jobId", ready.jobId());
         try {
             store(ready);
-        } catch (IOException e) {
-            throw new UncheckedIOException("storing job " + ready.jobId() + " failed", e);
+        } catch (IOException | RuntimeException e) {
+            var attempt = message.getHeaders().get(IntegrationMessageHeaderAccessor.DELIVERY_ATTEMPT, AtomicInteger.class);
+            if (attempt != null && attempt.get() >= deliveries) {
+                log.warn("Storing failed on the last of {} deliveries: {}", deliveries, e.getMessage());
+                events.status(StatusChanged.failed(ready.jobId(), ready.spec(), STAGE, new JobError(JobError.STORAGE_FAILED,
+                        "DESAYRE could not save the result after " + deliveries + " tries. Please run the job again.")));
+            }
+            throw e instanceof IOException io ? new UncheckedIOException("storing job " + ready.jobId() + " failed", io)
+                    : (RuntimeException) e;
         } finally {
             MDC.remove("jobId");
         }
@@ -55,8 +74,8 @@ class StoreMedia implements Consumer<MediaReady> {
 
     private void store(MediaReady ready) throws IOException {
         var current = projection.status(ready.jobId());
-        if (current.map(JobStatus::isTerminal).orElse(false)) {
-            log.info("Job is already {}; its late result is not stored", current.get());
+        if (current.map(JobStatus::isTerminal).orElse(false) || projection.deleted(ready.jobId())) {
+            log.info("Job is {}; its late result is not stored", current.map(Enum::name).orElse("deleted"));
             return;
         }
         events.status(StatusChanged.of(ready.jobId(), ready.spec(), JobStatus.STORING, STAGE, "Saving your media."));
@@ -70,13 +89,25 @@ class StoreMedia implements Consumer<MediaReady> {
                         new JobError(JobError.BAD_PROVIDER_OUTPUT, e.getMessage())));
                 return;
             }
+            Thumbnails.Thumbnail thumb = null;
             try {
                 var key = ready.jobId() + "/" + i + "." + media.extension();
                 store.put(key, media.file(), media.mimeType());
-                projection.saveMedia(ready.jobId(), i, media, key, ready.providerRequestId(), ready.route().model());
-                stored.add(new StoredMedia(key, media.mimeType(), media.width(), media.height(), media.bytes(), media.sha256()));
+                thumb = media.mimeType().startsWith("image/") ? Thumbnails.of(media.file()).orElse(null) : null;
+                String thumbKey = null;
+                if (thumb != null) {
+                    thumbKey = ready.jobId() + "/" + i + ".thumb.jpg";
+                    store.put(thumbKey, thumb.file(), "image/jpeg");
+                }
+                projection.saveMedia(ready.jobId(), i, media, key, thumb, thumbKey, ready.providerRequestId(),
+                        ready.route().model());
+                stored.add(new StoredMedia(key, media.mimeType(), media.width(), media.height(), media.bytes(),
+                        media.sha256(), thumbKey));
             } finally {
                 Files.deleteIfExists(media.file());
+                if (thumb != null) {
+                    Files.deleteIfExists(thumb.file());
+                }
             }
         }
         events.status(StatusChanged.completed(ready.jobId(), ready.spec(), STAGE, stored));

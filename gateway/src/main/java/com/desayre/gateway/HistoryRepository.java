@@ -1,0 +1,190 @@
+package com.desayre.gateway;
+
+import com.desayre.contracts.JobError;
+import com.desayre.contracts.JobKind;
+import com.desayre.contracts.JobStatus;
+import com.desayre.contracts.StatusChanged;
+import com.desayre.contracts.StoredMedia;
+import io.r2dbc.spi.Readable;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.stereotype.Repository;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * Reads the job projections storage-sink keeps in Postgres ({@code public.jobs}, {@code media},
+ * {@code job_status_events}): history pages, one job's timeline, media ownership. The gateway's
+ * only write to them is a job's {@code deleted_at}, the user's intent to remove it.
+ */
+@Repository
+class HistoryRepository {
+    private static final String COLUMNS = """
+            j.job_id, j.owner_id, j.kind, j.status, j.stage, j.message, j.error_code, j.prompt, j.encoded_prompt,
+            j.style_profile, j.encoder_version, j.provider, j.model, j.aspect_ratio, j.seed, j.priority,
+            j.created_at, j.updated_at, j.completed_at""";
+
+    private final DatabaseClient db;
+
+    HistoryRepository(DatabaseClient db) {
+        this.db = db;
+    }
+
+    /** A history filter; null fields don't filter. {@code ownerId} null means everyone's (admins). */
+    record Filter(String ownerId, JobKind kind, JobStatus status, String text, Instant from, Instant to) {
+    }
+
+    /** A page position: the last item seen, newest-first order. */
+    record Cursor(Instant createdAt, String jobId) {
+    }
+
+    record Row(String jobId, String ownerId, String kind, String status, String stage, String message, String errorCode,
+               String prompt, String encodedPrompt, String styleProfile, String encoderVersion, String provider, String model,
+               String aspectRatio, Long seed, String priority, Instant createdAt, Instant updatedAt, Instant completedAt) {
+    }
+
+    record MediaRow(int index, String key, String thumbKey, String mimeType, int width, int height, long bytes, String sha256) {
+    }
+
+    record TimelineEntry(String status, String stage, Integer progress, String message, String errorCode, Instant at) {
+    }
+
+    /**
+     * One page, newest first, by keyset: (created_at, job_id) below the cursor, so a page stays
+     * correct while new jobs arrive (they sort before the cursor and never shift a later page).
+     */
+    Flux<Row> page(Filter filter, Cursor after, int limit) {
+        var sql = new StringBuilder("select ").append(COLUMNS).append(" from public.jobs j where j.deleted_at is null");
+        var binds = new LinkedHashMap<String, Object>();
+        if (filter.ownerId() != null) {
+            sql.append(" and j.owner_id = :owner");
+            binds.put("owner", filter.ownerId());
+        }
+        if (filter.kind() != null) {
+            sql.append(" and j.kind = :kind");
+            binds.put("kind", filter.kind().name());
+        }
+        if (filter.status() != null) {
+            sql.append(" and j.status = :status");
+            binds.put("status", filter.status().name());
+        }
+        if (filter.text() != null) {
+            sql.append(" and j.search @@ websearch_to_tsquery('simple', :text)");
+            binds.put("text", filter.text());
+        }
+        if (filter.from() != null) {
+            sql.append(" and j.created_at >= :from");
+            binds.put("from", filter.from().atOffset(ZoneOffset.UTC));
+        }
+        if (filter.to() != null) {
+            sql.append(" and j.created_at < :to");
+            binds.put("to", filter.to().atOffset(ZoneOffset.UTC));
+        }
+        if (after != null) {
+            sql.append(" and (j.created_at, j.job_id) < (:afterTime, :afterId)");
+            binds.put("afterTime", after.createdAt().atOffset(ZoneOffset.UTC));
+            binds.put("afterId", after.jobId());
+        }
+        sql.append(" order by j.created_at desc, j.job_id desc limit :limit");
+        binds.put("limit", limit);
+        var spec = db.sql(sql.toString());
+        for (var bind : binds.entrySet()) {
+            spec = spec.bind(bind.getKey(), bind.getValue());
+        }
+        return spec.map(HistoryRepository::row).all();
+    }
+
+    /** The job if it exists and is not deleted. */
+    Mono<Row> job(String jobId) {
+        return db.sql("select " + COLUMNS + " from public.jobs j where j.job_id = :jobId and j.deleted_at is null")
+                .bind("jobId", jobId).map(HistoryRepository::row).one();
+    }
+
+    /** Each listed job's media, by job id, in one query. */
+    Mono<Map<String, List<MediaRow>>> media(List<String> jobIds) {
+        if (jobIds.isEmpty()) {
+            return Mono.just(Map.of());
+        }
+        return db.sql("""
+                        select job_id, idx, storage_key, thumb_key, mime_type, width, height, bytes, sha256
+                        from public.media where job_id = any(:ids) order by job_id, idx""")
+                .bind("ids", jobIds.toArray(String[]::new))
+                .map(row -> Map.entry(row.get("job_id", String.class), mediaRow(row)))
+                .all()
+                .collectMultimap(Map.Entry::getKey, Map.Entry::getValue)
+                .map(grouped -> {
+                    var result = new LinkedHashMap<String, List<MediaRow>>();
+                    grouped.forEach((id, rows) -> result.put(id, List.copyOf(rows)));
+                    return result;
+                });
+    }
+
+    Flux<TimelineEntry> timeline(String jobId) {
+        return db.sql("""
+                        select status, stage, progress, message, error_code, occurred_at
+                        from public.job_status_events where job_id = :jobId order by occurred_at, recorded_at""")
+                .bind("jobId", jobId)
+                .map(row -> new TimelineEntry(row.get("status", String.class), row.get("stage", String.class),
+                        row.get("progress", Integer.class), row.get("message", String.class),
+                        row.get("error_code", String.class), instant(row, "occurred_at")))
+                .all();
+    }
+
+    /** Who owns the job a stored object belongs to, if the job is not deleted. */
+    Mono<String> mediaOwner(String jobId, String key) {
+        return db.sql("""
+                        select j.owner_id from public.media m join public.jobs j on j.job_id = m.job_id
+                        where m.job_id = :jobId and (m.storage_key = :key or m.thumb_key = :key) and j.deleted_at is null
+                        limit 1""")
+                .bind("jobId", jobId).bind("key", key)
+                .map(row -> row.get("owner_id", String.class)).one();
+    }
+
+    /** Marks the job deleted; true when it was visible until now. */
+    Mono<Boolean> markDeleted(String jobId) {
+        return db.sql("update public.jobs set deleted_at = now() where job_id = :jobId and deleted_at is null")
+                .bind("jobId", jobId).fetch().rowsUpdated().map(count -> count > 0);
+    }
+
+    /** The job's latest status as an event, for when the Redis cache no longer has it. */
+    Mono<StatusChanged> latestStatus(String jobId) {
+        return job(jobId).zipWith(media(List.of(jobId)), (row, media) -> {
+            var stored = new ArrayList<StoredMedia>();
+            for (var m : media.getOrDefault(jobId, List.of())) {
+                stored.add(new StoredMedia(m.key(), m.mimeType(), m.width(), m.height(), m.bytes(), m.sha256(), m.thumbKey()));
+            }
+            var status = JobStatus.valueOf(row.status());
+            var error = row.errorCode() == null ? null : new JobError(row.errorCode(), row.message());
+            return new StatusChanged(StatusChanged.SCHEMA_VERSION, "db:" + jobId + ":" + status, jobId, row.updatedAt(),
+                    row.ownerId(), JobKind.valueOf(row.kind()), status, row.stage(), status == JobStatus.COMPLETED ? 100 : null,
+                    row.message(), error, status == JobStatus.COMPLETED ? stored : List.of(), null, null);
+        });
+    }
+
+    private static Row row(Readable row) {
+        return new Row(row.get("job_id", String.class), row.get("owner_id", String.class), row.get("kind", String.class),
+                row.get("status", String.class), row.get("stage", String.class), row.get("message", String.class),
+                row.get("error_code", String.class), row.get("prompt", String.class), row.get("encoded_prompt", String.class),
+                row.get("style_profile", String.class), row.get("encoder_version", String.class),
+                row.get("provider", String.class), row.get("model", String.class), row.get("aspect_ratio", String.class),
+                row.get("seed", Long.class), row.get("priority", String.class), instant(row, "created_at"),
+                instant(row, "updated_at"), instant(row, "completed_at"));
+    }
+
+    private static MediaRow mediaRow(Readable row) {
+        return new MediaRow(row.get("idx", Integer.class), row.get("storage_key", String.class), row.get("thumb_key", String.class),
+                row.get("mime_type", String.class), row.get("width", Integer.class), row.get("height", Integer.class),
+                row.get("bytes", Long.class), row.get("sha256", String.class));
+    }
+
+    private static Instant instant(Readable row, String column) {
+        var value = row.get(column, OffsetDateTime.class);
+        return value == null ? null : value.toInstant();
+    }
+}

@@ -1,0 +1,191 @@
+package com.desayre.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.desayre.platform.S3MediaStore;
+import com.desayre.testsupport.S3MockServer;
+import com.desayre.testsupport.TestServers;
+import com.nimbusds.jose.jwk.source.ImmutableSecret;
+import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import javax.crypto.spec.SecretKeySpec;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.security.oauth2.jose.jws.MacAlgorithm;
+import org.springframework.security.oauth2.jwt.JwsHeader;
+import org.springframework.security.oauth2.jwt.JwtClaimsSet;
+import org.springframework.security.oauth2.jwt.JwtEncoderParameters;
+import org.springframework.security.oauth2.jwt.NimbusJwtEncoder;
+import tools.jackson.databind.JsonNode;
+
+/** History, media and deletion through the running studio, as the studio's pages would use them. */
+class HistoryAndMediaIT {
+    private static Studio studio;
+    private static String lighthouse;
+    private static String harbour;
+    private static String orchard;
+
+    @BeforeAll
+    static void threeFinishedJobs() throws Exception {
+        studio = Studio.get();
+        lighthouse = studio.submitImage("a lighthouse at dusk, history test", "16:9");
+        harbour = studio.submitImage("a quiet harbour at dawn, history test", "1:1");
+        orchard = studio.submitImage("an apple orchard in autumn, history test", "4:3");
+        for (var job : List.of(lighthouse, harbour, orchard)) {
+            assertThat(studio.awaitTerminal(job).get("status").asString()).isEqualTo("COMPLETED");
+        }
+        // the projection of generation.requested may trail the COMPLETED status by a moment
+        await().atMost(Duration.ofSeconds(30)).until(() -> page("/api/history?q=orchard").get("items").size() == 1);
+    }
+
+    private static JsonNode page(String path) throws Exception {
+        var response = studio.get(path, studio.token);
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return Studio.JSON.readTree(response.body());
+    }
+
+    private static List<String> ids(JsonNode page) {
+        var ids = new ArrayList<String>();
+        page.get("items").forEach(item -> ids.add(item.get("jobId").asString()));
+        return ids;
+    }
+
+    @Test
+    void keysetPagesStayCorrectWhileNewJobsArrive() throws Exception {
+        var first = page("/api/history?q=history+test&limit=2");
+        assertThat(ids(first)).containsExactly(orchard, harbour);
+        var cursor = first.get("nextCursor").asString();
+
+        var newcomer = studio.submitImage("a newcomer arrives mid-pagination, history test", "1:1");
+        studio.awaitTerminal(newcomer);
+
+        var second = page("/api/history?q=history+test&limit=2&cursor=" + cursor);
+        assertThat(ids(second)).containsExactly(lighthouse);
+        assertThat(second.get("nextCursor").isNull()).isTrue();
+        assertThat(page("/api/history?q=history+test&limit=10").get("items").size()).isEqualTo(4);
+    }
+
+    @Test
+    void anItemTellsWhatWasAskedWhatWasSentAndHowLongItTook() throws Exception {
+        var item = page("/api/history?q=lighthouse").get("items").get(0);
+        assertThat(item.get("prompt").asString()).isEqualTo("a lighthouse at dusk, history test");
+        assertThat(item.get("encodedPrompt").asString()).startsWith("a lighthouse at dusk, history test, ");
+        assertThat(item.get("model").asString()).isEqualTo("nano-banana-pro");
+        assertThat(item.get("encoderVersion").asString()).startsWith("enc1+");
+        assertThat(item.get("status").asString()).isEqualTo("COMPLETED");
+        assertThat(item.get("durationMs").asLong()).isNotNegative();
+
+        var thumbnail = studio.bytes(item.get("thumbnailUrl").asString(), studio.token, Map.of());
+        assertThat(thumbnail.statusCode()).isEqualTo(200);
+        assertThat(thumbnail.headers().firstValue("Content-Type")).contains("image/jpeg");
+        var image = ImageIO.read(new ByteArrayInputStream(thumbnail.body()));
+        assertThat(Math.max(image.getWidth(), image.getHeight())).isEqualTo(512);
+        assertThat(image.getWidth()).isGreaterThan(image.getHeight()); // 16:9 stays landscape
+    }
+
+    @Test
+    void filtersNarrowTheHistoryAndBadOnesSayWhy() throws Exception {
+        assertThat(ids(page("/api/history?q=harbour"))).containsExactly(harbour);
+        assertThat(ids(page("/api/history?kind=video"))).isEmpty();
+        assertThat(ids(page("/api/history?status=completed&q=history+test"))).contains(lighthouse, harbour, orchard);
+        assertThat(ids(page("/api/history?from=2000-01-01&to=2000-12-31"))).isEmpty();
+        assertThat(ids(page("/api/history?from=" + Instant.now().minus(Duration.ofHours(1)) + "&q=orchard"))).containsExactly(orchard);
+
+        var bad = studio.get("/api/history?limit=500&kind=sculpture&cursor=nonsense", studio.token);
+        assertThat(bad.statusCode()).isEqualTo(400);
+        var fields = new HashSet<String>();
+        Studio.JSON.readTree(bad.body()).get("errors").forEach(e -> fields.add(e.get("field").asString()));
+        assertThat(fields).contains("limit", "kind", "cursor");
+    }
+
+    @Test
+    void oneJobShowsItsWholeTimeline() throws Exception {
+        var details = page("/api/history/" + harbour);
+        var statuses = new ArrayList<String>();
+        details.get("timeline").forEach(step -> statuses.add(step.get("status").asString()));
+        assertThat(statuses).startsWith("QUEUED").endsWith("COMPLETED").contains("ENCODED", "SUBMITTED", "STORING");
+        assertThat(details.get("job").get("media").size()).isEqualTo(1);
+    }
+
+    @Test
+    void mediaServesByteRangesAndRevalidates() throws Exception {
+        var url = page("/api/history/" + lighthouse).get("job").get("media").get(0).get("url").asString();
+        var whole = studio.bytes(url, studio.token, Map.of());
+        assertThat(whole.statusCode()).isEqualTo(200);
+        assertThat(whole.headers().firstValue("Accept-Ranges")).contains("bytes");
+        var size = whole.body().length;
+
+        var head = studio.bytes(url, studio.token, Map.of("Range", "bytes=0-99"));
+        assertThat(head.statusCode()).isEqualTo(206);
+        assertThat(head.headers().firstValue("Content-Range")).contains("bytes 0-99/" + size);
+        assertThat(head.body()).isEqualTo(Arrays.copyOfRange(whole.body(), 0, 100));
+
+        var tail = studio.bytes(url, studio.token, Map.of("Range", "bytes=-10"));
+        assertThat(tail.statusCode()).isEqualTo(206);
+        assertThat(tail.body()).isEqualTo(Arrays.copyOfRange(whole.body(), size - 10, size));
+
+        var open = studio.bytes(url, studio.token, Map.of("Range", "bytes=" + (size - 5) + "-"));
+        assertThat(open.body()).hasSize(5);
+
+        var beyond = studio.bytes(url, studio.token, Map.of("Range", "bytes=" + size + "-"));
+        assertThat(beyond.statusCode()).isEqualTo(416);
+        assertThat(beyond.headers().firstValue("Content-Range")).contains("bytes */" + size);
+
+        var etag = whole.headers().firstValue("ETag").orElseThrow();
+        assertThat(studio.bytes(url, studio.token, Map.of("If-None-Match", etag)).statusCode()).isEqualTo(304);
+    }
+
+    @Test
+    void nobodyElseSeesAJobOrItsMediaByGuessingItsId() throws Exception {
+        var mallory = token("mallory", "member");
+        var url = page("/api/history/" + orchard).get("job").get("media").get(0).get("url").asString();
+        assertThat(studio.get("/api/jobs/" + orchard, mallory).statusCode()).isEqualTo(404);
+        assertThat(studio.get("/api/history/" + orchard, mallory).statusCode()).isEqualTo(404);
+        assertThat(studio.bytes(url, mallory, Map.of()).statusCode()).isEqualTo(404);
+        assertThat(studio.delete("/api/history/" + orchard, mallory).statusCode()).isEqualTo(404);
+        assertThat(ids(Studio.JSON.readTree(studio.get("/api/history", mallory).body()))).doesNotContain(orchard);
+        assertThat(studio.get("/api/history?scope=all", mallory).statusCode()).isEqualTo(400);
+    }
+
+    @Test
+    void deletingRemovesTheJobAtOnceAndItsObjectsSoonAfter() throws Exception {
+        var doomed = studio.submitImage("a sandcastle before the tide, delete test", "1:1");
+        studio.awaitTerminal(doomed);
+        await().atMost(Duration.ofSeconds(30)).until(() -> page("/api/history?q=sandcastle").get("items").size() == 1);
+        var media = page("/api/history/" + doomed).get("job").get("media").get(0);
+        var key = media.get("url").asString().substring("/api/media/".length());
+
+        assertThat(studio.delete("/api/history/" + doomed, studio.token).statusCode()).isEqualTo(204);
+
+        assertThat(page("/api/history?q=sandcastle").get("items").size()).isZero();
+        assertThat(studio.get("/api/history/" + doomed, studio.token).statusCode()).isEqualTo(404);
+        assertThat(studio.bytes(media.get("url").asString(), studio.token, Map.of()).statusCode()).isEqualTo(404);
+        assertThat(studio.delete("/api/history/" + doomed, studio.token).statusCode()).isEqualTo(404);
+        var s3 = TestServers.s3();
+        try (var store = new S3MediaStore(URI.create(s3.endpoint()), S3MockServer.REGION, S3MockServer.ACCESS_KEY_ID,
+                S3MockServer.SECRET_ACCESS_KEY, TestServers.BUCKET)) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> store.stat(key).isEmpty()
+                    && store.stat(key.replace(".png", ".thumb.jpg")).isEmpty());
+        }
+    }
+
+    /** A session token for another user, signed as the gateway signs them. */
+    private static String token(String user, String role) {
+        var key = new SecretKeySpec(Studio.JWT_SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256");
+        var now = Instant.now();
+        var claims = JwtClaimsSet.builder().issuer("desayre").subject(user).issuedAt(now).expiresAt(now.plusSeconds(600))
+                .claim("role", role).build();
+        return new NimbusJwtEncoder(new ImmutableSecret<>(key))
+                .encode(JwtEncoderParameters.from(JwsHeader.with(MacAlgorithm.HS256).build(), claims)).getTokenValue();
+    }
+}

@@ -1,0 +1,143 @@
+package com.desayre.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.desayre.providersim.ProviderSimulator;
+import com.desayre.providersim.SimulatorSettings;
+import com.desayre.testsupport.TestServers;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The whole studio for end-to-end tests, started once per test JVM against the test kit's real
+ * Kafka, PostgreSQL, Redis and S3 server and the provider simulator, exactly as {@code ./desayre
+ * up} composes it; and a small HTTP + SSE client that calls it as a person's program would.
+ */
+final class Studio {
+    static final String PASSWORD = "correct horse battery staple";
+    static final String JWT_SECRET = "an-end-to-end-test-secret-of-at-least-32-bytes";
+    static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private static Studio running;
+
+    final ProviderSimulator simulator;
+    final ServiceStack stack;
+    final String base;
+    final String token;
+
+    private Studio(ProviderSimulator simulator, ServiceStack stack, String base, String token) {
+        this.simulator = simulator;
+        this.stack = stack;
+        this.base = base;
+        this.token = token;
+    }
+
+    static synchronized Studio get() throws Exception {
+        if (running == null) {
+            var simulator = ProviderSimulator.start(SimulatorSettings.defaults());
+            var common = new HashMap<String, Object>(TestServers.springProperties());
+            common.put("desayre.modelslabs.base-url", simulator.baseUrl());
+            common.put("desayre.modelslabs.api-key", "test-key");
+            common.put("desayre.data-dir", System.getProperty("java.io.tmpdir") + "/e2e-data");
+            var gateway = Map.<String, Object>of(
+                    "server.port", 0,
+                    "desayre.auth.jwt-secret", JWT_SECRET,
+                    "desayre.auth.admin-password", PASSWORD);
+            var stack = ServiceStack.start(common, gateway);
+            var base = "http://127.0.0.1:" + stack.gatewayPort();
+            // ready = the gateway's status stream is assigned, so no status of ours is missed
+            await().atMost(Duration.ofSeconds(60)).until(() -> send(base, "GET", "/actuator/health", null, null).statusCode() == 200);
+            var login = send(base, "POST", "/api/auth/login", null, "{\"username\":\"admin\",\"password\":\"" + PASSWORD + "\"}");
+            assertThat(login.statusCode()).isEqualTo(200);
+            running = new Studio(simulator, stack, base, JSON.readTree(login.body()).get("token").asString());
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                stack.close();
+                simulator.close();
+            }));
+        }
+        return running;
+    }
+
+    HttpResponse<String> get(String path, String bearer) throws Exception {
+        return send(base, "GET", path, bearer, null);
+    }
+
+    HttpResponse<String> post(String path, String bearer, String json) throws Exception {
+        return send(base, "POST", path, bearer, json);
+    }
+
+    HttpResponse<String> delete(String path, String bearer) throws Exception {
+        return send(base, "DELETE", path, bearer, null);
+    }
+
+    HttpResponse<byte[]> bytes(String path, String bearer, Map<String, String> headers) throws Exception {
+        var request = request(base, path, bearer);
+        headers.forEach(request::header);
+        return HTTP.send(request.GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    /** Submits an image job and returns its id. */
+    String submitImage(String prompt, String aspectRatio) throws Exception {
+        var accepted = post("/api/generate/image", token, "{\"prompt\":\"" + prompt + "\",\"aspectRatio\":\"" + aspectRatio + "\"}");
+        assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
+        return JSON.readTree(accepted.body()).get("jobId").asString();
+    }
+
+    /** Waits (bounded) until the job is terminal, and returns it. */
+    JsonNode awaitTerminal(String jobId) {
+        var job = new JsonNode[1];
+        await().atMost(Duration.ofSeconds(60)).until(() -> {
+            var response = get("/api/jobs/" + jobId, token);
+            if (response.statusCode() != 200) {
+                return false;
+            }
+            job[0] = JSON.readTree(response.body());
+            var status = job[0].get("status").asString();
+            return status.equals("COMPLETED") || status.equals("FAILED") || status.equals("CANCELLED");
+        });
+        return job[0];
+    }
+
+    /** Reads a whole SSE stream (it ends after a terminal status) and returns each status event's data. */
+    List<JsonNode> sse(String path) throws Exception {
+        var response = HTTP.send(request(base, path, token).header("Accept", "text/event-stream").timeout(Duration.ofSeconds(60))
+                .GET().build(), HttpResponse.BodyHandlers.ofLines());
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("Content-Type").orElseThrow()).startsWith("text/event-stream");
+        var events = new ArrayList<JsonNode>();
+        var name = new String[1];
+        response.body().forEach(line -> {
+            if (line.startsWith("event:")) {
+                name[0] = line.substring(6).strip();
+            } else if (line.startsWith("data:") && "status".equals(name[0])) {
+                events.add(JSON.readTree(line.substring(5)));
+            }
+        });
+        return events;
+    }
+
+    private static HttpRequest.Builder request(String base, String path, String bearer) {
+        var builder = HttpRequest.newBuilder(URI.create(path.startsWith("http") ? path : base + path)).timeout(Duration.ofSeconds(30));
+        return bearer == null ? builder : builder.header("Authorization", "Bearer " + bearer);
+    }
+
+    private static HttpResponse<String> send(String base, String method, String path, String bearer, String json) throws Exception {
+        var request = request(base, path, bearer);
+        if (json != null) {
+            request.header("Content-Type", "application/json");
+        }
+        var body = json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json);
+        return HTTP.send(request.method(method, body).build(), HttpResponse.BodyHandlers.ofString());
+    }
+}
