@@ -10,7 +10,7 @@ import tools.jackson.databind.JsonNode;
  * HTTP code; {@code id} may be a number or a string; {@code messege} is a known typo of {@code message}.
  */
 record ModelsLabAnswer(Outcome outcome, String id, List<String> outputs, double etaSeconds, String fetchUrl,
-                       String message, Long seed) {
+                       String message, Long seed, boolean nsfw, double retryAfterSeconds, double generationSeconds) {
 
     enum Outcome { SUCCESS, PROCESSING, ERROR }
 
@@ -31,8 +31,25 @@ record ModelsLabAnswer(Outcome outcome, String id, List<String> outputs, double 
         }
         var meta = body.get("meta");
         Long seed = meta != null && meta.get("seed") != null && meta.get("seed").isNumber() ? meta.get("seed").asLong() : null;
-        var eta = body.get("eta") != null && body.get("eta").isNumber() ? body.get("eta").asDouble() : 0;
-        return new ModelsLabAnswer(outcome, text(body, "id"), outputs, eta, text(body, "fetch_result"), message, seed);
+        var nsfw = body.get("nsfw_content_detected") != null && body.get("nsfw_content_detected").asBoolean(false);
+        return new ModelsLabAnswer(outcome, text(body, "id"), outputs, number(body, "eta"), text(body, "fetch_result"), message,
+                seed, nsfw, number(body, "retry_after"), number(body, "generationTime"));
+    }
+
+    /** A number, also when sent as a numeric string; 0 when absent or not a number. */
+    private static double number(JsonNode body, String field) {
+        var node = body.get(field);
+        if (node == null || node.isNull()) {
+            return 0;
+        }
+        if (node.isNumber()) {
+            return node.asDouble();
+        }
+        try {
+            return Double.parseDouble(node.asString().strip());
+        } catch (NumberFormatException e) {
+            return 0;
+        }
     }
 
     private static String text(JsonNode body, String field) {

@@ -1,24 +1,51 @@
 package com.desayre.imageworker;
 
 import java.time.Duration;
+import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
  * {@code desayre.modelslabs.*}. Without an API key DESAYRE only talks to a simulator: a
  * keyless call to the real ModelsLabs would fail every job, so the worker refuses to start.
+ * Retries, breakers, the account queue and call timeouts are Resilience4j's ({@code resilience4j.*}
+ * in image-worker.yml, one instance per model: {@code modelslabs-<model id>}).
  *
- * @param requestTimeout how long one HTTP call may take (a synchronous generation takes tens of seconds)
- * @param jobDeadline    how long a job may stay unfinished at the provider before it fails
+ * @param sourceBaseUrl where the provider can fetch an edit's source image: {@code <base>/<sourceMediaKey>}
+ *                      (a public bucket URL such as {@code R2_PUBLIC_URL}); empty = edits fail as not supported
+ * @param jobDeadline   how long a job may stay unfinished at the provider before it fails (per model in {@code models})
+ * @param pollMin       shortest wait between two polls of one job
+ * @param pollMax       longest wait between two polls when the provider gives no {@code eta}
+ * @param etaCap        longest wait the provider's {@code eta} may impose
+ * @param models        per model id: its own deadline
  */
 @ConfigurationProperties("desayre.modelslabs")
-record ModelsLabSettings(String baseUrl, String apiKey, Duration requestTimeout, Duration jobDeadline) {
+record ModelsLabSettings(String baseUrl, String apiKey, String sourceBaseUrl, Duration jobDeadline, Duration pollMin,
+                         Duration pollMax, Duration etaCap, Map<String, Model> models) {
     static final String REAL_API = "https://modelslab.com";
+    static final String PROVIDER = "modelslabs";
 
     ModelsLabSettings {
         if ((apiKey == null || apiKey.isBlank()) && baseUrl.startsWith(REAL_API)) {
             throw new IllegalStateException("MODELS_LABS_API_KEY is not set. Set it to call ModelsLabs, "
                     + "or set MODELS_LABS_BASE_URL to a provider simulator (./desayre up does this for you).");
         }
+        baseUrl = baseUrl.replaceAll("/+$", "");
+        sourceBaseUrl = sourceBaseUrl == null ? "" : sourceBaseUrl.strip().replaceAll("/+$", "");
+        models = models == null ? Map.of() : Map.copyOf(models);
+    }
+
+    /** @param jobDeadline this model's deadline, or null for the default */
+    record Model(Duration jobDeadline) {
+    }
+
+    Duration deadlineOf(String model) {
+        var own = models.get(model);
+        return own != null && own.jobDeadline() != null ? own.jobDeadline() : jobDeadline;
+    }
+
+    /** The Resilience4j instance name of a model's retry, breaker and call timeout. */
+    static String instance(String model) {
+        return PROVIDER + "-" + model;
     }
 
     @Override

@@ -87,8 +87,12 @@ public final class DesayreLocal {
         }
         var latency = Duration.ofMillis(Long.parseLong(env.getOrDefault("SIM_LATENCY_MS", "3000")));
         var mode = SimulatorSettings.Mode.valueOf(env.getOrDefault("SIM_MODE", "ASYNC").toUpperCase(java.util.Locale.ROOT));
-        var sim = running(ProviderSimulator.start(SimulatorSettings.defaults().withLatency(latency).withMode(mode)));
-        say("Images: the provider simulator at " + sim.baseUrl() + " (set MODELS_LABS_API_KEY for ModelsLabs)");
+        // DESAYRE_SIM_FAULTS, e.g. "chance=30 fail=503": see how the studio copes with a misbehaving provider
+        var faults = env.get("DESAYRE_SIM_FAULTS");
+        var sim = running(ProviderSimulator.start(SimulatorSettings.defaults().withLatency(latency).withMode(mode)
+                .withFaults(faults)));
+        say("Images: the provider simulator at " + sim.baseUrl() + (faults == null || faults.isBlank() ? "" : " with faults: " + faults)
+                + " (set MODELS_LABS_API_KEY for ModelsLabs)");
         return Map.of("desayre.modelslabs.base-url", sim.baseUrl(), "desayre.modelslabs.api-key", "local-simulator");
     }
 

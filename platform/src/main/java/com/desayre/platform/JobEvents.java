@@ -22,7 +22,17 @@ public final class JobEvents {
     }
 
     public void send(String topic, String jobId, Object event) {
+        send(topic, jobId, event, java.util.Map.of());
+    }
+
+    /**
+     * Sends with extra Kafka headers, e.g. a worker's own dead-letter record with the binder's
+     * {@code x-original-*} / {@code x-exception-*} failure headers. Give byte[] values to have them
+     * written as they are (other values are JSON-encoded by the binder's header mapper).
+     */
+    public void send(String topic, String jobId, Object event, java.util.Map<String, ?> headers) {
         var message = MessageBuilder.withPayload(event)
+                .copyHeaders(headers)
                 .setHeader(KAFKA_KEY, jobId.getBytes(StandardCharsets.UTF_8))
                 .build();
         if (!bridge.send(topic, message)) {

@@ -15,15 +15,21 @@ import java.util.regex.Pattern;
  *   <li>{@code [sim:latency=1500]}: this job's output exists 1500 ms after the submit</li>
  * </ul>
  *
+ * Faults (see {@link Faults}) script how a provider misbehaves: {@code [sim:fail=429]},
+ * {@code [sim:http200error]}, {@code [sim:reset]}, {@code [sim:slow=5000]}, {@code [sim:malformed]},
+ * {@code [sim:never]}, {@code [sim:expire]}, {@code [sim:nsfw]}, {@code [sim:poll-fail=503]}, limited
+ * by {@code [sim:times=2]} and {@code [sim:chance=20]}.
+ *
  * An unknown name or a bad value is rejected, so a typo in a test fails loudly. To add a
- * directive (e.g. {@code [sim:fail=429]}): add a field, a case in {@link #apply}, and read it
+ * directive: add a field (or a {@link Faults} name), a case in {@link #apply}, and read it
  * where the job is handled.
  *
  * @param prompt  the prompt with every directive removed and whitespace tidied
  * @param mode    forced mode, or {@code null} for the simulator's default
  * @param latency forced latency, or {@code null} for the simulator's default
+ * @param faults  the faults this request asks for ({@link Faults#NONE} if none)
  */
-record Directives(String prompt, SimulatorSettings.Mode mode, Duration latency) {
+record Directives(String prompt, SimulatorSettings.Mode mode, Duration latency, Faults faults) {
 
     private static final Pattern DIRECTIVE =
             Pattern.compile("\\[sim:\\s*([A-Za-z][A-Za-z0-9_-]*)\\s*(?:=\\s*([^\\]]*?)\\s*)?]", Pattern.CASE_INSENSITIVE);
@@ -35,14 +41,14 @@ record Directives(String prompt, SimulatorSettings.Mode mode, Duration latency) 
         }
     }
 
-    static final Directives NONE = new Directives("", null, null);
+    static final Directives NONE = new Directives("", null, null, Faults.NONE);
 
     static Directives parse(String rawPrompt) {
         if (rawPrompt == null) {
             return NONE;
         }
         Matcher m = DIRECTIVE.matcher(rawPrompt);
-        Directives result = new Directives(null, null, null);
+        Directives result = new Directives(null, null, null, Faults.NONE);
         StringBuilder clean = new StringBuilder();
         int last = 0;
         while (m.find()) {
@@ -52,31 +58,34 @@ record Directives(String prompt, SimulatorSettings.Mode mode, Duration latency) 
         }
         clean.append(rawPrompt.substring(last));
         String tidy = clean.toString().replaceAll("\\s+", " ").strip();
-        return new Directives(tidy, result.mode, result.latency);
+        return new Directives(tidy, result.mode, result.latency, result.faults);
     }
 
     private Directives apply(String token, String name, String value) {
         switch (name) {
             case "sync":
                 noValue(token, value);
-                return new Directives(prompt, SimulatorSettings.Mode.SYNC, latency);
+                return new Directives(prompt, SimulatorSettings.Mode.SYNC, latency, faults);
             case "async":
                 noValue(token, value);
-                return new Directives(prompt, SimulatorSettings.Mode.ASYNC, latency);
+                return new Directives(prompt, SimulatorSettings.Mode.ASYNC, latency, faults);
             case "latency":
-                return new Directives(prompt, mode, Duration.ofMillis(millis(token, value)));
+                return new Directives(prompt, mode, Duration.ofMillis(millis(token, value)), faults);
             default:
+                if (Faults.knows(name)) {
+                    return new Directives(prompt, mode, latency, faults.with(token, name, value));
+                }
                 throw new InvalidDirectiveException("Unknown simulator directive " + token);
         }
     }
 
-    private static void noValue(String token, String value) {
+    static void noValue(String token, String value) {
         if (value != null) {
             throw new InvalidDirectiveException("Simulator directive " + token + " takes no value");
         }
     }
 
-    private static long millis(String token, String value) {
+    static long millis(String token, String value) {
         long ms;
         try {
             ms = Long.parseLong(value == null ? "" : value);

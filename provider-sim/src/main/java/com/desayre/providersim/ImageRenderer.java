@@ -90,6 +90,34 @@ final class ImageRenderer {
         return image;
     }
 
+    /**
+     * An "edit" of {@code source}: the source scaled to the spec's size, graded toward the
+     * prompt's palette and a seeded colour wash, with the edit prompt in the caption band. Visibly
+     * the same picture, visibly changed; deterministic for the same source and spec.
+     */
+    BufferedImage renderEdit(BufferedImage source, Spec spec) {
+        int w = spec.width();
+        int h = spec.height();
+        Palette palette = Palette.of(spec.prompt());
+        Random rnd = new Random(mix(spec.seed(), spec.index(), promptHash(spec.prompt())));
+        BufferedImage image = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = image.createGraphics();
+        try {
+            g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+            g.setRenderingHint(RenderingHints.KEY_RENDERING, RenderingHints.VALUE_RENDER_QUALITY);
+            g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+            g.drawImage(source, 0, 0, w, h, null);
+            g.setComposite(AlphaComposite.getInstance(AlphaComposite.SRC_OVER, 0.22f + rnd.nextFloat() * 0.1f));
+            g.setPaint(new GradientPaint(0, 0, palette.skyTop(), w, h, palette.groundNear()));
+            g.fillRect(0, 0, w, h);
+            g.setComposite(AlphaComposite.SrcOver);
+            drawCaption(g, spec, w, h);
+        } finally {
+            g.dispose();
+        }
+        return image;
+    }
+
     /** PNG bytes; a light deflate level (about 2x faster than ImageIO's default, ~25% larger). */
     static byte[] encodePng(BufferedImage image) {
         ImageWriter writer = ImageIO.getImageWritersByFormatName("png").next();

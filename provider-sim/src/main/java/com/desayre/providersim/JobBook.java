@@ -36,15 +36,27 @@ final class JobBook {
      * @param latency      total time from submit to ready, reported as generation time
      * @param meta         the parameter echo the provider returns
      * @param outputs      the files, in order
+     * @param faults       how the job misbehaves ({@code never}, {@code expire}, {@code nsfw}, {@code poll-fail})
      */
     record Job(long id, String api, String owner, long readyAtNanos, Duration latency,
-               Map<String, Object> meta, List<Output> outputs) {
+               Map<String, Object> meta, List<Output> outputs, Faults faults) {
+
+        /** A job's eta while it never finishes: it keeps promising to be done soon. */
+        static final Duration NEVER_ETA = Duration.ofSeconds(10);
+
+        Job(long id, String api, String owner, long readyAtNanos, Duration latency, Map<String, Object> meta,
+            List<Output> outputs) {
+            this(id, api, owner, readyAtNanos, latency, meta, outputs, Faults.NONE);
+        }
 
         boolean isReady(long nowNanos) {
-            return nowNanos - readyAtNanos >= 0;
+            return !faults.never() && nowNanos - readyAtNanos >= 0;
         }
 
         Duration remaining(long nowNanos) {
+            if (faults.never()) {
+                return NEVER_ETA;
+            }
             long left = readyAtNanos - nowNanos;
             return left <= 0 ? Duration.ZERO : Duration.ofNanos(left);
         }

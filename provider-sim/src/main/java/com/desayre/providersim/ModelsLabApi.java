@@ -28,6 +28,7 @@ final class ModelsLabApi {
     static final String MSG_INVALID_KEY = "Invalid API key";
     static final String MSG_PROMPT_REQUIRED = "prompt is required";
     static final String MSG_NOT_FOUND = "Request not found";
+    static final String MSG_UNREACHABLE_IMAGE = "Unable to fetch image from provided URL";
     static final String TIP = "Your image is processing in background, you can get this image using fetch API";
     static final String PROCESSING_MESSAGE = "Try to fetch request after seconds estimated";
 
@@ -57,6 +58,10 @@ final class ModelsLabApi {
     private final JobBook jobs;
     private final ImageRenderer renderer;
     private final SimCounters counters;
+    private final Faults defaultFaults;
+    private final FaultGate gate = new FaultGate();
+    private final AccountQueues queues = new AccountQueues();
+    private final SourceImages sources = new SourceImages();
 
     ModelsLabApi(SimulatorSettings settings, String baseUrl, JobBook jobs, ImageRenderer renderer,
                  SimCounters counters) {
@@ -65,17 +70,20 @@ final class ModelsLabApi {
         this.jobs = jobs;
         this.renderer = renderer;
         this.counters = counters;
+        this.defaultFaults = Faults.parseList(settings.faults());
     }
 
     void register(Router router) {
-        router.add("POST", "^/api/v7/images/text-to-image/?$", this::textToImage);
+        router.add("POST", "^/api/v7/images/text-to-image/?$", r -> submit(r, false));
+        router.add("POST", "^/api/v7/images/image-to-image/?$", r -> submit(r, true));
         router.add("POST", "^/api/v7/images/fetch/([^/]+)/?$", r -> fetch(r, r.pathParam(0)));
         router.add("POST", "^/api/v7/images/fetch/?$", r -> fetch(r, null));
     }
 
     // ---- submit -------------------------------------------------------------------------------
 
-    private SimResponse textToImage(SimRequest request) {
+    private SimResponse submit(SimRequest request, boolean edit) {
+        counters.submitRequests.incrementAndGet();
         JsonNode body = bodyOf(request);
         if (body == null) {
             return error(400, "Invalid JSON body");
@@ -94,37 +102,125 @@ final class ModelsLabApi {
         } catch (Directives.InvalidDirectiveException e) {
             return error(400, e.getMessage());
         }
+        Faults faults = defaultFaults.then(directives.faults());
+        String owner = fingerprint(key);
+        String trackId = Json.text(body, "track_id");
+        Duration slow = Duration.ZERO;
+        if (faults.hasSubmitFault() && gate.strikes(owner + "|" + (trackId != null ? trackId : directives.prompt()) + "|submit", faults)) {
+            if (faults.reset()) {
+                return SimResponse.RESET;
+            }
+            if (faults.malformed()) {
+                return new SimResponse(200, SimResponse.JSON, "{\"status\":\"success\",\"output\":[\"http://".getBytes(StandardCharsets.UTF_8),
+                        Map.of(), Duration.ZERO);
+            }
+            if (faults.fail() != null || faults.http200error()) {
+                return failure(faults.fail() != null ? faults.fail() : 400, faults, key, Json.text(body, "model_id"));
+            }
+            slow = faults.slow();
+        }
 
         ImageParams params;
+        byte[] source = null;
         try {
             params = ImageParams.read(body);
+            if (edit) {
+                String initImage = initImage(body);
+                if (initImage == null) {
+                    return error(200, "init_image is required");
+                }
+                source = sources.fetch(initImage);
+                if (source == null) {
+                    return error(200, MSG_UNREACHABLE_IMAGE);
+                }
+                if (!sized(body)) {
+                    params = params.sizedLike(sources.size(source));
+                }
+            }
         } catch (Json.BadFieldException | IllegalArgumentException e) {
             return error(200, e.getMessage());
         }
 
+        if (settings.queueLimit() > 0 && !queues.tryEnter(owner, settings.queueLimit(), jobs.now())) {
+            counters.queueFull.incrementAndGet();
+            Map<String, Object> full = new LinkedHashMap<>();
+            full.put("status", "error");
+            full.put("message", "Rate limit exceeded. Maximum " + settings.queueLimit() + " queued requests allowed.");
+            full.put("retry_after", faults.retryAfterSeconds());
+            return SimResponse.json(429, full).withHeader("Retry-After", Integer.toString(faults.retryAfterSeconds()));
+        }
+
         SimulatorSettings.Mode mode = directives.modeOr(settings.mode());
         Duration latency = directives.latencyOr(settings.latency());
-        JobBook.Job job = newImageJob(fingerprint(key), directives.prompt(), Json.text(body, "model_id"),
-                params, Json.text(body, "negative_prompt"), Json.text(body, "track_id"),
-                Json.text(body, "webhook"), latency);
+        JobBook.Job job = newImageJob(owner, directives.prompt(), Json.text(body, "model_id"),
+                params, Json.text(body, "negative_prompt"), trackId, Json.text(body, "webhook"), latency, faults, source);
+        queues.add(owner, job);
         counters.submissions.incrementAndGet();
-        LOG.log(Level.DEBUG, () -> "modelslab text-to-image id=" + job.id() + " owner=" + job.owner()
-                + " mode=" + mode + " latency=" + latency.toMillis() + "ms size=" + params.width() + "x"
-                + params.height() + " samples=" + params.samples());
+        LOG.log(Level.DEBUG, () -> "modelslab " + (edit ? "image-to-image" : "text-to-image") + " id=" + job.id()
+                + " owner=" + job.owner() + " mode=" + mode + " latency=" + latency.toMillis() + "ms size="
+                + job.meta().get("width") + "x" + job.meta().get("height"));
 
         if (mode == SimulatorSettings.Mode.ASYNC) {
-            return SimResponse.json(200, processing(job, latency));
+            return SimResponse.json(200, processing(job, latency)).delayedBy(slow);
         }
-        return SimResponse.json(200, success(job)).delayedBy(latency);
+        return SimResponse.json(200, success(job)).delayedBy(latency.plus(slow));
+    }
+
+    /** {@code init_image} as a URL string, or the first of an array of them. */
+    private static String initImage(JsonNode body) {
+        JsonNode node = body.get("init_image");
+        if (node != null && node.isArray()) {
+            node = node.size() == 0 ? null : node.get(0);
+        }
+        if (node == null || !node.isString() || node.stringValue().isBlank()) {
+            return null;
+        }
+        return node.stringValue().strip();
+    }
+
+    private static boolean sized(JsonNode body) {
+        return Json.text(body, "aspect_ratio") != null
+                || (Json.text(body, "width") != null && Json.text(body, "height") != null);
+    }
+
+    /** ModelsLab's error body for an HTTP code, with that code or (http200error) with 200. */
+    private SimResponse failure(int code, Faults faults, String key, String modelId) {
+        String message = switch (code) {
+            case 400 -> "width must be between 256 and 1024";
+            case 401 -> MSG_INVALID_KEY;
+            case 402 -> "Insufficient credits. Please recharge your wallet to continue.";
+            case 403 -> "Your plan does not include this model.";
+            case 404 -> "Model not found: " + modelId;
+            case 422 -> "The prompt field is invalid.";
+            case 429 -> "Rate limit exceeded. Maximum 5 queued requests allowed.";
+            case 500 -> "Internal server error. Please try again.";
+            case 503 -> "Service temporarily unavailable. Please try again later.";
+            default -> code >= 500 ? "Server error. Please try again later." : "Request failed.";
+        };
+        if (faults.echoKey()) {
+            message = message + " (key " + key + ")";
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", "error");
+        body.put("message", message);
+        if (code == 429) {
+            body.put("retry_after", faults.retryAfterSeconds());
+        }
+        SimResponse response = SimResponse.json(faults.http200error() ? 200 : code, body);
+        return code == 429 ? response.withHeader("Retry-After", Integer.toString(faults.retryAfterSeconds())) : response;
     }
 
     private JobBook.Job newImageJob(String owner, String prompt, String modelId, ImageParams params,
-                                    String negativePrompt, String trackId, String webhook, Duration latency) {
+                                    String negativePrompt, String trackId, String webhook, Duration latency,
+                                    Faults faults, byte[] source) {
         long id = jobs.nextId();
         List<JobBook.Output> outputs = new ArrayList<>(params.samples());
         for (int n = 0; n < params.samples(); n++) {
             ImageRenderer.Spec spec = new ImageRenderer.Spec(prompt, params.seed(), params.width(), params.height(), n);
-            outputs.add(new JobBook.Output(id + "-" + n + ".png", "image/png", () -> renderer.renderPng(spec)));
+            // an edit keeps its source's bytes (compressed) and decodes them again when rendered
+            outputs.add(new JobBook.Output(id + "-" + n + ".png", "image/png", source == null
+                    ? () -> renderer.renderPng(spec)
+                    : () -> ImageRenderer.encodePng(renderer.renderEdit(sources.decode(source), spec))));
         }
         Map<String, Object> meta = new LinkedHashMap<>();
         meta.put("prompt", prompt);
@@ -138,7 +234,7 @@ final class ModelsLabApi {
         meta.put("track_id", trackId);
         meta.put("webhook", webhook);
         return jobs.register(new JobBook.Job(id, V7_IMAGES, owner, jobs.readyAt(latency), latency,
-                Collections.unmodifiableMap(meta), List.copyOf(outputs)));
+                Collections.unmodifiableMap(meta), List.copyOf(outputs), faults));
     }
 
     /** The size, sample count and seed of an image request, validated. */
@@ -177,6 +273,11 @@ final class ModelsLabApi {
             return new ImageParams(w, h, echo, n, s);
         }
 
+        /** The same parameters at a source image's own size (an edit without a size keeps it). */
+        ImageParams sizedLike(int[] size) {
+            return new ImageParams(clampSide(size[0]), clampSide(size[1]), null, samples, seed);
+        }
+
         private static int clampSide(long side) {
             return (int) Math.max(ImageRenderer.MIN_SIDE, Math.min(ImageRenderer.MAX_SIDE, side));
         }
@@ -205,6 +306,10 @@ final class ModelsLabApi {
         if (job == null || !V7_IMAGES.equals(job.api())) {
             return error(200, MSG_NOT_FOUND);
         }
+        Faults faults = job.faults();
+        if (faults.pollFail() != null && gate.strikes(job.id() + "|poll", faults)) {
+            return failure(faults.pollFail(), faults, "", String.valueOf(job.meta().get("model_id")));
+        }
         long now = jobs.now();
         if (job.isReady(now)) {
             return SimResponse.json(200, success(job));
@@ -230,7 +335,7 @@ final class ModelsLabApi {
         body.put("id", job.id());
         body.put("output", urls);
         body.put("proxy_links", urls);
-        body.put("nsfw_content_detected", false);
+        body.put("nsfw_content_detected", job.faults().nsfw());
         body.put("webhook_status", "");
         body.put("meta", job.meta());
         return body;

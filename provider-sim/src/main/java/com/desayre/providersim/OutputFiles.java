@@ -28,7 +28,8 @@ final class OutputFiles {
     private SimResponse download(SimRequest request) {
         String name = request.pathParam(0);
         JobBook.Located found = jobs.findOutput(name);
-        if (found == null || !found.job().isReady(jobs.now())) {
+        // an expired job's outputs are gone, as a provider's temporary URLs are after a while
+        if (found == null || !found.job().isReady(jobs.now()) || found.job().faults().expire()) {
             return SimResponse.text(404, "Not Found");
         }
         byte[] bytes = cache.get(name, found.output().renderer());

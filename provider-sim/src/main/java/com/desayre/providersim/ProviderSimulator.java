@@ -112,6 +112,16 @@ public final class ProviderSimulator implements AutoCloseable {
         return counters.submissions.get();
     }
 
+    /** Every request to a submit endpoint, including refused and faulted ones. */
+    public long submitRequests() {
+        return counters.submitRequests.get();
+    }
+
+    /** Submits answered 429 because the key's queue ({@link SimulatorSettings#queueLimit()}) was full. */
+    public long queueFullAnswers() {
+        return counters.queueFull.get();
+    }
+
     /** Authenticated fetch (poll) requests answered, including "not found" ones. */
     public long fetches() {
         return counters.fetches.get();
@@ -145,6 +155,10 @@ public final class ProviderSimulator implements AutoCloseable {
         } catch (Exception | LinkageError e) {
             LOG.log(Level.WARNING, "provider-sim failed on " + method + " " + uri.getPath(), e);
             response = ModelsLabApi.error(500, "Internal server error. Please try again.");
+        }
+        if (response == SimResponse.RESET) {
+            exchange.close(); // no status line: the client sees the connection drop
+            return;
         }
         Duration delay = response.delay();
         if (delay.isZero() || delay.isNegative()) {
@@ -217,8 +231,10 @@ public final class ProviderSimulator implements AutoCloseable {
         for (String arg : args) {
             if (arg.equals("--help") || arg.equals("-h")) {
                 System.out.println("usage: provider-sim [--port=8090] [--bind=127.0.0.1] [--latency-ms=0]"
-                        + " [--mode=sync|async] [--public-base-url=URL]");
-                System.out.println("       (or SIM_PORT, SIM_BIND, SIM_LATENCY_MS, SIM_MODE, SIM_PUBLIC_BASE_URL)");
+                        + " [--mode=sync|async] [--public-base-url=URL] [--queue-limit=N] [--faults=LIST]");
+                System.out.println("       (or SIM_PORT, SIM_BIND, SIM_LATENCY_MS, SIM_MODE, SIM_PUBLIC_BASE_URL,"
+                        + " SIM_QUEUE_LIMIT, SIM_FAULTS)");
+                System.out.println("       faults, e.g. \"fail=503 times=2\" or \"chance=20 fail=500\": see Faults");
                 return;
             }
         }
@@ -242,7 +258,7 @@ public final class ProviderSimulator implements AutoCloseable {
         }, "provider-sim-shutdown"));
         System.out.println("provider-sim listening on " + sim.baseUrl() + " (mode=" + settings.mode()
                 + ", latency=" + settings.latency().toMillis() + "ms, outputs under " + sim.publicBaseUrl()
-                + "/outputs/). Ctrl-C to stop.");
+                + "/outputs/" + (settings.faults() == null ? "" : ", faults: " + settings.faults()) + "). Ctrl-C to stop.");
         stopped.await();
     }
 }

@@ -13,6 +13,9 @@ record SimResponse(int status, String contentType, byte[] body, Map<String, Stri
 
     static final String JSON = "application/json";
 
+    /** Not an answer: the server drops the connection without a response (a reset, as clients see it). */
+    static final SimResponse RESET = new SimResponse(-1, "text/plain", new byte[0], Map.of(), Duration.ZERO);
+
     static SimResponse json(int status, Object value) {
         return new SimResponse(status, JSON, Json.write(value), Map.of(), Duration.ZERO);
     }

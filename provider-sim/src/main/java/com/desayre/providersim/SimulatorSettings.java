@@ -17,8 +17,13 @@ import java.util.Objects;
  *                      output is ready after {@code latency}
  * @param publicBaseUrl base URL written into output and {@code fetch_result} URLs, without a
  *                      trailing slash; {@code null} means the server's own {@link ProviderSimulator#baseUrl()}
+ * @param queueLimit    unfinished jobs one API key may have before a submit answers 429 (ModelsLab's
+ *                      account queue: 5, 10 or 15 by plan); 0 = no limit
+ * @param faults        faults every request gets unless its prompt says otherwise, as a list such as
+ *                      {@code "fail=503, times=2"} or {@code "chance=20 fail=500"} (see {@link Faults}); null = none
  */
-public record SimulatorSettings(int port, String bindAddress, Duration latency, Mode mode, String publicBaseUrl) {
+public record SimulatorSettings(int port, String bindAddress, Duration latency, Mode mode, String publicBaseUrl,
+                                int queueLimit, String faults) {
 
     /** How a generation submit is answered. */
     public enum Mode {
@@ -46,6 +51,13 @@ public record SimulatorSettings(int port, String bindAddress, Duration latency, 
             throw new IllegalArgumentException("latency must be 0.." + MAX_LATENCY + ": " + latency);
         }
         Objects.requireNonNull(mode, "mode");
+        if (queueLimit < 0) {
+            throw new IllegalArgumentException("queueLimit must be 0 (none) or more: " + queueLimit);
+        }
+        if (faults != null && faults.isBlank()) {
+            faults = null;
+        }
+        Faults.parseList(faults); // fails loudly on a typo
         if (publicBaseUrl != null) {
             publicBaseUrl = publicBaseUrl.strip();
             while (publicBaseUrl.endsWith("/")) {
@@ -57,36 +69,50 @@ public record SimulatorSettings(int port, String bindAddress, Duration latency, 
         }
     }
 
-    /** Free port, 127.0.0.1, no latency, {@link Mode#SYNC}, own base URL. */
+    public SimulatorSettings(int port, String bindAddress, Duration latency, Mode mode, String publicBaseUrl) {
+        this(port, bindAddress, latency, mode, publicBaseUrl, 0, null);
+    }
+
+    /** Free port, 127.0.0.1, no latency, {@link Mode#SYNC}, own base URL, no queue limit, no faults. */
     public static SimulatorSettings defaults() {
         return new SimulatorSettings(0, "127.0.0.1", Duration.ZERO, Mode.SYNC, null);
     }
 
+    public SimulatorSettings withQueueLimit(int queueLimit) {
+        return new SimulatorSettings(port, bindAddress, latency, mode, publicBaseUrl, queueLimit, faults);
+    }
+
+    /** Faults for every request, e.g. {@code "fail=503, chance=30"}; see {@link Faults}. */
+    public SimulatorSettings withFaults(String faults) {
+        return new SimulatorSettings(port, bindAddress, latency, mode, publicBaseUrl, queueLimit, faults);
+    }
+
     public SimulatorSettings withPort(int port) {
-        return new SimulatorSettings(port, bindAddress, latency, mode, publicBaseUrl);
+        return new SimulatorSettings(port, bindAddress, latency, mode, publicBaseUrl, queueLimit, faults);
     }
 
     public SimulatorSettings withBindAddress(String bindAddress) {
-        return new SimulatorSettings(port, bindAddress, latency, mode, publicBaseUrl);
+        return new SimulatorSettings(port, bindAddress, latency, mode, publicBaseUrl, queueLimit, faults);
     }
 
     public SimulatorSettings withLatency(Duration latency) {
-        return new SimulatorSettings(port, bindAddress, latency, mode, publicBaseUrl);
+        return new SimulatorSettings(port, bindAddress, latency, mode, publicBaseUrl, queueLimit, faults);
     }
 
     public SimulatorSettings withMode(Mode mode) {
-        return new SimulatorSettings(port, bindAddress, latency, mode, publicBaseUrl);
+        return new SimulatorSettings(port, bindAddress, latency, mode, publicBaseUrl, queueLimit, faults);
     }
 
     public SimulatorSettings withPublicBaseUrl(String publicBaseUrl) {
-        return new SimulatorSettings(port, bindAddress, latency, mode, publicBaseUrl);
+        return new SimulatorSettings(port, bindAddress, latency, mode, publicBaseUrl, queueLimit, faults);
     }
 
     /**
      * Settings for the standalone {@code main}: {@code --port=} / {@code SIM_PORT} (default 8090),
      * {@code --bind=} / {@code SIM_BIND}, {@code --latency-ms=} / {@code SIM_LATENCY_MS},
      * {@code --mode=} / {@code SIM_MODE} (sync|async), {@code --public-base-url=} /
-     * {@code SIM_PUBLIC_BASE_URL}. Arguments win over the environment.
+     * {@code SIM_PUBLIC_BASE_URL}, {@code --queue-limit=} / {@code SIM_QUEUE_LIMIT}, {@code --faults=} /
+     * {@code SIM_FAULTS}. Arguments win over the environment.
      */
     static SimulatorSettings fromCommandLine(String[] args, Map<String, String> env) {
         String port = option(args, env, "port", "SIM_PORT");
@@ -94,6 +120,8 @@ public record SimulatorSettings(int port, String bindAddress, Duration latency, 
         String latencyMs = option(args, env, "latency-ms", "SIM_LATENCY_MS");
         String mode = option(args, env, "mode", "SIM_MODE");
         String publicBaseUrl = option(args, env, "public-base-url", "SIM_PUBLIC_BASE_URL");
+        String queueLimit = option(args, env, "queue-limit", "SIM_QUEUE_LIMIT");
+        String faults = option(args, env, "faults", "SIM_FAULTS");
 
         SimulatorSettings settings = defaults().withPort(DEFAULT_STANDALONE_PORT);
         if (port != null) {
@@ -110,6 +138,12 @@ public record SimulatorSettings(int port, String bindAddress, Duration latency, 
         }
         if (publicBaseUrl != null) {
             settings = settings.withPublicBaseUrl(publicBaseUrl);
+        }
+        if (queueLimit != null) {
+            settings = settings.withQueueLimit(parseInt("queue-limit", queueLimit));
+        }
+        if (faults != null) {
+            settings = settings.withFaults(faults);
         }
         return settings;
     }

@@ -1,0 +1,66 @@
+package com.desayre.imageworker;
+
+import com.desayre.contracts.EncodedJob;
+import com.desayre.contracts.JobError;
+import com.desayre.contracts.JobKind;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.kafka.support.KafkaHeaders;
+import org.springframework.messaging.Message;
+import org.springframework.stereotype.Component;
+
+/**
+ * Reads {@code generation.image.requested} and only records each job in Postgres: the record is
+ * committed as soon as the job is safe there, never held through a provider call. A redelivered
+ * record for a job already known does nothing, so no job is ever submitted twice because of Kafka.
+ */
+@Component("generateImage")
+class AcceptImageJobs implements Consumer<Message<EncodedJob>> {
+    private static final Logger log = LoggerFactory.getLogger(AcceptImageJobs.class);
+
+    private final JobStore store;
+    private final JobDispatcher dispatcher;
+    private final JobNotices notices;
+    private final ModelsLabSettings settings;
+
+    AcceptImageJobs(JobStore store, JobDispatcher dispatcher, JobNotices notices, ModelsLabSettings settings) {
+        this.store = store;
+        this.dispatcher = dispatcher;
+        this.notices = notices;
+        this.settings = settings;
+    }
+
+    @Override
+    public void accept(Message<EncodedJob> message) {
+        var job = message.getPayload();
+        var kind = job.spec().kind();
+        if (kind != JobKind.IMAGE && kind != JobKind.EDIT) {
+            notices.failed(job, JobError.NOT_SUPPORTED, "The image worker makes images and image edits, not " + kind + ".");
+            return;
+        }
+        if (job.route() == null || job.route().model() == null || job.route().model().isBlank()) {
+            notices.failed(job, JobError.NOT_SUPPORTED, "This job names no image model.");
+            return;
+        }
+        if (kind == JobKind.EDIT && (job.spec().sourceMediaKey() == null || job.spec().sourceMediaKey().isBlank())) {
+            notices.failed(job, JobError.PROVIDER_REJECTED, "An image edit needs a source image.");
+            return;
+        }
+        if (kind == JobKind.EDIT && settings.sourceBaseUrl().isEmpty()) {
+            notices.failed(job, JobError.NOT_SUPPORTED, "Image edits are not set up here: the provider needs a public URL "
+                    + "for the source image (desayre.modelslabs.source-base-url).");
+            return;
+        }
+        var headers = message.getHeaders();
+        var known = !store.insertIfAbsent(job, settings.deadlineOf(job.route().model()),
+                headers.get(KafkaHeaders.RECEIVED_PARTITION, Integer.class),
+                headers.get(KafkaHeaders.OFFSET, Long.class),
+                headers.get(KafkaHeaders.RECEIVED_TIMESTAMP, Long.class));
+        if (known) {
+            log.info("Job {} is already known: redelivered record ignored", job.jobId());
+            return;
+        }
+        dispatcher.wake();
+    }
+}

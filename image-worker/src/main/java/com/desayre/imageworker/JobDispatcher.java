@@ -1,0 +1,133 @@
+package com.desayre.imageworker;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+
+/**
+ * Runs in-flight jobs from Postgres: one thread looks for due jobs every tick (or at once when a
+ * new one arrives), claims them, and starts one step each. Steps are futures, so a thousand jobs
+ * waiting at the provider cost rows and timers, not threads. After a restart the first tick finds
+ * the jobs that were being polled and polls them on.
+ */
+class JobDispatcher implements SmartLifecycle {
+    private static final Logger log = LoggerFactory.getLogger(JobDispatcher.class);
+    private static final long HOUSEKEEPING_SECONDS = 5;
+    private static final long PURGE_EVERY_TICKS = 60;
+
+    private final JobStore store;
+    private final JobProgress progress;
+    private final WorkerSettings settings;
+    private final WorkerMetrics metrics;
+    private final Executor work;
+    private final ScheduledThreadPoolExecutor ticker;
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicBoolean wakeQueued = new AtomicBoolean();
+    private volatile boolean running;
+    private long housekeepingRuns;
+
+    JobDispatcher(JobStore store, JobProgress progress, WorkerSettings settings, WorkerMetrics metrics, Executor work) {
+        this.store = store;
+        this.progress = progress;
+        this.settings = settings;
+        this.metrics = metrics;
+        this.work = work;
+        this.ticker = new ScheduledThreadPoolExecutor(1, r -> {
+            var thread = new Thread(r, "image-worker-dispatch");
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    /** Looks for due jobs now (a job just arrived), not at the next tick. */
+    void wake() {
+        if (running && wakeQueued.compareAndSet(false, true)) {
+            ticker.execute(() -> {
+                wakeQueued.set(false);
+                dispatch();
+            });
+        }
+    }
+
+    private void dispatch() {
+        if (!running) {
+            return;
+        }
+        try {
+            while (running) {
+                int room = Math.min(settings.maxCalls() - inFlight.get(), settings.claimBatch());
+                if (room <= 0) {
+                    return;
+                }
+                var rows = store.claimDue(room, settings.lease());
+                for (var row : rows) {
+                    inFlight.incrementAndGet();
+                    CompletableFuture.supplyAsync(() -> progress.advance(row), work)
+                            .thenCompose(step -> step)
+                            .whenComplete((ignored, error) -> {
+                                inFlight.decrementAndGet();
+                                if (error != null) {
+                                    // the lease runs out and the job is taken up again
+                                    log.warn("Job {}: step failed, it will be retried: {}", row.jobId(), error.toString());
+                                }
+                            });
+                }
+                if (rows.size() < room) {
+                    return;
+                }
+            }
+        } catch (RuntimeException e) {
+            log.warn("Could not look for due jobs: {}", e.toString());
+        }
+    }
+
+    private void housekeeping() {
+        try {
+            metrics.open(store.openByModel());
+            if (housekeepingRuns++ % PURGE_EVERY_TICKS == 0) {
+                var purged = store.purgeFinished(settings.retention());
+                if (purged > 0) {
+                    log.info("Forgot {} finished jobs older than {}", purged, settings.retention());
+                }
+            }
+        } catch (RuntimeException e) {
+            log.warn("Housekeeping failed: {}", e.toString());
+        }
+    }
+
+    @Override
+    public void start() {
+        running = true;
+        ticker.scheduleWithFixedDelay(this::dispatch, 0, settings.tick().toMillis(), TimeUnit.MILLISECONDS);
+        ticker.scheduleWithFixedDelay(this::housekeeping, 0, HOUSEKEEPING_SECONDS, TimeUnit.SECONDS);
+    }
+
+    /** Stops taking jobs, lets running steps finish for a grace period, then gives the leases back. */
+    @Override
+    public void stop() {
+        running = false;
+        ticker.shutdownNow();
+        long deadline = System.nanoTime() + settings.shutdownGrace().toNanos();
+        while (inFlight.get() > 0 && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+        }
+        try {
+            var released = store.releaseLeases();
+            log.info("Image worker stopped: {} job step(s) still running, {} lease(s) given back", inFlight.get(), released);
+        } catch (RuntimeException e) {
+            log.warn("Could not give back leases (they run out by themselves): {}", e.toString());
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+}

@@ -1,0 +1,353 @@
+package com.desayre.imageworker;
+
+import com.desayre.contracts.JobError;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Moves one claimed job one step: submit it, or poll it, then record what came of it. A step is a
+ * chain of futures: no thread waits on the provider, and no Kafka record is held meanwhile.
+ *
+ * <p>Submit vs poll are different risks (providers.md §2): a failed submit is an <em>attempt</em>
+ * (retried with backoff, then dead-lettered); a failed poll is not (the provider still holds the
+ * job, so polling backs off and goes on until the job's deadline).
+ */
+class JobProgress {
+    private static final Logger log = LoggerFactory.getLogger(JobProgress.class);
+    /** How soon a job that found the account's queue full looks again. */
+    private static final Duration QUEUE_FULL_WAIT = Duration.ofMillis(500);
+
+    private final ModelsLabClient client;
+    private final ProviderPolicies policies;
+    private final JobStore store;
+    private final JobNotices notices;
+    private final WorkerMetrics metrics;
+    private final ModelsLabSettings settings;
+    private final WorkerSettings worker;
+    private final Executor work;
+    /** Jobs holding a permit of the account-queue bulkhead, so a permit is never given back twice. */
+    private final Set<String> queued = ConcurrentHashMap.newKeySet();
+
+    JobProgress(ModelsLabClient client, ProviderPolicies policies, JobStore store, JobNotices notices, WorkerMetrics metrics,
+                ModelsLabSettings settings, WorkerSettings worker, Executor work) {
+        this.client = client;
+        this.policies = policies;
+        this.store = store;
+        this.notices = notices;
+        this.metrics = metrics;
+        this.settings = settings;
+        this.worker = worker;
+        this.work = work;
+    }
+
+    CompletableFuture<Void> advance(JobRow row) {
+        if (row.overdue()) {
+            var minutes = Math.max(1, settings.deadlineOf(row.model()).toMinutes());
+            giveUp(row, row.attempts(), new ProviderFailure(FailureClass.TIMEOUT, "the job did not finish within its deadline of "
+                    + settings.deadlineOf(row.model()) + (row.providerId() == null ? "" : " (provider id " + row.providerId() + ")"),
+                    null, "not finished within " + minutes + " min", false));
+            return done();
+        }
+        return switch (row.state()) {
+            case QUEUED -> submit(row);
+            case SUBMITTING -> {
+                unknownSubmit(row);
+                yield done();
+            }
+            case POLLING -> poll(row);
+            case DONE, FAILED -> done();
+        };
+    }
+
+    // ---- submit -------------------------------------------------------------------------------
+
+    private CompletableFuture<Void> submit(JobRow row) {
+        var model = row.model();
+        var breaker = policies.breaker(model);
+        int max = policies.maxAttempts(model);
+        if (!breaker.tryAcquirePermission()) {
+            park(row, max);
+            return done();
+        }
+        if (!acquireQueuePlace(row.jobId())) {
+            breaker.releasePermission();
+            store.later(row.jobId(), QUEUE_FULL_WAIT, false, row.parked());
+            return done();
+        }
+        int attempt = row.attempts() + 1;
+        if (!store.startSubmit(row.jobId(), attempt)) {
+            breaker.releasePermission();
+            releaseQueuePlace(row.jobId());
+            return done();
+        }
+        notices.submitted(row.job(), attempt, max);
+        long started = System.nanoTime();
+        metrics.activeCalls().incrementAndGet();
+        return client.submit(row.job(), policies.submitTimeout(model))
+                .handleAsync((answer, error) -> {
+                    metrics.activeCalls().decrementAndGet();
+                    afterSubmit(row, attempt, max, breaker, System.nanoTime() - started, answer, error);
+                    return null;
+                }, work);
+    }
+
+    private void afterSubmit(JobRow row, int attempt, int max, CircuitBreaker breaker, long nanos, ModelsLabAnswer answer,
+                             Throwable error) {
+        var model = row.model();
+        if (error == null && answer.outcome() == ModelsLabAnswer.Outcome.PROCESSING && answer.id().isBlank()) {
+            error = new ProviderFailure(FailureClass.MALFORMED, "ModelsLabs answered processing without a job id", null, "", true);
+        }
+        if (error != null) {
+            var failure = asFailure(error);
+            metrics.call(model, "submit", failure.failureClass().tag(), nanos);
+            record(breaker, nanos, failure);
+            releaseQueuePlace(row.jobId());
+            log.warn("Job {}: submit attempt {} of {} to {} failed: {}", row.jobId(), attempt, max, model, failure.getMessage());
+            if (!failure.failureClass().retryable()) {
+                fail(row, failure, failure.failureClass().code());
+            } else if (failure.outcomeUnknown() && !worker.resubmitUnknownOutcome()) {
+                failUnknown(row, failure);
+            } else {
+                retryOrGiveUp(row, attempt, max, failure);
+            }
+            return;
+        }
+        breaker.onSuccess(nanos, TimeUnit.NANOSECONDS);
+        metrics.call(model, "submit", answer.outcome() == ModelsLabAnswer.Outcome.SUCCESS ? "success" : "processing", nanos);
+        if (answer.outcome() == ModelsLabAnswer.Outcome.SUCCESS) {
+            releaseQueuePlace(row.jobId());
+            finish(row, answer);
+            return;
+        }
+        // keep the provider's id the moment it is known: from now on the job is only ever polled
+        if (store.startPolling(row.jobId(), answer.id(), answer.fetchUrl(), firstPollWait(answer))) {
+            log.info("Job {}: {} accepted it as {} (eta {} s)", row.jobId(), model, answer.id(), answer.etaSeconds());
+            notices.processing(row.job(), answer.etaSeconds());
+        }
+    }
+
+    /** A submit was under way when its worker died: the provider may or may not hold the job. */
+    private void unknownSubmit(JobRow row) {
+        var failure = new ProviderFailure(FailureClass.NETWORK, "the worker stopped while sending the job; whether ModelsLabs"
+                + " took it is unknown", null, "", true);
+        releaseQueuePlace(row.jobId());
+        if (worker.resubmitUnknownOutcome()) {
+            retryOrGiveUp(row, row.attempts(), policies.maxAttempts(row.model()), failure);
+        } else {
+            failUnknown(row, failure);
+        }
+    }
+
+    private void retryOrGiveUp(JobRow row, int attempt, int max, ProviderFailure failure) {
+        if (attempt >= max) {
+            giveUp(row, attempt, failure);
+            return;
+        }
+        var wait = policies.backoff(row.model(), attempt, failure);
+        if (wait.toMillis() >= row.remainingMs()) {
+            giveUp(row, attempt, failure);
+            return;
+        }
+        if (store.retryLater(row.jobId(), wait, failure.failureClass())) {
+            metrics.retry(row.model(), failure.failureClass());
+            notices.retrying(row.job(), attempt, max, Instant.now().plus(wait), describe(failure));
+        }
+    }
+
+    // ---- poll ---------------------------------------------------------------------------------
+
+    private CompletableFuture<Void> poll(JobRow row) {
+        var model = row.model();
+        var breaker = policies.breaker(model);
+        if (!breaker.tryAcquirePermission()) {
+            park(row, policies.maxAttempts(model));
+            return done();
+        }
+        // after a restart the job is new to this worker's bulkhead: take a place if one is free
+        if (!queued.contains(row.jobId())) {
+            acquireQueuePlace(row.jobId());
+        }
+        long started = System.nanoTime();
+        metrics.activeCalls().incrementAndGet();
+        return client.fetch(row.providerId(), row.fetchUrl(), policies.fetchTimeout())
+                .handleAsync((answer, error) -> {
+                    metrics.activeCalls().decrementAndGet();
+                    afterPoll(row, breaker, System.nanoTime() - started, answer, error);
+                    return null;
+                }, work);
+    }
+
+    private void afterPoll(JobRow row, CircuitBreaker breaker, long nanos, ModelsLabAnswer answer, Throwable error) {
+        var model = row.model();
+        int polls = row.polls() + 1;
+        if (error != null) {
+            var failure = asFailure(error);
+            metrics.call(model, "fetch", failure.failureClass().tag(), nanos);
+            record(breaker, nanos, failure);
+            if (failure.failureClass().retryable()) {
+                // polling is not failure: the provider still holds the job
+                log.info("Job {}: poll {} failed ({}); polling on", row.jobId(), polls, failure.getMessage());
+                var wait = pollBackoff(polls);
+                if (failure.retryAfter() != null && failure.retryAfter().compareTo(wait) > 0) {
+                    wait = failure.retryAfter();
+                }
+                store.later(row.jobId(), wait, true, false);
+                return;
+            }
+            releaseQueuePlace(row.jobId());
+            var code = failure.failureClass() == FailureClass.CONTENT_POLICY || failure.failureClass() == FailureClass.AUTH
+                    ? failure.failureClass().code() : JobError.PROVIDER_FAILED;
+            log.warn("Job {}: ModelsLabs gave up on {}: {}", row.jobId(), row.providerId(), failure.getMessage());
+            fail(row, failure, code);
+            return;
+        }
+        breaker.onSuccess(nanos, TimeUnit.NANOSECONDS);
+        if (answer.outcome() == ModelsLabAnswer.Outcome.SUCCESS) {
+            metrics.call(model, "fetch", "success", nanos);
+            releaseQueuePlace(row.jobId());
+            finish(row, answer);
+            return;
+        }
+        metrics.call(model, "fetch", "processing", nanos);
+        store.later(row.jobId(), answer.etaSeconds() > 0 ? etaWait(answer.etaSeconds()) : pollBackoff(polls), true, false);
+    }
+
+    // ---- outcomes -----------------------------------------------------------------------------
+
+    private void finish(JobRow row, ModelsLabAnswer answer) {
+        if (answer.outputs().isEmpty()) {
+            fail(row, new ProviderFailure(FailureClass.PROVIDER_FAILED, "ModelsLabs finished without an output", null,
+                    "it finished without an image", false), JobError.PROVIDER_FAILED);
+            return;
+        }
+        notices.mediaReady(row.job(), answer, row.ageMs());
+        if (store.done(row.jobId())) {
+            metrics.finished(row.model(), "completed", Duration.ofMillis(row.ageMs()));
+            log.info("Job {}: image ready after {} ms", row.jobId(), row.ageMs());
+        }
+    }
+
+    private void fail(JobRow row, ProviderFailure failure, String code) {
+        notices.failed(row.job(), code, personMessage(failure, code));
+        if (store.failed(row.jobId(), code, failure.failureClass().name())) {
+            metrics.finished(row.model(), code, Duration.ofMillis(row.ageMs()));
+        }
+    }
+
+    private void failUnknown(JobRow row, ProviderFailure failure) {
+        notices.deadLetter(row, failure, row.attempts());
+        notices.failed(row.job(), JobError.SUBMISSION_UNKNOWN, "We lost contact with ModelsLabs while sending this job. "
+                + "It was not sent again so you are not charged twice; try again.");
+        if (store.failed(row.jobId(), JobError.SUBMISSION_UNKNOWN, failure.failureClass().name())) {
+            metrics.finished(row.model(), JobError.SUBMISSION_UNKNOWN, Duration.ofMillis(row.ageMs()));
+        }
+    }
+
+    /** Retryable and out of attempts (or time): dead-letter the record, fail the job. */
+    private void giveUp(JobRow row, int attempts, ProviderFailure failure) {
+        releaseQueuePlace(row.jobId());
+        log.warn("Job {}: giving up after {} attempt(s): {}", row.jobId(), attempts, failure.getMessage());
+        notices.deadLetter(row, failure, attempts);
+        notices.failed(row.job(), JobError.PROVIDER_UNAVAILABLE, "The image provider is not answering properly right now ("
+                + describe(failure) + (attempts > 0 ? ", " + attempts + (attempts == 1 ? " attempt" : " attempts") : "")
+                + "). Try again in a few minutes.");
+        if (store.failed(row.jobId(), JobError.PROVIDER_UNAVAILABLE, failure.failureClass().name())) {
+            metrics.finished(row.model(), JobError.PROVIDER_UNAVAILABLE, Duration.ofMillis(row.ageMs()));
+        }
+    }
+
+    /** An open breaker parks the job: no attempt spent, the user told once. */
+    private void park(JobRow row, int max) {
+        var wait = policies.parkFor(row.model());
+        if (store.later(row.jobId(), wait, false, true) && !row.parked()) {
+            notices.parked(row.job(), row.attempts(), max, Instant.now().plus(wait));
+        }
+    }
+
+    // ---- helpers ------------------------------------------------------------------------------
+
+    private boolean acquireQueuePlace(String jobId) {
+        if (queued.contains(jobId)) {
+            return true;
+        }
+        if (policies.accountQueue().tryAcquirePermission()) {
+            queued.add(jobId);
+            return true;
+        }
+        return false;
+    }
+
+    private void releaseQueuePlace(String jobId) {
+        if (queued.remove(jobId)) {
+            policies.accountQueue().onComplete();
+        }
+    }
+
+    private static void record(CircuitBreaker breaker, long nanos, ProviderFailure failure) {
+        if (failure.failureClass().providerSick()) {
+            breaker.onError(nanos, TimeUnit.NANOSECONDS, failure);
+        } else {
+            breaker.onSuccess(nanos, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private Duration firstPollWait(ModelsLabAnswer answer) {
+        return answer.etaSeconds() > 0 ? etaWait(answer.etaSeconds()) : settings.pollMin();
+    }
+
+    /** The provider's eta, clamped to [pollMin, etaCap]. */
+    private Duration etaWait(double etaSeconds) {
+        var eta = Duration.ofMillis((long) (etaSeconds * 1000));
+        return eta.compareTo(settings.pollMin()) < 0 ? settings.pollMin() : eta.compareTo(settings.etaCap()) > 0 ? settings.etaCap() : eta;
+    }
+
+    /** pollMin, doubling per poll, up to pollMax. */
+    private Duration pollBackoff(int polls) {
+        var wait = settings.pollMin().multipliedBy(1L << Math.min(20, Math.max(0, polls - 1)));
+        return wait.compareTo(settings.pollMax()) > 0 ? settings.pollMax() : wait;
+    }
+
+    private static ProviderFailure asFailure(Throwable error) {
+        var cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null ? error.getCause() : error;
+        if (cause instanceof ProviderFailure failure) {
+            return failure;
+        }
+        return new ProviderFailure(FailureClass.NETWORK, "unexpected " + cause.getClass().getSimpleName(), null, "", true);
+    }
+
+    private static String describe(ProviderFailure failure) {
+        return switch (failure.failureClass()) {
+            case RATE_LIMITED -> "the provider's queue is full";
+            case SERVER_ERROR -> "provider error";
+            case NETWORK -> "connection problem";
+            case TIMEOUT -> failure.providerMessage().isBlank() ? "no answer in time" : failure.providerMessage();
+            case MALFORMED -> "unreadable answer";
+            default -> failure.failureClass().tag();
+        };
+    }
+
+    private static String personMessage(ProviderFailure failure, String code) {
+        var said = failure.providerMessage().isBlank() ? "" : ": " + failure.providerMessage();
+        return switch (code) {
+            case JobError.PROVIDER_AUTH -> "ModelsLabs refused DESAYRE's account (API key, credits or plan). "
+                    + "An administrator needs to check it; the job was not retried.";
+            case JobError.CONTENT_POLICY -> "ModelsLabs' content policy blocked this image. Change the prompt "
+                    + "(or the source image) and try again.";
+            case JobError.PROVIDER_REJECTED -> "ModelsLabs refused this job" + said + ". Change it and try again.";
+            case JobError.PROVIDER_FAILED -> "ModelsLabs accepted the job but could not finish it" + said + ". Try again.";
+            default -> "The image provider could not make this image" + said + ".";
+        };
+    }
+
+    private static CompletableFuture<Void> done() {
+        return CompletableFuture.completedFuture(null);
+    }
+}

@@ -1,0 +1,165 @@
+package com.desayre.storage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.desayre.contracts.EventJson;
+import com.desayre.contracts.JobStatus;
+import com.desayre.contracts.StatusChanged;
+import com.desayre.contracts.Topics;
+import com.desayre.platform.MediaStore;
+import com.desayre.testsupport.TestServers;
+import com.desayre.testsupport.TopicProbe;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** storage-sink against the test kit's real Kafka, PostgreSQL and S3 server. */
+class StorageSinkIT {
+    private static SinkHarness harness;
+    private static FileServer cdn;
+    private static MediaStore store;
+    private static DataSource db;
+
+    @BeforeAll
+    static void start() throws Exception {
+        var properties = new HashMap<>(TestServers.springProperties());
+        properties.put("desayre.data-dir", System.getProperty("java.io.tmpdir") + "/sink-it");
+        harness = new SinkHarness(TestServers.kafka(), properties);
+        store = harness.sink.getBean(MediaStore.class);
+        db = TestServers.postgres().dataSource("desayre");
+        cdn = new FileServer();
+    }
+
+    @AfterAll
+    static void stop() {
+        cdn.close();
+        harness.close();
+    }
+
+    private static List<StatusChanged> statuses(TopicProbe probe, String jobId) {
+        return probe.records(Topics.STATUS, jobId).stream().map(r -> EventJson.read(r.value(), StatusChanged.class)).toList();
+    }
+
+    private static boolean has(TopicProbe probe, String jobId, JobStatus status) {
+        return statuses(probe, jobId).stream().anyMatch(s -> s.status() == status);
+    }
+
+    private static long count(String sql, String jobId) throws Exception {
+        try (var connection = db.getConnection(); var statement = connection.prepareStatement(sql)) {
+            statement.setString(1, jobId);
+            try (var rs = statement.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    @Test
+    void anOutputIsStoredWithItsThumbnailAndTheJobCompletes() throws Exception {
+        var jobId = SinkHarness.newJobId();
+        var url = cdn.serve("/" + jobId + ".png", SinkHarness.png(1200, 800));
+        try (var probe = TopicProbe.watch(TestServers.kafka(), Topics.STATUS)) {
+            harness.mediaReady(SinkHarness.ready(jobId, url));
+            await().atMost(Duration.ofSeconds(30)).until(() -> has(probe, jobId, JobStatus.COMPLETED));
+            var completed = statuses(probe, jobId).stream().filter(s -> s.status() == JobStatus.COMPLETED).findFirst().orElseThrow();
+            var media = completed.media().get(0);
+            assertThat(media.key()).isEqualTo(jobId + "/0.png");
+            assertThat(media.width()).isEqualTo(1200);
+            assertThat(media.height()).isEqualTo(800);
+            assertThat(media.thumbnailKey()).isEqualTo(jobId + "/0.thumb.jpg");
+            assertThat(store.stat(media.key())).isPresent();
+            assertThat(store.stat(media.thumbnailKey()).orElseThrow().contentType()).isEqualTo("image/jpeg");
+            assertThat(statuses(probe, jobId).get(0).status()).isEqualTo(JobStatus.STORING);
+        }
+    }
+
+    @Test
+    void aRedeliveredRecordLeavesExactlyOneRowAndOneObject() throws Exception {
+        var jobId = SinkHarness.newJobId();
+        var url = cdn.serve("/" + jobId + ".png", SinkHarness.png(64, 48));
+        var ready = SinkHarness.ready(jobId, url);
+        try (var probe = TopicProbe.watch(TestServers.kafka(), Topics.STATUS)) {
+            harness.mediaReady(ready);
+            harness.mediaReady(ready);
+            await().atMost(Duration.ofSeconds(30)).until(() -> has(probe, jobId, JobStatus.COMPLETED));
+            // the projection catches up with COMPLETED, after which the second delivery is a late result
+            await().atMost(Duration.ofSeconds(30)).until(() -> count(
+                    "select count(*) from jobs where job_id = ? and status = 'COMPLETED'", jobId) == 1);
+            await().atMost(Duration.ofSeconds(30)).until(() -> harness.sink.getBean(JobProjection.class).status(jobId)
+                    .orElseThrow() == JobStatus.COMPLETED);
+            assertThat(count("select count(*) from media where job_id = ?", jobId)).isEqualTo(1);
+            assertThat(statuses(probe, jobId).stream().filter(s -> s.status() == JobStatus.COMPLETED).count()).isLessThanOrEqualTo(2);
+            var keys = new ArrayList<String>();
+            for (var candidate : List.of(jobId + "/0.png", jobId + "/1.png")) {
+                if (store.stat(candidate).isPresent()) {
+                    keys.add(candidate);
+                }
+            }
+            assertThat(keys).containsExactly(jobId + "/0.png");
+        }
+    }
+
+    @Test
+    void outOfOrderAndRepeatedStatusesNeverMoveAJobBackwards() throws Exception {
+        var jobId = SinkHarness.newJobId();
+        var spec = SinkHarness.spec();
+        var completed = StatusChanged.completed(jobId, spec, "storage-sink", List.of());
+        var processing = StatusChanged.of(jobId, spec, JobStatus.PROCESSING, "image-worker", "working");
+        harness.status(completed);
+        harness.status(processing);
+        harness.status(completed);
+        harness.status(StatusChanged.of(jobId, spec, JobStatus.QUEUED, "gateway", "queued late"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> count("select count(*) from job_status_events where job_id = ?", jobId) == 3);
+        assertThat(count("select count(*) from jobs where job_id = ? and status = 'COMPLETED'", jobId)).isEqualTo(1);
+        assertThat(count("select count(*) from jobs where job_id = ?", jobId)).isEqualTo(1);
+    }
+
+    @Test
+    void bytesThatAreNotMediaFailTheJobAndStoreNothing() throws Exception {
+        var jobId = SinkHarness.newJobId();
+        var url = cdn.serve("/" + jobId + ".png", "<html>Access denied</html>".getBytes());
+        try (var probe = TopicProbe.watch(TestServers.kafka(), Topics.STATUS)) {
+            harness.mediaReady(SinkHarness.ready(jobId, url));
+            await().atMost(Duration.ofSeconds(30)).until(() -> has(probe, jobId, JobStatus.FAILED));
+            var failed = statuses(probe, jobId).stream().filter(s -> s.status() == JobStatus.FAILED).findFirst().orElseThrow();
+            assertThat(failed.error().code()).isEqualTo("BAD_PROVIDER_OUTPUT");
+            assertThat(count("select count(*) from media where job_id = ?", jobId)).isZero();
+            assertThat(store.stat(jobId + "/0.png")).isEmpty();
+        }
+    }
+
+    @Test
+    void aCancelledJobsLateResultIsDiscarded() throws Exception {
+        var jobId = SinkHarness.newJobId();
+        var url = cdn.serve("/" + jobId + ".png", SinkHarness.png(64, 48));
+        harness.status(StatusChanged.of(jobId, SinkHarness.spec(), JobStatus.CANCELLED, "gateway", "cancelled"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> count("select count(*) from jobs where job_id = ? and status = 'CANCELLED'", jobId) == 1);
+        try (var probe = TopicProbe.watch(TestServers.kafka(), Topics.STATUS)) {
+            harness.mediaReady(SinkHarness.ready(jobId, url));
+            // done when the sink has committed past the record: it read it and chose to store nothing
+            await().atMost(Duration.ofSeconds(30)).until(StorageSinkIT::sinkCaughtUp);
+            assertThat(statuses(probe, jobId)).noneMatch(s -> s.status() == JobStatus.STORING || s.status() == JobStatus.COMPLETED);
+            assertThat(count("select count(*) from media where job_id = ?", jobId)).isZero();
+        }
+    }
+
+    /** Whether storage-sink's group has committed every record on media.ready. */
+    private static boolean sinkCaughtUp() throws Exception {
+        var config = new java.util.Properties();
+        config.put("bootstrap.servers", TestServers.kafka().bootstrapServers());
+        try (var admin = org.apache.kafka.clients.admin.Admin.create(config)) {
+            var committed = admin.listConsumerGroupOffsets("storage-sink").partitionsToOffsetAndMetadata().get();
+            var latest = new HashMap<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec>();
+            committed.keySet().stream().filter(tp -> tp.topic().equals(Topics.MEDIA_READY))
+                    .forEach(tp -> latest.put(tp, org.apache.kafka.clients.admin.OffsetSpec.latest()));
+            var ends = admin.listOffsets(latest).all().get();
+            return !ends.isEmpty() && ends.entrySet().stream().allMatch(e -> committed.get(e.getKey()).offset() >= e.getValue().offset());
+        }
+    }
+}
