@@ -17,6 +17,8 @@ public record JobError(String code, String message) {
     public static final String CONTENT_POLICY = "CONTENT_POLICY";
     /** The provider accepted the job, then gave up on it (failed, or forgot it). */
     public static final String PROVIDER_FAILED = "PROVIDER_FAILED";
+    /** The provider no longer knows the job (xAI {@code expired}): it has to be run again. */
+    public static final String PROVIDER_EXPIRED = "PROVIDER_EXPIRED";
     /** A submit's outcome is unknown and resending could charge twice: the job is not sent again. */
     public static final String SUBMISSION_UNKNOWN = "SUBMISSION_UNKNOWN";
 }

@@ -13,6 +13,8 @@ package com.desayre.contracts;
  * @param styleProfile   the house style to encode with, or null for the default
  * @param enhance        false sends the prompt to the model untouched
  * @param sourceMediaKey the stored image an edit or a video starts from, or null
+ * @param durationSeconds a video's length in seconds, or null for the video worker's default (absent in older events)
+ * @param resolution     a video's resolution, e.g. {@code 480p} or {@code 720p}, or null for the default (absent in older events)
  */
 public record JobSpec(
         String ownerId,
@@ -25,5 +27,14 @@ public record JobSpec(
         String styleProfile,
         boolean enhance,
         Priority priority,
-        String sourceMediaKey) {
+        String sourceMediaKey,
+        Integer durationSeconds,
+        String resolution) {
+
+    /** A spec without video options (images, edits): duration and resolution are null. */
+    public JobSpec(String ownerId, JobKind kind, String prompt, String aspectRatio, int width, int height, Long seed,
+                   String styleProfile, boolean enhance, Priority priority, String sourceMediaKey) {
+        this(ownerId, kind, prompt, aspectRatio, width, height, seed, styleProfile, enhance, priority, sourceMediaKey,
+                null, null);
+    }
 }

@@ -14,15 +14,20 @@ import java.util.Set;
 public enum JobStatus {
     QUEUED, ENCODED, SUBMITTED, PROCESSING, RETRYING, STORING, COMPLETED, FAILED, CANCELLED;
 
+    /*
+     * Forward moves may skip steps: stages publish on their own, so a projection can see a worker's
+     * SUBMITTED before the encoder's ENCODED, or COMPLETED without every step before it. A late
+     * earlier step is then stale and ignored; a terminal status is final.
+     */
     private static final Map<JobStatus, Set<JobStatus>> NEXT = Map.of(
-            QUEUED, EnumSet.of(ENCODED, FAILED, CANCELLED),
-            ENCODED, EnumSet.of(SUBMITTED, RETRYING, FAILED, CANCELLED),
+            QUEUED, EnumSet.of(ENCODED, SUBMITTED, PROCESSING, RETRYING, STORING, COMPLETED, FAILED, CANCELLED),
+            ENCODED, EnumSet.of(SUBMITTED, PROCESSING, RETRYING, STORING, COMPLETED, FAILED, CANCELLED),
             // a synchronous provider answer goes straight from SUBMITTED to STORING
-            SUBMITTED, EnumSet.of(PROCESSING, RETRYING, STORING, FAILED, CANCELLED),
+            SUBMITTED, EnumSet.of(PROCESSING, RETRYING, STORING, COMPLETED, FAILED, CANCELLED),
             // PROCESSING repeats as progress moves on
-            PROCESSING, EnumSet.of(PROCESSING, RETRYING, STORING, FAILED, CANCELLED),
-            // RETRYING is informational (attempt n of m) and may repeat
-            RETRYING, EnumSet.of(RETRYING, SUBMITTED, PROCESSING, STORING, FAILED, CANCELLED),
+            PROCESSING, EnumSet.of(PROCESSING, RETRYING, STORING, COMPLETED, FAILED, CANCELLED),
+            // RETRYING is informational (attempt n of m), may repeat, and leads back to a submit or a poll
+            RETRYING, EnumSet.of(RETRYING, SUBMITTED, PROCESSING, STORING, COMPLETED, FAILED, CANCELLED),
             STORING, EnumSet.of(COMPLETED, FAILED, CANCELLED),
             COMPLETED, EnumSet.noneOf(JobStatus.class),
             FAILED, EnumSet.noneOf(JobStatus.class),

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 class EventJsonTest {
 
     private static final JobSpec SPEC = new JobSpec("admin", JobKind.IMAGE, "a lighthouse at dusk, é ✓", "16:9",
-            1376, 768, 42L, "desayre-cinematic", true, Priority.INTERACTIVE, null);
+            1376, 768, 42L, "desayre-cinematic", true, Priority.INTERACTIVE, null, null, null);
 
     @Test
     void everyEventSurvivesARoundTrip() {
@@ -66,6 +66,24 @@ class EventJsonTest {
                 .withRetry(new StatusChanged.RetryInfo(2, 4, java.time.Instant.parse("2026-11-25T10:00:05Z")))),
                 StandardCharsets.UTF_8);
         assertThat(json).contains("\"retry\":{\"attempt\":2,\"maxAttempts\":4,\"nextAttemptAt\":\"2026-11-25T10:00:05Z\"}");
+    }
+
+    @Test
+    void aVideoSpecKeepsItsOptionsAndAnOlderSpecWithoutThemStillReads() {
+        var video = new JobSpec("ada", JobKind.VIDEO, "waves at dusk", "16:9", 1280, 720, null, null, true,
+                Priority.INTERACTIVE, "job-9/0.png", 6, "720p");
+        var encoded = EncodedJob.of("job-3", video, new Route("xai", "grok-imagine-video", Priority.INTERACTIVE), "waves", null, "enc-1");
+        assertThat(EventJson.read(EventJson.write(encoded), EncodedJob.class)).isEqualTo(encoded);
+
+        // written before JobSpec had durationSeconds and resolution
+        var older = EventJson.read("""
+                {"ownerId":"u","kind":"IMAGE","prompt":"p","aspectRatio":"1:1","width":1024,"height":1024,
+                 "seed":null,"styleProfile":null,"enhance":true,"priority":"BATCH","sourceMediaKey":null}
+                """, JobSpec.class);
+        assertThat(older).isEqualTo(new JobSpec("u", JobKind.IMAGE, "p", "1:1", 1024, 1024, null, null, true,
+                Priority.BATCH, null));
+        assertThat(older.durationSeconds()).isNull();
+        assertThat(older.resolution()).isNull();
     }
 
     @Test

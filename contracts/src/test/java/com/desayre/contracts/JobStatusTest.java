@@ -54,7 +54,15 @@ class JobStatusTest {
         assertThat(RETRYING.canMoveTo(RETRYING)).isTrue();
         assertThat(RETRYING.canMoveTo(SUBMITTED)).isTrue();
         assertThat(RETRYING.canMoveTo(PROCESSING)).isTrue();
-        assertThat(QUEUED.canMoveTo(RETRYING)).isFalse();
+        assertThat(STORING.canMoveTo(RETRYING)).isFalse();
+    }
+
+    @Test
+    void forwardMovesMaySkipStepsBecauseStagesPublishIndependently() {
+        // a worker's SUBMITTED can reach a projection before the encoder's ENCODED
+        assertThat(QUEUED.canMoveTo(SUBMITTED)).isTrue();
+        assertThat(SUBMITTED.canMoveTo(ENCODED)).as("the late ENCODED is stale").isFalse();
+        assertThat(ENCODED.canMoveTo(COMPLETED)).isTrue();
     }
 
     @Test
@@ -67,7 +75,8 @@ class JobStatusTest {
 
     @Test
     void legalPredecessorsMirrorCanMoveTo() {
-        assertThat(COMPLETED.legalPredecessors()).containsExactly(STORING);
+        assertThat(COMPLETED.legalPredecessors()).isEqualTo(EnumSet.complementOf(EnumSet.of(COMPLETED, FAILED, CANCELLED)));
+        assertThat(ENCODED.legalPredecessors()).containsExactly(QUEUED);
         assertThat(QUEUED.legalPredecessors()).isEmpty();
         assertThat(FAILED.legalPredecessors())
                 .isEqualTo(EnumSet.complementOf(EnumSet.of(COMPLETED, FAILED, CANCELLED)));

@@ -109,22 +109,33 @@ final class Studio {
         return job[0];
     }
 
-    /** Reads a whole SSE stream (it ends after a terminal status) and returns each status event's data. */
+    /**
+     * Reads a whole SSE stream (it ends after a terminal status) and returns each status event's
+     * data. Bounded: a stream that never ends fails the test instead of hanging it.
+     */
     List<JsonNode> sse(String path) throws Exception {
         var response = HTTP.send(request(base, path, token).header("Accept", "text/event-stream").timeout(Duration.ofSeconds(60))
                 .GET().build(), HttpResponse.BodyHandlers.ofLines());
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.headers().firstValue("Content-Type").orElseThrow()).startsWith("text/event-stream");
-        var events = new ArrayList<JsonNode>();
-        var name = new String[1];
-        response.body().forEach(line -> {
-            if (line.startsWith("event:")) {
-                name[0] = line.substring(6).strip();
-            } else if (line.startsWith("data:") && "status".equals(name[0])) {
-                events.add(JSON.readTree(line.substring(5)));
-            }
+        var events = new java.util.concurrent.CopyOnWriteArrayList<JsonNode>();
+        var reading = java.util.concurrent.CompletableFuture.runAsync(() -> {
+            var name = new String[1];
+            response.body().forEach(line -> {
+                if (line.startsWith("event:")) {
+                    name[0] = line.substring(6).strip();
+                } else if (line.startsWith("data:") && "status".equals(name[0])) {
+                    events.add(JSON.readTree(line.substring(5)));
+                }
+            });
         });
-        return events;
+        try {
+            reading.get(60, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            response.body().close();
+            throw new AssertionError("the event stream " + path + " did not end within 60 s; it sent " + events, e);
+        }
+        return List.copyOf(events);
     }
 
     private static HttpRequest.Builder request(String base, String path, String bearer) {

@@ -69,12 +69,13 @@ class EncodeRequests implements Consumer<GenerationRequested> {
         var encoded = (EncodeResult.Encoded) result;
         var route = new Route(encoded.route().provider(), encoded.route().model(), spec.priority());
         var job = EncodedJob.of(request.jobId(), spec, route, encoded.prompt(), encoded.negativePrompt(), encoded.version());
-        events.send(spec.kind() == JobKind.VIDEO ? Topics.VIDEO_REQUESTED : Topics.IMAGE_REQUESTED, request.jobId(), job);
         var message = encoded.added().isEmpty() ? "Prompt ready for " + route.model() + "."
                 : "Prompt enhanced in the " + encoded.profile() + " style for " + route.model() + ".";
+        // the status first: once the job is out, its worker's statuses follow at once and must come after ENCODED
         events.status(StatusChanged.of(request.jobId(), spec, JobStatus.ENCODED, STAGE, message)
                 .withEncoding(new PromptEncoding(encoded.prompt(), encoded.negativePrompt(), encoded.profile(), encoded.version(),
                         route.provider(), route.model())));
+        events.send(spec.kind() == JobKind.VIDEO ? Topics.VIDEO_REQUESTED : Topics.IMAGE_REQUESTED, request.jobId(), job);
         log.info("Encoded with {} for {}", encoded.version(), route.model());
     }
 }

@@ -51,7 +51,7 @@ class PromptEncoderServiceIT {
     }
 
     private static JobSpec spec(String prompt, String profile) {
-        return new JobSpec("ada", JobKind.IMAGE, prompt, "16:9", 1376, 768, null, profile, true, Priority.BATCH, null);
+        return new JobSpec("ada", JobKind.IMAGE, prompt, "16:9", 1376, 768, null, profile, true, Priority.BATCH, null, null, null);
     }
 
     private static void publish(String jobId, byte[] value) throws Exception {
