@@ -8,10 +8,10 @@ import java.util.List;
 
 /**
  * A job as the API shows it: its latest status and, when done, its media. {@code encoding} is
- * set on the ENCODED event: what was sent to the model.
+ * set on the ENCODED event: what was sent to the model; {@code retry} on RETRYING: attempt n of m, next try.
  */
 record JobView(String jobId, String kind, String status, String stage, Integer progress, String message, JobError error,
-               List<Media> media, PromptEncoding encoding, Instant updatedAt) {
+               List<Media> media, PromptEncoding encoding, StatusChanged.RetryInfo retry, Instant updatedAt) {
 
     /** @param thumbnailUrl a web-sized JPEG for galleries, or null */
     record Media(String url, String thumbnailUrl, String mimeType, int width, int height, long bytes) {
@@ -23,6 +23,6 @@ record JobView(String jobId, String kind, String status, String stage, Integer p
                         m.mimeType(), m.width(), m.height(), m.bytes()))
                 .toList();
         return new JobView(status.jobId(), status.kind().name(), status.status().name(), status.stage(),
-                status.progress(), status.message(), status.error(), media, status.encoding(), status.occurredAt());
+                status.progress(), status.message(), status.error(), media, status.encoding(), status.retry(), status.occurredAt());
     }
 }
