@@ -39,8 +39,13 @@ public record StatusChanged(
     }
 
     public static StatusChanged of(String jobId, JobSpec spec, JobStatus status, String stage, String message) {
-        return new StatusChanged(SCHEMA_VERSION, UUID.randomUUID().toString(), jobId, Instant.now(), spec.ownerId(),
-                spec.kind(), status, stage, null, message, null, List.of(), null, null);
+        return of(jobId, spec.ownerId(), spec.kind(), status, stage, message);
+    }
+
+    /** A status for a job known by its owner and kind, e.g. one the gateway cancels. */
+    public static StatusChanged of(String jobId, String ownerId, JobKind kind, JobStatus status, String stage, String message) {
+        return new StatusChanged(SCHEMA_VERSION, UUID.randomUUID().toString(), jobId, Instant.now(), ownerId, kind, status,
+                stage, null, message, null, List.of(), null, null);
     }
 
     public static StatusChanged failed(String jobId, JobSpec spec, String stage, JobError error) {

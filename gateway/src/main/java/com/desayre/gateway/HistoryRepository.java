@@ -28,6 +28,7 @@ class HistoryRepository {
     private static final String COLUMNS = """
             j.job_id, j.owner_id, j.kind, j.status, j.stage, j.message, j.error_code, j.prompt, j.encoded_prompt,
             j.style_profile, j.encoder_version, j.provider, j.model, j.aspect_ratio, j.seed, j.priority,
+            j.requested_profile, j.enhance, j.source_media_key, j.duration_seconds, j.resolution,
             j.created_at, j.updated_at, j.completed_at""";
 
     private final DatabaseClient db;
@@ -46,7 +47,8 @@ class HistoryRepository {
 
     record Row(String jobId, String ownerId, String kind, String status, String stage, String message, String errorCode,
                String prompt, String encodedPrompt, String styleProfile, String encoderVersion, String provider, String model,
-               String aspectRatio, Long seed, String priority, Instant createdAt, Instant updatedAt, Instant completedAt) {
+               String aspectRatio, Long seed, String priority, String requestedProfile, Boolean enhance, String sourceMediaKey,
+               Integer durationSeconds, String resolution, Instant createdAt, Instant updatedAt, Instant completedAt) {
     }
 
     record MediaRow(int index, String key, String thumbKey, String mimeType, int width, int height, long bytes, String sha256) {
@@ -173,7 +175,9 @@ class HistoryRepository {
                 row.get("error_code", String.class), row.get("prompt", String.class), row.get("encoded_prompt", String.class),
                 row.get("style_profile", String.class), row.get("encoder_version", String.class),
                 row.get("provider", String.class), row.get("model", String.class), row.get("aspect_ratio", String.class),
-                row.get("seed", Long.class), row.get("priority", String.class), instant(row, "created_at"),
+                row.get("seed", Long.class), row.get("priority", String.class), row.get("requested_profile", String.class),
+                row.get("enhance", Boolean.class), row.get("source_media_key", String.class),
+                row.get("duration_seconds", Integer.class), row.get("resolution", String.class), instant(row, "created_at"),
                 instant(row, "updated_at"), instant(row, "completed_at"));
     }
 

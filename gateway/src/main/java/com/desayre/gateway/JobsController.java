@@ -1,6 +1,16 @@
 package com.desayre.gateway;
 
+import com.desayre.contracts.ControlRequested;
+import com.desayre.contracts.JobKind;
+import com.desayre.contracts.JobSpec;
 import com.desayre.contracts.JobStatus;
+import com.desayre.contracts.Priority;
+import com.desayre.contracts.Topics;
+import java.util.Map;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
 import com.desayre.contracts.StatusChanged;
 import java.time.Duration;
 import java.util.HashSet;
@@ -20,17 +30,73 @@ import reactor.core.publisher.Sinks;
 class JobsController {
     static final Duration HEARTBEAT = Duration.ofSeconds(15);
 
+    static final String JOB_FINISHED = "job-finished";
+
     private final StatusCache cache;
     private final StatusBus bus;
     private final MediaUrls urls;
     private final HistoryRepository history;
+    private final JobPublisher publisher;
+    private final Submissions submissions;
 
-    JobsController(StatusCache cache, StatusBus bus, MediaUrls urls, HistoryRepository history) {
+    JobsController(StatusCache cache, StatusBus bus, MediaUrls urls, HistoryRepository history, JobPublisher publisher,
+                   Submissions submissions) {
         this.cache = cache;
         this.bus = bus;
         this.urls = urls;
         this.history = history;
+        this.publisher = publisher;
+        this.submissions = submissions;
     }
+
+    /**
+     * Cancels a job that has not finished. The CANCELLED status is published at once (the user's
+     * decision is final: stale statuses after it are ignored, and storage discards a late result);
+     * the control message tells the worker holding the job to stop spending on it.
+     */
+    @PostMapping("/{jobId}/cancel")
+    Mono<ResponseEntity<JobView>> cancel(@PathVariable String jobId, CurrentUser user) {
+        return visible(jobId, user).flatMap(current -> {
+            if (current.status().isTerminal()) {
+                return Mono.error(new ApiProblem(HttpStatus.CONFLICT, JOB_FINISHED, "Job already finished",
+                        "This job already ended as " + current.status() + "; there is nothing to cancel.", Map.of()));
+            }
+            var cancelled = StatusChanged.of(jobId, current.ownerId(), current.kind(), JobStatus.CANCELLED, "gateway",
+                    "Cancelled at your request.");
+            return publisher.publish(Topics.CONTROL, jobId, ControlRequested.of(jobId, ControlRequested.Action.CANCEL,
+                            current.ownerId(), user.id()))
+                    .then(publisher.publish(Topics.STATUS, jobId, cancelled))
+                    .then(cache.offer(cancelled))
+                    .thenReturn(ResponseEntity.accepted().body(JobView.of(cancelled, urls)));
+        });
+    }
+
+    /** A new job from a failed or cancelled one's inputs. */
+    @PostMapping("/{jobId}/retry")
+    Mono<ResponseEntity<Submissions.Accepted>> retry(@PathVariable String jobId, CurrentUser user,
+                                                     @RequestHeader(value = GenerationController.IDEMPOTENCY_KEY, required = false) String key) {
+        return history.job(jobId)
+                .filter(row -> user.maySee(row.ownerId()))
+                .switchIfEmpty(Mono.error(() -> ApiProblem.notFound("There is no job " + jobId + " that you can see.")))
+                .flatMap(row -> {
+                    if (!"FAILED".equals(row.status()) && !"CANCELLED".equals(row.status())) {
+                        return Mono.error(new ApiProblem(HttpStatus.CONFLICT, "job-not-retryable", "Job cannot be retried",
+                                "Only a failed or cancelled job can be retried; this one is " + row.status() + ".", Map.of()));
+                    }
+                    return submissions.submit(spec(row, user), key, "retry " + jobId);
+                });
+    }
+
+    private static JobSpec spec(HistoryRepository.Row row, CurrentUser user) {
+        var kind = JobKind.valueOf(row.kind());
+        var aspect = row.aspectRatio() == null ? AspectRatios.DEFAULT : row.aspectRatio();
+        var size = kind == JobKind.VIDEO ? VideoSizes.of(aspect, row.resolution() == null ? "720p" : row.resolution())
+                : AspectRatios.SIZES.getOrDefault(aspect, AspectRatios.SIZES.get(AspectRatios.DEFAULT));
+        var priority = row.priority() == null ? Priority.INTERACTIVE : Priority.valueOf(row.priority());
+        return new JobSpec(row.ownerId(), kind, row.prompt(), aspect, size[0], size[1], row.seed(), row.requestedProfile(),
+                row.enhance() == null || row.enhance(), priority, row.sourceMediaKey(), row.durationSeconds(), row.resolution());
+    }
+
 
     @GetMapping("/{jobId}")
     Mono<JobView> job(@PathVariable String jobId, CurrentUser user) {

@@ -1,6 +1,10 @@
 package com.desayre.gateway;
 
 import com.desayre.contracts.StatusChanged;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Sinks;
@@ -8,17 +12,57 @@ import reactor.core.publisher.Sinks;
 /**
  * The one in-memory fan-out of {@code generation.status} in this gateway instance: every SSE
  * connection filters this shared stream; none of them polls Redis or opens its own consumer.
+ * It keeps the last {@value #REMEMBERED} events, so a client that reconnects with
+ * {@code Last-Event-ID} gets what it missed.
  */
 @Component
 class StatusBus {
+    static final int REMEMBERED = 10_000;
+
     private final Sinks.Many<StatusChanged> sink = Sinks.many().multicast().directBestEffort();
+    private final ArrayDeque<StatusChanged> recent = new ArrayDeque<>();
 
     synchronized void publish(StatusChanged event) {
+        recent.addLast(event);
+        if (recent.size() > REMEMBERED) {
+            recent.removeFirst();
+        }
         // best effort per subscriber: a slow SSE client drops events rather than stalling the consumer
         sink.tryEmitNext(event);
     }
 
     Flux<StatusChanged> events() {
         return sink.asFlux();
+    }
+
+    /** The remembered events after the one with this id; none when it is unknown or null. */
+    synchronized List<StatusChanged> since(String eventId) {
+        var after = new ArrayList<StatusChanged>();
+        if (eventId == null) {
+            return after;
+        }
+        var found = false;
+        for (var event : recent) {
+            if (found) {
+                after.add(event);
+            } else if (event.eventId().equals(eventId)) {
+                found = true;
+            }
+        }
+        return after;
+    }
+
+    /** What was missed since {@code lastEventId}, then live events: listening starts first, so nothing falls between. */
+    Flux<StatusChanged> resume(String lastEventId) {
+        return Flux.defer(() -> {
+            var live = Sinks.many().unicast().<StatusChanged>onBackpressureBuffer();
+            var subscription = events().subscribe(live::tryEmitNext);
+            var missed = since(lastEventId);
+            var replayed = new HashSet<String>();
+            missed.forEach(event -> replayed.add(event.eventId()));
+            return Flux.fromIterable(missed)
+                    .concatWith(live.asFlux().filter(event -> !replayed.contains(event.eventId())))
+                    .doFinally(signal -> subscription.dispose());
+        });
     }
 }

@@ -49,6 +49,8 @@ final class Studio {
             var common = new HashMap<String, Object>(TestServers.springProperties());
             common.put("desayre.modelslabs.base-url", simulator.baseUrl());
             common.put("desayre.modelslabs.api-key", "test-key");
+            common.put("desayre.xai.base-url", simulator.baseUrl());
+            common.put("desayre.xai.api-key", "test-key");
             common.put("desayre.data-dir", System.getProperty("java.io.tmpdir") + "/e2e-data");
             var gateway = Map.<String, Object>of(
                     "server.port", 0,
@@ -136,6 +138,62 @@ final class Studio {
             throw new AssertionError("the event stream " + path + " did not end within 60 s; it sent " + events, e);
         }
         return List.copyOf(events);
+    }
+
+    interface ThrowingRunnable {
+        void run() throws Exception;
+    }
+
+    /** One server-sent event: its id and its data. */
+    record Event(String id, JsonNode data) {
+    }
+
+    /**
+     * Reads an event stream that does not end by itself (e.g. {@code /api/events}) until
+     * {@code done} holds for the events so far, or fails after 60 s.
+     */
+    List<Event> sseUntil(String path, Map<String, String> headers, java.util.function.Predicate<List<Event>> done) throws Exception {
+        return sseUntil(path, headers, () -> { }, done);
+    }
+
+    /** As above; {@code onOpen} runs once the stream is listening (its headers arrived). */
+    List<Event> sseUntil(String path, Map<String, String> headers, ThrowingRunnable onOpen,
+                         java.util.function.Predicate<List<Event>> done) throws Exception {
+        var request = request(base, path, token).header("Accept", "text/event-stream");
+        headers.forEach(request::header);
+        var response = HTTP.send(request.GET().build(), HttpResponse.BodyHandlers.ofLines());
+        assertThat(response.statusCode()).isEqualTo(200);
+        onOpen.run();
+        var events = new java.util.concurrent.CopyOnWriteArrayList<Event>();
+        var reading = java.util.concurrent.CompletableFuture.runAsync(() -> {
+            var id = new String[1];
+            var lines = response.body().iterator();
+            while (lines.hasNext()) {
+                var line = lines.next();
+                if (line.startsWith("id:")) {
+                    id[0] = line.substring(3).strip();
+                } else if (line.startsWith("data:")) {
+                    events.add(new Event(id[0], JSON.readTree(line.substring(5))));
+                    if (done.test(List.copyOf(events))) {
+                        return;
+                    }
+                }
+            }
+        });
+        try {
+            reading.get(60, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new AssertionError("the event stream " + path + " did not give what was awaited within 60 s; it sent " + events, e);
+        } finally {
+            response.body().close();
+        }
+        return List.copyOf(events);
+    }
+
+    HttpResponse<String> post(String path, String bearer, String json, Map<String, String> headers) throws Exception {
+        var request = request(base, path, bearer).header("Content-Type", "application/json");
+        headers.forEach(request::header);
+        return HTTP.send(request.POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static HttpRequest.Builder request(String base, String path, String bearer) {
