@@ -5,6 +5,7 @@
 #   docker build --build-arg SERVICE=gateway        --build-arg PORT=8080 -t desayre/gateway .
 #   docker build --build-arg SERVICE=prompt-encoder --build-arg PORT=8081 -t desayre/prompt-encoder .
 #   docker build --build-arg SERVICE=image-worker   --build-arg PORT=8082 -t desayre/image-worker .
+#   docker build --build-arg SERVICE=video-worker   --build-arg PORT=8083 -t desayre/video-worker .
 #   docker build --build-arg SERVICE=storage-sink   --build-arg PORT=8084 -t desayre/storage-sink .
 #   docker build --target provider-sim -t desayre/provider-sim .      (the ModelsLabs simulator)
 #
@@ -27,10 +28,10 @@ RUN chmod +x mvnw && ./mvnw -q --version
 # sibling modules are not built yet.
 COPY . .
 RUN --mount=type=cache,target=/root/.m2,sharing=locked \
-    ./mvnw -q -B -pl gateway,prompt-encoder,image-worker,storage-sink,provider-sim -am package -DskipTests \
+    ./mvnw -q -B -pl gateway,prompt-encoder,image-worker,video-worker,storage-sink,provider-sim -am package -DskipTests \
  && ./mvnw -q -B -pl provider-sim dependency:copy-dependencies -DincludeScope=runtime \
  && mkdir -p /out/provider-sim \
- && for m in gateway prompt-encoder image-worker storage-sink; do \
+ && for m in gateway prompt-encoder image-worker video-worker storage-sink; do \
         cp "$m/target/$m-0.1.0-SNAPSHOT-exec.jar" "/out/$m.jar"; \
     done \
  && cp provider-sim/target/provider-sim-0.1.0-SNAPSHOT.jar /out/provider-sim/provider-sim.jar \

@@ -99,7 +99,7 @@ final class EncoderServiceBench {
             for (int i = 0; i < records; i++) {
                 var jobId = "bench-" + i;
                 var spec = new JobSpec("bench", JobKind.IMAGE, PROMPTS[i % PROMPTS.length] + " #" + i, "1:1", 1024, 1024, null,
-                        null, true, Priority.BATCH, null);
+                        null, true, Priority.BATCH, null, null, null);
                 var value = EventJson.write(GenerationRequested.of(jobId, spec));
                 var key = jobId.getBytes(StandardCharsets.UTF_8);
                 producer.send(new ProducerRecord<>(Topics.REQUESTED, key, value));

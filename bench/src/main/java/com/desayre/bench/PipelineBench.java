@@ -50,9 +50,14 @@ public final class PipelineBench {
     }
 
     public static void main(String[] args) {
-        if (args.length > 0 && args[0].equals("encoder-service")) {
+        if (args.length > 0 && (args[0].equals("encoder-service") || args[0].equals("history"))) {
             try {
-                EncoderServiceBench.run(Arrays.copyOfRange(args, 1, args.length));
+                var rest = Arrays.copyOfRange(args, 1, args.length);
+                if (args[0].equals("history")) {
+                    HistoryBench.run(rest);
+                } else {
+                    EncoderServiceBench.run(rest);
+                }
                 System.exit(0);
             } catch (Exception e) {
                 e.printStackTrace();
@@ -165,13 +170,15 @@ public final class PipelineBench {
         common.put("desayre.media.dir", data.resolve("desayre/media").toString());
         common.put("desayre.modelslabs.base-url", simulator.baseUrl());
         common.put("desayre.modelslabs.api-key", "bench");
+        common.put("desayre.xai.base-url", simulator.baseUrl());
+        common.put("desayre.xai.api-key", "bench");
         return common;
     }
 
     /** A record as big as a real job request, unless --record-bytes says otherwise. */
     private byte[] payload() {
         var spec = new JobSpec(UUID.randomUUID().toString(), JobKind.IMAGE, "bench 123: a lighthouse at dusk", "1:1",
-                IMAGE_SIDE, IMAGE_SIDE, 123L, null, true, Priority.INTERACTIVE, null);
+                IMAGE_SIDE, IMAGE_SIDE, 123L, null, true, Priority.INTERACTIVE, null, null, null);
         byte[] real = EventJson.write(GenerationRequested.of(UUID.randomUUID().toString(), spec));
         if (options.recordBytes() == 0) {
             return real;

@@ -3,9 +3,9 @@ package com.desayre.imageworker;
 import com.desayre.contracts.EncodedJob;
 import com.desayre.contracts.JobError;
 import com.desayre.contracts.JobKind;
+import com.desayre.workerkit.JobIntake;
+import com.desayre.workerkit.JobNotices;
 import java.util.function.Consumer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.kafka.support.KafkaHeaders;
 import org.springframework.messaging.Message;
 import org.springframework.stereotype.Component;
@@ -17,16 +17,12 @@ import org.springframework.stereotype.Component;
  */
 @Component("generateImage")
 class AcceptImageJobs implements Consumer<Message<EncodedJob>> {
-    private static final Logger log = LoggerFactory.getLogger(AcceptImageJobs.class);
-
-    private final JobStore store;
-    private final JobDispatcher dispatcher;
+    private final JobIntake intake;
     private final JobNotices notices;
     private final ModelsLabSettings settings;
 
-    AcceptImageJobs(JobStore store, JobDispatcher dispatcher, JobNotices notices, ModelsLabSettings settings) {
-        this.store = store;
-        this.dispatcher = dispatcher;
+    AcceptImageJobs(JobIntake intake, JobNotices notices, ModelsLabSettings settings) {
+        this.intake = intake;
         this.notices = notices;
         this.settings = settings;
     }
@@ -53,14 +49,9 @@ class AcceptImageJobs implements Consumer<Message<EncodedJob>> {
             return;
         }
         var headers = message.getHeaders();
-        var known = !store.insertIfAbsent(job, settings.deadlineOf(job.route().model()),
+        intake.accept(job, settings.deadlineOf(job.route().model()),
                 headers.get(KafkaHeaders.RECEIVED_PARTITION, Integer.class),
                 headers.get(KafkaHeaders.OFFSET, Long.class),
                 headers.get(KafkaHeaders.RECEIVED_TIMESTAMP, Long.class));
-        if (known) {
-            log.info("Job {} is already known: redelivered record ignored", job.jobId());
-            return;
-        }
-        dispatcher.wake();
     }
 }

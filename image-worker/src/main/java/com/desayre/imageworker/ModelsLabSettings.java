@@ -1,5 +1,6 @@
 package com.desayre.imageworker;
 
+import com.desayre.workerkit.JobTiming;
 import java.time.Duration;
 import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -20,7 +21,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  */
 @ConfigurationProperties("desayre.modelslabs")
 record ModelsLabSettings(String baseUrl, String apiKey, String sourceBaseUrl, Duration jobDeadline, Duration pollMin,
-                         Duration pollMax, Duration etaCap, Map<String, Model> models) {
+                         Duration pollMax, Duration etaCap, Map<String, Model> models) implements JobTiming {
     static final String REAL_API = "https://modelslab.com";
     static final String PROVIDER = "modelslabs";
 
@@ -38,14 +39,10 @@ record ModelsLabSettings(String baseUrl, String apiKey, String sourceBaseUrl, Du
     record Model(Duration jobDeadline) {
     }
 
-    Duration deadlineOf(String model) {
+    @Override
+    public Duration deadlineOf(String model) {
         var own = models.get(model);
         return own != null && own.jobDeadline() != null ? own.jobDeadline() : jobDeadline;
-    }
-
-    /** The Resilience4j instance name of a model's retry, breaker and call timeout. */
-    static String instance(String model) {
-        return PROVIDER + "-" + model;
     }
 
     @Override

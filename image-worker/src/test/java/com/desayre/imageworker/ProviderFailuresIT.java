@@ -13,6 +13,7 @@ import com.desayre.contracts.Route;
 import com.desayre.contracts.StatusChanged;
 import com.desayre.contracts.Topics;
 import com.desayre.providersim.ProviderSimulator;
+import com.desayre.workerkit.ProviderFailure;
 import com.desayre.providersim.SimulatorSettings;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.ByteArrayInputStream;

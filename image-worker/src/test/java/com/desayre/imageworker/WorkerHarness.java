@@ -49,7 +49,7 @@ import org.springframework.context.ConfigurableApplicationContext;
  */
 final class WorkerHarness implements AutoCloseable {
     static final String KEY = "sk-test-" + UUID.randomUUID() + "-never-leak";
-    private static final List<String> WATCHED = List.of(Topics.STATUS, Topics.MEDIA_READY, JobNotices.DLQ);
+    private static final List<String> WATCHED = List.of(Topics.STATUS, Topics.MEDIA_READY, Topics.dlq(Topics.IMAGE_REQUESTED));
 
     final String database;
     final String group;
@@ -147,7 +147,7 @@ final class WorkerHarness implements AutoCloseable {
     }
 
     static JobSpec spec(JobKind kind, String prompt, String sourceMediaKey) {
-        return new JobSpec("tester", kind, prompt, "16:9", 1376, 768, 7L, null, true, Priority.INTERACTIVE, sourceMediaKey);
+        return new JobSpec("tester", kind, prompt, "16:9", 1376, 768, 7L, null, true, Priority.INTERACTIVE, sourceMediaKey, null, null);
     }
 
     static EncodedJob job(String prompt) {
@@ -181,7 +181,7 @@ final class WorkerHarness implements AutoCloseable {
     }
 
     List<ConsumerRecord<String, byte[]>> deadLetters(String jobId) {
-        return records(JobNotices.DLQ, jobId);
+        return records(Topics.dlq(Topics.IMAGE_REQUESTED), jobId);
     }
 
     /** Every byte the worker published while this harness watched, as text. */

@@ -19,7 +19,8 @@ import java.util.concurrent.CountDownLatch;
 /**
  * {@code ./desayre up}: the whole studio on this machine. Kafka (KRaft), PostgreSQL and Redis run
  * embedded with their data under {@code DESAYRE_DATA_DIR}, so a restart keeps history and jobs in
- * flight; the provider simulator stands in for ModelsLabs unless {@code MODELS_LABS_API_KEY} is set.
+ * flight; the provider simulator stands in for ModelsLabs and xAI unless {@code MODELS_LABS_API_KEY} /
+ * {@code XAI_API_KEY} are set.
  */
 public final class DesayreLocal {
     private static final Deque<AutoCloseable> RUNNING = new ArrayDeque<>();
@@ -78,22 +79,42 @@ public final class DesayreLocal {
         stopped.await();
     }
 
-    /** The real ModelsLabs when a key is set, else the simulator on a free port. */
+    /** The real ModelsLabs and xAI where their keys are set, else the simulator (one, on a free port) for each. */
     private static Map<String, Object> provider(Map<String, String> env) {
-        var key = env.get("MODELS_LABS_API_KEY");
-        if (key != null && !key.isBlank()) {
+        var modelsLabs = env.get("MODELS_LABS_API_KEY");
+        var xai = env.get("XAI_API_KEY");
+        var realImages = modelsLabs != null && !modelsLabs.isBlank();
+        var realVideos = xai != null && !xai.isBlank();
+        if (realImages) {
             say("Images: ModelsLabs (MODELS_LABS_API_KEY is set)");
+        }
+        if (realVideos) {
+            say("Videos: xAI (XAI_API_KEY is set)");
+        }
+        if (realImages && realVideos) {
             return Map.of();
         }
         var latency = Duration.ofMillis(Long.parseLong(env.getOrDefault("SIM_LATENCY_MS", "3000")));
+        // a video takes tens of seconds at xAI: the simulator's default shows the progress trail
+        var videoLatency = Duration.ofMillis(Long.parseLong(env.getOrDefault("SIM_VIDEO_LATENCY_MS", "15000")));
         var mode = SimulatorSettings.Mode.valueOf(env.getOrDefault("SIM_MODE", "ASYNC").toUpperCase(java.util.Locale.ROOT));
         // DESAYRE_SIM_FAULTS, e.g. "chance=30 fail=503": see how the studio copes with a misbehaving provider
         var faults = env.get("DESAYRE_SIM_FAULTS");
         var sim = running(ProviderSimulator.start(SimulatorSettings.defaults().withLatency(latency).withMode(mode)
-                .withFaults(faults)));
-        say("Images: the provider simulator at " + sim.baseUrl() + (faults == null || faults.isBlank() ? "" : " with faults: " + faults)
-                + " (set MODELS_LABS_API_KEY for ModelsLabs)");
-        return Map.of("desayre.modelslabs.base-url", sim.baseUrl(), "desayre.modelslabs.api-key", "local-simulator");
+                .withVideoLatency(videoLatency).withFaults(faults)));
+        var with = faults == null || faults.isBlank() ? "" : " with faults: " + faults;
+        var properties = new HashMap<String, Object>();
+        if (!realImages) {
+            say("Images: the provider simulator at " + sim.baseUrl() + with + " (set MODELS_LABS_API_KEY for ModelsLabs)");
+            properties.put("desayre.modelslabs.base-url", sim.baseUrl());
+            properties.put("desayre.modelslabs.api-key", "local-simulator");
+        }
+        if (!realVideos) {
+            say("Videos: the provider simulator at " + sim.baseUrl() + with + " (set XAI_API_KEY for xAI)");
+            properties.put("desayre.xai.base-url", sim.baseUrl());
+            properties.put("desayre.xai.api-key", "local-simulator");
+        }
+        return properties;
     }
 
     private static synchronized <T extends AutoCloseable> T running(T resource) {

@@ -4,6 +4,7 @@ import com.desayre.encoder.PromptEncoderApplication;
 import com.desayre.gateway.GatewayApplication;
 import com.desayre.imageworker.ImageWorkerApplication;
 import com.desayre.storage.StorageSinkApplication;
+import com.desayre.videoworker.VideoWorkerApplication;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -34,6 +35,7 @@ public final class ServiceStack implements AutoCloseable {
             stack.run(StorageSinkApplication.builder(), common, Map.of(), false);
             stack.run(PromptEncoderApplication.builder(), common, Map.of(), false);
             stack.run(ImageWorkerApplication.builder(), common, Map.of(), false);
+            stack.run(VideoWorkerApplication.builder(), common, Map.of(), false);
             stack.gateway = stack.run(GatewayApplication.builder(), common, gateway, true);
             return stack;
         } catch (RuntimeException e) {

@@ -28,8 +28,13 @@ import org.springframework.security.oauth2.jwt.JwtEncoderParameters;
 import org.springframework.security.oauth2.jwt.NimbusJwtEncoder;
 import tools.jackson.databind.JsonNode;
 
-/** History, media and deletion through the running studio, as the studio's pages would use them. */
+/**
+ * History, media and deletion through the running studio, as the studio's pages would use them.
+ * The studio is shared with other test classes, so every prompt here carries a word of this run
+ * ({@link #TAG}) and every search asks for it.
+ */
 class HistoryAndMediaIT {
+    private static final String TAG = "hist" + Long.toString(System.nanoTime(), 36);
     private static Studio studio;
     private static String lighthouse;
     private static String harbour;
@@ -38,14 +43,14 @@ class HistoryAndMediaIT {
     @BeforeAll
     static void threeFinishedJobs() throws Exception {
         studio = Studio.get();
-        lighthouse = studio.submitImage("a lighthouse at dusk, history test", "16:9");
-        harbour = studio.submitImage("a quiet harbour at dawn, history test", "1:1");
-        orchard = studio.submitImage("an apple orchard in autumn, history test", "4:3");
+        lighthouse = studio.submitImage("a lighthouse at dusk, history test " + TAG, "16:9");
+        harbour = studio.submitImage("a quiet harbour at dawn, history test " + TAG, "1:1");
+        orchard = studio.submitImage("an apple orchard in autumn, history test " + TAG, "4:3");
         for (var job : List.of(lighthouse, harbour, orchard)) {
             assertThat(studio.awaitTerminal(job).get("status").asString()).isEqualTo("COMPLETED");
         }
         // the projection of generation.requested may trail the COMPLETED status by a moment
-        await().atMost(Duration.ofSeconds(30)).until(() -> page("/api/history?q=orchard").get("items").size() == 1);
+        await().atMost(Duration.ofSeconds(30)).until(() -> page("/api/history?q=orchard+" + TAG).get("items").size() == 1);
     }
 
     private static JsonNode page(String path) throws Exception {
@@ -62,24 +67,24 @@ class HistoryAndMediaIT {
 
     @Test
     void keysetPagesStayCorrectWhileNewJobsArrive() throws Exception {
-        var first = page("/api/history?q=history+test&limit=2");
+        var first = page("/api/history?q=history+test+" + TAG + "&limit=2");
         assertThat(ids(first)).containsExactly(orchard, harbour);
         var cursor = first.get("nextCursor").asString();
 
-        var newcomer = studio.submitImage("a newcomer arrives mid-pagination, history test", "1:1");
+        var newcomer = studio.submitImage("a newcomer arrives mid-pagination, history test " + TAG, "1:1");
         studio.awaitTerminal(newcomer);
 
-        var second = page("/api/history?q=history+test&limit=2&cursor=" + cursor);
+        var second = page("/api/history?q=history+test+" + TAG + "&limit=2&cursor=" + cursor);
         assertThat(ids(second)).containsExactly(lighthouse);
         assertThat(second.get("nextCursor").isNull()).isTrue();
-        assertThat(page("/api/history?q=history+test&limit=10").get("items").size()).isEqualTo(4);
+        assertThat(page("/api/history?q=history+test+" + TAG + "&limit=10").get("items").size()).isEqualTo(4);
     }
 
     @Test
     void anItemTellsWhatWasAskedWhatWasSentAndHowLongItTook() throws Exception {
-        var item = page("/api/history?q=lighthouse").get("items").get(0);
-        assertThat(item.get("prompt").asString()).isEqualTo("a lighthouse at dusk, history test");
-        assertThat(item.get("encodedPrompt").asString()).startsWith("a lighthouse at dusk, history test, ");
+        var item = page("/api/history?q=lighthouse+" + TAG).get("items").get(0);
+        assertThat(item.get("prompt").asString()).isEqualTo("a lighthouse at dusk, history test " + TAG);
+        assertThat(item.get("encodedPrompt").asString()).startsWith("a lighthouse at dusk, history test " + TAG + ", ");
         assertThat(item.get("model").asString()).isEqualTo("nano-banana-pro");
         assertThat(item.get("encoderVersion").asString()).startsWith("enc1+");
         assertThat(item.get("status").asString()).isEqualTo("COMPLETED");
@@ -95,11 +100,11 @@ class HistoryAndMediaIT {
 
     @Test
     void filtersNarrowTheHistoryAndBadOnesSayWhy() throws Exception {
-        assertThat(ids(page("/api/history?q=harbour"))).containsExactly(harbour);
-        assertThat(ids(page("/api/history?kind=video"))).isEmpty();
-        assertThat(ids(page("/api/history?status=completed&q=history+test"))).contains(lighthouse, harbour, orchard);
-        assertThat(ids(page("/api/history?from=2000-01-01&to=2000-12-31"))).isEmpty();
-        assertThat(ids(page("/api/history?from=" + Instant.now().minus(Duration.ofHours(1)) + "&q=orchard"))).containsExactly(orchard);
+        assertThat(ids(page("/api/history?q=harbour+" + TAG))).containsExactly(harbour);
+        assertThat(ids(page("/api/history?kind=video&q=" + TAG))).isEmpty();
+        assertThat(ids(page("/api/history?status=completed&q=history+test+" + TAG))).contains(lighthouse, harbour, orchard);
+        assertThat(ids(page("/api/history?from=2000-01-01&to=2000-12-31&q=" + TAG))).isEmpty();
+        assertThat(ids(page("/api/history?from=" + Instant.now().minus(Duration.ofHours(1)) + "&q=orchard+" + TAG))).containsExactly(orchard);
 
         var bad = studio.get("/api/history?limit=500&kind=sculpture&cursor=nonsense", studio.token);
         assertThat(bad.statusCode()).isEqualTo(400);
@@ -159,15 +164,15 @@ class HistoryAndMediaIT {
 
     @Test
     void deletingRemovesTheJobAtOnceAndItsObjectsSoonAfter() throws Exception {
-        var doomed = studio.submitImage("a sandcastle before the tide, delete test", "1:1");
+        var doomed = studio.submitImage("a sandcastle before the tide, delete test " + TAG, "1:1");
         studio.awaitTerminal(doomed);
-        await().atMost(Duration.ofSeconds(30)).until(() -> page("/api/history?q=sandcastle").get("items").size() == 1);
+        await().atMost(Duration.ofSeconds(30)).until(() -> page("/api/history?q=sandcastle+" + TAG).get("items").size() == 1);
         var media = page("/api/history/" + doomed).get("job").get("media").get(0);
         var key = media.get("url").asString().substring("/api/media/".length());
 
         assertThat(studio.delete("/api/history/" + doomed, studio.token).statusCode()).isEqualTo(204);
 
-        assertThat(page("/api/history?q=sandcastle").get("items").size()).isZero();
+        assertThat(page("/api/history?q=sandcastle+" + TAG).get("items").size()).isZero();
         assertThat(studio.get("/api/history/" + doomed, studio.token).statusCode()).isEqualTo(404);
         assertThat(studio.bytes(media.get("url").asString(), studio.token, Map.of()).statusCode()).isEqualTo(404);
         assertThat(studio.delete("/api/history/" + doomed, studio.token).statusCode()).isEqualTo(404);

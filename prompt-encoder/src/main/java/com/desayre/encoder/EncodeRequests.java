@@ -54,11 +54,6 @@ class EncodeRequests implements Consumer<GenerationRequested> {
             // nobody to tell and nothing to route: a broken record is the DLQ's, not a crash loop's
             throw new IllegalArgumentException("generation.requested record without spec, kind or owner");
         }
-        if (spec.kind() == JobKind.VIDEO) {
-            events.status(StatusChanged.failed(request.jobId(), spec, STAGE, new JobError(JobError.NOT_SUPPORTED,
-                    "Video generation is not available in this DESAYRE version yet.")));
-            return;
-        }
         var result = encoder.encode(new EncodeRequest(spec.kind(), spec.prompt(), spec.styleProfile(), spec.enhance(),
                 spec.aspectRatio(), spec.sourceMediaKey() != null));
         if (result instanceof EncodeResult.Rejected rejected) {

@@ -81,6 +81,26 @@ class PromptEncoderServiceIT {
     }
 
     @Test
+    void aVideoRequestIsEncodedForXaiAndGoesToTheVideoTopicWithItsOptions() throws Exception {
+        var jobId = UUID.randomUUID().toString();
+        var spec = new JobSpec("ada", JobKind.VIDEO, "waves rolling onto a beach", "16:9", 1280, 720, null, null, true,
+                Priority.INTERACTIVE, null, 6, "720p");
+        try (var probe = TopicProbe.watch(TestServers.kafka(), Topics.VIDEO_REQUESTED, Topics.IMAGE_REQUESTED, Topics.STATUS)) {
+            publish(jobId, EventJson.write(GenerationRequested.of(jobId, spec)));
+
+            await().atMost(Duration.ofSeconds(30)).until(() -> !probe.records(Topics.VIDEO_REQUESTED, jobId).isEmpty()
+                    && probe.has(Topics.STATUS, jobId, r -> r.value().contains("ENCODED")));
+            var job = EventJson.read(probe.records(Topics.VIDEO_REQUESTED, jobId).get(0).value(), EncodedJob.class);
+            assertThat(job.route().provider()).isEqualTo("xai");
+            assertThat(job.route().model()).isEqualTo("grok-imagine-video");
+            assertThat(job.spec().durationSeconds()).isEqualTo(6);
+            assertThat(job.spec().resolution()).isEqualTo("720p");
+            assertThat(job.encodedPrompt()).startsWith("waves rolling onto a beach");
+            assertThat(probe.records(Topics.IMAGE_REQUESTED, jobId)).isEmpty();
+        }
+    }
+
+    @Test
     void aRejectedPromptFailsTheJobWithACodeAndReachesNoProvider() throws Exception {
         var blocked = UUID.randomUUID().toString();
         var unknownProfile = UUID.randomUUID().toString();

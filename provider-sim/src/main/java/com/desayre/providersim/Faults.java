@@ -24,9 +24,11 @@ import java.util.Set;
  *   <li>{@code echo-key}: error messages quote the API key received, as a careless provider might</li>
  * </ul>
  *
- * Job faults: {@code never} (stays {@code processing} for ever), {@code expire} (its output URLs
- * are gone, 404, by the time anyone downloads them), {@code nsfw} (finishes with
- * {@code nsfw_content_detected:true}), {@code poll-fail=CODE} (fetches answer CODE).
+ * Job faults: {@code never} (stays {@code processing} / {@code pending} for ever), {@code expire}
+ * (ModelsLab: its output URLs are gone, 404, by the time anyone downloads them; xAI: the poll
+ * answers {@code expired}), {@code nsfw} (ModelsLab {@code nsfw_content_detected:true}; xAI
+ * {@code respect_moderation:false}), {@code failed} (xAI: the video ends {@code failed}),
+ * {@code poll-fail=CODE} (fetches answer CODE), {@code poll-reset} (fetches drop the connection).
  *
  * <p>{@code times=N} makes each fault hit only the first N requests of the same job (same key and
  * {@code track_id}, else same prompt), then the request goes through: how a test scripts "fails
@@ -37,7 +39,7 @@ record Faults(Map<String, String> values) {
     static final Faults NONE = new Faults(Map.of());
 
     private static final Set<String> FLAGS = Set.of("http200error", "reset", "malformed", "never", "expire", "nsfw",
-            "echo-key");
+            "echo-key", "failed", "poll-reset");
     private static final Set<String> CODES = Set.of("fail", "poll-fail");
     private static final Set<String> NUMBERS = Set.of("retry-after", "times", "chance");
 
@@ -161,6 +163,16 @@ record Faults(Map<String, String> values) {
 
     boolean echoKey() {
         return flag("echo-key");
+    }
+
+    /** xAI: the video ends {@code failed} with {@code error{code,message}}. */
+    boolean failed() {
+        return flag("failed");
+    }
+
+    /** Polls of the job drop the connection. */
+    boolean pollReset() {
+        return flag("poll-reset");
     }
 
     /** Whether the submit itself misbehaves (as opposed to the job it creates). */

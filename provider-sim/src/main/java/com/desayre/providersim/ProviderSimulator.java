@@ -24,8 +24,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A running provider simulator: an HTTP server that speaks the ModelsLab image API (providers.md
- * §1, §4) closely enough for a real client, with real PNG outputs. Start one per test on port 0:
+ * A running provider simulator: an HTTP server that speaks the ModelsLab image API and xAI's video
+ * API (providers.md §1, §2, §4) closely enough for a real client, with real PNG and MP4 outputs. Start one per test on port 0:
  *
  * <pre>{@code
  * try (ProviderSimulator sim = ProviderSimulator.start(SimulatorSettings.defaults())) {
@@ -69,6 +69,7 @@ public final class ProviderSimulator implements AutoCloseable {
         // Java2D's first use costs a few hundred ms: pay it now, not on the first download.
         workers.execute(() -> renderer.renderPng(new ImageRenderer.Spec("warm up", 0, 64, 64, 0)));
         new ModelsLabApi(settings, baseUrl, jobs, renderer, counters).register(router);
+        new XaiVideoApi(settings, baseUrl, jobs, new VideoRenderer(renderer), counters).register(router);
         new OutputFiles(jobs, new OutputCache(), counters).register(router);
 
         server.createContext("/", this::handle);

@@ -21,9 +21,10 @@ import java.util.Objects;
  *                      account queue: 5, 10 or 15 by plan); 0 = no limit
  * @param faults        faults every request gets unless its prompt says otherwise, as a list such as
  *                      {@code "fail=503, times=2"} or {@code "chance=20 fail=500"} (see {@link Faults}); null = none
+ * @param videoLatency  how long an xAI video takes from submit to {@code done}; null = {@code latency}
  */
 public record SimulatorSettings(int port, String bindAddress, Duration latency, Mode mode, String publicBaseUrl,
-                                int queueLimit, String faults) {
+                                int queueLimit, String faults, Duration videoLatency) {
 
     /** How a generation submit is answered. */
     public enum Mode {
@@ -51,6 +52,12 @@ public record SimulatorSettings(int port, String bindAddress, Duration latency, 
             throw new IllegalArgumentException("latency must be 0.." + MAX_LATENCY + ": " + latency);
         }
         Objects.requireNonNull(mode, "mode");
+        if (videoLatency == null) {
+            videoLatency = latency;
+        }
+        if (videoLatency.isNegative() || videoLatency.compareTo(MAX_LATENCY) > 0) {
+            throw new IllegalArgumentException("videoLatency must be 0.." + MAX_LATENCY + ": " + videoLatency);
+        }
         if (queueLimit < 0) {
             throw new IllegalArgumentException("queueLimit must be 0 (none) or more: " + queueLimit);
         }
@@ -70,7 +77,7 @@ public record SimulatorSettings(int port, String bindAddress, Duration latency, 
     }
 
     public SimulatorSettings(int port, String bindAddress, Duration latency, Mode mode, String publicBaseUrl) {
-        this(port, bindAddress, latency, mode, publicBaseUrl, 0, null);
+        this(port, bindAddress, latency, mode, publicBaseUrl, 0, null, null);
     }
 
     /** Free port, 127.0.0.1, no latency, {@link Mode#SYNC}, own base URL, no queue limit, no faults. */
@@ -79,32 +86,39 @@ public record SimulatorSettings(int port, String bindAddress, Duration latency, 
     }
 
     public SimulatorSettings withQueueLimit(int queueLimit) {
-        return new SimulatorSettings(port, bindAddress, latency, mode, publicBaseUrl, queueLimit, faults);
+        return new SimulatorSettings(port, bindAddress, latency, mode, publicBaseUrl, queueLimit, faults, videoLatency);
     }
 
     /** Faults for every request, e.g. {@code "fail=503, chance=30"}; see {@link Faults}. */
     public SimulatorSettings withFaults(String faults) {
-        return new SimulatorSettings(port, bindAddress, latency, mode, publicBaseUrl, queueLimit, faults);
+        return new SimulatorSettings(port, bindAddress, latency, mode, publicBaseUrl, queueLimit, faults, videoLatency);
     }
 
     public SimulatorSettings withPort(int port) {
-        return new SimulatorSettings(port, bindAddress, latency, mode, publicBaseUrl, queueLimit, faults);
+        return new SimulatorSettings(port, bindAddress, latency, mode, publicBaseUrl, queueLimit, faults, videoLatency);
     }
 
     public SimulatorSettings withBindAddress(String bindAddress) {
-        return new SimulatorSettings(port, bindAddress, latency, mode, publicBaseUrl, queueLimit, faults);
+        return new SimulatorSettings(port, bindAddress, latency, mode, publicBaseUrl, queueLimit, faults, videoLatency);
     }
 
+    /** How long a job takes; videos too, unless {@link #withVideoLatency} says otherwise. */
     public SimulatorSettings withLatency(Duration latency) {
-        return new SimulatorSettings(port, bindAddress, latency, mode, publicBaseUrl, queueLimit, faults);
+        var video = videoLatency.equals(this.latency) ? latency : videoLatency;
+        return new SimulatorSettings(port, bindAddress, latency, mode, publicBaseUrl, queueLimit, faults, video);
+    }
+
+    /** How long an xAI video takes from submit to {@code done} (realistic: tens of seconds to minutes). */
+    public SimulatorSettings withVideoLatency(Duration videoLatency) {
+        return new SimulatorSettings(port, bindAddress, latency, mode, publicBaseUrl, queueLimit, faults, videoLatency);
     }
 
     public SimulatorSettings withMode(Mode mode) {
-        return new SimulatorSettings(port, bindAddress, latency, mode, publicBaseUrl, queueLimit, faults);
+        return new SimulatorSettings(port, bindAddress, latency, mode, publicBaseUrl, queueLimit, faults, videoLatency);
     }
 
     public SimulatorSettings withPublicBaseUrl(String publicBaseUrl) {
-        return new SimulatorSettings(port, bindAddress, latency, mode, publicBaseUrl, queueLimit, faults);
+        return new SimulatorSettings(port, bindAddress, latency, mode, publicBaseUrl, queueLimit, faults, videoLatency);
     }
 
     /**
@@ -112,7 +126,7 @@ public record SimulatorSettings(int port, String bindAddress, Duration latency, 
      * {@code --bind=} / {@code SIM_BIND}, {@code --latency-ms=} / {@code SIM_LATENCY_MS},
      * {@code --mode=} / {@code SIM_MODE} (sync|async), {@code --public-base-url=} /
      * {@code SIM_PUBLIC_BASE_URL}, {@code --queue-limit=} / {@code SIM_QUEUE_LIMIT}, {@code --faults=} /
-     * {@code SIM_FAULTS}. Arguments win over the environment.
+     * {@code SIM_FAULTS}, {@code --video-latency-ms=} / {@code SIM_VIDEO_LATENCY_MS}. Arguments win over the environment.
      */
     static SimulatorSettings fromCommandLine(String[] args, Map<String, String> env) {
         String port = option(args, env, "port", "SIM_PORT");
@@ -122,6 +136,7 @@ public record SimulatorSettings(int port, String bindAddress, Duration latency, 
         String publicBaseUrl = option(args, env, "public-base-url", "SIM_PUBLIC_BASE_URL");
         String queueLimit = option(args, env, "queue-limit", "SIM_QUEUE_LIMIT");
         String faults = option(args, env, "faults", "SIM_FAULTS");
+        String videoLatencyMs = option(args, env, "video-latency-ms", "SIM_VIDEO_LATENCY_MS");
 
         SimulatorSettings settings = defaults().withPort(DEFAULT_STANDALONE_PORT);
         if (port != null) {
@@ -144,6 +159,9 @@ public record SimulatorSettings(int port, String bindAddress, Duration latency, 
         }
         if (faults != null) {
             settings = settings.withFaults(faults);
+        }
+        if (videoLatencyMs != null) {
+            settings = settings.withVideoLatency(Duration.ofMillis(parseInt("video-latency-ms", videoLatencyMs)));
         }
         return settings;
     }

@@ -93,7 +93,8 @@ class StoreMedia implements Consumer<Message<MediaReady>> {
             try {
                 var key = ready.jobId() + "/" + i + "." + media.extension();
                 store.put(key, media.file(), media.mimeType());
-                thumb = media.mimeType().startsWith("image/") ? Thumbnails.of(media.file()).orElse(null) : null;
+                thumb = (media.mimeType().startsWith("video/") ? Thumbnails.ofVideo(media.file()) : Thumbnails.of(media.file()))
+                        .orElse(null);
                 String thumbKey = null;
                 if (thumb != null) {
                     thumbKey = ready.jobId() + "/" + i + ".thumb.jpg";

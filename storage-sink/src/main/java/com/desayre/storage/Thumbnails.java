@@ -9,9 +9,13 @@ import java.util.Optional;
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageWriteParam;
+import org.jcodec.api.FrameGrab;
+import org.jcodec.api.JCodecException;
+import org.jcodec.common.io.NIOUtils;
+import org.jcodec.scale.AWTUtil;
 
 /**
- * A web-sized JPEG of an image, so galleries never load full-size media. Large images are
+ * A web-sized JPEG of an image (or of a video's first frame), so galleries never load full-size media. Large images are
  * decoded subsampled, so a huge provider output never has to fit in the heap at full size.
  */
 final class Thumbnails {
@@ -41,6 +45,28 @@ final class Thumbnails {
                 reader.dispose();
             }
         }
+        return Optional.of(jpeg(source));
+    }
+
+    /**
+     * A poster for a video: its first frame, decoded (jcodec, H.264 in MP4), as a thumbnail. Empty
+     * when the video cannot be decoded (another codec): the video is stored all the same.
+     */
+    static Optional<Thumbnail> ofVideo(Path video) throws IOException {
+        BufferedImage first;
+        try (var channel = NIOUtils.readableChannel(video.toFile())) {
+            var frame = FrameGrab.createFrameGrab(channel).getNativeFrame();
+            if (frame == null) {
+                return Optional.empty();
+            }
+            first = AWTUtil.toBufferedImage(frame);
+        } catch (JCodecException | RuntimeException e) {
+            return Optional.empty();
+        }
+        return Optional.of(jpeg(first));
+    }
+
+    private static Thumbnail jpeg(BufferedImage source) throws IOException {
         var scale = Math.min(1.0, (double) MAX_SIDE / Math.max(source.getWidth(), source.getHeight()));
         var width = Math.max(1, (int) Math.round(source.getWidth() * scale));
         var height = Math.max(1, (int) Math.round(source.getHeight() * scale));
@@ -64,7 +90,7 @@ final class Thumbnails {
         } finally {
             writer.dispose();
         }
-        return Optional.of(new Thumbnail(file, width, height));
+        return new Thumbnail(file, width, height);
     }
 
     private Thumbnails() {

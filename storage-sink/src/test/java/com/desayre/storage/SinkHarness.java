@@ -37,7 +37,7 @@ final class SinkHarness implements AutoCloseable {
     }
 
     static JobSpec spec() {
-        return new JobSpec("ada", JobKind.IMAGE, "a test image", "1:1", 64, 48, 7L, null, true, Priority.INTERACTIVE, null);
+        return new JobSpec("ada", JobKind.IMAGE, "a test image", "1:1", 64, 48, 7L, null, true, Priority.INTERACTIVE, null, null, null);
     }
 
     static String newJobId() {

@@ -80,6 +80,49 @@ class StorageSinkIT {
     }
 
     @Test
+    void aVideoIsStoredAsMp4WithAPosterFrameThumbnail() throws Exception {
+        var jobId = SinkHarness.newJobId();
+        var url = cdn.serve("/" + jobId + ".mp4", mp4(320, 180, 24));
+        try (var probe = TopicProbe.watch(TestServers.kafka(), Topics.STATUS)) {
+            harness.mediaReady(SinkHarness.ready(jobId, url));
+            await().atMost(Duration.ofSeconds(30)).until(() -> has(probe, jobId, JobStatus.COMPLETED));
+            var media = statuses(probe, jobId).stream().filter(s -> s.status() == JobStatus.COMPLETED).findFirst().orElseThrow()
+                    .media().get(0);
+            assertThat(media.key()).isEqualTo(jobId + "/0.mp4");
+            assertThat(media.mimeType()).isEqualTo("video/mp4");
+            assertThat(media.thumbnailKey()).isEqualTo(jobId + "/0.thumb.jpg");
+            var thumb = store.stat(media.thumbnailKey()).orElseThrow();
+            assertThat(thumb.contentType()).isEqualTo("image/jpeg");
+            java.awt.image.BufferedImage poster;
+            try (var in = store.open(media.thumbnailKey(), 0, thumb.size())) {
+                poster = javax.imageio.ImageIO.read(in);
+            }
+            assertThat(poster.getWidth()).isEqualTo(320);
+            assertThat(poster.getHeight()).isEqualTo(180);
+        }
+    }
+
+    /** A real H.264 MP4 of one second: a colour sweep. */
+    private static byte[] mp4(int width, int height, int frames) throws Exception {
+        var file = java.nio.file.Files.createTempFile("sink-it-", ".mp4");
+        try {
+            var encoder = org.jcodec.api.awt.AWTSequenceEncoder.createSequenceEncoder(file.toFile(), 24);
+            var frame = new java.awt.image.BufferedImage(width, height, java.awt.image.BufferedImage.TYPE_3BYTE_BGR);
+            for (int i = 0; i < frames; i++) {
+                var g = frame.createGraphics();
+                g.setColor(java.awt.Color.getHSBColor(i / (float) frames, 0.7f, 0.9f));
+                g.fillRect(0, 0, width, height);
+                g.dispose();
+                encoder.encodeImage(frame);
+            }
+            encoder.finish();
+            return java.nio.file.Files.readAllBytes(file);
+        } finally {
+            java.nio.file.Files.deleteIfExists(file);
+        }
+    }
+
+    @Test
     void aRedeliveredRecordLeavesExactlyOneRowAndOneObject() throws Exception {
         var jobId = SinkHarness.newJobId();
         var url = cdn.serve("/" + jobId + ".png", SinkHarness.png(64, 48));

@@ -1,4 +1,4 @@
-package com.desayre.imageworker;
+package com.desayre.workerkit;
 
 import com.desayre.contracts.JobError;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -20,24 +20,26 @@ import org.slf4j.LoggerFactory;
  * (retried with backoff, then dead-lettered); a failed poll is not (the provider still holds the
  * job, so polling backs off and goes on until the job's deadline).
  */
-class JobProgress {
+public class JobProgress {
     private static final Logger log = LoggerFactory.getLogger(JobProgress.class);
     /** How soon a job that found the account's queue full looks again. */
     private static final Duration QUEUE_FULL_WAIT = Duration.ofMillis(500);
 
-    private final ModelsLabClient client;
+    private final ProviderClient client;
     private final ProviderPolicies policies;
     private final JobStore store;
     private final JobNotices notices;
     private final WorkerMetrics metrics;
-    private final ModelsLabSettings settings;
+    private final JobTiming settings;
     private final WorkerSettings worker;
     private final Executor work;
     /** Jobs holding a permit of the account-queue bulkhead, so a permit is never given back twice. */
     private final Set<String> queued = ConcurrentHashMap.newKeySet();
+    /** Jobs not finished (all workers), as housekeeping last counted them: spaces polls out. */
+    private volatile long openJobs;
 
-    JobProgress(ModelsLabClient client, ProviderPolicies policies, JobStore store, JobNotices notices, WorkerMetrics metrics,
-                ModelsLabSettings settings, WorkerSettings worker, Executor work) {
+    public JobProgress(ProviderClient client, ProviderPolicies policies, JobStore store, JobNotices notices,
+                       WorkerMetrics metrics, JobTiming settings, WorkerSettings worker, Executor work) {
         this.client = client;
         this.policies = policies;
         this.store = store;
@@ -49,6 +51,10 @@ class JobProgress {
     }
 
     CompletableFuture<Void> advance(JobRow row) {
+        if (row.state() == JobRow.JobState.CANCELLED) {
+            releaseQueuePlace(row.jobId());
+            return done();
+        }
         if (row.overdue()) {
             var minutes = Math.max(1, settings.deadlineOf(row.model()).toMinutes());
             giveUp(row, row.attempts(), new ProviderFailure(FailureClass.TIMEOUT, "the job did not finish within its deadline of "
@@ -63,7 +69,7 @@ class JobProgress {
                 yield done();
             }
             case POLLING -> poll(row);
-            case DONE, FAILED -> done();
+            case DONE, FAILED, CANCELLED -> done();
         };
     }
 
@@ -99,11 +105,11 @@ class JobProgress {
                 }, work);
     }
 
-    private void afterSubmit(JobRow row, int attempt, int max, CircuitBreaker breaker, long nanos, ModelsLabAnswer answer,
+    private void afterSubmit(JobRow row, int attempt, int max, CircuitBreaker breaker, long nanos, ProviderAnswer answer,
                              Throwable error) {
         var model = row.model();
-        if (error == null && answer.outcome() == ModelsLabAnswer.Outcome.PROCESSING && answer.id().isBlank()) {
-            error = new ProviderFailure(FailureClass.MALFORMED, "ModelsLabs answered processing without a job id", null, "", true);
+        if (error == null && !answer.done() && answer.providerId().isBlank()) {
+            error = new ProviderFailure(FailureClass.MALFORMED, client.name() + " took the job without giving its id", null, "", true);
         }
         if (error != null) {
             var failure = asFailure(error);
@@ -121,23 +127,26 @@ class JobProgress {
             return;
         }
         breaker.onSuccess(nanos, TimeUnit.NANOSECONDS);
-        metrics.call(model, "submit", answer.outcome() == ModelsLabAnswer.Outcome.SUCCESS ? "success" : "processing", nanos);
-        if (answer.outcome() == ModelsLabAnswer.Outcome.SUCCESS) {
+        metrics.call(model, "submit", answer.done() ? "success" : "processing", nanos);
+        if (answer.done()) {
             releaseQueuePlace(row.jobId());
             finish(row, answer);
             return;
         }
         // keep the provider's id the moment it is known: from now on the job is only ever polled
-        if (store.startPolling(row.jobId(), answer.id(), answer.fetchUrl(), firstPollWait(answer))) {
-            log.info("Job {}: {} accepted it as {} (eta {} s)", row.jobId(), model, answer.id(), answer.etaSeconds());
+        if (store.startPolling(row.jobId(), answer.providerId(), answer.pollUrl(), firstPollWait(answer))) {
+            log.info("Job {}: {} accepted it as {} (eta {} s)", row.jobId(), model, answer.providerId(), answer.etaSeconds());
             notices.processing(row.job(), answer.etaSeconds());
+        } else {
+            // cancelled meanwhile: the provider's job runs on, but nobody waits for it
+            releaseQueuePlace(row.jobId());
         }
     }
 
     /** A submit was under way when its worker died: the provider may or may not hold the job. */
     private void unknownSubmit(JobRow row) {
-        var failure = new ProviderFailure(FailureClass.NETWORK, "the worker stopped while sending the job; whether ModelsLabs"
-                + " took it is unknown", null, "", true);
+        var failure = new ProviderFailure(FailureClass.NETWORK, "the worker stopped while sending the job; whether "
+                + client.name() + " took it is unknown", null, "", true);
         releaseQueuePlace(row.jobId());
         if (worker.resubmitUnknownOutcome()) {
             retryOrGiveUp(row, row.attempts(), policies.maxAttempts(row.model()), failure);
@@ -177,7 +186,7 @@ class JobProgress {
         }
         long started = System.nanoTime();
         metrics.activeCalls().incrementAndGet();
-        return client.fetch(row.providerId(), row.fetchUrl(), policies.fetchTimeout())
+        return client.poll(row, policies.fetchTimeout())
                 .handleAsync((answer, error) -> {
                     metrics.activeCalls().decrementAndGet();
                     afterPoll(row, breaker, System.nanoTime() - started, answer, error);
@@ -185,7 +194,7 @@ class JobProgress {
                 }, work);
     }
 
-    private void afterPoll(JobRow row, CircuitBreaker breaker, long nanos, ModelsLabAnswer answer, Throwable error) {
+    private void afterPoll(JobRow row, CircuitBreaker breaker, long nanos, ProviderAnswer answer, Throwable error) {
         var model = row.model();
         int polls = row.polls() + 1;
         if (error != null) {
@@ -195,43 +204,84 @@ class JobProgress {
             if (failure.failureClass().retryable()) {
                 // polling is not failure: the provider still holds the job
                 log.info("Job {}: poll {} failed ({}); polling on", row.jobId(), polls, failure.getMessage());
-                var wait = pollBackoff(polls);
+                var wait = spaced(pollBackoff(polls));
                 if (failure.retryAfter() != null && failure.retryAfter().compareTo(wait) > 0) {
                     wait = failure.retryAfter();
                 }
-                store.later(row.jobId(), wait, true, false);
+                keepOrForget(row, store.later(row.jobId(), wait, true, false));
                 return;
             }
             releaseQueuePlace(row.jobId());
-            var code = failure.failureClass() == FailureClass.CONTENT_POLICY || failure.failureClass() == FailureClass.AUTH
-                    ? failure.failureClass().code() : JobError.PROVIDER_FAILED;
-            log.warn("Job {}: ModelsLabs gave up on {}: {}", row.jobId(), row.providerId(), failure.getMessage());
+            var kind = failure.failureClass();
+            var code = kind == FailureClass.CONTENT_POLICY || kind == FailureClass.AUTH || kind == FailureClass.EXPIRED
+                    ? kind.code() : JobError.PROVIDER_FAILED;
+            log.warn("Job {}: {} gave up on {}: {}", row.jobId(), client.name(), row.providerId(), failure.getMessage());
             fail(row, failure, code);
             return;
         }
         breaker.onSuccess(nanos, TimeUnit.NANOSECONDS);
-        if (answer.outcome() == ModelsLabAnswer.Outcome.SUCCESS) {
+        if (answer.done()) {
             metrics.call(model, "fetch", "success", nanos);
             releaseQueuePlace(row.jobId());
             finish(row, answer);
             return;
         }
         metrics.call(model, "fetch", "processing", nanos);
-        store.later(row.jobId(), answer.etaSeconds() > 0 ? etaWait(answer.etaSeconds()) : pollBackoff(polls), true, false);
+        var wait = spaced(answer.etaSeconds() > 0 ? etaWait(answer.etaSeconds()) : pollBackoff(polls));
+        Integer told = null;
+        if (worker.tellsProgress() && row.sinceNoticeMs() >= worker.progressEvery().toMillis()) {
+            told = answer.progress() != null ? answer.progress() : row.progress() != null ? row.progress() : -1;
+            notices.progress(row.job(), told < 0 ? null : told, Duration.ofMillis(row.ageMs()));
+        }
+        keepOrForget(row, store.pending(row.jobId(), wait, told));
+    }
+
+    /** A write that did not land means the job is no longer this worker's (cancelled, or its lease ran out). */
+    private void keepOrForget(JobRow row, boolean written) {
+        if (!written) {
+            releaseQueuePlace(row.jobId());
+        }
+    }
+
+    /**
+     * Spreads polls out so that all open jobs together stay under {@code max-polls-per-second}:
+     * 5,000 jobs at 50 polls/s are each polled every 100 s at most once.
+     */
+    private Duration spaced(Duration wait) {
+        if (worker.maxPollsPerSecond() <= 0) {
+            return wait;
+        }
+        var spacing = Duration.ofMillis((long) (openJobs * 1000 / worker.maxPollsPerSecond()));
+        return spacing.compareTo(wait) > 0 ? spacing : wait;
+    }
+
+    /** Whether the provider's queue (the account bulkhead) has a free place for one more job now. */
+    boolean canSubmit() {
+        return policies.accountQueue().getMetrics().getAvailableConcurrentCalls() > 0;
+    }
+
+    /** Housekeeping's count of unfinished jobs (all workers). */
+    void openJobs(long count) {
+        openJobs = count;
+    }
+
+    /** A job cancelled while this worker may hold its place in the provider's queue. */
+    void forget(String jobId) {
+        releaseQueuePlace(jobId);
     }
 
     // ---- outcomes -----------------------------------------------------------------------------
 
-    private void finish(JobRow row, ModelsLabAnswer answer) {
+    private void finish(JobRow row, ProviderAnswer answer) {
         if (answer.outputs().isEmpty()) {
-            fail(row, new ProviderFailure(FailureClass.PROVIDER_FAILED, "ModelsLabs finished without an output", null,
-                    "it finished without an image", false), JobError.PROVIDER_FAILED);
+            fail(row, new ProviderFailure(FailureClass.PROVIDER_FAILED, client.name() + " finished without an output", null,
+                    "it finished without an " + client.makes(), false), JobError.PROVIDER_FAILED);
             return;
         }
         notices.mediaReady(row.job(), answer, row.ageMs());
         if (store.done(row.jobId())) {
             metrics.finished(row.model(), "completed", Duration.ofMillis(row.ageMs()));
-            log.info("Job {}: image ready after {} ms", row.jobId(), row.ageMs());
+            log.info("Job {}: {} ready after {} ms", row.jobId(), client.makes(), row.ageMs());
         }
     }
 
@@ -244,7 +294,7 @@ class JobProgress {
 
     private void failUnknown(JobRow row, ProviderFailure failure) {
         notices.deadLetter(row, failure, row.attempts());
-        notices.failed(row.job(), JobError.SUBMISSION_UNKNOWN, "We lost contact with ModelsLabs while sending this job. "
+        notices.failed(row.job(), JobError.SUBMISSION_UNKNOWN, "We lost contact with " + client.name() + " while sending this job. "
                 + "It was not sent again so you are not charged twice; try again.");
         if (store.failed(row.jobId(), JobError.SUBMISSION_UNKNOWN, failure.failureClass().name())) {
             metrics.finished(row.model(), JobError.SUBMISSION_UNKNOWN, Duration.ofMillis(row.ageMs()));
@@ -256,7 +306,7 @@ class JobProgress {
         releaseQueuePlace(row.jobId());
         log.warn("Job {}: giving up after {} attempt(s): {}", row.jobId(), attempts, failure.getMessage());
         notices.deadLetter(row, failure, attempts);
-        notices.failed(row.job(), JobError.PROVIDER_UNAVAILABLE, "The image provider is not answering properly right now ("
+        notices.failed(row.job(), JobError.PROVIDER_UNAVAILABLE, "The " + client.makes() + " provider is not answering properly right now ("
                 + describe(failure) + (attempts > 0 ? ", " + attempts + (attempts == 1 ? " attempt" : " attempts") : "")
                 + "). Try again in a few minutes.");
         if (store.failed(row.jobId(), JobError.PROVIDER_UNAVAILABLE, failure.failureClass().name())) {
@@ -299,7 +349,7 @@ class JobProgress {
         }
     }
 
-    private Duration firstPollWait(ModelsLabAnswer answer) {
+    private Duration firstPollWait(ProviderAnswer answer) {
         return answer.etaSeconds() > 0 ? etaWait(answer.etaSeconds()) : settings.pollMin();
     }
 
@@ -334,16 +384,18 @@ class JobProgress {
         };
     }
 
-    private static String personMessage(ProviderFailure failure, String code) {
+    private String personMessage(ProviderFailure failure, String code) {
         var said = failure.providerMessage().isBlank() ? "" : ": " + failure.providerMessage();
+        var provider = client.name();
         return switch (code) {
-            case JobError.PROVIDER_AUTH -> "ModelsLabs refused DESAYRE's account (API key, credits or plan). "
+            case JobError.PROVIDER_AUTH -> provider + " refused DESAYRE's account (API key, credits or plan). "
                     + "An administrator needs to check it; the job was not retried.";
-            case JobError.CONTENT_POLICY -> "ModelsLabs' content policy blocked this image. Change the prompt "
-                    + "(or the source image) and try again.";
-            case JobError.PROVIDER_REJECTED -> "ModelsLabs refused this job" + said + ". Change it and try again.";
-            case JobError.PROVIDER_FAILED -> "ModelsLabs accepted the job but could not finish it" + said + ". Try again.";
-            default -> "The image provider could not make this image" + said + ".";
+            case JobError.CONTENT_POLICY -> provider + (provider.endsWith("s") ? "'" : "'s") + " content policy blocked this "
+                    + client.makes() + ". Change the prompt (or the source image) and try again.";
+            case JobError.PROVIDER_REJECTED -> provider + " refused this job" + said + ". Change it and try again.";
+            case JobError.PROVIDER_FAILED -> provider + " accepted the job but could not finish it" + said + ". Try again.";
+            case JobError.PROVIDER_EXPIRED -> provider + " no longer knows this job (it expired)" + said + ". Try again.";
+            default -> "The " + client.makes() + " provider could not make this " + client.makes() + said + ".";
         };
     }
 

@@ -1,4 +1,4 @@
-package com.desayre.imageworker;
+package com.desayre.workerkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -60,7 +60,7 @@ class FailureClassTest {
         var retry = RetryConfig.custom().maxAttempts(4)
                 .intervalFunction(IntervalFunction.ofExponentialRandomBackoff(Duration.ofMillis(1000), 2.0, 0.5, Duration.ofSeconds(60)))
                 .build();
-        var policies = new ProviderPolicies(CircuitBreakerRegistry.ofDefaults(), TimeLimiterRegistry.ofDefaults(),
+        var policies = new ProviderPolicies("modelslabs", CircuitBreakerRegistry.ofDefaults(), TimeLimiterRegistry.ofDefaults(),
                 RetryRegistry.of(retry), BulkheadRegistry.ofDefaults());
         var plain = new ProviderFailure(FailureClass.SERVER_ERROR, "503");
 

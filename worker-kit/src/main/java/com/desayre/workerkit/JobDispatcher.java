@@ -1,4 +1,4 @@
-package com.desayre.imageworker;
+package com.desayre.workerkit;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -17,7 +17,7 @@ import org.springframework.context.SmartLifecycle;
  * waiting at the provider cost rows and timers, not threads. After a restart the first tick finds
  * the jobs that were being polled and polls them on.
  */
-class JobDispatcher implements SmartLifecycle {
+public class JobDispatcher implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(JobDispatcher.class);
     private static final long HOUSEKEEPING_SECONDS = 5;
     private static final long PURGE_EVERY_TICKS = 60;
@@ -28,26 +28,26 @@ class JobDispatcher implements SmartLifecycle {
     private final WorkerMetrics metrics;
     private final Executor work;
     private final ScheduledThreadPoolExecutor ticker;
+    private final String name;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicBoolean wakeQueued = new AtomicBoolean();
     private volatile boolean running;
     private long housekeepingRuns;
 
-    JobDispatcher(JobStore store, JobProgress progress, WorkerSettings settings, WorkerMetrics metrics, Executor work) {
+    /** @param name the worker's name, for its dispatch thread and logs */
+    public JobDispatcher(String name, JobStore store, JobProgress progress, WorkerSettings settings, WorkerMetrics metrics,
+                         Executor work) {
+        this.name = name;
         this.store = store;
         this.progress = progress;
         this.settings = settings;
         this.metrics = metrics;
         this.work = work;
-        this.ticker = new ScheduledThreadPoolExecutor(1, r -> {
-            var thread = new Thread(r, "image-worker-dispatch");
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.ticker = new ScheduledThreadPoolExecutor(1, WorkerThreads.daemons(name + "-dispatch-"));
     }
 
     /** Looks for due jobs now (a job just arrived), not at the next tick. */
-    void wake() {
+    public void wake() {
         if (running && wakeQueued.compareAndSet(false, true)) {
             ticker.execute(() -> {
                 wakeQueued.set(false);
@@ -66,7 +66,7 @@ class JobDispatcher implements SmartLifecycle {
                 if (room <= 0) {
                     return;
                 }
-                var rows = store.claimDue(room, settings.lease());
+                var rows = store.claimDue(room, settings.lease(), progress.canSubmit());
                 for (var row : rows) {
                     inFlight.incrementAndGet();
                     CompletableFuture.supplyAsync(() -> progress.advance(row), work)
@@ -90,7 +90,9 @@ class JobDispatcher implements SmartLifecycle {
 
     private void housekeeping() {
         try {
-            metrics.open(store.openByModel());
+            var open = store.openByModel();
+            metrics.open(open);
+            progress.openJobs(open.values().stream().mapToLong(Long::longValue).sum());
             if (housekeepingRuns++ % PURGE_EVERY_TICKS == 0) {
                 var purged = store.purgeFinished(settings.retention());
                 if (purged > 0) {
@@ -120,7 +122,7 @@ class JobDispatcher implements SmartLifecycle {
         }
         try {
             var released = store.releaseLeases();
-            log.info("Image worker stopped: {} job step(s) still running, {} lease(s) given back", inFlight.get(), released);
+            log.info("{} stopped: {} job step(s) still running, {} lease(s) given back", name, inFlight.get(), released);
         } catch (RuntimeException e) {
             log.warn("Could not give back leases (they run out by themselves): {}", e.toString());
         }

@@ -1,4 +1,4 @@
-package com.desayre.imageworker;
+package com.desayre.workerkit;
 
 import com.desayre.contracts.JobError;
 import java.util.Locale;
@@ -8,7 +8,7 @@ import java.util.Locale;
  * tried again with backoff and finally dead-lettered as PROVIDER_UNAVAILABLE; the others end the
  * job at once with their own code.
  */
-enum FailureClass {
+public enum FailureClass {
     /** Bad key, no credits, plan limits (401/402/403, or HTTP 200 saying so). */
     AUTH(false, false, JobError.PROVIDER_AUTH),
     /** Moderation: {@code nsfw_content_detected}, or a message about policy, nsfw, blocked content. */
@@ -17,6 +17,8 @@ enum FailureClass {
     REJECTED(false, false, JobError.PROVIDER_REJECTED),
     /** The provider accepted the job and then failed or forgot it. */
     PROVIDER_FAILED(false, false, JobError.PROVIDER_FAILED),
+    /** The provider's job id is no longer valid (xAI {@code expired}): a new job would be needed. */
+    EXPIRED(false, false, JobError.PROVIDER_EXPIRED),
     /** 429 / "Rate limit exceeded": the account's queue is full; the request was not taken. */
     RATE_LIMITED(true, false, JobError.PROVIDER_UNAVAILABLE),
     /** 5xx, or a body saying "Internal server error… / temporarily unavailable". */
@@ -38,29 +40,29 @@ enum FailureClass {
         this.code = code;
     }
 
-    boolean retryable() {
+    public boolean retryable() {
         return retryable;
     }
 
     /** Whether it counts against the provider in the circuit breaker (refusals and a full queue do not). */
-    boolean providerSick() {
+    public boolean providerSick() {
         return providerSick;
     }
 
-    String code() {
+    public String code() {
         return code;
     }
 
     /** For metric tags and headers. */
-    String tag() {
+    public String tag() {
         return name().toLowerCase(Locale.ROOT);
     }
 
     /**
      * Classifies an answer that is not success or processing: the HTTP code first where it is
-     * telling, else the message (ModelsLabs answers many errors with HTTP 200).
+     * telling, else the message (ModelsLabs answers many errors with HTTP 200; xAI's 400 may mean a bad key).
      */
-    static FailureClass of(int httpStatus, String message, boolean nsfw) {
+    public static FailureClass of(int httpStatus, String message, boolean nsfw) {
         var m = message == null ? "" : message.toLowerCase(Locale.ROOT);
         if (nsfw || m.contains("policy") || m.contains("nsfw") || m.contains("blocked") || m.contains("moderat")) {
             return CONTENT_POLICY;

@@ -1,4 +1,4 @@
-package com.desayre.imageworker;
+package com.desayre.workerkit;
 
 import com.desayre.contracts.EncodedJob;
 import com.desayre.contracts.JobError;
@@ -9,63 +9,95 @@ import com.desayre.contracts.Topics;
 import com.desayre.platform.JobEvents;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
+import java.util.List;
 
-/** What the worker tells the rest of DESAYRE: statuses, results, and its own dead letters. */
-class JobNotices {
-    static final String STAGE = "image-worker";
-    static final String DLQ = Topics.dlq(Topics.IMAGE_REQUESTED);
+/** What a worker tells the rest of DESAYRE: statuses, results, and its own dead letters. */
+public class JobNotices {
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC);
 
     private final JobEvents events;
+    private final String stage;
+    private final String inputTopic;
+    private final String provider;
 
-    JobNotices(JobEvents events) {
+    /**
+     * @param stage      the worker's name on its statuses, e.g. {@code image-worker}
+     * @param inputTopic the topic its jobs come from (its dead letters go to {@code <inputTopic>.dlq})
+     * @param provider   the provider's name for people, e.g. {@code ModelsLabs}
+     */
+    public JobNotices(JobEvents events, String stage, String inputTopic, String provider) {
         this.events = events;
+        this.stage = stage;
+        this.inputTopic = inputTopic;
+        this.provider = provider;
+    }
+
+    public String stage() {
+        return stage;
+    }
+
+    String provider() {
+        return provider;
     }
 
     void submitted(EncodedJob job, int attempt, int maxAttempts) {
-        events.status(StatusChanged.of(job.jobId(), job.spec(), JobStatus.SUBMITTED, STAGE, "Sent to " + job.route().model()
+        events.status(StatusChanged.of(job.jobId(), job.spec(), JobStatus.SUBMITTED, stage, "Sent to " + job.route().model()
                 + (attempt > 1 ? " (attempt " + attempt + " of " + maxAttempts + ")." : ".")));
     }
 
     void processing(EncodedJob job, double etaSeconds) {
-        events.status(StatusChanged.of(job.jobId(), job.spec(), JobStatus.PROCESSING, STAGE,
+        events.status(StatusChanged.of(job.jobId(), job.spec(), JobStatus.PROCESSING, stage,
                 "The model is working on it" + (etaSeconds > 0 ? " (about " + Math.max(1, Math.round(etaSeconds)) + " s)." : ".")));
     }
 
+    /** How a long job is doing: time since it was accepted and, where the provider says, how far along it is. */
+    void progress(EncodedJob job, Integer percent, Duration elapsed) {
+        var status = StatusChanged.of(job.jobId(), job.spec(), JobStatus.PROCESSING, stage, "The model is working on it"
+                + (percent == null ? "" : ": " + percent + " %") + " after " + human(elapsed) + ".");
+        events.status(percent == null ? status : status.withProgress(percent));
+    }
+
     void retrying(EncodedJob job, int attempt, int maxAttempts, Instant next, String why) {
-        events.status(StatusChanged.of(job.jobId(), job.spec(), JobStatus.RETRYING, STAGE, "Attempt " + attempt + " of "
+        events.status(StatusChanged.of(job.jobId(), job.spec(), JobStatus.RETRYING, stage, "Attempt " + attempt + " of "
                         + maxAttempts + " failed (" + why + "). Next try at " + CLOCK.format(next) + ".")
                 .withRetry(new StatusChanged.RetryInfo(attempt, maxAttempts, next)));
     }
 
     void parked(EncodedJob job, int attempt, int maxAttempts, Instant next) {
-        events.status(StatusChanged.of(job.jobId(), job.spec(), JobStatus.RETRYING, STAGE, "ModelsLabs is failing right now; "
+        events.status(StatusChanged.of(job.jobId(), job.spec(), JobStatus.RETRYING, stage, provider + " is failing right now; "
                         + "your job waits until it recovers (next look at " + CLOCK.format(next) + ").")
                 .withRetry(new StatusChanged.RetryInfo(attempt, maxAttempts, next)));
     }
 
-    void mediaReady(EncodedJob job, ModelsLabAnswer answer, long generationMillis) {
+    void mediaReady(EncodedJob job, ProviderAnswer answer, long generationMillis) {
         var seed = answer.seed() != null ? answer.seed() : job.spec().seed();
         events.send(Topics.MEDIA_READY, job.jobId(),
-                MediaReady.of(job.jobId(), job.spec(), job.route(), answer.outputs(), answer.id(), seed, generationMillis));
+                MediaReady.of(job.jobId(), job.spec(), job.route(), List.copyOf(answer.outputs()), answer.providerId(), seed,
+                        generationMillis));
     }
 
-    void failed(EncodedJob job, String code, String message) {
-        events.status(StatusChanged.failed(job.jobId(), job.spec(), STAGE, new JobError(code, message)));
+    public void failed(EncodedJob job, String code, String message) {
+        events.status(StatusChanged.failed(job.jobId(), job.spec(), stage, new JobError(code, message)));
+    }
+
+    void cancelled(EncodedJob job) {
+        events.status(StatusChanged.of(job.jobId(), job.spec(), JobStatus.CANCELLED, stage,
+                "Cancelled: DESAYRE stopped waiting for " + provider + "."));
     }
 
     /**
-     * The job's record on {@code generation.image.requested.dlq}, with the binder's failure headers
+     * The job's record on {@code <input>.dlq}, with the binder's failure headers
      * ({@code x-original-*} in its binary encoding, {@code x-exception-*}) so one replay tool reads
      * both, plus DESAYRE's failure class and attempt count.
      */
     void deadLetter(JobRow row, ProviderFailure failure, int attempts) {
         var headers = new LinkedHashMap<String, Object>();
-        headers.put("x-original-topic", bytes(Topics.IMAGE_REQUESTED));
+        headers.put("x-original-topic", bytes(inputTopic));
         if (row.sourcePartition() != null) {
             headers.put("x-original-partition", ByteBuffer.allocate(Integer.BYTES).putInt(row.sourcePartition()).array());
         }
@@ -79,8 +111,13 @@ class JobNotices {
         headers.put("x-exception-message", bytes(failure.getMessage()));
         headers.put("x-desayre-failure-class", bytes(failure.failureClass().name()));
         headers.put("x-desayre-attempts", bytes(Integer.toString(attempts)));
-        headers.put("x-desayre-stage", bytes(STAGE));
-        events.send(DLQ, row.jobId(), row.job(), headers);
+        headers.put("x-desayre-stage", bytes(stage));
+        events.send(Topics.dlq(inputTopic), row.jobId(), row.job(), headers);
+    }
+
+    static String human(Duration elapsed) {
+        long s = Math.max(0, elapsed.toSeconds());
+        return s < 60 ? s + " s" : s / 60 + " min " + s % 60 + " s";
     }
 
     private static byte[] bytes(String text) {

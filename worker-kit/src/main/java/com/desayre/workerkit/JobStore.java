@@ -1,4 +1,4 @@
-package com.desayre.imageworker;
+package com.desayre.workerkit;
 
 import com.desayre.contracts.EncodedJob;
 import com.desayre.contracts.EventJson;
@@ -9,26 +9,35 @@ import java.util.Map;
 import org.springframework.r2dbc.core.DatabaseClient;
 
 /**
- * In-flight jobs in Postgres ({@code image_worker.image_worker_jobs}). A worker <em>claims</em> due
- * jobs with a lease ({@code for update skip locked}, so several workers share the table) and every
- * later write checks that it still holds it. Times come from the database clock.
+ * In-flight jobs in Postgres, one table per worker in the worker's own schema (e.g.
+ * {@code image_worker.image_worker_jobs}, migrated by the worker: see its {@code db/} scripts). A
+ * worker <em>claims</em> due jobs with a lease ({@code for update skip locked}, so several workers
+ * share the table) and every later write checks that it still holds it. Times come from the
+ * database clock.
  */
-class JobStore {
+public class JobStore {
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
-    private static final String TABLE = "image_worker.image_worker_jobs";
     private static final String OPEN = "('QUEUED', 'SUBMITTING', 'POLLING')";
+    /** A cancel that arrived before its job: a row with no job yet ({@code job = 'null'}). */
+    private static final String NO_JOB = "null";
 
     private final DatabaseClient db;
+    private final String table;
     private final String owner;
 
-    JobStore(DatabaseClient db, String owner) {
+    /**
+     * @param table the worker's table, schema-qualified
+     * @param owner this running worker's id: leases name it
+     */
+    public JobStore(DatabaseClient db, String table, String owner) {
         this.db = db;
+        this.table = table;
         this.owner = owner;
     }
 
     /** Records a new job; false when the job id is already known (a redelivered record). */
-    boolean insertIfAbsent(EncodedJob job, Duration deadline, Integer partition, Long offset, Long timestamp) {
-        var spec = db.sql("insert into " + TABLE + " (job_id, model, job, state, next_at, deadline_at, source_partition,"
+    public boolean insertIfAbsent(EncodedJob job, Duration deadline, Integer partition, Long offset, Long timestamp) {
+        var spec = db.sql("insert into " + table + " (job_id, model, job, state, next_at, deadline_at, source_partition,"
                         + " source_offset, source_timestamp, lane) values (:id, :model, :job, 'QUEUED', now(),"
                         + " now() + :deadline * interval '1 millisecond', :partition, :offset, :timestamp, :lane)"
                         + " on conflict (job_id) do nothing")
@@ -43,17 +52,23 @@ class JobStore {
         return spec.fetch().rowsUpdated().block(TIMEOUT) == 1;
     }
 
-    /** Takes up to {@code limit} due jobs for {@code lease}; a job whose lease ran out is due again. */
-    List<JobRow> claimDue(int limit, Duration lease) {
-        return db.sql("update " + TABLE + " set lease_owner = :owner, lease_until = now() + :lease * interval '1 millisecond',"
-                        + " updated_at = now() where job_id in (select job_id from " + TABLE
-                        + " where state in " + OPEN + " and next_at <= now() and (lease_until is null or lease_until < now())"
+    /**
+     * Takes up to {@code limit} due jobs for {@code lease}; a job whose lease ran out is due again.
+     * {@code submits} false leaves jobs waiting to be sent where they are (the provider's queue is
+     * full): they keep their place, so the first interactive job goes first when a place frees.
+     */
+    List<JobRow> claimDue(int limit, Duration lease, boolean submits) {
+        return db.sql("update " + table + " set lease_owner = :owner, lease_until = now() + :lease * interval '1 millisecond',"
+                        + " updated_at = now() where job_id in (select job_id from " + table
+                        + " where state in " + (submits ? OPEN : "('SUBMITTING', 'POLLING')")
+                        + " and next_at <= now() and (lease_until is null or lease_until < now())"
                         // interactive work first: batch jobs wait while a person is waiting
                         + " order by (lane = 'BATCH'), next_at limit :limit for update skip locked)"
                         + " returning job, state, attempts, polls, parked, provider_id, fetch_url, deadline_at <= now() as overdue,"
                         + " (extract(epoch from deadline_at - now()) * 1000)::bigint as remaining_ms,"
                         + " (extract(epoch from now() - created_at) * 1000)::bigint as age_ms,"
-                        + " source_partition, source_offset, source_timestamp")
+                        + " source_partition, source_offset, source_timestamp, progress,"
+                        + " (extract(epoch from now() - coalesce(noticed_at, created_at)) * 1000)::bigint as since_notice_ms")
                 .bind("owner", owner)
                 .bind("lease", lease.toMillis())
                 .bind("limit", limit)
@@ -70,7 +85,9 @@ class JobStore {
                         row.get("age_ms", Long.class),
                         row.get("source_partition", Integer.class),
                         row.get("source_offset", Long.class),
-                        row.get("source_timestamp", Long.class)))
+                        row.get("source_timestamp", Long.class),
+                        row.get("progress", Integer.class),
+                        row.get("since_notice_ms", Long.class)))
                 .all().collectList().block(TIMEOUT);
     }
 
@@ -86,6 +103,7 @@ class JobStore {
         values.put("fetchUrl", fetchUrl == null ? "" : fetchUrl);
         values.put("wait", wait.toMillis());
         return update(jobId, "state = 'POLLING', provider_id = :providerId, fetch_url = :fetchUrl, parked = false, polls = 0,"
+                + " noticed_at = now(),"
                 + " next_at = least(now() + :wait * interval '1 millisecond', deadline_at)", values);
     }
 
@@ -95,6 +113,15 @@ class JobStore {
         return update(jobId, "next_at = least(now() + :wait * interval '1 millisecond', deadline_at), polls = polls + :polled,"
                 + " parked = :parked",
                 Map.of("wait", wait.toMillis(), "polled", polled ? 1 : 0, "parked", parked));
+    }
+
+    /** Still pending at the provider: poll after {@code wait}; {@code progress} non-null = it was just told. */
+    boolean pending(String jobId, Duration wait, Integer progress) {
+        if (progress == null) {
+            return later(jobId, wait, true, false);
+        }
+        return update(jobId, "next_at = least(now() + :wait * interval '1 millisecond', deadline_at), polls = polls + 1,"
+                + " parked = false, progress = :progress, noticed_at = now()", Map.of("wait", wait.toMillis(), "progress", progress));
     }
 
     /** A failed attempt: submit again after {@code wait}. */
@@ -112,9 +139,35 @@ class JobStore {
                 Map.of("code", errorCode, "failure", failure == null ? "" : failure));
     }
 
+    /**
+     * Cancels a job that is not finished, whoever holds it: a step under way loses its lease, so
+     * none of its later writes land. A job not known yet gets a row that keeps it from ever
+     * starting. Returns the cancelled job's JSON ({@code "null"} for a job not known yet), or empty
+     * when the job had already ended.
+     */
+    java.util.Optional<String> cancel(String jobId) {
+        return db.sql("insert into " + table + " as t (job_id, model, job, state, next_at, deadline_at)"
+                        + " values (:id, '', '" + NO_JOB + "', 'CANCELLED', now(), now())"
+                        + " on conflict (job_id) do update set state = 'CANCELLED', lease_owner = null, lease_until = null,"
+                        + " updated_at = now() where t.state in " + OPEN + " returning t.job")
+                .bind("id", jobId)
+                .map((row, meta) -> row.get("job", String.class))
+                .one().blockOptional(TIMEOUT);
+    }
+
+    /** The job of a cancel that came first: stores it (for the user's CANCELLED status) once; false otherwise. */
+    boolean adoptCancelled(EncodedJob job) {
+        return db.sql("update " + table + " set job = :job, model = :model, updated_at = now() where job_id = :id"
+                        + " and state = 'CANCELLED' and job = '" + NO_JOB + "'")
+                .bind("id", job.jobId())
+                .bind("model", job.route().model())
+                .bind("job", new String(EventJson.write(job), java.nio.charset.StandardCharsets.UTF_8))
+                .fetch().rowsUpdated().block(TIMEOUT) == 1;
+    }
+
     /** Gives back this worker's leases (on a clean stop), except on submits whose outcome is unknown. */
     long releaseLeases() {
-        return db.sql("update " + TABLE + " set lease_owner = null, lease_until = null where lease_owner = :owner"
+        return db.sql("update " + table + " set lease_owner = null, lease_until = null where lease_owner = :owner"
                         + " and state <> 'SUBMITTING'")
                 .bind("owner", owner).fetch().rowsUpdated().blockOptional(TIMEOUT).orElse(0L);
     }
@@ -122,7 +175,7 @@ class JobStore {
     /** Jobs not finished, per model. */
     Map<String, Long> openByModel() {
         var counts = new HashMap<String, Long>();
-        db.sql("select model, count(*) as n from " + TABLE + " where state in " + OPEN + " group by model")
+        db.sql("select model, count(*) as n from " + table + " where state in " + OPEN + " group by model")
                 .map((row, meta) -> Map.entry(row.get("model", String.class), row.get("n", Long.class)))
                 .all().toIterable().forEach(e -> counts.put(e.getKey(), e.getValue()));
         return counts;
@@ -130,7 +183,7 @@ class JobStore {
 
     /** Forgets finished jobs older than {@code retention}. */
     long purgeFinished(Duration retention) {
-        return db.sql("delete from " + TABLE + " where state in ('DONE', 'FAILED') and updated_at < now() - :keep * interval '1 millisecond'")
+        return db.sql("delete from " + table + " where state in ('DONE', 'FAILED', 'CANCELLED') and updated_at < now() - :keep * interval '1 millisecond'")
                 .bind("keep", retention.toMillis()).fetch().rowsUpdated().blockOptional(TIMEOUT).orElse(0L);
     }
 
@@ -140,7 +193,7 @@ class JobStore {
 
     /** Writes only while this worker holds the job's lease; {@code release} gives the lease back. */
     private boolean update(String jobId, String set, Map<String, Object> values, boolean release) {
-        var spec = db.sql("update " + TABLE + " set " + set + (release ? ", lease_owner = null, lease_until = null" : "")
+        var spec = db.sql("update " + table + " set " + set + (release ? ", lease_owner = null, lease_until = null" : "")
                         + ", updated_at = now() where job_id = :id and lease_owner = :owner")
                 .bind("id", jobId)
                 .bind("owner", owner);

@@ -1,4 +1,4 @@
-package com.desayre.imageworker;
+package com.desayre.workerkit;
 
 import java.time.Duration;
 
@@ -8,7 +8,7 @@ import java.time.Duration;
  *
  * @see FailureClass
  */
-class ProviderFailure extends RuntimeException {
+public class ProviderFailure extends RuntimeException {
     private final FailureClass failureClass;
     private final transient Duration retryAfter;
     private final String providerMessage;
@@ -19,7 +19,7 @@ class ProviderFailure extends RuntimeException {
      * @param providerMessage what the provider itself said (scrubbed), for the user; may be empty
      * @param outcomeUnknown  the request may have reached the provider and created a job anyway
      */
-    ProviderFailure(FailureClass failureClass, String message, Duration retryAfter, String providerMessage,
+    public ProviderFailure(FailureClass failureClass, String message, Duration retryAfter, String providerMessage,
                     boolean outcomeUnknown) {
         super(message, null, false, false);
         this.failureClass = failureClass;
@@ -28,24 +28,24 @@ class ProviderFailure extends RuntimeException {
         this.outcomeUnknown = outcomeUnknown;
     }
 
-    ProviderFailure(FailureClass failureClass, String message) {
+    public ProviderFailure(FailureClass failureClass, String message) {
         this(failureClass, message, null, "", false);
     }
 
-    String providerMessage() {
+    public String providerMessage() {
         return providerMessage;
     }
 
-    boolean outcomeUnknown() {
+    public boolean outcomeUnknown() {
         return outcomeUnknown;
     }
 
-    FailureClass failureClass() {
+    public FailureClass failureClass() {
         return failureClass;
     }
 
     /** The provider's {@code retry_after} / {@code Retry-After}, or null. */
-    Duration retryAfter() {
+    public Duration retryAfter() {
         return retryAfter;
     }
 }

@@ -1,4 +1,4 @@
-package com.desayre.imageworker;
+package com.desayre.workerkit;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -12,28 +12,36 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The worker's meters, tagged by provider and model. Breaker state, retries configs and the
+ * A worker's meters, tagged by provider and model ({@code desayre.<kind>.jobs} per kind of media). Breaker state, retries configs and the
  * bulkhead come from resilience4j-micrometer ({@code resilience4j.circuitbreaker.state} …).
  *
  * <ul>
  *   <li>{@code desayre.provider.calls} timer (histogram): each call by operation (submit|fetch) and
  *       outcome (success, processing, or the failure class)</li>
  *   <li>{@code desayre.provider.retries}: failed attempts that will be tried again, by failure class</li>
- *   <li>{@code desayre.image.jobs} counter by result (completed or the error code), and
- *       {@code desayre.image.job.duration} (accepted to result) histogram</li>
- *   <li>{@code desayre.image.jobs.open} gauge: jobs not finished (all workers, from Postgres);
+ *   <li>{@code desayre.<kind>.jobs} counter by result (completed or the error code), and
+ *       {@code desayre.<kind>.job.duration} (accepted to result) histogram</li>
+ *   <li>{@code desayre.<kind>.jobs.open} gauge: jobs not finished (all workers, from Postgres);
  *       {@code desayre.provider.calls.active}: calls this worker has in flight</li>
  * </ul>
  */
-class WorkerMetrics {
+public class WorkerMetrics {
     private final MeterRegistry registry;
+    private final String provider;
+    private final String jobs;
     private final Map<String, AtomicLong> open = new ConcurrentHashMap<>();
     private final AtomicInteger activeCalls = new AtomicInteger();
 
-    WorkerMetrics(MeterRegistry registry) {
+    /**
+     * @param provider the {@code provider} tag, e.g. {@code modelslabs}
+     * @param kind     what the jobs make, for the job meters' names: {@code image}, {@code video}
+     */
+    public WorkerMetrics(MeterRegistry registry, String provider, String kind) {
         this.registry = registry;
+        this.provider = provider;
+        this.jobs = "desayre." + kind + ".job";
         Gauge.builder("desayre.provider.calls.active", activeCalls, AtomicInteger::get)
-                .tag("provider", ModelsLabSettings.PROVIDER)
+                .tag("provider", provider)
                 .description("provider calls this worker has in flight").register(registry);
     }
 
@@ -43,7 +51,7 @@ class WorkerMetrics {
 
     void call(String model, String operation, String outcome, long nanos) {
         Timer.builder("desayre.provider.calls")
-                .tags("provider", ModelsLabSettings.PROVIDER, "model", model, "operation", operation, "outcome", outcome)
+                .tags("provider", provider, "model", model, "operation", operation, "outcome", outcome)
                 .publishPercentileHistogram()
                 .description("provider calls by outcome")
                 .register(registry).record(nanos, TimeUnit.NANOSECONDS);
@@ -51,16 +59,16 @@ class WorkerMetrics {
 
     void retry(String model, FailureClass failure) {
         Counter.builder("desayre.provider.retries")
-                .tags("provider", ModelsLabSettings.PROVIDER, "model", model, "class", failure.tag())
+                .tags("provider", provider, "model", model, "class", failure.tag())
                 .register(registry).increment();
     }
 
     void finished(String model, String result, Duration age) {
-        Counter.builder("desayre.image.jobs")
-                .tags("provider", ModelsLabSettings.PROVIDER, "model", model, "result", result)
+        Counter.builder(jobs + "s")
+                .tags("provider", provider, "model", model, "result", result)
                 .register(registry).increment();
-        Timer.builder("desayre.image.job.duration")
-                .tags("provider", ModelsLabSettings.PROVIDER, "model", model, "result", result)
+        Timer.builder(jobs + ".duration")
+                .tags("provider", provider, "model", model, "result", result)
                 .publishPercentileHistogram()
                 .register(registry).record(age);
     }
@@ -69,8 +77,8 @@ class WorkerMetrics {
         open.forEach((model, count) -> count.set(byModel.getOrDefault(model, 0L)));
         byModel.forEach((model, count) -> open.computeIfAbsent(model, m -> {
             var holder = new AtomicLong();
-            Gauge.builder("desayre.image.jobs.open", holder, AtomicLong::get)
-                    .tags("provider", ModelsLabSettings.PROVIDER, "model", m)
+            Gauge.builder(jobs + "s.open", holder, AtomicLong::get)
+                    .tags("provider", provider, "model", m)
                     .description("jobs accepted and not finished").register(registry);
             return holder;
         }).set(count));

@@ -1,0 +1,60 @@
+package com.desayre.videoworker;
+
+import com.desayre.workerkit.JobTiming;
+import java.time.Duration;
+import java.util.Map;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * {@code desayre.xai.*}. Without an API key DESAYRE only talks to a simulator: a keyless call to
+ * the real xAI would fail every job, so the worker refuses to start. Retries, breakers and call
+ * timeouts are Resilience4j's ({@code resilience4j.*} in video-worker.yml, one instance per model:
+ * {@code xai-<model id>}).
+ *
+ * @param sourceBaseUrl     where xAI can fetch an image-to-video job's source image: {@code <base>/<sourceMediaKey>}
+ *                          (a public bucket URL such as {@code R2_PUBLIC_URL}); empty = image-to-video fails as not supported
+ * @param jobDeadline       how long a video may stay unfinished at xAI before it fails (per model in {@code models})
+ * @param pollMin           shortest wait between two polls of one video (xAI's clients poll every 1–10 s)
+ * @param pollMax           longest wait between two polls (backoff while xAI keeps saying pending, or errs)
+ * @param defaultDuration   seconds, when the job does not say (xAI: 1–15)
+ * @param defaultResolution when the job does not say ({@code 480p}, {@code 720p})
+ * @param models            per model id: its own deadline
+ */
+@ConfigurationProperties("desayre.xai")
+record XaiSettings(String baseUrl, String apiKey, String sourceBaseUrl, Duration jobDeadline, Duration pollMin,
+                   Duration pollMax, int defaultDuration, String defaultResolution, Map<String, Model> models)
+        implements JobTiming {
+    static final String REAL_API = "https://api.x.ai";
+    static final String PROVIDER = "xai";
+
+    XaiSettings {
+        if ((apiKey == null || apiKey.isBlank()) && baseUrl.contains("api.x.ai")) {
+            throw new IllegalStateException("XAI_API_KEY is not set. Set it to call xAI, "
+                    + "or set XAI_BASE_URL to a provider simulator (./desayre up does this for you).");
+        }
+        baseUrl = baseUrl.replaceAll("/+$", "");
+        sourceBaseUrl = sourceBaseUrl == null ? "" : sourceBaseUrl.strip().replaceAll("/+$", "");
+        models = models == null ? Map.of() : Map.copyOf(models);
+    }
+
+    /** @param jobDeadline this model's deadline, or null for the default */
+    record Model(Duration jobDeadline) {
+    }
+
+    @Override
+    public Duration deadlineOf(String model) {
+        var own = models.get(model);
+        return own != null && own.jobDeadline() != null ? own.jobDeadline() : jobDeadline;
+    }
+
+    /** xAI gives no eta: its progress is told instead, and polls back off from pollMin. */
+    @Override
+    public Duration etaCap() {
+        return pollMax;
+    }
+
+    @Override
+    public String toString() {
+        return "XaiSettings[baseUrl=" + baseUrl + ", apiKey=" + (apiKey == null || apiKey.isBlank() ? "unset" : "****") + "]";
+    }
+}

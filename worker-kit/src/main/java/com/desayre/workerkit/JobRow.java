@@ -1,0 +1,43 @@
+package com.desayre.workerkit;
+
+import com.desayre.contracts.EncodedJob;
+
+/**
+ * One in-flight job as a worker keeps it in Postgres, claimed for one step.
+ *
+ * @param attempts      submits sent so far
+ * @param polls         polls made so far
+ * @param parked        waiting for an open circuit breaker (told to the user once)
+ * @param providerId    the provider's id for the job, kept the moment it was known
+ * @param pollUrl       where the provider said to poll, or empty
+ * @param overdue       its deadline has passed
+ * @param remainingMs   time left until the deadline
+ * @param ageMs         time since the worker accepted the job
+ * @param progress      the provider's last percentage told to the user, or null
+ * @param sinceNoticeMs time since the user was last told how the job is doing
+ */
+public record JobRow(EncodedJob job, JobState state, int attempts, int polls, boolean parked, String providerId, String pollUrl,
+                     boolean overdue, long remainingMs, long ageMs, Integer sourcePartition, Long sourceOffset,
+                     Long sourceTimestamp, Integer progress, long sinceNoticeMs) {
+
+    public String jobId() {
+        return job.jobId();
+    }
+
+    public String model() {
+        return job.route().model();
+    }
+
+    public enum JobState {
+        /** Not sent to the provider yet (or a retry is due). */
+        QUEUED,
+        /** A submit is under way: if the worker dies now, the outcome is unknown. */
+        SUBMITTING,
+        /** The provider holds the job ({@code providerId}); it is polled. */
+        POLLING,
+        DONE,
+        FAILED,
+        /** Someone cancelled it: never advanced again. */
+        CANCELLED
+    }
+}

@@ -1,0 +1,33 @@
+package com.desayre.workerkit;
+
+import java.util.List;
+
+/**
+ * What a provider said about a job, once its client has read it: done with outputs, or still
+ * pending. Anything else is a {@link ProviderFailure}.
+ *
+ * @param done       the outputs exist
+ * @param providerId the provider's id for the job (ModelsLabs {@code id}, xAI {@code request_id})
+ * @param outputs    the output URLs (temporary: download at once); empty while pending
+ * @param etaSeconds the provider's estimate of the time left, or 0
+ * @param pollUrl    where the provider said to poll, or empty
+ * @param progress   the provider's percentage, or null
+ * @param seed       the seed the provider used, or null
+ */
+public record ProviderAnswer(boolean done, String providerId, List<String> outputs, double etaSeconds, String pollUrl,
+                             Integer progress, Long seed) {
+
+    public ProviderAnswer {
+        providerId = providerId == null ? "" : providerId;
+        outputs = outputs == null ? List.of() : List.copyOf(outputs);
+        pollUrl = pollUrl == null ? "" : pollUrl;
+    }
+
+    public static ProviderAnswer pending(String providerId, double etaSeconds, String pollUrl, Integer progress) {
+        return new ProviderAnswer(false, providerId, List.of(), etaSeconds, pollUrl, progress, null);
+    }
+
+    public static ProviderAnswer done(String providerId, List<String> outputs, Long seed) {
+        return new ProviderAnswer(true, providerId, outputs, 0, "", 100, seed);
+    }
+}
