@@ -8,12 +8,21 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * {@code desayre.auth.*}. The gateway refuses to start without a usable JWT secret or a way to
  * sign the bootstrap admin in, with a sentence that says which variable to set.
  *
+ * @param adminUsername     the bootstrap admin's username ({@code ADMIN_USERNAME}, default {@code admin})
  * @param adminPasswordHash a bcrypt hash ({@code ADMIN_PASSWORD_HASH}); wins over {@code adminPassword}
  * @param adminPassword     a plain password for local runs ({@code DESAYRE_ADMIN_PASSWORD})
+ * @param sessionTtl        how long one session token lives; renewed when more than half has passed
+ * @param sessionMaxAge     how long a session may be renewed for, from sign-in, before signing in again
+ * @param secureCookie      mark cookies {@code Secure} even when the request did not arrive over HTTPS
+ *                          (behind a TLS-terminating proxy that does not send {@code X-Forwarded-Proto})
+ * @param login             sign-in attempt limits
+ * @param userCacheTtl      how long one gateway instance trusts a user's role and status before re-reading
+ *                          them (changes made on the same instance apply at once)
  */
 @ConfigurationProperties("desayre.auth")
 record AuthSettings(String jwtSecret, String adminUsername, String adminPasswordHash, String adminPassword,
-                    Duration sessionTtl, boolean secureCookie) {
+                    Duration sessionTtl, Duration sessionMaxAge, boolean secureCookie, LoginLimits login,
+                    Duration userCacheTtl) {
 
     static final int MIN_SECRET_BYTES = 32;
 
@@ -26,14 +35,57 @@ record AuthSettings(String jwtSecret, String adminUsername, String adminPassword
             throw new IllegalStateException("Set ADMIN_PASSWORD_HASH (a bcrypt hash) or, for a local run, "
                     + "DESAYRE_ADMIN_PASSWORD, so the admin can sign in.");
         }
+        if (!blank(adminPasswordHash) && !AccountRules.looksLikeBcrypt(adminPasswordHash.strip())) {
+            throw new IllegalStateException("ADMIN_PASSWORD_HASH is not a bcrypt hash (it should look like $2a$10$ followed "
+                    + "by 53 characters; make one with: htpasswd -bnBC 10 \"\" '<password>' | tr -d ':\\n').");
+        }
+        if (blank(adminPasswordHash) && adminPassword.getBytes(StandardCharsets.UTF_8).length > AccountRules.MAX_PASSWORD_BYTES) {
+            throw new IllegalStateException("DESAYRE_ADMIN_PASSWORD may be at most " + AccountRules.MAX_PASSWORD_BYTES
+                    + " bytes: bcrypt ignores the rest.");
+        }
+        adminUsername = AccountRules.normalize(blank(adminUsername) ? AccountRules.ADMIN : adminUsername);
+        if (AccountRules.usernameProblem(adminUsername) != null) {
+            throw new IllegalStateException("ADMIN_USERNAME is not a usable username. " + AccountRules.usernameProblem(adminUsername));
+        }
+        adminPasswordHash = blank(adminPasswordHash) ? null : adminPasswordHash.strip();
+        sessionTtl = positive(sessionTtl, Duration.ofMinutes(30), "desayre.auth.session-ttl");
+        sessionMaxAge = positive(sessionMaxAge, Duration.ofHours(12), "desayre.auth.session-max-age");
+        if (sessionMaxAge.compareTo(sessionTtl) < 0) {
+            sessionMaxAge = sessionTtl;
+        }
+        login = login == null ? new LoginLimits(0, 0, null) : login;
+        userCacheTtl = userCacheTtl == null || userCacheTtl.isNegative() ? Duration.ofSeconds(5) : userCacheTtl;
+    }
+
+    /**
+     * Failed sign-ins allowed per account and per client address within {@code window}; past
+     * either, sign-in answers 429 until the window ends.
+     */
+    record LoginLimits(int perAccount, int perIp, Duration window) {
+        LoginLimits {
+            perAccount = perAccount > 0 ? perAccount : 10;
+            perIp = perIp > 0 ? perIp : 50;
+            window = window == null || window.isZero() || window.isNegative() ? Duration.ofMinutes(15) : window;
+        }
     }
 
     static boolean blank(String value) {
         return value == null || value.isBlank();
     }
 
+    private static Duration positive(Duration value, Duration fallback, String name) {
+        if (value == null) {
+            return fallback;
+        }
+        if (value.isZero() || value.isNegative()) {
+            throw new IllegalStateException(name + " must be a positive duration, e.g. 30m.");
+        }
+        return value;
+    }
+
     @Override
     public String toString() {
-        return "AuthSettings[adminUsername=" + adminUsername + ", sessionTtl=" + sessionTtl + ", secrets=****]";
+        return "AuthSettings[adminUsername=" + adminUsername + ", sessionTtl=" + sessionTtl + ", sessionMaxAge=" + sessionMaxAge
+                + ", login=" + login + ", secrets=****]";
     }
 }

@@ -2,48 +2,76 @@ package com.desayre.gateway;
 
 import com.nimbusds.jose.jwk.source.ImmutableSecret;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.SecretKeySpec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
+import org.springframework.security.config.web.server.SecurityWebFiltersOrder;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
+import org.springframework.security.core.context.ReactiveSecurityContextHolder;
+import org.springframework.security.core.context.SecurityContext;
 import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
+import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
 import org.springframework.security.oauth2.jose.jws.MacAlgorithm;
 import org.springframework.security.oauth2.jwt.JwtEncoder;
+import org.springframework.security.oauth2.jwt.JwtValidators;
 import org.springframework.security.oauth2.jwt.NimbusJwtEncoder;
 import org.springframework.security.oauth2.jwt.NimbusReactiveJwtDecoder;
 import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
-import org.springframework.security.oauth2.server.resource.authentication.BearerTokenAuthenticationToken;
-import org.springframework.security.oauth2.server.resource.web.server.authentication.ServerBearerTokenAuthenticationConverter;
 import org.springframework.security.web.server.SecurityWebFilterChain;
 import org.springframework.security.web.server.ServerAuthenticationEntryPoint;
-import org.springframework.security.web.server.authentication.ServerAuthenticationConverter;
 import org.springframework.security.web.server.authorization.ServerAccessDeniedHandler;
+import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
+import org.springframework.security.web.server.csrf.CookieServerCsrfTokenRepository;
+import org.springframework.security.web.server.csrf.CsrfToken;
+import org.springframework.security.web.server.csrf.ServerCsrfTokenRequestAttributeHandler;
+import org.springframework.security.web.server.savedrequest.NoOpServerRequestCache;
 import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.WebFilter;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The gateway is an OAuth2 resource server for its own HS256 session tokens: a browser sends
- * the token in an HTTP-only cookie, a program as a Bearer header.
+ * The gateway is an OAuth2 resource server for its own HS256 session tokens and for personal
+ * API keys ({@link Authenticator}): a browser sends the session in an HTTP-only cookie, a
+ * program a Bearer header (session token or {@code dsy_…} key) or {@code X-API-Key}.
+ *
+ * <p>Cookie-authenticated state changes need the double-submit CSRF token: the readable
+ * {@value #CSRF_COOKIE} cookie echoed in the {@value #CSRF_HEADER} header. Bearer and API-key
+ * requests are exempt (a browser never adds those headers on its own), and so is sign-in.
+ * Session tokens are renewed on the way through once half-spent ({@link Sessions}).
  */
 @Configuration(proxyBeanMethods = false)
 class SecurityConfiguration {
     static final String SESSION_COOKIE = "DESAYRE_SESSION";
+    static final String CSRF_COOKIE = "XSRF-TOKEN";
+    static final String CSRF_HEADER = "X-XSRF-TOKEN";
     static final String LOGIN_PATH = "/api/auth/login";
+    static final String LOGOUT_PATH = "/api/auth/logout";
+    static final String PASSWORD_PATH = "/api/auth/password";
+
+    private static final Logger log = LoggerFactory.getLogger(SecurityConfiguration.class);
+    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     @Bean
     SecretKey jwtKey(AuthSettings settings) {
         return new SecretKeySpec(settings.jwtSecret().getBytes(StandardCharsets.UTF_8), "HmacSHA256");
     }
 
+    /** HS256 only (so {@code alg: none} and other algorithms are refused), our issuer, not expired (60 s skew). */
     @Bean
     ReactiveJwtDecoder jwtDecoder(SecretKey jwtKey) {
-        return NimbusReactiveJwtDecoder.withSecretKey(jwtKey).macAlgorithm(MacAlgorithm.HS256).build();
+        var decoder = NimbusReactiveJwtDecoder.withSecretKey(jwtKey).macAlgorithm(MacAlgorithm.HS256).build();
+        decoder.setJwtValidator(JwtValidators.createDefaultWithIssuer(Sessions.ISSUER));
+        return decoder;
     }
 
     @Bean
@@ -57,57 +85,144 @@ class SecurityConfiguration {
     }
 
     @Bean
-    SecurityWebFilterChain apiSecurity(ServerHttpSecurity http) {
-        var json = JsonMapper.builder().build();
-        ServerAuthenticationEntryPoint unauthenticated = (exchange, e) -> writeProblem(exchange, json,
-                HttpStatus.UNAUTHORIZED, ApiProblem.UNAUTHORIZED, "Sign in required",
-                "This needs a signed-in user: POST /api/auth/login, then send the token as 'Authorization: Bearer <token>' "
-                        + "or keep the session cookie.");
-        ServerAccessDeniedHandler denied = (exchange, e) -> writeProblem(exchange, json, HttpStatus.FORBIDDEN,
-                "forbidden", "Forbidden", "Your account may not do this.");
+    SecurityWebFilterChain apiSecurity(ServerHttpSecurity http, Authenticator authenticator, Sessions sessions, AuthSettings settings) {
+        ServerAuthenticationEntryPoint unauthenticated = (exchange, e) -> unauthenticated(exchange, e, sessions);
+        ServerAccessDeniedHandler denied = (exchange, e) -> writeProblem(exchange, HttpStatus.FORBIDDEN, "forbidden", "Forbidden",
+                forbiddenDetail(exchange), Map.of());
+        ServerAccessDeniedHandler csrfDenied = (exchange, e) -> writeProblem(exchange, HttpStatus.FORBIDDEN, "csrf",
+                "CSRF token missing or wrong",
+                "A request signed in by the session cookie that changes something must echo the " + CSRF_COOKIE + " cookie in an "
+                        + CSRF_HEADER + " header (any signed-in GET sets the cookie). Programs: send 'Authorization: Bearer' instead.",
+                Map.of());
+
+        var csrfTokens = CookieServerCsrfTokenRepository.withHttpOnlyFalse();
+        csrfTokens.setCookieName(CSRF_COOKIE);
+        csrfTokens.setHeaderName(CSRF_HEADER);
+        csrfTokens.setCookiePath("/");
+        csrfTokens.setCookieCustomizer(cookie -> {
+            cookie.sameSite("Lax");
+            if (settings.secureCookie()) {
+                cookie.secure(true);
+            }
+        });
+
         return http
-                // session cookies are SameSite=Lax and every state change is a JSON POST; a token-based
-                // CSRF defence for cookie sessions comes with the full accounts work
-                .csrf(ServerHttpSecurity.CsrfSpec::disable)
+                .csrf(csrf -> csrf
+                        .csrfTokenRepository(csrfTokens)
+                        // plain double-submit: the header carries the cookie's value as is (what SPAs send)
+                        .csrfTokenRequestHandler(new ServerCsrfTokenRequestAttributeHandler())
+                        .requireCsrfProtectionMatcher(PresentedCredentials.csrfRequired())
+                        .accessDeniedHandler(csrfDenied))
+                .addFilterAfter(issueCsrfCookie(), SecurityWebFiltersOrder.CSRF)
+                .addFilterAfter(renewSessions(sessions), SecurityWebFiltersOrder.AUTHENTICATION)
                 .httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
                 .formLogin(ServerHttpSecurity.FormLoginSpec::disable)
                 .logout(ServerHttpSecurity.LogoutSpec::disable)
+                .securityContextRepository(NoOpServerSecurityContextRepository.getInstance())
+                .requestCache(cache -> cache.requestCache(NoOpServerRequestCache.getInstance()))
                 .authorizeExchange(auth -> auth
                         .pathMatchers(HttpMethod.POST, LOGIN_PATH).permitAll()
                         .pathMatchers("/actuator/health/**", "/actuator/health", "/actuator/prometheus", "/problems/**").permitAll()
+                        .pathMatchers("/api/admin/**").hasRole("ADMIN")
+                        .pathMatchers("/api/keys", "/api/keys/**", PASSWORD_PATH).hasAuthority(DesayreAuthentication.SESSION)
                         .pathMatchers("/api/**", "/actuator/**").authenticated()
                         .anyExchange().permitAll())
                 .exceptionHandling(e -> e.authenticationEntryPoint(unauthenticated).accessDeniedHandler(denied))
                 .oauth2ResourceServer(oauth -> oauth
-                        .bearerTokenConverter(headerOrCookie())
+                        .bearerTokenConverter(PresentedCredentials.converter())
+                        .authenticationManagerResolver(exchange -> Mono.just(authenticator))
                         .authenticationEntryPoint(unauthenticated)
-                        .accessDeniedHandler(denied)
-                        .jwt(jwt -> { }))
+                        .accessDeniedHandler(denied))
                 .build();
     }
 
-    /** Bearer header first, then the session cookie; never on the login call, so a stale cookie can't block signing in. */
-    private static ServerAuthenticationConverter headerOrCookie() {
-        var header = new ServerBearerTokenAuthenticationConverter();
-        return exchange -> {
-            if (exchange.getRequest().getPath().value().equals(LOGIN_PATH)) {
-                return Mono.empty();
+    /**
+     * Makes sure a cookie-signed-in browser (and every sign-in answer) has the readable CSRF
+     * cookie: the token is created lazily, so subscribe to it.
+     */
+    private static WebFilter issueCsrfCookie() {
+        return (exchange, chain) -> {
+            Mono<CsrfToken> token = exchange.getAttribute(CsrfToken.class.getName());
+            if (token != null && (PresentedCredentials.isLogin(exchange)
+                    || PresentedCredentials.source(exchange.getRequest()) == PresentedCredentials.Source.COOKIE)) {
+                return token.then(Mono.defer(() -> chain.filter(exchange)));
             }
-            return header.convert(exchange).switchIfEmpty(Mono.defer(() -> {
-                var cookie = exchange.getRequest().getCookies().getFirst(SESSION_COOKIE);
-                return cookie == null || cookie.getValue().isBlank()
-                        ? Mono.empty()
-                        : Mono.just(new BearerTokenAuthenticationToken(cookie.getValue()));
-            }));
+            return chain.filter(exchange);
         };
     }
 
-    private static Mono<Void> writeProblem(ServerWebExchange exchange, JsonMapper json, HttpStatus status, String type,
-                                           String title, String detail) {
+    /** Sliding renewal: a fresh token once more than half of the presented one's life has passed. */
+    private static WebFilter renewSessions(Sessions sessions) {
+        return (exchange, chain) -> {
+            var path = exchange.getRequest().getPath().pathWithinApplication().value();
+            if (path.equals(LOGOUT_PATH) || path.equals(PASSWORD_PATH)) {
+                return chain.filter(exchange);
+            }
+            return ReactiveSecurityContextHolder.getContext()
+                    .map(SecurityContext::getAuthentication)
+                    .filter(DesayreAuthentication.class::isInstance)
+                    .cast(DesayreAuthentication.class)
+                    .filter(auth -> auth.kind() == DesayreAuthentication.Kind.SESSION)
+                    .doOnNext(auth -> sessions.renewal(auth.sessionToken(), auth.role()).ifPresent(renewed -> {
+                        var headers = exchange.getResponse().getHeaders();
+                        if (PresentedCredentials.source(exchange.getRequest()) == PresentedCredentials.Source.COOKIE) {
+                            headers.add(HttpHeaders.SET_COOKIE, sessions.cookie(exchange, renewed).toString());
+                        } else {
+                            headers.set(Sessions.RENEWED_TOKEN_HEADER, renewed.token());
+                        }
+                        headers.set(Sessions.EXPIRES_HEADER, renewed.expiresAt().toString());
+                    }))
+                    .then(Mono.defer(() -> chain.filter(exchange)));
+        };
+    }
+
+    private static Mono<Void> unauthenticated(ServerWebExchange exchange, Exception e, Sessions sessions) {
+        if (e instanceof AuthRejected rejected && rejected.reason() == AuthRejected.Reason.UNAVAILABLE) {
+            log.warn("Could not check a credential: {}", rejected.getCause() == null ? "?" : rejected.getCause().toString());
+            return writeProblem(exchange, HttpStatus.SERVICE_UNAVAILABLE, ApiProblem.KAFKA_UNAVAILABLE, "Service unavailable",
+                    rejected.reason().detail, Map.of(HttpHeaders.RETRY_AFTER, "5"));
+        }
+        String detail;
+        if (e instanceof AuthRejected rejected) {
+            detail = rejected.reason().detail;
+        } else if (e instanceof OAuth2AuthenticationException) {
+            detail = AuthRejected.Reason.INVALID.detail;
+        } else {
+            detail = "This needs a signed-in user: POST /api/auth/login, then send the token as 'Authorization: Bearer <token>' "
+                    + "or keep the session cookie; programs may send a personal API key instead.";
+        }
+        var headers = new LinkedHashMap<String, String>();
+        var presented = PresentedCredentials.source(exchange.getRequest());
+        headers.put(HttpHeaders.WWW_AUTHENTICATE, presented == PresentedCredentials.Source.NONE ? "Bearer realm=\"desayre\""
+                : "Bearer realm=\"desayre\", error=\"invalid_token\"");
+        if (presented == PresentedCredentials.Source.COOKIE) {
+            // the browser holds a dead session: drop it
+            headers.put(HttpHeaders.SET_COOKIE, sessions.expiredCookie(exchange).toString());
+        }
+        return writeProblem(exchange, HttpStatus.UNAUTHORIZED, ApiProblem.UNAUTHORIZED, "Sign in required", detail, headers);
+    }
+
+    private static String forbiddenDetail(ServerWebExchange exchange) {
+        var path = exchange.getRequest().getPath().pathWithinApplication().value();
+        if (path.startsWith("/api/admin/")) {
+            return "This needs the admin role.";
+        }
+        if (path.equals("/api/keys") || path.startsWith("/api/keys/") || path.equals(PASSWORD_PATH)) {
+            return "API keys and passwords are managed from a signed-in session (POST /api/auth/login), not with an API key.";
+        }
+        return "Your account may not do this.";
+    }
+
+    static Mono<Void> writeProblem(ServerWebExchange exchange, HttpStatus status, String type, String title, String detail,
+                                   Map<String, String> headers) {
         var response = exchange.getResponse();
+        if (response.isCommitted()) {
+            return Mono.empty();
+        }
         response.setStatusCode(status);
         response.getHeaders().setContentType(MediaType.APPLICATION_PROBLEM_JSON);
-        var body = json.writeValueAsBytes(Map.of("type", "/problems/" + type, "title", title, "status", status.value(),
+        headers.forEach((name, value) -> response.getHeaders().add(name, value));
+        var body = JSON.writeValueAsBytes(Map.of("type", "/problems/" + type, "title", title, "status", status.value(),
                 "detail", detail, "instance", exchange.getRequest().getPath().value()));
         return response.writeWith(Mono.just(response.bufferFactory().wrap(body)));
     }

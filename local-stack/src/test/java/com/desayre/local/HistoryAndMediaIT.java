@@ -6,10 +6,8 @@ import static org.awaitility.Awaitility.await;
 import com.desayre.platform.S3MediaStore;
 import com.desayre.testsupport.S3MockServer;
 import com.desayre.testsupport.TestServers;
-import com.nimbusds.jose.jwk.source.ImmutableSecret;
 import java.io.ByteArrayInputStream;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -17,15 +15,9 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import javax.crypto.spec.SecretKeySpec;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.security.oauth2.jose.jws.MacAlgorithm;
-import org.springframework.security.oauth2.jwt.JwsHeader;
-import org.springframework.security.oauth2.jwt.JwtClaimsSet;
-import org.springframework.security.oauth2.jwt.JwtEncoderParameters;
-import org.springframework.security.oauth2.jwt.NimbusJwtEncoder;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -184,13 +176,13 @@ class HistoryAndMediaIT {
         }
     }
 
-    /** A session token for another user, signed as the gateway signs them. */
-    private static String token(String user, String role) {
-        var key = new SecretKeySpec(Studio.JWT_SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256");
-        var now = Instant.now();
-        var claims = JwtClaimsSet.builder().issuer("desayre").subject(user).issuedAt(now).expiresAt(now.plusSeconds(600))
-                .claim("role", role).build();
-        return new NimbusJwtEncoder(new ImmutableSecret<>(key))
-                .encode(JwtEncoderParameters.from(JwsHeader.with(MacAlgorithm.HS256).build(), claims)).getTokenValue();
+    /** Another real account, signed in: the gateway honours only tokens of existing, enabled users. */
+    private static String token(String user, String role) throws Exception {
+        var created = studio.post("/api/admin/users", studio.token,
+                "{\"username\":\"" + user + "\",\"password\":\"" + Studio.PASSWORD + "\",\"role\":\"" + role + "\"}");
+        assertThat(created.statusCode()).as(created.body()).isIn(201, 409);
+        var login = studio.post("/api/auth/login", null, "{\"username\":\"" + user + "\",\"password\":\"" + Studio.PASSWORD + "\"}");
+        assertThat(login.statusCode()).as(login.body()).isEqualTo(200);
+        return Studio.JSON.readTree(login.body()).get("token").asString();
     }
 }

@@ -1,0 +1,88 @@
+package com.desayre.gateway;
+
+import org.springframework.security.authentication.ReactiveAuthenticationManager;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.oauth2.jwt.JwtException;
+import org.springframework.security.oauth2.jwt.JwtValidationException;
+import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
+import org.springframework.security.oauth2.server.resource.authentication.BearerTokenAuthenticationToken;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Mono;
+
+/**
+ * Turns a presented credential into a {@link DesayreAuthentication}: a session JWT (signature,
+ * expiry, issuer; not signed out; user still enabled and on the same session epoch) or a
+ * personal API key ({@code dsy_…}; unrevoked; owner enabled). The role always comes from the
+ * user's current row, not from the token, so a demotion applies at once.
+ */
+@Component
+class Authenticator implements ReactiveAuthenticationManager {
+    private final ReactiveJwtDecoder decoder;
+    private final Sessions sessions;
+    private final Accounts accounts;
+    private final ApiKeys apiKeys;
+
+    Authenticator(ReactiveJwtDecoder decoder, Sessions sessions, Accounts accounts, ApiKeys apiKeys) {
+        this.decoder = decoder;
+        this.sessions = sessions;
+        this.accounts = accounts;
+        this.apiKeys = apiKeys;
+    }
+
+    @Override
+    public Mono<Authentication> authenticate(Authentication authentication) {
+        if (!(authentication instanceof BearerTokenAuthenticationToken bearer)) {
+            return Mono.empty();
+        }
+        var token = bearer.getToken();
+        return ApiKeys.looksLikeKey(token) ? apiKey(token) : session(token);
+    }
+
+    private Mono<Authentication> session(String token) {
+        return decoder.decode(token)
+                .onErrorMap(JwtException.class, Authenticator::rejected)
+                .flatMap(jwt -> {
+                    var sid = jwt.getClaimAsString(Sessions.SESSION_ID);
+                    var epoch = jwt.getClaims().get(Sessions.EPOCH);
+                    if (sid == null || jwt.getSubject() == null || !(epoch instanceof Number tokenEpoch)
+                            || Sessions.authTime(jwt) == null) {
+                        return Mono.error(new AuthRejected(AuthRejected.Reason.INVALID));
+                    }
+                    return sessions.revoked(sid).flatMap(revoked -> revoked
+                            ? Mono.error(new AuthRejected(AuthRejected.Reason.REVOKED))
+                            : state(jwt.getSubject()).map(state -> {
+                                if (!state.enabled()) {
+                                    throw new AuthRejected(AuthRejected.Reason.DISABLED);
+                                }
+                                if (tokenEpoch.intValue() != state.sessionEpoch()) {
+                                    throw new AuthRejected(AuthRejected.Reason.ENDED);
+                                }
+                                return (Authentication) DesayreAuthentication.session(jwt.getSubject(), state.role(), jwt);
+                            }));
+                });
+    }
+
+    private Mono<Authentication> apiKey(String token) {
+        return apiKeys.owner(token)
+                .onErrorMap(e -> new AuthRejected(AuthRejected.Reason.UNAVAILABLE, e))
+                .switchIfEmpty(Mono.error(() -> new AuthRejected(AuthRejected.Reason.BAD_API_KEY)))
+                .flatMap(owner -> state(owner).map(state -> {
+                    if (!state.enabled()) {
+                        throw new AuthRejected(AuthRejected.Reason.DISABLED);
+                    }
+                    return (Authentication) DesayreAuthentication.apiKey(owner, state.role(), token.substring(4, 20));
+                }));
+    }
+
+    private Mono<Accounts.UserState> state(String username) {
+        return accounts.state(username)
+                .onErrorMap(e -> !(e instanceof AuthRejected), e -> new AuthRejected(AuthRejected.Reason.UNAVAILABLE, e))
+                .switchIfEmpty(Mono.error(() -> new AuthRejected(AuthRejected.Reason.INVALID)));
+    }
+
+    private static AuthRejected rejected(JwtException e) {
+        var expired = e instanceof JwtValidationException invalid && invalid.getErrors().stream()
+                .anyMatch(error -> error.getDescription() != null && error.getDescription().contains("expired"));
+        return new AuthRejected(expired ? AuthRejected.Reason.EXPIRED : AuthRejected.Reason.INVALID, e);
+    }
+}

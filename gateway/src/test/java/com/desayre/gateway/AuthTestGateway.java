@@ -1,0 +1,152 @@
+package com.desayre.gateway;
+
+import com.desayre.testsupport.SpringProperties;
+import com.desayre.testsupport.TestServers;
+import com.nimbusds.jose.jwk.source.ImmutableSecret;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.crypto.spec.SecretKeySpec;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.security.oauth2.jose.jws.MacAlgorithm;
+import org.springframework.security.oauth2.jwt.JwsHeader;
+import org.springframework.security.oauth2.jwt.JwtClaimsSet;
+import org.springframework.security.oauth2.jwt.JwtEncoderParameters;
+import org.springframework.security.oauth2.jwt.NimbusJwtEncoder;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * A gateway on the shared real servers (Postgres, Redis, Kafka from {@link TestServers}), and a
+ * small HTTP client that speaks to it the way browsers and programs do.
+ */
+final class AuthTestGateway implements AutoCloseable {
+    static final JsonMapper JSON = JsonMapper.builder().build();
+    static final String SECRET = "an-auth-test-secret-that-is-at-least-32-bytes";
+    private static final AtomicInteger ADDRESSES = new AtomicInteger();
+
+    private final ConfigurableApplicationContext context;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    final String base;
+
+    AuthTestGateway(Map<String, String> extra) {
+        var properties = new HashMap<String, String>();
+        properties.putAll(TestServers.kafkaProperties());
+        properties.putAll(TestServers.redisProperties());
+        properties.putAll(TestServers.postgresProperties());
+        properties.put("server.port", "0");
+        properties.put("desayre.data-dir", System.getProperty("java.io.tmpdir") + "/auth-it");
+        properties.put("desayre.auth.jwt-secret", SECRET);
+        // behind a proxy: tests choose each client's address with X-Forwarded-For
+        properties.put("server.forward-headers-strategy", "framework");
+        properties.putAll(extra);
+        context = GatewayApplication.builder().web(WebApplicationType.REACTIVE).run(SpringProperties.asArguments(properties));
+        base = "http://127.0.0.1:" + ((WebServerApplicationContext) context).getWebServer().getPort();
+    }
+
+    /** A fresh client address (TEST-NET-3), so one test's sign-in failures don't count against another's. */
+    static String newAddress() {
+        var n = ADDRESSES.incrementAndGet();
+        return "203.0." + (113 + n / 250) + "." + (1 + n % 250);
+    }
+
+    static String unique(String prefix) {
+        return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    /** One request. {@code headers} are name/value pairs; {@code json} null for no body. */
+    HttpResponse<String> call(String method, String path, String json, String... headers) {
+        var builder = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30));
+        if (headers.length > 0) {
+            builder.headers(headers);
+        }
+        if (json != null) {
+            builder.header("Content-Type", "application/json");
+        }
+        builder.method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
+        try {
+            return http.send(builder.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    HttpResponse<String> login(String username, String password, String address) {
+        return call("POST", "/api/auth/login", "{\"username\":\"" + username + "\",\"password\":\"" + password + "\"}",
+                "X-Forwarded-For", address);
+    }
+
+    /** Signs in and answers the Bearer token. */
+    String token(String username, String password) {
+        var login = login(username, password, newAddress());
+        if (login.statusCode() != 200) {
+            throw new AssertionError("sign-in of " + username + " answered " + login.statusCode() + ": " + login.body());
+        }
+        return json(login).get("token").asString();
+    }
+
+    /** Creates a user through the admin API. */
+    void createUser(String adminToken, String username, String password, String role) {
+        var created = call("POST", "/api/admin/users",
+                "{\"username\":\"" + username + "\",\"password\":\"" + password + "\",\"role\":\"" + role + "\"}",
+                "Authorization", "Bearer " + adminToken);
+        if (created.statusCode() != 201) {
+            throw new AssertionError("creating " + username + " answered " + created.statusCode() + ": " + created.body());
+        }
+    }
+
+    static JsonNode json(HttpResponse<String> response) {
+        return JSON.readTree(response.body());
+    }
+
+    /** The value of one cookie set by the response, or null. */
+    static String cookie(HttpResponse<?> response, String name) {
+        return cookies(response).get(name);
+    }
+
+    static Map<String, String> cookies(HttpResponse<?> response) {
+        var cookies = new LinkedHashMap<String, String>();
+        for (var header : response.headers().allValues("Set-Cookie")) {
+            var pair = header.substring(0, header.contains(";") ? header.indexOf(';') : header.length());
+            var eq = pair.indexOf('=');
+            cookies.put(pair.substring(0, eq), pair.substring(eq + 1));
+        }
+        return cookies;
+    }
+
+    static List<String> setCookieHeaders(HttpResponse<?> response, String name) {
+        return response.headers().allValues("Set-Cookie").stream().filter(h -> h.startsWith(name + "=")).toList();
+    }
+
+    /** A session token signed with {@code secret}, with the claims the gateway issues. */
+    static String mint(String secret, String username, String role, int epoch, String sid, Instant authTime, Instant issuedAt,
+                       Instant expiresAt) {
+        var key = new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256");
+        var claims = JwtClaimsSet.builder().issuer(Sessions.ISSUER).subject(username).issuedAt(issuedAt).expiresAt(expiresAt)
+                .id(UUID.randomUUID().toString())
+                .claim(Sessions.SESSION_ID, sid)
+                .claim(Sessions.AUTH_TIME, authTime.getEpochSecond())
+                .claim(Sessions.EPOCH, epoch)
+                .claim(Sessions.ROLE, role)
+                .build();
+        return new NimbusJwtEncoder(new ImmutableSecret<>(key))
+                .encode(JwtEncoderParameters.from(JwsHeader.with(MacAlgorithm.HS256).type("JWT").build(), claims)).getTokenValue();
+    }
+
+    @Override
+    public void close() {
+        context.close();
+    }
+}
