@@ -66,7 +66,7 @@ public class JobDispatcher implements SmartLifecycle {
                 if (room <= 0) {
                     return;
                 }
-                var rows = store.claimDue(room, settings.lease(), progress.canSubmit());
+                var rows = store.claimDue(room, settings.lease(), progress.submitSlots());
                 for (var row : rows) {
                     inFlight.incrementAndGet();
                     CompletableFuture.supplyAsync(() -> progress.advance(row), work)

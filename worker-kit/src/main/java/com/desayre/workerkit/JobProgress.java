@@ -256,8 +256,9 @@ public class JobProgress {
     }
 
     /** Whether the provider's queue (the account bulkhead) has a free place for one more job now. */
-    boolean canSubmit() {
-        return policies.accountQueue().getMetrics().getAvailableConcurrentCalls() > 0;
+    /** Places free in the provider's queue (the account-queue bulkhead): how many waiting jobs may be sent now. */
+    int submitSlots() {
+        return policies.accountQueue().getMetrics().getAvailableConcurrentCalls();
     }
 
     /** Housekeeping's count of unfinished jobs (all workers). */

@@ -54,13 +54,23 @@ public class JobStore {
 
     /**
      * Takes up to {@code limit} due jobs for {@code lease}; a job whose lease ran out is due again.
-     * {@code submits} false leaves jobs waiting to be sent where they are (the provider's queue is
-     * full): they keep their place, so the first interactive job goes first when a place frees.
+     * Jobs already at the provider (being polled) come first; jobs waiting to be sent are taken
+     * only as many as the provider's queue has places ({@code submitSlots}), interactive before
+     * batch, so the first interactive job gets the next free place and the rest keep their turn.
      */
-    List<JobRow> claimDue(int limit, Duration lease, boolean submits) {
+    List<JobRow> claimDue(int limit, Duration lease, int submitSlots) {
+        var claimed = new java.util.ArrayList<>(claim("('SUBMITTING', 'POLLING')", limit, lease));
+        var sendable = Math.min(limit - claimed.size(), submitSlots);
+        if (sendable > 0) {
+            claimed.addAll(claim("('QUEUED')", sendable, lease));
+        }
+        return claimed;
+    }
+
+    private List<JobRow> claim(String states, int limit, Duration lease) {
         return db.sql("update " + table + " set lease_owner = :owner, lease_until = now() + :lease * interval '1 millisecond',"
                         + " updated_at = now() where job_id in (select job_id from " + table
-                        + " where state in " + (submits ? OPEN : "('SUBMITTING', 'POLLING')")
+                        + " where state in " + states
                         + " and next_at <= now() and (lease_until is null or lease_until < now())"
                         // interactive work first: batch jobs wait while a person is waiting
                         + " order by (lane = 'BATCH'), next_at limit :limit for update skip locked)"
