@@ -1,0 +1,205 @@
+package com.desayre.storage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.desayre.contracts.EventJson;
+import com.desayre.contracts.JobStatus;
+import com.desayre.contracts.StatusChanged;
+import com.desayre.contracts.Topics;
+import com.desayre.platform.MediaStore;
+import com.desayre.testsupport.PostgresServer;
+import com.desayre.testsupport.S3MockServer;
+import com.desayre.testsupport.SpringProperties;
+import com.desayre.testsupport.TestServers;
+import com.desayre.testsupport.TopicProbe;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.admin.Admin;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * storage-sink waits out an outage of its media store or of Postgres: the record is retried with
+ * backoff and the job completes once the server is back. Each test has its own S3Mock and Postgres
+ * (restarted on the same port and data directory), so the shared ones stay up; Kafka is shared.
+ */
+class StorageOutagesIT {
+    private static final String BUCKET = "outage-media";
+    private static final String DATABASE = "desayre";
+    private static final List<String> BINDINGS = List.of("storeMedia-in-0", "projectStatus-in-0", "recordRequest-in-0",
+            "handleControl-in-0");
+
+    private static FileServer cdn;
+
+    /** What a test opened, latest first: closed in its finally block. */
+    private final Deque<AutoCloseable> opened = new ArrayDeque<>();
+
+    @BeforeAll
+    static void startCdn() throws Exception {
+        cdn = new FileServer();
+    }
+
+    @AfterAll
+    static void stopCdn() {
+        cdn.close();
+    }
+
+    @Test
+    void anOutageOfTheMediaStoreIsWaitedOut() throws Exception {
+        var dir = Files.createTempDirectory("sink-outage-s3-");
+        try {
+            var s3 = open(S3MockServer.start(0, dir.resolve("s3"), List.of(BUCKET)));
+            var pg = open(PostgresServer.start(0, dir.resolve("pg")));
+            var group = "storage-sink-s3";
+            var harness = open(new SinkHarness(TestServers.kafka(), properties(s3, pg, group, dir)));
+            awaitAssigned(group + "-outage");
+            var jobId = SinkHarness.newJobId();
+            var url = cdn.serve("/" + jobId + ".png", SinkHarness.png(320, 200));
+            try (var probe = TopicProbe.watch(TestServers.kafka(), Topics.STATUS)) {
+                s3.close();
+                harness.mediaReady(SinkHarness.ready(jobId, url));
+                await().atMost(Duration.ofSeconds(60)).until(() -> has(probe, jobId, JobStatus.STORING));
+                assertThat(statuses(probe, jobId)).noneMatch(s -> s.status() == JobStatus.COMPLETED);
+
+                s3 = open(S3MockServer.start(s3.port(), dir.resolve("s3"), List.of(BUCKET)));
+                await().atMost(Duration.ofSeconds(90)).until(() -> has(probe, jobId, JobStatus.COMPLETED));
+
+                var media = completed(probe, jobId).media().get(0);
+                assertThat(media.key()).isEqualTo(jobId + "/0.png");
+                // the sink's store points at the same endpoint, now the restarted server
+                assertThat(harness.sink.getBean(MediaStore.class).stat(media.key())).isPresent();
+                assertThat(count(pg, "select count(*) from media where job_id = ?", jobId)).isEqualTo(1);
+                assertThat(statuses(probe, jobId)).noneMatch(s -> s.status() == JobStatus.FAILED);
+            }
+        } finally {
+            closeAll();
+            delete(dir);
+        }
+    }
+
+    @Test
+    void anOutageOfPostgresIsWaitedOut() throws Exception {
+        var dir = Files.createTempDirectory("sink-outage-pg-");
+        try {
+            var s3 = open(S3MockServer.start(0, dir.resolve("s3"), List.of(BUCKET)));
+            var pg = open(PostgresServer.start(0, dir.resolve("pg")));
+            var group = "storage-sink-pg";
+            var harness = open(new SinkHarness(TestServers.kafka(), properties(s3, pg, group, dir)));
+            awaitAssigned(group + "-outage");
+            var jobId = SinkHarness.newJobId();
+            var url = cdn.serve("/" + jobId + ".png", SinkHarness.png(320, 200));
+            try (var probe = TopicProbe.watch(TestServers.kafka(), Topics.STATUS)) {
+                pg.close();
+                harness.mediaReady(SinkHarness.ready(jobId, url));
+                // the first DB call (the job's status) fails, so nothing can complete while Postgres is down
+                await().during(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(8))
+                        .until(() -> !has(probe, jobId, JobStatus.COMPLETED));
+
+                pg = open(PostgresServer.start(pg.port(), dir.resolve("pg")));
+                await().atMost(Duration.ofSeconds(90)).until(() -> has(probe, jobId, JobStatus.COMPLETED));
+
+                var media = completed(probe, jobId).media().get(0);
+                assertThat(media.key()).isEqualTo(jobId + "/0.png");
+                assertThat(harness.sink.getBean(MediaStore.class).stat(media.key())).isPresent();
+                assertThat(count(pg, "select count(*) from media where job_id = ?", jobId)).isEqualTo(1);
+                assertThat(statuses(probe, jobId)).noneMatch(s -> s.status() == JobStatus.FAILED);
+            }
+        } finally {
+            closeAll();
+            delete(dir);
+        }
+    }
+
+    /**
+     * The sink against these servers, with quick retries (about 27 s in all) and its own consumer
+     * groups ({@code <group>-outage}, {@code <group>-status-outage}, …) that start at the topics' ends.
+     */
+    private static Map<String, String> properties(S3MockServer s3, PostgresServer pg, String group, Path dir) {
+        var properties = new HashMap<String, String>();
+        properties.putAll(TestServers.kafkaProperties());
+        properties.putAll(SpringProperties.postgres(pg, DATABASE));
+        properties.putAll(SpringProperties.s3(s3, BUCKET));
+        properties.put("desayre.data-dir", dir.resolve("sink").toString());
+        var store = "spring.cloud.stream.bindings.storeMedia-in-0.consumer.";
+        properties.put(store + "back-off-initial-interval", "500");
+        properties.put(store + "back-off-max-interval", "2000");
+        properties.put(store + "max-attempts", "15");
+        var suffixes = Map.of("storeMedia-in-0", "", "projectStatus-in-0", "-status", "recordRequest-in-0", "-requests",
+                "handleControl-in-0", "-control");
+        for (var binding : BINDINGS) {
+            properties.put("spring.cloud.stream.bindings." + binding + ".group", group + suffixes.get(binding) + "-outage");
+            properties.put("spring.cloud.stream.kafka.bindings." + binding + ".consumer.start-offset", "latest");
+        }
+        return properties;
+    }
+
+    /**
+     * Waits until the storeMedia group has a committed position on every partition of
+     * {@code generation.media.ready}: its consumer is assigned and positioned at the end (a group
+     * starting at "latest" would skip a record published before that).
+     */
+    private static void awaitAssigned(String group) {
+        var config = new Properties();
+        config.put("bootstrap.servers", TestServers.kafka().bootstrapServers());
+        try (var admin = Admin.create(config)) {
+            await().atMost(Duration.ofSeconds(60)).until(() -> admin.listConsumerGroupOffsets(group)
+                    .partitionsToOffsetAndMetadata().get().keySet().stream()
+                    .filter(tp -> tp.topic().equals(Topics.MEDIA_READY)).count() == TestServers.TOPIC_PARTITIONS);
+        }
+    }
+
+    private <T extends AutoCloseable> T open(T closeable) {
+        opened.push(closeable);
+        return closeable;
+    }
+
+    private void closeAll() {
+        while (!opened.isEmpty()) {
+            try {
+                opened.pop().close();
+            } catch (Exception e) {
+                // keep closing the rest
+            }
+        }
+    }
+
+    private static void delete(Path dir) {
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (Exception e) {
+            // a leftover under target/ is harmless
+        }
+    }
+
+    private static List<StatusChanged> statuses(TopicProbe probe, String jobId) {
+        return probe.records(Topics.STATUS, jobId).stream().map(r -> EventJson.read(r.value(), StatusChanged.class)).toList();
+    }
+
+    private static boolean has(TopicProbe probe, String jobId, JobStatus status) {
+        return statuses(probe, jobId).stream().anyMatch(s -> s.status() == status);
+    }
+
+    private static StatusChanged completed(TopicProbe probe, String jobId) {
+        return statuses(probe, jobId).stream().filter(s -> s.status() == JobStatus.COMPLETED).findFirst().orElseThrow();
+    }
+
+    private static long count(PostgresServer pg, String sql, String jobId) throws Exception {
+        try (var connection = pg.dataSource(DATABASE).getConnection(); var statement = connection.prepareStatement(sql)) {
+            statement.setString(1, jobId);
+            try (var rs = statement.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+}
