@@ -94,7 +94,7 @@ final class HistoryBench {
                                   'street food market at night','a glass sphere above water','alpine lake and mountains',
                                   'a steel watch on marble','kitchen interior with oak'])[1 + i % 8] || ' #' || i,
                            'encoded prompt ' || i, 'nano-banana-pro', 'modelslabs', 'enc1+desayre-cinematic.0', 'desayre-cinematic'
-                    from generate_series(1, %d) as i""".formatted(rows));
+                    from generate_series(1, ROWS) as i""".replace("ROWS", Integer.toString(rows)));
             statement.execute("""
                     insert into media (job_id, idx, storage_key, mime_type, width, height, bytes, sha256, thumb_key)
                     select job_id, 0, job_id || '/0.png', 'image/png', 1024, 1024, 1500000, 'x', job_id || '/0.thumb.jpg'
@@ -116,7 +116,8 @@ final class HistoryBench {
         var http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         var queries = new LinkedHashMap<String, String>();
         queries.put("first page", "");
-        queries.put("kind=video", "kind=video");
+        queries.put("kind=video (none)", "kind=video");
+        queries.put("status=failed", "status=failed");
         queries.put("search (common)", "q=" + URLEncoder.encode("lighthouse", StandardCharsets.UTF_8));
         queries.put("search (rare)", "q=" + URLEncoder.encode("#123455", StandardCharsets.UTF_8));
         queries.put("everyone (admin)", "scope=all");
@@ -173,6 +174,7 @@ final class HistoryBench {
                 "select job_id from jobs j where j.deleted_at is null and j.owner_id = 'admin' order by j.created_at desc, j.job_id desc limit 21",
                 "select job_id from jobs j where j.deleted_at is null and j.owner_id = 'admin' and (j.created_at, j.job_id) < (now() - interval '100 days', 'seed-1') order by j.created_at desc, j.job_id desc limit 21",
                 "select job_id from jobs j where j.deleted_at is null and j.owner_id = 'admin' and j.kind = 'VIDEO' order by j.created_at desc, j.job_id desc limit 21",
+                "select job_id from jobs j where j.deleted_at is null and j.owner_id = 'admin' and j.status = 'FAILED' order by j.created_at desc, j.job_id desc limit 21",
                 "select job_id from jobs j where j.deleted_at is null and j.owner_id = 'admin' and j.search @@ websearch_to_tsquery('simple', 'lighthouse') order by j.created_at desc, j.job_id desc limit 21",
                 "select job_id from jobs j where j.deleted_at is null and j.owner_id = 'admin' and j.search @@ websearch_to_tsquery('simple', '#123455') order by j.created_at desc, j.job_id desc limit 21",
                 "select job_id from jobs j where j.deleted_at is null order by j.created_at desc, j.job_id desc limit 21"}) {
