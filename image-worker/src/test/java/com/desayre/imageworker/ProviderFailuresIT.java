@@ -390,4 +390,5 @@ class ProviderFailuresIT {
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(worker.getBean(MeterRegistry.class)
                 .find("desayre.image.jobs").tag("result", "completed").counters()).isNotEmpty());
     }
+
 }

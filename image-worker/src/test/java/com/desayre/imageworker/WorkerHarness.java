@@ -2,6 +2,7 @@ package com.desayre.imageworker;
 
 import static org.awaitility.Awaitility.await;
 
+import com.desayre.contracts.ControlRequested;
 import com.desayre.contracts.EncodedJob;
 import com.desayre.contracts.EventJson;
 import com.desayre.contracts.JobKind;
@@ -64,7 +65,8 @@ final class WorkerHarness implements AutoCloseable {
         this.group = name + "-" + UUID.randomUUID();
         TestServers.postgres().createDatabase(database);
         var kafka = TestServers.kafka().bootstrapServers();
-        startGroupAtTheEnd(kafka);
+        startGroupAtTheEnd(kafka, Topics.IMAGE_REQUESTED, group);
+        startGroupAtTheEnd(kafka, Topics.CONTROL, group + "-control");
         var producerConfig = new Properties();
         producerConfig.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka);
         producerConfig.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -88,14 +90,13 @@ final class WorkerHarness implements AutoCloseable {
      * A new group would read the topic from the start (the binder's default), including other
      * test classes' jobs: commit the current end offsets for it first.
      */
-    private void startGroupAtTheEnd(String kafka) {
+    private static void startGroupAtTheEnd(String kafka, String topic, String group) {
         var config = new Properties();
         config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka);
         try (var admin = Admin.create(config)) {
-            var partitions = admin.describeTopics(List.of(Topics.IMAGE_REQUESTED)).allTopicNames().get()
-                    .get(Topics.IMAGE_REQUESTED).partitions();
+            var partitions = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions();
             var latest = new HashMap<TopicPartition, org.apache.kafka.clients.admin.OffsetSpec>();
-            partitions.forEach(p -> latest.put(new TopicPartition(Topics.IMAGE_REQUESTED, p.partition()),
+            partitions.forEach(p -> latest.put(new TopicPartition(topic, p.partition()),
                     org.apache.kafka.clients.admin.OffsetSpec.latest()));
             var ends = admin.listOffsets(latest).all().get();
             var offsets = new HashMap<TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata>();
@@ -132,6 +133,7 @@ final class WorkerHarness implements AutoCloseable {
         properties.put("desayre.image-worker.tick", "100ms");
         properties.put("desayre.image-worker.lease", "15s");
         properties.put("spring.cloud.stream.bindings.generateImage-in-0.group", group);
+        properties.put("spring.cloud.stream.bindings.controlImage-in-0.group", group + "-control");
         properties.put("resilience4j.retry.configs.default.max-attempts", "3");
         properties.put("resilience4j.retry.configs.default.wait-duration", "100ms");
         properties.put("resilience4j.retry.configs.default.exponential-max-wait-duration", "1s");
@@ -163,6 +165,16 @@ final class WorkerHarness implements AutoCloseable {
     RecordMetadata send(EncodedJob job) {
         try {
             return producer.send(new ProducerRecord<>(Topics.IMAGE_REQUESTED, job.jobId(), EventJson.write(job))).get();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** What the gateway publishes when a user cancels a job. */
+    void cancel(String jobId) {
+        try {
+            producer.send(new ProducerRecord<>(Topics.CONTROL, jobId, EventJson.write(
+                    ControlRequested.of(jobId, ControlRequested.Action.CANCEL, "tester", "tester")))).get();
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
