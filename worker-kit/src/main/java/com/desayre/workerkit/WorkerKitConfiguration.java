@@ -1,0 +1,122 @@
+package com.desayre.workerkit;
+
+import com.desayre.platform.JobEvents;
+import io.github.resilience4j.bulkhead.BulkheadRegistry;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.github.resilience4j.retry.RetryRegistry;
+import io.github.resilience4j.timelimiter.TimeLimiterRegistry;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
+import org.springframework.r2dbc.core.DatabaseClient;
+
+/**
+ * The kit wired for one provider: a worker's {@code @Configuration} extends this and says only
+ * what differs (its stage, provider, table, input topic, client and timing); the store,
+ * dispatcher, policies, notices, metrics and threads are the same for every worker.
+ */
+public abstract class WorkerKitConfiguration {
+    /** Threads that record a step's outcome (Postgres, Kafka): a few, whatever the number of jobs. */
+    private static final int STEP_THREADS = 4;
+    private static final int HTTP_THREADS = 2;
+
+    /** The service, e.g. {@code image-worker}: names its settings ({@code desayre.<stage>.*}), threads and leases. */
+    protected abstract String stage();
+
+    /** The provider's id in policy names, e.g. {@code modelslabs} (instances {@code <provider>-<model>}). */
+    protected abstract String provider();
+
+    /** The provider as people read it, e.g. {@code ModelsLabs}. */
+    protected abstract String providerName();
+
+    /** What the worker makes, for metrics: {@code image} or {@code video}. */
+    protected abstract String kind();
+
+    /** The worker's table, schema-qualified. */
+    protected abstract String table();
+
+    /** The topic the worker reads jobs from (its DLQ is {@code <topic>.dlq}). */
+    protected abstract String inputTopic();
+
+    protected abstract String apiKey();
+
+    protected abstract Set<String> models();
+
+    protected abstract JobTiming timing();
+
+    protected abstract ProviderClient client(ProviderHttp http);
+
+    @Bean
+    WorkerSettings workerSettings(Environment environment) {
+        return Binder.get(environment).bindOrCreate("desayre." + stage(), WorkerSettings.class);
+    }
+
+    @Bean(destroyMethod = "shutdownNow")
+    ExecutorService workerSteps() {
+        return Executors.newFixedThreadPool(STEP_THREADS, WorkerThreads.daemons(stage() + "-step-"));
+    }
+
+    @Bean(destroyMethod = "shutdownNow")
+    ExecutorService workerHttp() {
+        return Executors.newFixedThreadPool(HTTP_THREADS, WorkerThreads.daemons(stage() + "-http-"));
+    }
+
+    @Bean(destroyMethod = "shutdownNow")
+    ScheduledExecutorService workerTimeouts() {
+        return Executors.newSingleThreadScheduledExecutor(WorkerThreads.daemons(stage() + "-timeout-"));
+    }
+
+    @Bean
+    ProviderClient providerClient(@Qualifier("workerHttp") ExecutorService http,
+                                  @Qualifier("workerTimeouts") ScheduledExecutorService timeouts) {
+        return client(new ProviderHttp(providerName(), apiKey(), http, timeouts));
+    }
+
+    @Bean
+    ProviderPolicies providerPolicies(CircuitBreakerRegistry breakers, TimeLimiterRegistry timeLimiters, RetryRegistry retries,
+                                      BulkheadRegistry bulkheads, WorkerSettings worker) {
+        var policies = new ProviderPolicies(provider(), breakers, timeLimiters, retries, bulkheads);
+        policies.prepare(models(), worker.lease(), "desayre." + stage() + ".lease");
+        return policies;
+    }
+
+    @Bean
+    JobStore jobStore(DatabaseClient db) {
+        // one owner id per running worker: leases name it
+        return new JobStore(db, table(), stage() + "-" + UUID.randomUUID());
+    }
+
+    @Bean
+    JobNotices jobNotices(JobEvents events) {
+        return new JobNotices(events, stage(), inputTopic(), providerName());
+    }
+
+    @Bean
+    WorkerMetrics workerMetrics(MeterRegistry registry) {
+        return new WorkerMetrics(registry, provider(), kind());
+    }
+
+    @Bean
+    JobProgress jobProgress(ProviderClient client, ProviderPolicies policies, JobStore store, JobNotices notices,
+                            WorkerMetrics metrics, WorkerSettings worker, @Qualifier("workerSteps") ExecutorService steps) {
+        return new JobProgress(client, policies, store, notices, metrics, timing(), worker, steps);
+    }
+
+    @Bean
+    JobDispatcher jobDispatcher(JobStore store, JobProgress progress, WorkerSettings worker, WorkerMetrics metrics,
+                                @Qualifier("workerSteps") ExecutorService steps) {
+        return new JobDispatcher(stage(), store, progress, worker, metrics, steps);
+    }
+
+    @Bean
+    JobIntake jobIntake(JobStore store, JobDispatcher dispatcher, JobProgress progress, JobNotices notices) {
+        return new JobIntake(store, dispatcher, progress, notices);
+    }
+}
