@@ -255,7 +255,6 @@ public class JobProgress {
         return spacing.compareTo(wait) > 0 ? spacing : wait;
     }
 
-    /** Whether the provider's queue (the account bulkhead) has a free place for one more job now. */
     /** Places free in the provider's queue (the account-queue bulkhead): how many waiting jobs may be sent now. */
     int submitSlots() {
         return policies.accountQueue().getMetrics().getAvailableConcurrentCalls();
