@@ -92,7 +92,6 @@ public class JobDispatcher implements SmartLifecycle {
         try {
             var open = store.openByModel();
             metrics.open(open);
-            progress.openJobs(open.values().stream().mapToLong(Long::longValue).sum());
             if (housekeepingRuns++ % PURGE_EVERY_TICKS == 0) {
                 var purged = store.purgeFinished(settings.retention());
                 if (purged > 0) {

@@ -35,8 +35,8 @@ public class JobProgress {
     private final Executor work;
     /** Jobs holding a permit of the account-queue bulkhead, so a permit is never given back twice. */
     private final Set<String> queued = ConcurrentHashMap.newKeySet();
-    /** Jobs not finished (all workers), as housekeeping last counted them: spaces polls out. */
-    private volatile long openJobs;
+    /** When the next poll of this worker may go out (System.nanoTime): the pace of {@link #spaced}. */
+    private final java.util.concurrent.atomic.AtomicLong nextPollSlot = new java.util.concurrent.atomic.AtomicLong(System.nanoTime());
 
     public JobProgress(ProviderClient client, ProviderPolicies policies, JobStore store, JobNotices notices,
                        WorkerMetrics metrics, JobTiming settings, WorkerSettings worker, Executor work) {
@@ -134,7 +134,7 @@ public class JobProgress {
             return;
         }
         // keep the provider's id the moment it is known: from now on the job is only ever polled
-        if (store.startPolling(row.jobId(), answer.providerId(), answer.pollUrl(), firstPollWait(answer))) {
+        if (store.startPolling(row.jobId(), answer.providerId(), answer.pollUrl(), spaced(firstPollWait(answer)))) {
             log.info("Job {}: {} accepted it as {} (eta {} s)", row.jobId(), model, answer.providerId(), answer.etaSeconds());
             notices.processing(row.job(), answer.etaSeconds());
         } else {
@@ -244,25 +244,24 @@ public class JobProgress {
     }
 
     /**
-     * Spreads polls out so that all open jobs together stay under {@code max-polls-per-second}:
-     * 5,000 jobs at 50 polls/s are each polled every 100 s at most once.
+     * Keeps all polls of this worker under {@code max-polls-per-second}: each poll takes the next
+     * free slot of a shared pace (one slot every 1/max seconds) at or after the time it would
+     * otherwise be due, so 5,000 open jobs at 50 polls/s are each polled about every 100 s.
      */
     private Duration spaced(Duration wait) {
         if (worker.maxPollsPerSecond() <= 0) {
             return wait;
         }
-        var spacing = Duration.ofMillis((long) (openJobs * 1000 / worker.maxPollsPerSecond()));
-        return spacing.compareTo(wait) > 0 ? spacing : wait;
+        var interval = (long) (1_000_000_000L / worker.maxPollsPerSecond());
+        var now = System.nanoTime();
+        var earliest = now + wait.toNanos();
+        var slot = nextPollSlot.updateAndGet(next -> Math.max(next, earliest) + interval) - interval;
+        return Duration.ofNanos(slot - now);
     }
 
     /** Places free in the provider's queue (the account-queue bulkhead): how many waiting jobs may be sent now. */
     int submitSlots() {
         return policies.accountQueue().getMetrics().getAvailableConcurrentCalls();
-    }
-
-    /** Housekeeping's count of unfinished jobs (all workers). */
-    void openJobs(long count) {
-        openJobs = count;
     }
 
     /** A job cancelled while this worker may hold its place in the provider's queue. */
