@@ -67,13 +67,8 @@ final class EncoderServiceBench {
             double pass = 0;
             double encoder = 0;
             for (int round = 1; round <= 2; round++) {
-                var properties = new HashMap<>(SpringProperties.kafka(kafka));
-                properties.put("spring.cloud.function.definition", "passThrough");
-                properties.put("spring.cloud.stream.bindings.passThrough-in-0.destination", PASS_IN);
-                properties.put("spring.cloud.stream.bindings.passThrough-in-0.group", "bench-pass-" + round);
                 var from = endOffsets(kafka, PASS_STATUS);
-                try (var ignored = new SpringApplicationBuilder(PassThrough.class).web(WebApplicationType.NONE)
-                        .properties("spring.config.name=desayre-platform").run(SpringProperties.asArguments(properties))) {
+                try (var ignored = passThrough(kafka, PASS_IN, "bench-pass-" + round, PASS_OUT, PASS_STATUS)) {
                     pass = Math.max(pass, recordsPerSecond(kafka, PASS_STATUS, from, records));
                 }
                 var service = new HashMap<>(SpringProperties.kafka(kafka));
@@ -109,7 +104,7 @@ final class EncoderServiceBench {
         }
     }
 
-    private static Map<TopicPartition, Long> endOffsets(KafkaBroker kafka, String topic) {
+    static Map<TopicPartition, Long> endOffsets(KafkaBroker kafka, String topic) {
         try (var consumer = consumer(kafka)) {
             var partitions = consumer.partitionsFor(topic).stream().map(p -> new TopicPartition(topic, p.partition())).toList();
             return consumer.endOffsets(partitions);
@@ -121,7 +116,7 @@ final class EncoderServiceBench {
      * (bounded), and rates them by their own timestamps, first to last: start-up and group joins
      * don't count.
      */
-    private static double recordsPerSecond(KafkaBroker kafka, String topic, Map<TopicPartition, Long> from, int expected) {
+    static double recordsPerSecond(KafkaBroker kafka, String topic, Map<TopicPartition, Long> from, int expected) {
         try (var consumer = consumer(kafka)) {
             consumer.assign(from.keySet());
             from.forEach(consumer::seek);
@@ -152,18 +147,36 @@ final class EncoderServiceBench {
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false));
     }
 
-    /** A service that only forwards: what any stage costs before it does its own work. */
+    /**
+     * A service that only forwards, to {@code bench.pass.out} and {@code bench.pass.status}: what any
+     * stage costs before it does its own work.
+     */
     @SpringBootConfiguration
     @EnableAutoConfiguration
     static class PassThrough {
         @Bean
-        Consumer<Message<byte[]>> passThrough(JobEvents events) {
+        Consumer<Message<byte[]>> passThrough(JobEvents events,
+                                              @org.springframework.beans.factory.annotation.Value("${bench.pass.out}") String out,
+                                              @org.springframework.beans.factory.annotation.Value("${bench.pass.status}") String status) {
             return message -> {
                 var key = new String((byte[]) message.getHeaders().get("kafka_receivedMessageKey"), StandardCharsets.UTF_8);
-                events.send(PASS_OUT, key, message.getPayload());
-                events.send(PASS_STATUS, key, message.getPayload());
+                events.send(out, key, message.getPayload());
+                events.send(status, key, message.getPayload());
             };
         }
+    }
+
+    /** Starts the pass-through reading {@code in} in its own group, forwarding to {@code out} and {@code status}. */
+    static org.springframework.context.ConfigurableApplicationContext passThrough(KafkaBroker kafka, String in, String group,
+                                                                                  String out, String status) {
+        var properties = new HashMap<>(SpringProperties.kafka(kafka));
+        properties.put("spring.cloud.function.definition", "passThrough");
+        properties.put("spring.cloud.stream.bindings.passThrough-in-0.destination", in);
+        properties.put("spring.cloud.stream.bindings.passThrough-in-0.group", group);
+        properties.put("bench.pass.out", out);
+        properties.put("bench.pass.status", status);
+        return new SpringApplicationBuilder(PassThrough.class).web(WebApplicationType.NONE)
+                .properties("spring.config.name=desayre-platform").run(SpringProperties.asArguments(properties));
     }
 
     private EncoderServiceBench() {

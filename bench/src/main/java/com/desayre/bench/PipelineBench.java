@@ -50,11 +50,13 @@ public final class PipelineBench {
     }
 
     public static void main(String[] args) {
-        if (args.length > 0 && (args[0].equals("encoder-service") || args[0].equals("history"))) {
+        if (args.length > 0 && List.of("encoder-service", "history", "image-worker").contains(args[0])) {
             try {
                 var rest = Arrays.copyOfRange(args, 1, args.length);
                 if (args[0].equals("history")) {
                     HistoryBench.run(rest);
+                } else if (args[0].equals("image-worker")) {
+                    ImageWorkerBench.run(rest);
                 } else {
                     EncoderServiceBench.run(rest);
                 }
