@@ -106,10 +106,12 @@ class HistoryController {
 
     @DeleteMapping("/{jobId}")
     Mono<ResponseEntity<Void>> delete(@PathVariable String jobId, CurrentUser user) {
+        // the request to delete the objects goes to Kafka first: if that fails the job stays visible
+        // and the user can try again, instead of a hidden job whose objects nobody deletes
         return visible(jobId, user)
-                .flatMap(row -> history.markDeleted(jobId).thenReturn(row))
                 .flatMap(row -> publisher.publish(Topics.CONTROL, jobId,
                         ControlRequested.of(jobId, ControlRequested.Action.DELETE, row.ownerId(), user.id())))
+                .then(Mono.defer(() -> history.markDeleted(jobId)))
                 .then(Mono.just(ResponseEntity.noContent().<Void>build()));
     }
 
