@@ -4,58 +4,207 @@ import com.desayre.contracts.JobKind;
 import com.desayre.contracts.JobSpec;
 import com.desayre.contracts.Priority;
 import com.desayre.encoder.core.EncodeRequest;
+import com.desayre.encoder.core.EncoderConfig;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.http.codec.multipart.FilePart;
+import org.springframework.http.codec.multipart.FormFieldPart;
+import org.springframework.http.codec.multipart.Part;
+import org.springframework.util.MultiValueMap;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Takes generation requests. Answers 202 only after Kafka acknowledged the job; bad input is a
- * 400 naming each wrong field (422 for a prompt the content policy refuses), and nothing is
- * published for it.
+ * Takes generation requests. Answers 202 only after Kafka acknowledged the job (a list of jobs
+ * for {@code n} > 1); bad input is a 400 naming each wrong field (422 for a prompt the content
+ * policy refuses), and nothing is published for it.
+ *
+ * <p>Edits and videos start from a source image: one of the caller's finished images
+ * ({@code sourceJobId}, JSON) or an image uploaded with the request (multipart, part {@code image},
+ * the other fields as form fields). Remote URLs are never accepted: the gateway fetches nothing on
+ * a user's behalf.
  */
 @RestController
 @RequestMapping("/api/generate")
 class GenerationController {
-    private static final Set<String> IMAGE_FIELDS = Set.of("prompt", "aspectRatio", "seed", "styleProfile", "enhance", "priority");
+    private static final Set<String> IMAGE_FIELDS = Set.of("prompt", "aspectRatio", "seed", "styleProfile", "enhance", "priority", "n");
+    private static final Set<String> EDIT_FIELDS = Set.of("prompt", "sourceJobId", "aspectRatio", "seed", "styleProfile",
+            "enhance", "priority", "n");
     private static final Set<String> VIDEO_FIELDS = Set.of("prompt", "sourceJobId", "aspectRatio", "durationSeconds",
-            "resolution", "seed", "styleProfile", "enhance", "priority");
+            "resolution", "seed", "styleProfile", "enhance", "priority", "n");
+    /** Form fields that are numbers or booleans in the JSON form of the same request. */
+    private static final Set<String> NUMBER_FIELDS = Set.of("seed", "durationSeconds", "n");
+    private static final Set<String> BOOLEAN_FIELDS = Set.of("enhance");
     static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+    static final String IMAGE_PART = "image";
     static final int MAX_VIDEO_SECONDS = 15;
     static final int DEFAULT_VIDEO_SECONDS = 6;
+    static final int MAX_COUNT = 4;
 
     private final Submissions submissions;
     private final GatewaySettings settings;
     private final PromptChecks checks;
     private final HistoryRepository history;
+    private final Uploads uploads;
 
-    GenerationController(Submissions submissions, GatewaySettings settings, PromptChecks checks, HistoryRepository history) {
+    GenerationController(Submissions submissions, GatewaySettings settings, PromptChecks checks, HistoryRepository history,
+                         Uploads uploads) {
         this.submissions = submissions;
         this.settings = settings;
         this.checks = checks;
         this.history = history;
+        this.uploads = uploads;
     }
 
-    @PostMapping("/image")
-    Mono<ResponseEntity<Submissions.Accepted>> image(@RequestBody JsonNode body, CurrentUser user,
-                                                     @RequestHeader(value = IDEMPOTENCY_KEY, required = false) String key) {
-        return submissions.submit(imageSpec(body, user), key, "image " + body);
+    @PostMapping(path = "/image", consumes = MediaType.APPLICATION_JSON_VALUE)
+    Mono<ResponseEntity<?>> image(@RequestBody JsonNode body, CurrentUser user,
+                                  @RequestHeader(value = IDEMPOTENCY_KEY, required = false) String key) {
+        var fields = new RequestFields(body, IMAGE_FIELDS);
+        var common = common(fields, "describe the image you want.");
+        var aspectRatio = fields.optionalText("aspectRatio");
+        aspectRatio = aspectRatio == null ? AspectRatios.DEFAULT : aspectRatio;
+        if (!AspectRatios.SIZES.containsKey(aspectRatio)) {
+            fields.reject("aspectRatio", "'" + aspectRatio + "' is not a supported aspect ratio. Use one of: "
+                    + String.join(", ", AspectRatios.SIZES.keySet()) + ".");
+        }
+        fields.throwIfInvalid();
+        checks.encode(new EncodeRequest(JobKind.IMAGE, common.prompt, common.styleProfile, common.enhance, aspectRatio, false));
+        var size = AspectRatios.SIZES.get(aspectRatio);
+        var spec = new JobSpec(user.id(), JobKind.IMAGE, common.prompt, aspectRatio, size[0], size[1], common.seed,
+                common.styleProfile, common.enhance, common.priority, null);
+        return submissions.submit(common.copies(spec), key, "image " + body);
+    }
+
+    /** An edit of one of your finished images ({@code sourceJobId}). */
+    @PostMapping(path = "/edit", consumes = MediaType.APPLICATION_JSON_VALUE)
+    Mono<ResponseEntity<?>> edit(@RequestBody JsonNode body, CurrentUser user,
+                                 @RequestHeader(value = IDEMPOTENCY_KEY, required = false) String key) {
+        var fields = new RequestFields(body, EDIT_FIELDS);
+        var sourceJobId = fields.optionalText("sourceJobId");
+        if (sourceJobId == null) {
+            fields.reject("sourceJobId", "'sourceJobId' is required: the jobId of a finished image of yours "
+                    + "(or upload the image as multipart/form-data, part 'image').");
+        }
+        var request = editRequest(fields);
+        return finishedImage(sourceJobId, user)
+                .flatMap(source -> submissions.submit(request.specs(user, source), key, "edit " + body));
+    }
+
+    /** An edit of an image uploaded with the request. */
+    @PostMapping(path = "/edit", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
+    Mono<ResponseEntity<?>> editUpload(ServerWebExchange exchange, CurrentUser user,
+                                       @RequestHeader(value = IDEMPOTENCY_KEY, required = false) String key) {
+        return multipart(exchange).flatMap(parts -> {
+            var form = form(parts, EDIT_FIELDS);
+            var request = editRequest(new RequestFields(form, EDIT_FIELDS));
+            return upload(parts, user)
+                    .flatMap(source -> submissions.submit(request.specs(user, source), key, "edit " + form + " " + source.sha));
+        });
     }
 
     /** Image to video (from one of your finished images, {@code sourceJobId}) or text to video. */
-    @PostMapping("/video")
-    Mono<ResponseEntity<Submissions.Accepted>> video(@RequestBody JsonNode body, CurrentUser user,
-                                                     @RequestHeader(value = IDEMPOTENCY_KEY, required = false) String key) {
+    @PostMapping(path = "/video", consumes = MediaType.APPLICATION_JSON_VALUE)
+    Mono<ResponseEntity<?>> video(@RequestBody JsonNode body, CurrentUser user,
+                                  @RequestHeader(value = IDEMPOTENCY_KEY, required = false) String key) {
         var fields = new RequestFields(body, VIDEO_FIELDS);
-        var prompt = fields.requiredText("prompt", settings.maxPromptLength(), "describe the motion or scene you want.");
         var sourceJobId = fields.optionalText("sourceJobId");
+        var request = videoRequest(fields, sourceJobId != null);
+        var source = sourceJobId == null ? Mono.just(Source.NONE) : finishedImage(sourceJobId, user);
+        return source.flatMap(s -> submissions.submit(request.specs(user, s), key, "video " + body));
+    }
+
+    /** Image to video from an image uploaded with the request. */
+    @PostMapping(path = "/video", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
+    Mono<ResponseEntity<?>> videoUpload(ServerWebExchange exchange, CurrentUser user,
+                                        @RequestHeader(value = IDEMPOTENCY_KEY, required = false) String key) {
+        return multipart(exchange).flatMap(parts -> {
+            var form = form(parts, VIDEO_FIELDS);
+            var request = videoRequest(new RequestFields(form, VIDEO_FIELDS), true);
+            return upload(parts, user)
+                    .flatMap(source -> submissions.submit(request.specs(user, source), key, "video " + form + " " + source.sha));
+        });
+    }
+
+    /** The parts of a multipart request; a part past the framework's disk limit is the same 413 as a too-large image. */
+    private Mono<MultiValueMap<String, Part>> multipart(ServerWebExchange exchange) {
+        return exchange.getMultipartData()
+                .onErrorMap(org.springframework.core.io.buffer.DataBufferLimitException.class, e -> uploads.tooLarge());
+    }
+
+    /** What every kind of request shares. */
+    private record Common(String prompt, Long seed, String styleProfile, boolean enhance, Priority priority, int count) {
+        /** {@code count} jobs of the spec; with a seed, each copy gets the next one, so the set is repeatable yet varied. */
+        List<JobSpec> copies(JobSpec spec) {
+            var specs = new ArrayList<JobSpec>(count);
+            for (int i = 0; i < count; i++) {
+                specs.add(seed == null || i == 0 ? spec : new JobSpec(spec.ownerId(), spec.kind(), spec.prompt(), spec.aspectRatio(),
+                        spec.width(), spec.height(), seed + i, spec.styleProfile(), spec.enhance(), spec.priority(),
+                        spec.sourceMediaKey(), spec.durationSeconds(), spec.resolution()));
+            }
+            return specs;
+        }
+    }
+
+    private Common common(RequestFields fields, String promptHint) {
+        var prompt = fields.requiredText("prompt", settings.maxPromptLength(), promptHint);
+        var seed = fields.optionalNonNegativeLong("seed");
+        var styleProfile = fields.optionalText("styleProfile");
+        var enhance = fields.optionalBoolean("enhance", true);
+        var priority = Priority.valueOf(fields.optionalChoice("priority", List.of("interactive", "batch"), "interactive")
+                .toUpperCase(Locale.ROOT));
+        var n = fields.optionalNonNegativeLong("n");
+        if (n != null && (n < 1 || n > MAX_COUNT)) {
+            fields.reject("n", "'n' must be between 1 and " + MAX_COUNT + ".");
+        }
+        return new Common(prompt, seed, styleProfile, enhance, priority, n == null || n < 1 || n > MAX_COUNT ? 1 : n.intValue());
+    }
+
+    /** An edit request, checked; its specs need the source image. */
+    private record EditRequest(Common common, String aspectRatio) {
+        List<JobSpec> specs(CurrentUser user, Source source) {
+            var ratio = aspectRatio != null ? aspectRatio : closestRatio(source.width, source.height, EncoderConfig.GROK_RATIOS);
+            var size = AspectRatios.SIZES.get(ratio);
+            return common.copies(new JobSpec(user.id(), JobKind.EDIT, common.prompt, ratio, size[0], size[1], common.seed,
+                    common.styleProfile, common.enhance, common.priority, source.key));
+        }
+    }
+
+    private EditRequest editRequest(RequestFields fields) {
+        var common = common(fields, "say what to change in the image.");
+        var aspectRatio = fields.optionalText("aspectRatio");
+        if (aspectRatio != null && !EncoderConfig.GROK_RATIOS.contains(aspectRatio)) {
+            fields.reject("aspectRatio", "'" + aspectRatio + "' is not an aspect ratio edits support. Use one of: "
+                    + String.join(", ", EncoderConfig.GROK_RATIOS) + ", or leave it out to keep the source's shape.");
+        }
+        fields.throwIfInvalid();
+        checks.encode(new EncodeRequest(JobKind.EDIT, common.prompt, common.styleProfile, common.enhance,
+                aspectRatio == null ? "1:1" : aspectRatio, true));
+        return new EditRequest(common, aspectRatio);
+    }
+
+    private record VideoRequest(Common common, String aspectRatio, int seconds, String resolution) {
+        List<JobSpec> specs(CurrentUser user, Source source) {
+            var size = VideoSizes.of(aspectRatio, resolution);
+            return common.copies(new JobSpec(user.id(), JobKind.VIDEO, common.prompt, aspectRatio, size[0], size[1], common.seed,
+                    common.styleProfile, common.enhance, common.priority, source.key, seconds, resolution));
+        }
+    }
+
+    private VideoRequest videoRequest(RequestFields fields, boolean fromImage) {
+        var common = common(fields, "describe the motion or scene you want.");
         var aspectRatio = fields.optionalText("aspectRatio");
         aspectRatio = aspectRatio == null ? "16:9" : aspectRatio;
         var duration = fields.optionalNonNegativeLong("durationSeconds");
@@ -63,58 +212,80 @@ class GenerationController {
             fields.reject("durationSeconds", "'durationSeconds' must be between 1 and " + MAX_VIDEO_SECONDS + ".");
         }
         var resolution = fields.optionalChoice("resolution", List.of("480p", "720p"), "720p");
-        var seed = fields.optionalNonNegativeLong("seed");
-        var styleProfile = fields.optionalText("styleProfile");
-        var enhance = fields.optionalBoolean("enhance", true);
-        var priority = priority(fields);
         fields.throwIfInvalid();
-        checks.encode(new EncodeRequest(JobKind.VIDEO, prompt, styleProfile, enhance, aspectRatio, sourceJobId != null));
-        var size = VideoSizes.of(aspectRatio, resolution);
-        var seconds = duration == null ? DEFAULT_VIDEO_SECONDS : duration.intValue();
-        var ratio = aspectRatio;
-        return source(sourceJobId, user)
-                .map(sourceKey -> new JobSpec(user.id(), JobKind.VIDEO, prompt, ratio, size[0], size[1], seed, styleProfile,
-                        enhance, priority, sourceKey.isEmpty() ? null : sourceKey, seconds, resolution))
-                .flatMap(spec -> submissions.submit(spec, key, "video " + body));
+        checks.encode(new EncodeRequest(JobKind.VIDEO, common.prompt, common.styleProfile, common.enhance, aspectRatio, fromImage));
+        return new VideoRequest(common, aspectRatio, duration == null ? DEFAULT_VIDEO_SECONDS : duration.intValue(), resolution);
     }
 
-    /** The stored image a video starts from: the first output of one of the caller's finished image jobs. */
-    private Mono<String> source(String sourceJobId, CurrentUser user) {
-        if (sourceJobId == null) {
-            return Mono.just("");
-        }
+    /** The stored image an edit or a video starts from; {@code sha} identifies an upload for idempotency. */
+    private record Source(String key, int width, int height, String sha) {
+        static final Source NONE = new Source(null, 0, 0, "");
+    }
+
+    /** The first image output of one of the caller's finished image or edit jobs. */
+    private Mono<Source> finishedImage(String sourceJobId, CurrentUser user) {
         var notUsable = ApiProblem.invalid(List.of(new ApiProblem.FieldError("sourceJobId",
-                "'" + sourceJobId + "' is not a finished image of yours. Pass the jobId of a COMPLETED image job.")));
+                "'" + sourceJobId + "' is not a finished image of yours. Pass the jobId of a COMPLETED image or edit job.")));
         return history.job(sourceJobId)
                 .filter(row -> user.maySee(row.ownerId()) && "COMPLETED".equals(row.status()) && !"VIDEO".equals(row.kind()))
                 .flatMap(row -> history.media(List.of(sourceJobId)))
                 .mapNotNull(media -> media.getOrDefault(sourceJobId, List.of()).stream()
-                        .filter(m -> m.mimeType().startsWith("image/")).map(HistoryRepository.MediaRow::key).findFirst().orElse(null))
+                        .filter(m -> m.mimeType().startsWith("image/"))
+                        .map(m -> new Source(m.key(), m.width(), m.height(), sourceJobId)).findFirst().orElse(null))
                 .switchIfEmpty(Mono.error(notUsable));
     }
 
-    private JobSpec imageSpec(JsonNode body, CurrentUser user) {
-        var fields = new RequestFields(body, IMAGE_FIELDS);
-        var prompt = fields.requiredText("prompt", settings.maxPromptLength(), "describe the image you want.");
-        var aspectRatio = fields.optionalText("aspectRatio");
-        aspectRatio = aspectRatio == null ? AspectRatios.DEFAULT : aspectRatio;
-        if (!AspectRatios.SIZES.containsKey(aspectRatio)) {
-            fields.reject("aspectRatio", "'" + aspectRatio + "' is not a supported aspect ratio. Use one of: "
-                    + String.join(", ", AspectRatios.SIZES.keySet()) + ".");
+    private Mono<Source> upload(MultiValueMap<String, Part> parts, CurrentUser user) {
+        var files = parts.getOrDefault(IMAGE_PART, List.of());
+        if (files.size() != 1 || !(files.get(0) instanceof FilePart file)) {
+            return Mono.error(ApiProblem.invalid(List.of(new ApiProblem.FieldError(IMAGE_PART,
+                    "Attach exactly one image file as the multipart part 'image' (PNG, JPEG or WebP)."))));
         }
-        var seed = fields.optionalNonNegativeLong("seed");
-        var styleProfile = fields.optionalText("styleProfile");
-        var enhance = fields.optionalBoolean("enhance", true);
-        var priority = priority(fields);
-        fields.throwIfInvalid();
-        checks.encode(new EncodeRequest(JobKind.IMAGE, prompt, styleProfile, enhance, aspectRatio, false));
-        var size = AspectRatios.SIZES.get(aspectRatio);
-        return new JobSpec(user.id(), JobKind.IMAGE, prompt, aspectRatio, size[0], size[1], seed, styleProfile,
-                enhance, priority, null);
+        return uploads.store(user.id(), file).map(stored -> new Source(stored.key(), stored.width(), stored.height(), stored.sha256()));
     }
 
-    private static Priority priority(RequestFields fields) {
-        return Priority.valueOf(fields.optionalChoice("priority", List.of("interactive", "batch"), "interactive")
-                .toUpperCase(Locale.ROOT));
+    /**
+     * The form fields of a multipart request as the JSON object the same request would send, so
+     * one set of checks serves both: numbers and booleans are converted where they parse, and
+     * left as text (and then rejected by name) where they don't.
+     */
+    private static ObjectNode form(MultiValueMap<String, Part> parts, Set<String> known) {
+        var body = JsonNodeFactory.instance.objectNode();
+        parts.forEach((name, values) -> {
+            if (name.equals(IMAGE_PART)) {
+                return;
+            }
+            if (values.size() != 1 || !(values.get(0) instanceof FormFieldPart field)) {
+                throw ApiProblem.invalid(List.of(new ApiProblem.FieldError(name, "'" + name + "' must be a single form field.")));
+            }
+            var value = field.value();
+            if (NUMBER_FIELDS.contains(name) && value.matches("\\d{1,18}")) {
+                body.put(name, Long.parseLong(value));
+            } else if (BOOLEAN_FIELDS.contains(name) && (value.equals("true") || value.equals("false"))) {
+                body.put(name, Boolean.parseBoolean(value));
+            } else {
+                body.put(name, value);
+            }
+        });
+        return body;
+    }
+
+    /** The supported ratio nearest the source's shape (compared as logarithms, so 2:1 and 1:2 are equally far from 1:1). */
+    static String closestRatio(int width, int height, List<String> ratios) {
+        if (width <= 0 || height <= 0) {
+            return "1:1";
+        }
+        double target = Math.log((double) width / height);
+        String best = ratios.get(0);
+        double bestDistance = Double.MAX_VALUE;
+        for (var ratio : ratios) {
+            var parts = ratio.split(":");
+            double distance = Math.abs(Math.log(Double.parseDouble(parts[0]) / Double.parseDouble(parts[1])) - target);
+            if (distance < bestDistance) {
+                bestDistance = distance;
+                best = ratio;
+            }
+        }
+        return best;
     }
 }

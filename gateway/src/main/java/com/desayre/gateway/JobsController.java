@@ -73,7 +73,7 @@ class JobsController {
 
     /** A new job from a failed or cancelled one's inputs. */
     @PostMapping("/{jobId}/retry")
-    Mono<ResponseEntity<Submissions.Accepted>> retry(@PathVariable String jobId, CurrentUser user,
+    Mono<ResponseEntity<?>> retry(@PathVariable String jobId, CurrentUser user,
                                                      @RequestHeader(value = GenerationController.IDEMPOTENCY_KEY, required = false) String key) {
         return history.job(jobId)
                 .filter(row -> user.maySee(row.ownerId()))

@@ -54,7 +54,7 @@ class MediaController {
                 .map(object -> respond(key, object, ifNoneMatch, range));
     }
 
-    private ResponseEntity<Flux<DataBuffer>> respond(String key, MediaStore.MediaObject object, String ifNoneMatch, String range) {
+    ResponseEntity<Flux<DataBuffer>> respond(String key, MediaStore.MediaObject object, String ifNoneMatch, String range) {
         var cache = CacheControl.maxAge(Duration.ofDays(7)).cachePrivate();
         if (object.etag().equals(ifNoneMatch)) {
             return ResponseEntity.status(HttpStatus.NOT_MODIFIED).eTag(object.etag()).cacheControl(cache).build();

@@ -13,6 +13,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
@@ -20,14 +21,18 @@ import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.stereotype.Component;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * Turns a validated request into a job: publishes it and answers 202 only after Kafka
- * acknowledged. With an {@code Idempotency-Key}, a retried request returns the job the first one
- * made instead of a second job: the key is claimed atomically in Redis before publishing, a
- * concurrent duplicate is told to retry in a moment (409), and a different request reusing the
- * key is refused (422). If publishing fails the claim is released, so the client's retry works.
+ * Turns a validated request into jobs (one, or n for {@code n} > 1): publishes them and answers
+ * 202 only after Kafka acknowledged every one. With an {@code Idempotency-Key}, a retried request
+ * returns the jobs the first one made instead of new ones: the key and the job ids are claimed
+ * atomically in Redis before publishing, a concurrent duplicate is told to retry in a moment
+ * (409), and a different request reusing the key is refused (422). If publishing fails, the claim
+ * keeps its job ids and is marked failed: the client's retry publishes the <em>same</em> job ids
+ * again, which every consumer treats as a redelivery, so a record that did reach Kafka before the
+ * failure never becomes a second job.
  */
 @Component
 class Submissions {
@@ -35,9 +40,22 @@ class Submissions {
     static final String IDEMPOTENCY_REUSED = "idempotency-key-reused";
     static final String IDEMPOTENCY_IN_PROGRESS = "idempotency-key-in-progress";
     private static final long KEY_TTL_SECONDS = 24 * 3600;
+    /**
+     * Claims a key: {@code claimed} for a new one; {@code retry|fp|ids} when an earlier attempt with
+     * it failed (taken again, to publish the same ids); else the held {@code pending|…}/{@code done|…} value.
+     */
     private static final RedisScript<String> CLAIM = RedisScript.of("""
             local held = redis.call('GET', KEYS[1])
-            if held then return held end
+            if held then
+              if string.sub(held, 1, 7) == 'failed|' then
+                local rest = string.sub(held, 8)
+                if string.sub(rest, 1, string.len(ARGV[1]) + 1) == ARGV[1] .. '|' then
+                  redis.call('SET', KEYS[1], 'pending|' .. rest, 'EX', ARGV[3])
+                  return 'retry|' .. rest
+                end
+              end
+              return held
+            end
             redis.call('SET', KEYS[1], 'pending|' .. ARGV[1] .. '|' .. ARGV[2], 'EX', ARGV[3])
             return 'claimed'
             """, String.class);
@@ -59,39 +77,61 @@ class Submissions {
         }
     }
 
+    Mono<ResponseEntity<?>> submit(JobSpec spec, String idempotencyKey, String request) {
+        return submit(List.of(spec), idempotencyKey, request);
+    }
+
     /**
+     * @param specs   one job per spec; one spec answers with one job, several with a list
      * @param request what identifies the request for idempotency (its route and body); ignored without a key
      */
-    Mono<ResponseEntity<Accepted>> submit(JobSpec spec, String idempotencyKey, String request) {
-        var jobId = UUID.randomUUID().toString();
+    Mono<ResponseEntity<?>> submit(List<JobSpec> specs, String idempotencyKey, String request) {
+        var jobIds = specs.stream().map(spec -> UUID.randomUUID().toString()).toList();
+        boolean list = specs.size() > 1;
         if (idempotencyKey == null) {
-            return publish(jobId, spec).thenReturn(accepted(jobId));
+            return publishAll(jobIds, specs).then(Mono.fromSupplier(() -> accepted(jobIds, list)));
         }
         validate(idempotencyKey);
-        var key = "desayre:idempotency:" + spec.ownerId() + ":" + idempotencyKey;
+        var key = "desayre:idempotency:" + specs.get(0).ownerId() + ":" + idempotencyKey;
         var fingerprint = sha256(request);
-        return redis.execute(CLAIM, List.of(key), List.of(fingerprint, jobId, String.valueOf(KEY_TTL_SECONDS))).next()
+        var ttl = String.valueOf(KEY_TTL_SECONDS);
+        return redis.execute(CLAIM, List.of(key), List.of(fingerprint, String.join(",", jobIds), ttl)).next()
                 .flatMap(held -> {
-                    if (held.equals("claimed")) {
-                        return publish(jobId, spec)
-                                .then(redis.opsForValue().set(key, "done|" + fingerprint + "|" + jobId,
-                                        java.time.Duration.ofSeconds(KEY_TTL_SECONDS)))
-                                .thenReturn(accepted(jobId))
-                                .onErrorResume(e -> redis.delete(key).then(Mono.error(e)));
+                    if (held.equals("claimed") || held.startsWith("retry|")) {
+                        var ids = held.equals("claimed") ? jobIds : List.of(held.split("\\|", 3)[2].split(","));
+                        if (ids.size() != specs.size()) {
+                            return Mono.error(reused());
+                        }
+                        var value = fingerprint + "|" + String.join(",", ids);
+                        return publishAll(ids, specs)
+                                .then(redis.opsForValue().set(key, "done|" + value, Duration.ofSeconds(KEY_TTL_SECONDS)))
+                                .then(Mono.fromSupplier(() -> accepted(ids, list)))
+                                .onErrorResume(e -> redis.opsForValue().set(key, "failed|" + value, Duration.ofSeconds(KEY_TTL_SECONDS))
+                                        .onErrorResume(ignored -> Mono.empty())
+                                        .then(Mono.error(e)));
                     }
                     var parts = held.split("\\|", 3);
                     if (!parts[1].equals(fingerprint)) {
-                        return Mono.error(new ApiProblem(HttpStatus.UNPROCESSABLE_CONTENT, IDEMPOTENCY_REUSED,
-                                "Idempotency-Key reused", "This Idempotency-Key was already used for a different request. "
-                                + "Use a new key for a new request.", Map.of()));
+                        return Mono.error(reused());
                     }
                     if (parts[0].equals("pending")) {
                         return Mono.error(new ApiProblem(HttpStatus.CONFLICT, IDEMPOTENCY_IN_PROGRESS, "Request in progress",
                                 "The first request with this Idempotency-Key is still being accepted. Retry in a moment.",
                                 Map.of()));
                     }
-                    return Mono.just(accepted(parts[2]));
+                    return Mono.just(accepted(List.of(parts[2].split(",")), list));
                 });
+    }
+
+    private static ApiProblem reused() {
+        return new ApiProblem(HttpStatus.UNPROCESSABLE_CONTENT, IDEMPOTENCY_REUSED,
+                "Idempotency-Key reused", "This Idempotency-Key was already used for a different request. "
+                + "Use a new key for a new request.", Map.of());
+    }
+
+    /** Publishes the jobs together (the sends overlap), completing when Kafka acknowledged all of them. */
+    private Mono<Void> publishAll(List<String> jobIds, List<JobSpec> specs) {
+        return Flux.range(0, specs.size()).flatMap(i -> publish(jobIds.get(i), specs.get(i))).then();
     }
 
     private Mono<Void> publish(String jobId, JobSpec spec) {
@@ -109,8 +149,11 @@ class Submissions {
                 });
     }
 
-    private static ResponseEntity<Accepted> accepted(String jobId) {
-        var body = Accepted.of(jobId);
+    private static ResponseEntity<?> accepted(List<String> jobIds, boolean list) {
+        if (list) {
+            return ResponseEntity.accepted().body(jobIds.stream().map(Accepted::of).toList());
+        }
+        var body = Accepted.of(jobIds.get(0));
         return ResponseEntity.accepted().location(URI.create(body.statusUrl())).body(body);
     }
 

@@ -105,7 +105,7 @@ class ModelsLabClient implements ProviderClient {
 
     /** Where the provider can fetch an edit's source image. */
     String sourceUrl(String mediaKey) {
-        return ProviderHttp.publicUrl(settings.sourceBaseUrl(), mediaKey);
+        return http.sourceUrl(settings.sourceBaseUrl(), mediaKey);
     }
 
     private CompletableFuture<ProviderAnswer> post(URI uri, Map<String, Object> body, TimeLimiter callTimeout) {

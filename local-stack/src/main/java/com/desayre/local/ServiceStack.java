@@ -28,7 +28,10 @@ public final class ServiceStack implements AutoCloseable {
      * @param common  properties every service gets: where Kafka, Postgres, Redis and media are
      * @param gateway properties only the gateway gets (port, secrets)
      */
-    public static ServiceStack start(Map<String, ?> common, Map<String, ?> gateway) {
+    public static ServiceStack start(Map<String, ?> commonProperties, Map<String, ?> gatewayProperties) {
+        var common = new HashMap<String, Object>(commonProperties);
+        var gateway = new HashMap<String, Object>(gatewayProperties);
+        servedSources(common, gateway);
         var stack = new ServiceStack();
         try {
             // storage-sink first: it owns the database migrations
@@ -41,6 +44,45 @@ public final class ServiceStack implements AutoCloseable {
         } catch (RuntimeException e) {
             stack.close();
             throw e;
+        }
+    }
+
+    /**
+     * Unless sources are public (R2_PUBLIC_URL or a source base URL is set), the gateway serves an
+     * edit's or a video's source image to the provider through signed links: a secret for this
+     * run, and the gateway's address, which therefore must be known before it starts (a free port
+     * is picked for port 0). A provider on the internet can't reach this address: real ModelsLabs
+     * or xAI keys need a public R2_PUBLIC_URL for edits and image-to-video.
+     */
+    private static void servedSources(Map<String, Object> common, Map<String, Object> gateway) {
+        var env = System.getenv();
+        boolean publicSources = !env.getOrDefault("R2_PUBLIC_URL", "").isBlank();
+        common.putIfAbsent("desayre.media.link-secret", randomSecret());
+        int port = Integer.parseInt(String.valueOf(gateway.getOrDefault("server.port", "8080")));
+        if (port == 0) {
+            port = freePort();
+            gateway.put("server.port", port);
+        }
+        var sources = "http://127.0.0.1:" + port + com.desayre.platform.MediaLinks.SOURCE_PATH.replaceAll("/$", "");
+        if (!publicSources && env.getOrDefault("MODELS_LABS_SOURCE_BASE_URL", "").isBlank()) {
+            common.putIfAbsent("desayre.modelslabs.source-base-url", sources);
+        }
+        if (!publicSources && env.getOrDefault("XAI_SOURCE_BASE_URL", "").isBlank()) {
+            common.putIfAbsent("desayre.xai.source-base-url", sources);
+        }
+    }
+
+    private static String randomSecret() {
+        var bytes = new byte[48];
+        new java.security.SecureRandom().nextBytes(bytes);
+        return java.util.HexFormat.of().formatHex(bytes);
+    }
+
+    private static int freePort() {
+        try (var socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 

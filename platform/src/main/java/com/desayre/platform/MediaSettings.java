@@ -7,10 +7,13 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * {@code desayre.media.*}: where media is kept. With an S3 endpoint or an R2 account id set,
  * media goes to that bucket; otherwise to {@code dir} on local disk.
  *
- * @param publicUrl R2's public (CDN) base URL; when set, users are sent there instead of the gateway
+ * @param publicUrl  R2's public (CDN) base URL; when set, users are sent there instead of the gateway
+ * @param linkSecret signs the short-lived links a provider fetches a source image from (see {@link MediaLinks});
+ *                   unset means no links: sources must then be public ({@code publicUrl})
+ * @param linkTtl    how long such a link works
  */
 @ConfigurationProperties("desayre.media")
-public record MediaSettings(Path dir, String publicUrl, S3 s3) {
+public record MediaSettings(Path dir, String publicUrl, S3 s3, String linkSecret, java.time.Duration linkTtl) {
 
     /**
      * @param endpoint  any S3-compatible endpoint; wins over the R2 account's endpoint

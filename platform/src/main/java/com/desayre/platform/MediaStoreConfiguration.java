@@ -8,6 +8,10 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Condition;
+import org.springframework.context.annotation.ConditionContext;
+import org.springframework.context.annotation.Conditional;
+import org.springframework.core.type.AnnotatedTypeMetadata;
 
 /** Picks the MediaStore implementation from {@link MediaSettings}. */
 @AutoConfiguration
@@ -28,5 +32,23 @@ public class MediaStoreConfiguration {
         }
         log.info("Media store: local folder {}", settings.dir().toAbsolutePath());
         return new FileSystemMediaStore(settings.dir());
+    }
+
+    /** Present only when {@code desayre.media.link-secret} is set. */
+    @Bean
+    @ConditionalOnMissingBean
+    @Conditional(LinkSecretSet.class)
+    MediaLinks mediaLinks(MediaSettings settings) {
+        return new MediaLinks(settings.linkSecret(), settings.linkTtl() == null ? java.time.Duration.ofMinutes(30)
+                : settings.linkTtl(), java.time.Clock.systemUTC());
+    }
+
+    /** The yml always defines the property (empty when DESAYRE_MEDIA_LINK_SECRET is unset), so test for blank. */
+    static class LinkSecretSet implements Condition {
+        @Override
+        public boolean matches(ConditionContext context, AnnotatedTypeMetadata metadata) {
+            var secret = context.getEnvironment().getProperty("desayre.media.link-secret");
+            return secret != null && !secret.isBlank();
+        }
     }
 }

@@ -65,7 +65,7 @@ class XaiClient implements ProviderClient {
         body.put("resolution", spec.resolution() != null ? spec.resolution() : settings.defaultResolution());
         if (spec.sourceMediaKey() != null) {
             // the image becomes the first frame; the video takes its shape
-            body.put("image", Map.of("url", ProviderHttp.publicUrl(settings.sourceBaseUrl(), spec.sourceMediaKey())));
+            body.put("image", Map.of("url", http.sourceUrl(settings.sourceBaseUrl(), spec.sourceMediaKey())));
         } else if (spec.aspectRatio() != null) {
             body.put("aspect_ratio", spec.aspectRatio());
         }

@@ -24,6 +24,7 @@ public final class ProviderHttp {
     private final String apiKey;
     private final HttpClient http;
     private final ScheduledExecutorService timeouts;
+    private final com.desayre.platform.MediaLinks links;
 
     /**
      * @param provider  the provider's name for people
@@ -32,6 +33,13 @@ public final class ProviderHttp {
      * @param timeouts  runs the per-call time limits
      */
     public ProviderHttp(String provider, String apiKey, Executor callbacks, ScheduledExecutorService timeouts) {
+        this(provider, apiKey, callbacks, timeouts, null);
+    }
+
+    /** @param links signs source links (see {@link #sourceUrl}); null when sources are public */
+    public ProviderHttp(String provider, String apiKey, Executor callbacks, ScheduledExecutorService timeouts,
+                        com.desayre.platform.MediaLinks links) {
+        this.links = links;
         this.provider = provider;
         this.apiKey = apiKey;
         this.timeouts = timeouts;
@@ -86,6 +94,15 @@ public final class ProviderHttp {
             path.append(java.net.URLEncoder.encode(segment, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20"));
         }
         return base + "/" + path;
+    }
+
+    /**
+     * Where the provider fetches an edit's or a video's source image: {@link #publicUrl}, signed
+     * with an expiry when DESAYRE serves sources itself (the gateway's {@code /media/source/}).
+     */
+    public String sourceUrl(String base, String mediaKey) {
+        var url = publicUrl(base, mediaKey);
+        return links == null ? url : links.sign(url, mediaKey);
     }
 
     /** A {@code Retry-After} header in seconds or as an HTTP date, or null. */

@@ -75,8 +75,9 @@ public abstract class WorkerKitConfiguration {
 
     @Bean
     ProviderClient providerClient(@Qualifier("workerHttp") ExecutorService http,
-                                  @Qualifier("workerTimeouts") ScheduledExecutorService timeouts) {
-        return client(new ProviderHttp(providerName(), apiKey(), http, timeouts));
+                                  @Qualifier("workerTimeouts") ScheduledExecutorService timeouts,
+                                  org.springframework.beans.factory.ObjectProvider<com.desayre.platform.MediaLinks> links) {
+        return client(new ProviderHttp(providerName(), apiKey(), http, timeouts, links.getIfAvailable()));
     }
 
     @Bean
