@@ -110,6 +110,12 @@ class EditAndUploadIT {
             assertThat(problemType(huge)).isEqualTo("/problems/upload-dimensions");
             assertThat(Studio.JSON.readTree(huge.body()).get("detail").asString()).contains("5000x64");
 
+            // a 1x1 lossless WebP: read (its size is known), and refused for that size, not for its format
+            var webp = java.util.Base64.getDecoder().decode("UklGRhoAAABXRUJQVlA4TA0AAAAvAAAAEAcQERGIiP4HAA==");
+            var tiny = studio.postMultipart("/api/generate/edit", fields, "image", webp, "image/webp", NONE);
+            assertThat(tiny.statusCode()).as(tiny.body()).isEqualTo(422);
+            assertThat(Studio.JSON.readTree(tiny.body()).get("detail").asString()).contains("1x1");
+
             var tooBig = new byte[21 * 1024 * 1024];
             System.arraycopy(png(64, 64), 0, tooBig, 0, 8);
             var large = studio.postMultipart("/api/generate/edit", fields, "image", tooBig, "image/png", NONE);
