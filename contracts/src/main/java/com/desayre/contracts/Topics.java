@@ -13,6 +13,22 @@ public final class Topics {
     public static final String MEDIA_READY = "generation.media.ready";
     public static final String STATUS = "generation.status";
     public static final String CONTROL = "generation.control";
+    /**
+     * Each worker instance's latest {@link WorkerHeartbeat}, keyed by instance id (not a job id):
+     * compacted, and old instances' records expire, so it holds the workers alive lately.
+     */
+    public static final String WORKER_HEARTBEATS = "generation.worker.heartbeats";
+    /**
+     * Which lanes are paused ({@link LaneSwitched}), keyed by {@code <service>/<LANE>}: compacted and
+     * kept forever, so a worker started later reads every switch from the beginning and obeys it.
+     */
+    public static final String LANE_SWITCHES = "generation.lane.switches";
+
+    /** Topics that keep the latest record per key ({@code cleanup.policy=compact}), not a history. */
+    public static final List<String> COMPACTED = List.of(WORKER_HEARTBEATS, LANE_SWITCHES);
+
+    /** How long the heartbeat topic keeps a record at all: an instance silent this long is forgotten. */
+    public static final java.time.Duration HEARTBEAT_RETENTION = java.time.Duration.ofDays(1);
 
     /** Input topics whose poison records the binder moves to {@code <topic>.dlq}. */
     public static final List<String> WITH_DLQ = List.of(REQUESTED, IMAGE_REQUESTED, VIDEO_REQUESTED, MEDIA_READY);
@@ -29,7 +45,19 @@ public final class Topics {
         var all = new java.util.ArrayList<>(List.of(REQUESTED, IMAGE_REQUESTED, VIDEO_REQUESTED, MEDIA_READY, STATUS, CONTROL));
         WITH_DLQ.forEach(topic -> all.add(dlq(topic)));
         all.addAll(PROJECTION_DLQS);
+        all.addAll(COMPACTED);
         return List.copyOf(all);
+    }
+
+    /**
+     * The topic configuration a topic needs beyond the broker's defaults: compaction for
+     * {@link #COMPACTED}, and for the heartbeats also a retention so gone instances disappear.
+     */
+    public static java.util.Map<String, String> config(String topic) {
+        if (topic.equals(WORKER_HEARTBEATS)) {
+            return java.util.Map.of("cleanup.policy", "compact,delete", "retention.ms", String.valueOf(HEARTBEAT_RETENTION.toMillis()));
+        }
+        return COMPACTED.contains(topic) ? java.util.Map.of("cleanup.policy", "compact") : java.util.Map.of();
     }
 
     public static String dlq(String topic) {

@@ -180,6 +180,16 @@ final class WorkerHarness implements AutoCloseable {
         }
     }
 
+    /** What the gateway publishes when an admin pauses or resumes one of the image-worker's lanes. */
+    void switchLane(com.desayre.contracts.Priority lane, boolean paused) {
+        try {
+            producer.send(new ProducerRecord<>(Topics.LANE_SWITCHES, com.desayre.contracts.LaneSwitched.key("image-worker", lane),
+                    EventJson.write(com.desayre.contracts.LaneSwitched.of("image-worker", lane, paused, "tester", "a test")))).get();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     List<ConsumerRecord<String, byte[]>> records(String topic, String jobId) {
         return seen.stream().filter(r -> r.topic().equals(topic) && jobId.equals(r.key())).toList();
     }

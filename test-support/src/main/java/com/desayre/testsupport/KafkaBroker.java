@@ -229,7 +229,8 @@ public final class KafkaBroker implements AutoCloseable {
                     .get(TOPIC_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             List<NewTopic> missing = names.stream().distinct()
                     .filter(name -> !existing.contains(name))
-                    .map(name -> new NewTopic(name, partitions, (short) 1))
+                    // compacted topics (lane switches, heartbeats) need their policy from the start
+                    .map(name -> new NewTopic(name, partitions, (short) 1).configs(com.desayre.contracts.Topics.config(name)))
                     .toList();
             if (!missing.isEmpty()) {
                 for (var result : admin.createTopics(missing).values().entrySet()) {

@@ -26,6 +26,7 @@ public class JobDispatcher implements SmartLifecycle {
     private final JobProgress progress;
     private final WorkerSettings settings;
     private final WorkerMetrics metrics;
+    private final LaneSwitches lanes;
     private final Executor work;
     private final ScheduledThreadPoolExecutor ticker;
     private final String name;
@@ -36,7 +37,8 @@ public class JobDispatcher implements SmartLifecycle {
 
     /** @param name the worker's name, for its dispatch thread and logs */
     public JobDispatcher(String name, JobStore store, JobProgress progress, WorkerSettings settings, WorkerMetrics metrics,
-                         Executor work) {
+                         LaneSwitches lanes, Executor work) {
+        this.lanes = lanes;
         this.name = name;
         this.store = store;
         this.progress = progress;
@@ -66,7 +68,7 @@ public class JobDispatcher implements SmartLifecycle {
                 if (room <= 0) {
                     return;
                 }
-                var rows = store.claimDue(room, settings.lease(), progress.submitSlots());
+                var rows = store.claimDue(room, settings.lease(), progress.submitSlots(), lanes.sendable());
                 for (var row : rows) {
                     inFlight.incrementAndGet();
                     CompletableFuture.supplyAsync(() -> progress.advance(row), work)
@@ -86,6 +88,11 @@ public class JobDispatcher implements SmartLifecycle {
         } catch (RuntimeException e) {
             log.warn("Could not look for due jobs: {}", e.toString());
         }
+    }
+
+    /** Job steps (a submit or a poll) running now. */
+    int stepsRunning() {
+        return inFlight.get();
     }
 
     private void housekeeping() {

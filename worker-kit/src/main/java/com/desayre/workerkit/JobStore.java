@@ -2,6 +2,7 @@ package com.desayre.workerkit;
 
 import com.desayre.contracts.EncodedJob;
 import com.desayre.contracts.EventJson;
+import com.desayre.contracts.Priority;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -58,19 +59,20 @@ public class JobStore {
      * only as many as the provider's queue has places ({@code submitSlots}), interactive before
      * batch, so the first interactive job gets the next free place and the rest keep their turn.
      */
-    List<JobRow> claimDue(int limit, Duration lease, int submitSlots) {
-        var claimed = new java.util.ArrayList<>(claim("('SUBMITTING', 'POLLING')", limit, lease));
+    List<JobRow> claimDue(int limit, Duration lease, int submitSlots, java.util.Set<Priority> lanes) {
+        var claimed = new java.util.ArrayList<>(claim("('SUBMITTING', 'POLLING')", limit, lease, null));
         var sendable = Math.min(limit - claimed.size(), submitSlots);
-        if (sendable > 0) {
-            claimed.addAll(claim("('QUEUED')", sendable, lease));
+        if (sendable > 0 && !lanes.isEmpty()) {
+            // a paused lane's jobs stay queued: only the lanes that may send are claimed
+            claimed.addAll(claim("('QUEUED')", sendable, lease, lanes.stream().map(Enum::name).toArray(String[]::new)));
         }
         return claimed;
     }
 
-    private List<JobRow> claim(String states, int limit, Duration lease) {
-        return db.sql("update " + table + " set lease_owner = :owner, lease_until = now() + :lease * interval '1 millisecond',"
+    private List<JobRow> claim(String states, int limit, Duration lease, String[] lanes) {
+        var spec = db.sql("update " + table + " set lease_owner = :owner, lease_until = now() + :lease * interval '1 millisecond',"
                         + " updated_at = now() where job_id in (select job_id from " + table
-                        + " where state in " + states
+                        + " where state in " + states + (lanes == null ? "" : " and lane = any(:lanes)")
                         + " and next_at <= now() and (lease_until is null or lease_until < now())"
                         // interactive work first: batch jobs wait while a person is waiting
                         + " order by (lane = 'BATCH'), next_at limit :limit for update skip locked)"
@@ -81,8 +83,11 @@ public class JobStore {
                         + " (extract(epoch from now() - coalesce(noticed_at, created_at)) * 1000)::bigint as since_notice_ms")
                 .bind("owner", owner)
                 .bind("lease", lease.toMillis())
-                .bind("limit", limit)
-                .map((row, meta) -> new JobRow(
+                .bind("limit", limit);
+        if (lanes != null) {
+            spec = spec.bind("lanes", lanes);
+        }
+        return spec.map((row, meta) -> new JobRow(
                         EventJson.read(row.get("job", String.class), EncodedJob.class),
                         JobRow.JobState.valueOf(row.get("state", String.class)),
                         row.get("attempts", Integer.class),
@@ -189,6 +194,20 @@ public class JobStore {
                 .map((row, meta) -> Map.entry(row.get("model", String.class), row.get("n", Long.class)))
                 .all().toIterable().forEach(e -> counts.put(e.getKey(), e.getValue()));
         return counts;
+    }
+
+    /** Jobs waiting to be sent, per lane (every instance's: the queue is shared). */
+    Map<Priority, Long> waitingByLane() {
+        var counts = new java.util.EnumMap<Priority, Long>(Priority.class);
+        db.sql("select lane, count(*) as n from " + table + " where state = 'QUEUED' group by lane")
+                .map((row, meta) -> Map.entry(row.get("lane", String.class), row.get("n", Long.class)))
+                .all().toIterable().forEach(e -> counts.put(Priority.valueOf(e.getKey()), e.getValue()));
+        return counts;
+    }
+
+    /** This running worker's id, as its leases name it. */
+    String owner() {
+        return owner;
     }
 
     /** Forgets finished jobs older than {@code retention}. */

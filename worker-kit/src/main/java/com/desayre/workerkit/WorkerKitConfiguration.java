@@ -111,9 +111,30 @@ public abstract class WorkerKitConfiguration {
     }
 
     @Bean
+    LaneSwitches laneSwitches(Environment environment) {
+        return new LaneSwitches(stage(), kafkaClient(environment));
+    }
+
+    @Bean
     JobDispatcher jobDispatcher(JobStore store, JobProgress progress, WorkerSettings worker, WorkerMetrics metrics,
-                                @Qualifier("workerSteps") ExecutorService steps) {
-        return new JobDispatcher(stage(), store, progress, worker, metrics, steps);
+                                LaneSwitches lanes, @Qualifier("workerSteps") ExecutorService steps) {
+        return new JobDispatcher(stage(), store, progress, worker, metrics, lanes, steps);
+    }
+
+    @Bean
+    WorkerHeartbeats workerHeartbeats(WorkerSettings worker, JobStore store, JobDispatcher dispatcher, ProviderPolicies policies,
+                                      LaneSwitches lanes, JobEvents events) {
+        return new WorkerHeartbeats(stage(), provider(), models(), worker.heartbeatEvery(), store, dispatcher, policies, lanes,
+                events);
+    }
+
+    /** The Kafka the binder uses ({@code spring.kafka.bootstrap-servers}) and any {@code spring.kafka.properties.*}. */
+    private static java.util.Map<String, Object> kafkaClient(Environment environment) {
+        var client = new java.util.HashMap<String, Object>(Binder.get(environment)
+                .bind("spring.kafka.properties", org.springframework.boot.context.properties.bind.Bindable.mapOf(String.class, String.class))
+                .orElse(java.util.Map.of()));
+        client.put("bootstrap.servers", environment.getProperty("spring.kafka.bootstrap-servers", "localhost:9092"));
+        return client;
     }
 
     @Bean

@@ -18,10 +18,16 @@ import java.time.Duration;
  *                               the provider's percentage); null or zero = only once, when the provider takes it
  * @param maxPollsPerSecond      the most polls per second this worker puts on the provider, whatever the number of
  *                               jobs: the wait between two polls of a job grows with the jobs open; 0 = no limit
+ * @param heartbeatEvery         how often the instance sends its heartbeat to the gateway (default 5 s)
  */
 public record WorkerSettings(Duration tick, int maxCalls, int claimBatch, Duration lease, Duration shutdownGrace,
                              Duration retention, boolean resubmitUnknownOutcome, Duration progressEvery,
-                             double maxPollsPerSecond) {
+                             double maxPollsPerSecond, Duration heartbeatEvery) {
+
+    public WorkerSettings {
+        heartbeatEvery = heartbeatEvery == null || heartbeatEvery.isZero() || heartbeatEvery.isNegative()
+                ? Duration.ofSeconds(5) : heartbeatEvery;
+    }
 
     boolean tellsProgress() {
         return progressEvery != null && !progressEvery.isZero() && !progressEvery.isNegative();

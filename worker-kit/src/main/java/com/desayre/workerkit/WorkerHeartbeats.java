@@ -1,0 +1,103 @@
+package com.desayre.workerkit;
+
+import com.desayre.contracts.Topics;
+import com.desayre.contracts.WorkerHeartbeat;
+import com.desayre.platform.JobEvents;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+
+/**
+ * Tells the gateway how this instance is doing: every {@code every} a {@link WorkerHeartbeat} on
+ * {@link Topics#WORKER_HEARTBEATS} keyed by the instance id — steps running, places held in the
+ * provider's queue, the service's waiting jobs per lane and open jobs per model, paused lanes,
+ * and each model's circuit breaker. Facts only the worker knows, so the gateway never guesses them.
+ * A clean stop sends one last heartbeat saying so.
+ */
+public class WorkerHeartbeats implements SmartLifecycle {
+    private static final Logger log = LoggerFactory.getLogger(WorkerHeartbeats.class);
+
+    private final String service;
+    private final String provider;
+    private final Set<String> models;
+    private final Duration every;
+    private final JobStore store;
+    private final JobDispatcher dispatcher;
+    private final ProviderPolicies policies;
+    private final LaneSwitches lanes;
+    private final JobEvents events;
+    private volatile ScheduledThreadPoolExecutor ticker;
+
+    public WorkerHeartbeats(String service, String provider, Set<String> models, Duration every, JobStore store,
+                            JobDispatcher dispatcher, ProviderPolicies policies, LaneSwitches lanes, JobEvents events) {
+        this.service = service;
+        this.provider = provider;
+        this.models = Set.copyOf(models);
+        this.every = every;
+        this.store = store;
+        this.dispatcher = dispatcher;
+        this.policies = policies;
+        this.lanes = lanes;
+        this.events = events;
+    }
+
+    WorkerHeartbeat heartbeat(boolean stopping) {
+        var queue = policies.accountQueue().getMetrics();
+        var breakers = new ArrayList<WorkerHeartbeat.Breaker>();
+        for (var model : models.stream().sorted().toList()) {
+            var breaker = policies.breaker(model);
+            var metrics = breaker.getMetrics();
+            breakers.add(new WorkerHeartbeat.Breaker(model, breaker.getName(), breaker.getState().name(), metrics.getFailureRate(),
+                    metrics.getNumberOfBufferedCalls(), metrics.getNumberOfNotPermittedCalls()));
+        }
+        Map<com.desayre.contracts.Priority, Long> waiting;
+        Map<String, Long> open;
+        try {
+            waiting = store.waitingByLane();
+            open = store.openByModel();
+        } catch (RuntimeException e) {
+            // Postgres away: say what this instance knows by itself
+            waiting = Map.of();
+            open = Map.of();
+        }
+        return WorkerHeartbeat.of(store.owner(), service, provider, every, dispatcher.stepsRunning(),
+                queue.getMaxAllowedConcurrentCalls() - queue.getAvailableConcurrentCalls(), queue.getAvailableConcurrentCalls(),
+                waiting, open, lanes.paused(), lanes.known(), breakers, stopping);
+    }
+
+    private void send(boolean stopping) {
+        try {
+            events.send(Topics.WORKER_HEARTBEATS, store.owner(), heartbeat(stopping));
+        } catch (RuntimeException e) {
+            log.warn("Could not send a heartbeat: {}", e.toString());
+        }
+    }
+
+    @Override
+    public void start() {
+        var scheduler = new ScheduledThreadPoolExecutor(1, WorkerThreads.daemons(service + "-heartbeat-"));
+        scheduler.scheduleWithFixedDelay(() -> send(false), 0, every.toMillis(), TimeUnit.MILLISECONDS);
+        ticker = scheduler;
+    }
+
+    @Override
+    public void stop() {
+        var scheduler = ticker;
+        ticker = null;
+        if (scheduler != null) {
+            scheduler.shutdownNow();
+            send(true);
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return ticker != null;
+    }
+}
