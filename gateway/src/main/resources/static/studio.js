@@ -396,6 +396,13 @@ function stopCountdown() {
   countdown = null;
 }
 
+/** "in 40 s", "in 3 min", or for long waits (a daily quota) the local time it ends. */
+function waitText(seconds, until) {
+  if (seconds < 90) return `in ${seconds} s`;
+  if (seconds < 3600) return `in ${Math.ceil(seconds / 60)} min`;
+  return `at ${new Date(until).toLocaleString([], { weekday: "short", hour: "2-digit", minute: "2-digit" })}`;
+}
+
 /** Puts a problem where it belongs: each named field beside its control, the rest (and when to retry) under the form. */
 function showProblem(error) {
   let placed = 0;
@@ -414,7 +421,7 @@ function showProblem(error) {
     const until = Date.now() + error.retryAfter * 1000;
     const tick = () => {
       const left = Math.ceil((until - Date.now()) / 1000);
-      line.textContent = left > 0 ? `${sentence} You can try again in ${left} s.` : `${sentence} You can try again now.`;
+      line.textContent = left > 0 ? `${sentence} You can try again ${waitText(left, until)}.` : `${sentence} You can try again now.`;
       if (left <= 0) stopCountdown();
     };
     stopCountdown();
@@ -557,7 +564,7 @@ function closeStream() {
 /** Applies a status unless a newer one was already seen (a fetched status may arrive after the stream's). */
 function deliver(job) {
   const seen = latest.get(job.jobId);
-  if (seen && TERMINAL.has(seen.status) && !TERMINAL.has(job.status)) return;
+  if (seen && TERMINAL.has(seen.status)) return; // an ended job's status is final
   if (seen && Date.parse(seen.updatedAt) > Date.parse(job.updatedAt)) return;
   latest.set(job.jobId, job);
   if (latest.size > 500) latest.delete(latest.keys().next().value);
@@ -619,13 +626,16 @@ function watch(jobId, { prompt, kind, index = 1, of = 1, status }) {
     const progress = job.progress !== null && job.progress !== undefined && !TERMINAL.has(job.status);
     bar.hidden = !progress;
     if (progress) bar.value = job.progress;
-    if (job.status === "FAILED") stepNodes.COMPLETED.classList.add("failed");
+    if (job.status === "FAILED" || job.status === "CANCELLED") stepNodes.COMPLETED.classList.add("failed");
     if (job.status === "COMPLETED" && job.media && job.media.length) {
       const media = job.media[0];
       const thumb = media.thumbnailUrl || ((media.mimeType || "").startsWith("image/") ? media.url : null);
       if (thumb) picture.replaceWith(el("img", { src: thumb, alt: prompt || "" }));
     }
     if (TERMINAL.has(job.status)) {
+      const which = `${KIND_NAMES[kind] || "Job"}${of > 1 ? ` ${index} of ${of}` : ""}`;
+      $("announce").textContent = job.status === "COMPLETED" ? `${which} is ready: ${prompt}`
+        : `${which} ${job.status.toLowerCase()}: ${job.message || ""}`;
       watchers.delete(jobId);
       setTimeout(() => started.delete(jobId), 60000);
       cancel.remove();
@@ -687,7 +697,10 @@ const usableSource = (item) => item.status === "COMPLETED" && item.kind !== "VID
 
 function tile(item) {
   const caption = el("span", { class: "cap", text: item.prompt || "" });
-  const badge = item.kind && item.kind !== "IMAGE" ? el("span", { class: "badge", text: KIND_NAMES[item.kind] || item.kind }) : null;
+  const kindName = item.kind && item.kind !== "IMAGE" ? KIND_NAMES[item.kind] || item.kind : "";
+  const ended = item.status === "FAILED" || item.status === "CANCELLED" ? item.status.toLowerCase() : "";
+  const badgeText = [kindName, ended].filter(Boolean).join(" · ");
+  const badge = badgeText ? el("span", { class: "badge", text: badgeText }) : null;
   const name = item.prompt || item.jobId;
   let open;
   if (item.thumbnailUrl) {
@@ -752,7 +765,8 @@ async function details(jobId) {
         $("details").close();
       } catch (error) {
         event.target.disabled = false;
-        problem.textContent = error.retryAfter ? `${error.message} (try again in ${error.retryAfter} s)` : error.message;
+        problem.textContent = error.retryAfter
+          ? `${error.message} (try again ${waitText(error.retryAfter, Date.now() + error.retryAfter * 1000)})` : error.message;
       }
     } }));
   }
