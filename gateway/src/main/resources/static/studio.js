@@ -41,17 +41,22 @@ function cookie(name) {
  * Calls the API. A body that is FormData goes as multipart (the browser writes the Content-Type
  * with its boundary); anything else as JSON. A problem+json answer becomes an Error carrying the
  * API's own sentence, its field errors, its type and, on 429/503, how many seconds to wait.
+ * With onUpload, a multipart body reports its progress (fraction sent) while it uploads.
  */
-async function api(method, path, body, extraHeaders = {}) {
+async function api(method, path, body, extraHeaders = {}, onUpload = null) {
   const headers = { Accept: "application/json", ...extraHeaders };
   const multipart = body instanceof FormData;
   if (body !== undefined && !multipart) headers["Content-Type"] = "application/json";
   const xsrf = cookie("XSRF-TOKEN");
   if (xsrf && method !== "GET") headers["X-XSRF-TOKEN"] = xsrf;
-  const response = await fetch(path, {
-    method, headers, credentials: "same-origin",
-    body: body === undefined ? undefined : multipart ? body : JSON.stringify(body),
-  });
+  let response;
+  try {
+    response = multipart && onUpload ? await upload(method, path, headers, body, onUpload)
+      : await fetch(path, { method, headers, credentials: "same-origin",
+        body: body === undefined ? undefined : multipart ? body : JSON.stringify(body) });
+  } catch (offline) {
+    throw new Error("The studio could not be reached. Check the connection and try again.");
+  }
   if (response.status === 401 && path !== "/api/auth/login") {
     showSignIn();
     throw new Error("Your session has ended. Please sign in again.");
@@ -68,6 +73,26 @@ async function api(method, path, body, extraHeaders = {}) {
     throw error;
   }
   return data;
+}
+
+/** fetch cannot report upload progress; XMLHttpRequest can. Answers a fetch Response all the same. */
+function upload(method, path, headers, body, onUpload) {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open(method, path);
+    for (const [name, value] of Object.entries(headers)) xhr.setRequestHeader(name, value);
+    xhr.upload.onprogress = (event) => { if (event.lengthComputable) onUpload(event.loaded / event.total); };
+    xhr.onload = () => {
+      const answered = new Headers();
+      for (const line of xhr.getAllResponseHeaders().trim().split(/\r?\n/)) {
+        const at = line.indexOf(":");
+        if (at > 0) answered.append(line.slice(0, at).trim(), line.slice(at + 1).trim());
+      }
+      resolve(new Response(xhr.status === 204 ? null : xhr.responseText, { status: xhr.status, headers: answered }));
+    };
+    xhr.onerror = xhr.onabort = xhr.ontimeout = () => reject(new TypeError("upload failed"));
+    xhr.send(body);
+  });
 }
 
 /** Retry-After is either seconds or an HTTP date. */
@@ -491,24 +516,27 @@ form.addEventListener("submit", async (event) => {
     $("source-file").focus();
     return;
   }
-  const upload = which !== "image" && source && source.type === "file";
+  const uploading = which !== "image" && source && source.type === "file";
   let payload = body;
-  if (upload) {
+  if (uploading) {
     payload = new FormData();
     payload.append("image", source.file, source.file.name || "pasted.png");
     for (const [name, value] of Object.entries(body)) payload.append(name, String(value));
   } else if (which !== "image" && source) {
     payload = { ...body, sourceJobId: source.jobId };
   }
-  const fingerprint = JSON.stringify([which, body, upload ? [source.file.name, source.file.size, source.file.lastModified]
+  const fingerprint = JSON.stringify([which, body, uploading ? [source.file.name, source.file.size, source.file.lastModified]
     : which !== "image" && source ? source.jobId : null]);
   if (pending.fingerprint !== fingerprint) pending = { fingerprint, key: randomKey() };
 
   button.disabled = true;
-  button.textContent = upload ? "Uploading…" : "Sending…";
+  button.textContent = uploading ? "Uploading…" : "Sending…";
   form.setAttribute("aria-busy", "true");
   try {
-    const answer = await api("POST", MODES[which].path, payload, { "Idempotency-Key": pending.key });
+    const progress = (sent) => {
+      button.textContent = sent < 1 ? `Uploading… ${Math.floor(sent * 100)}%` : "Checking the image…";
+    };
+    const answer = await api("POST", MODES[which].path, payload, { "Idempotency-Key": pending.key }, uploading ? progress : null);
     pending = { fingerprint: null, key: null };
     const jobs = Array.isArray(answer) ? answer : [answer];
     // each card goes on top: the last one first, so they read 1 of n, 2 of n, … downwards
