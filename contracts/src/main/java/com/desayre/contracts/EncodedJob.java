@@ -2,6 +2,7 @@ package com.desayre.contracts;
 
 import java.time.Instant;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 
 /**
  * On {@link Topics#IMAGE_REQUESTED} and {@link Topics#VIDEO_REQUESTED}: a job with its prompt
@@ -15,7 +16,7 @@ public record EncodedJob(
         JobSpec spec,
         Route route,
         String encodedPrompt,
-        String negativePrompt,
+        @Nullable String negativePrompt,
         String encoderVersion) {
 
     public static final int SCHEMA_VERSION = 1;

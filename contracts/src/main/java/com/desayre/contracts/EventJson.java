@@ -5,7 +5,9 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The JSON form of every event: ISO-8601 instants, enums by name, unknown fields ignored so a
- * reader keeps working when a later schema version adds one.
+ * reader keeps working when a later schema version adds one. A record component marked
+ * {@code @Nullable} may be null (written as JSON {@code null}); every other one is always set.
+ * docs/asyncapi.yaml describes this form for integrations, and AsyncApiDocTest keeps it true.
  */
 public final class EventJson {
     private static final JsonMapper MAPPER = JsonMapper.builder()

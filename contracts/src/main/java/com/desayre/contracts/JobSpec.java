@@ -1,5 +1,7 @@
 package com.desayre.contracts;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * What the user asked for, validated by whoever published it. Travels with the job through
  * every stage so each stage can act without a lookup.
@@ -23,13 +25,13 @@ public record JobSpec(
         String aspectRatio,
         int width,
         int height,
-        Long seed,
-        String styleProfile,
+        @Nullable Long seed,
+        @Nullable String styleProfile,
         boolean enhance,
         Priority priority,
-        String sourceMediaKey,
-        Integer durationSeconds,
-        String resolution) {
+        @Nullable String sourceMediaKey,
+        @Nullable Integer durationSeconds,
+        @Nullable String resolution) {
 
     /** A spec without video options (images, edits): duration and resolution are null. */
     public JobSpec(String ownerId, JobKind kind, String prompt, String aspectRatio, int width, int height, Long seed,

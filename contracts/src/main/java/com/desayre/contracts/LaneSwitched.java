@@ -2,6 +2,7 @@ package com.desayre.contracts;
 
 import java.time.Instant;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 
 /**
  * On {@link Topics#LANE_SWITCHES}, keyed by {@link #key(String, Priority)}: an admin paused or
@@ -22,7 +23,7 @@ public record LaneSwitched(
         Priority lane,
         boolean paused,
         String requestedBy,
-        String reason) {
+        @Nullable String reason) {
 
     public static final int SCHEMA_VERSION = 1;
 

@@ -3,6 +3,7 @@ package com.desayre.contracts;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 
 /**
  * On {@link Topics#MEDIA_READY}: a provider finished; its outputs are references (temporary
@@ -21,7 +22,7 @@ public record MediaReady(
         Route route,
         List<String> outputUrls,
         String providerRequestId,
-        Long seed,
+        @Nullable Long seed,
         long generationMillis) {
 
     public static final int SCHEMA_VERSION = 1;

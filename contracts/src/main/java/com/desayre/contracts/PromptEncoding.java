@@ -1,5 +1,7 @@
 package com.desayre.contracts;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * What was sent to the model for a job, so the studio and the history can show it exactly.
  *
@@ -10,6 +12,6 @@ package com.desayre.contracts;
  * @param provider       where the job goes, e.g. {@code modelslabs}
  * @param model          the provider's model id, e.g. {@code nano-banana-pro}
  */
-public record PromptEncoding(String prompt, String negativePrompt, String profile, String encoderVersion, String provider,
+public record PromptEncoding(String prompt, @Nullable String negativePrompt, String profile, String encoderVersion, String provider,
                              String model) {
 }

@@ -3,6 +3,7 @@ package com.desayre.contracts;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 
 /**
  * On {@link Topics#STATUS}: a job moved. Every stage publishes these; the gateway fans them out
@@ -25,12 +26,12 @@ public record StatusChanged(
         JobKind kind,
         JobStatus status,
         String stage,
-        Integer progress,
+        @Nullable Integer progress,
         String message,
-        JobError error,
+        @Nullable JobError error,
         List<StoredMedia> media,
-        PromptEncoding encoding,
-        RetryInfo retry) {
+        @Nullable PromptEncoding encoding,
+        @Nullable RetryInfo retry) {
 
     public static final int SCHEMA_VERSION = 1;
 
@@ -80,6 +81,6 @@ public record StatusChanged(
      * @param maxAttempts   how many attempts the job gets in all
      * @param nextAttemptAt when the next attempt starts, or null when the job waits for the provider to recover
      */
-    public record RetryInfo(int attempt, int maxAttempts, Instant nextAttemptAt) {
+    public record RetryInfo(int attempt, int maxAttempts, @Nullable Instant nextAttemptAt) {
     }
 }

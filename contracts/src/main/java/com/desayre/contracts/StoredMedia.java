@@ -1,5 +1,7 @@
 package com.desayre.contracts;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * One stored output of a finished job.
  *
@@ -10,5 +12,5 @@ package com.desayre.contracts;
  * @param thumbnailKey a web-sized JPEG beside it (an image's thumbnail, a video's poster frame), or null
  */
 public record StoredMedia(String key, String mimeType, int width, int height, long bytes, String sha256,
-                          String thumbnailKey) {
+                          @Nullable String thumbnailKey) {
 }
