@@ -50,10 +50,14 @@ public final class PipelineBench {
     }
 
     public static void main(String[] args) {
-        if (args.length > 0 && List.of("encoder-service", "history", "image-worker").contains(args[0])) {
+        if (args.length > 0 && List.of("encoder-service", "history", "image-worker", "gateway", "sse-clients").contains(args[0])) {
             try {
                 var rest = Arrays.copyOfRange(args, 1, args.length);
-                if (args[0].equals("history")) {
+                if (args[0].equals("sse-clients")) {
+                    SseClients.run(rest);
+                } else if (args[0].equals("gateway")) {
+                    GatewayBench.run(rest);
+                } else if (args[0].equals("history")) {
                     HistoryBench.run(rest);
                 } else if (args[0].equals("image-worker")) {
                     ImageWorkerBench.run(rest);

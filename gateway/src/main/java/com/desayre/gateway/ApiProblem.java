@@ -46,6 +46,14 @@ class ApiProblem extends RuntimeException {
         return status;
     }
 
+    String type() {
+        return type;
+    }
+
+    String title() {
+        return title;
+    }
+
     ProblemDetail toProblemDetail() {
         return problem(status, type, title, getMessage(), properties);
     }

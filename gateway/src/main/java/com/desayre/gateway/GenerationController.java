@@ -40,10 +40,10 @@ import tools.jackson.databind.node.ObjectNode;
 @RestController
 @RequestMapping("/api/generate")
 class GenerationController {
-    private static final Set<String> IMAGE_FIELDS = Set.of("prompt", "aspectRatio", "seed", "styleProfile", "enhance", "priority", "n");
-    private static final Set<String> EDIT_FIELDS = Set.of("prompt", "sourceJobId", "aspectRatio", "seed", "styleProfile",
+    static final Set<String> IMAGE_FIELDS = Set.of("prompt", "aspectRatio", "seed", "styleProfile", "enhance", "priority", "n");
+    static final Set<String> EDIT_FIELDS = Set.of("prompt", "sourceJobId", "aspectRatio", "seed", "styleProfile",
             "enhance", "priority", "n");
-    private static final Set<String> VIDEO_FIELDS = Set.of("prompt", "sourceJobId", "aspectRatio", "durationSeconds",
+    static final Set<String> VIDEO_FIELDS = Set.of("prompt", "sourceJobId", "aspectRatio", "durationSeconds",
             "resolution", "seed", "styleProfile", "enhance", "priority", "n");
     /** Form fields that are numbers or booleans in the JSON form of the same request. */
     private static final Set<String> NUMBER_FIELDS = Set.of("seed", "durationSeconds", "n");

@@ -19,7 +19,7 @@ import tools.jackson.databind.JsonNode;
 @RestController
 @RequestMapping("/api/prompts")
 class PromptController {
-    private static final Set<String> FIELDS = Set.of("prompt", "kind", "styleProfile", "enhance", "aspectRatio", "sourceImage");
+    static final Set<String> FIELDS = Set.of("prompt", "kind", "styleProfile", "enhance", "aspectRatio", "sourceImage");
 
     private final PromptChecks checks;
     private final GatewaySettings settings;

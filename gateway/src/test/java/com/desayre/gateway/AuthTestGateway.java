@@ -56,6 +56,17 @@ final class AuthTestGateway implements AutoCloseable {
         base = "http://127.0.0.1:" + ((WebServerApplicationContext) context).getWebServer().getPort();
     }
 
+    /**
+     * Creates the job tables in {@code public} with storage-sink's own migrations, as a deployment
+     * has them before the gateway reads history (idempotent: Flyway skips what is applied).
+     */
+    static void withJobTables() {
+        var db = TestServers.postgresProperties();
+        org.flywaydb.core.Flyway.configure()
+                .dataSource(db.get("spring.flyway.url"), db.get("spring.flyway.user"), db.get("spring.flyway.password"))
+                .locations("classpath:db/migration").table("flyway_history_storage_sink").load().migrate();
+    }
+
     /** A fresh client address (TEST-NET-3), so one test's sign-in failures don't count against another's. */
     static String newAddress() {
         var n = ADDRESSES.incrementAndGet();

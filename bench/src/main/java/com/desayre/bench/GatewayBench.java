@@ -1,0 +1,305 @@
+package com.desayre.bench;
+
+import com.desayre.contracts.EventJson;
+import com.desayre.contracts.JobKind;
+import com.desayre.contracts.JobStatus;
+import com.desayre.contracts.StatusChanged;
+import com.desayre.contracts.Topics;
+import com.desayre.gateway.GatewayApplication;
+import com.desayre.testsupport.KafkaBroker;
+import com.desayre.testsupport.PostgresServer;
+import com.desayre.testsupport.RedisServer;
+import com.desayre.testsupport.SpringProperties;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.http.MediaType;
+import org.springframework.http.server.reactive.ReactorHttpHandlerAdapter;
+import org.springframework.web.reactive.function.server.RequestPredicates;
+import org.springframework.web.reactive.function.server.RouterFunctions;
+import org.springframework.web.reactive.function.server.ServerResponse;
+import reactor.netty.DisposableServer;
+import reactor.netty.http.server.HttpServer;
+
+/**
+ * The gateway under load, on loopback, in one run:
+ * <ol>
+ * <li><b>Accepted generation requests/s</b> with {@code wrk} against one gateway (sign-in checked,
+ * body validated, prompt encoded, job published and acknowledged by Kafka, QUEUED announced)
+ * and against a bare WebFlux endpoint on Reactor Netty that parses the same JSON and answers
+ * 202 — alternating rounds, best of each, reported as a ratio.</li>
+ * <li><b>10,000 concurrent SSE clients</b> on {@code /api/events} of that gateway, held by a
+ * second JVM (a process may open only so many sockets), while statuses are published to
+ * {@code generation.status}: fan-out latency from the publish to each client's receipt (both
+ * processes read the same monotonic clock), and the gateway JVM's heap before and with the
+ * clients connected.</li>
+ * </ol>
+ * {@code ./desayre bench gateway [--seconds=10] [--connections=64] [--clients=10000] [--events=20]}; needs {@code wrk}
+ * ({@code apt-get install wrk}).
+ */
+final class GatewayBench {
+    private static final String PASSWORD = "bench-admin-password";
+    private static final String BODY = "{\"prompt\":\"a lighthouse on a cliff at dusk, waves below\",\"aspectRatio\":\"16:9\"}";
+    private static final Pattern REQUESTS = Pattern.compile("(\\d+) requests in ([\\d.]+)s");
+    private static final Pattern NON_2XX = Pattern.compile("Non-2xx or 3xx responses: (\\d+)");
+
+    static void run(String[] args) throws Exception {
+        int seconds = 10;
+        int connections = 64;
+        int clients = 10_000;
+        int events = 20;
+        for (var arg : args) {
+            var value = arg.substring(arg.indexOf('=') + 1);
+            if (arg.startsWith("--seconds=")) {
+                seconds = Integer.parseInt(value);
+            } else if (arg.startsWith("--connections=")) {
+                connections = Integer.parseInt(value);
+            } else if (arg.startsWith("--clients=")) {
+                clients = Integer.parseInt(value);
+            } else if (arg.startsWith("--events=")) {
+                events = Integer.parseInt(value);
+            } else {
+                throw new IllegalArgumentException("unknown option " + arg);
+            }
+        }
+        var data = Files.createTempDirectory("bench-gateway");
+        try (var kafka = KafkaBroker.start(0, data.resolve("kafka"));
+             var postgres = PostgresServer.start(0, data.resolve("postgres"));
+             var redis = RedisServer.start(0, data.resolve("redis"))) {
+            kafka.createTopics(Topics.all(), 3);
+            var properties = new HashMap<String, String>(SpringProperties.kafka(kafka));
+            properties.putAll(SpringProperties.postgres(postgres, PostgresServer.DEFAULT_DATABASE));
+            properties.putAll(SpringProperties.redis(redis));
+            properties.put("server.port", "0");
+            properties.put("desayre.data-dir", data.toString());
+            properties.put("desayre.auth.jwt-secret", "a-bench-only-jwt-secret-of-at-least-32-bytes!");
+            properties.put("desayre.auth.admin-password", PASSWORD);
+            // the load comes from one user: measure the gateway's work, not its per-user limits
+            properties.put("desayre.limits.enabled", "false");
+            properties.put("logging.level.root", "WARN");
+            try (var gateway = GatewayApplication.builder().web(WebApplicationType.REACTIVE)
+                    .run(SpringProperties.asArguments(properties))) {
+                var base = "http://127.0.0.1:" + ((WebServerApplicationContext) gateway).getWebServer().getPort();
+                var token = signIn(base);
+                var bare = bareWebFlux();
+                try {
+                    requestsPerSecond(base, bare, token, data, seconds, connections);
+                } finally {
+                    bare.disposeNow();
+                }
+                sseFanOut(base, token, kafka, gateway, clients, events);
+            }
+        } finally {
+            PipelineBench.deleteRecursively(data);
+        }
+    }
+
+    /** Part 1: wrk, alternating bare and gateway rounds, best of two each. */
+    private static void requestsPerSecond(String base, DisposableServer bare, String token, Path data, int seconds,
+                                          int connections) throws Exception {
+        var script = data.resolve("post.lua");
+        Files.writeString(script, """
+                wrk.method = "POST"
+                wrk.body = '%s'
+                wrk.headers["Content-Type"] = "application/json"
+                wrk.headers["Authorization"] = "Bearer %s"
+                """.formatted(BODY, token));
+        var bareUrl = "http://127.0.0.1:" + bare.port() + "/bare";
+        var gatewayUrl = base + "/api/generate/image";
+        say("warming up both for %d s", seconds);
+        wrk(bareUrl, script, seconds, connections);
+        wrk(gatewayUrl, script, seconds, connections);
+        double bareBest = 0;
+        double gatewayBest = 0;
+        for (int round = 1; round <= 2; round++) {
+            var b = wrk(bareUrl, script, seconds, connections);
+            var g = wrk(gatewayUrl, script, seconds, connections);
+            say("round %d: bare %.0f/s (%s), gateway %.0f accepted/s (%s)", round, b[0], b[1] > 0 ? (long) b[1] + " non-2xx" : "all 2xx",
+                    g[0], g[1] > 0 ? (long) g[1] + " non-2xx" : "all 202");
+            bareBest = Math.max(bareBest, b[0]);
+            gatewayBest = Math.max(gatewayBest, g[0]);
+        }
+        System.out.printf(Locale.ROOT, "%n%-52s %12s%n%-52s %12.0f%n%-52s %12.0f%n%ngateway / bare WebFlux: %.3f%n%n",
+                "wrk, " + connections + " connections, best of 2 rounds of " + seconds + " s", "2xx/s",
+                "bare WebFlux (parse JSON, answer 202)", bareBest,
+                "gateway POST /api/generate/image (202 after Kafka ack)", gatewayBest, gatewayBest / bareBest);
+    }
+
+    /** {2xx per second, non-2xx count} of one wrk run. */
+    private static double[] wrk(String url, Path script, int seconds, int connections) throws Exception {
+        var process = new ProcessBuilder("wrk", "-t2", "-c" + connections, "-d" + seconds + "s", "--latency", "-s", script.toString(), url)
+                .redirectErrorStream(true).start();
+        var output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!process.waitFor(seconds + 60L, TimeUnit.SECONDS) || process.exitValue() != 0) {
+            throw new IllegalStateException("wrk failed:\n" + output);
+        }
+        var requests = REQUESTS.matcher(output);
+        if (!requests.find()) {
+            throw new IllegalStateException("unexpected wrk output:\n" + output);
+        }
+        long total = Long.parseLong(requests.group(1));
+        double elapsed = Double.parseDouble(requests.group(2));
+        var failed = NON_2XX.matcher(output);
+        long non2xx = failed.find() ? Long.parseLong(failed.group(1)) : 0;
+        return new double[] {(total - non2xx) / elapsed, non2xx};
+    }
+
+    /** The baseline: WebFlux's functional endpoint on Reactor Netty, no Spring Boot, no security. */
+    private static DisposableServer bareWebFlux() {
+        var route = RouterFunctions.route(RequestPredicates.POST("/bare"), request -> request.bodyToMono(Map.class)
+                .flatMap(body -> ServerResponse.accepted().contentType(MediaType.APPLICATION_JSON)
+                        .bodyValue(Map.of("jobId", UUID.randomUUID().toString(), "status", "QUEUED"))));
+        var adapter = new ReactorHttpHandlerAdapter(RouterFunctions.toHttpHandler(route));
+        return HttpServer.create().host("127.0.0.1").port(0).handle(adapter).bindNow();
+    }
+
+    /** Part 2: SSE clients in a second JVM; statuses published here; latency measured there. */
+    private static void sseFanOut(String base, String token, KafkaBroker kafka, ConfigurableApplicationContext gateway, int clients,
+                                  int events) throws Exception {
+        var heapBefore = usedHeapAfterGc();
+        var javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        // run as "java -jar bench-exec.jar": the class path is that jar, whose launcher dispatches "sse-clients"
+        var classPath = System.getProperty("java.class.path");
+        var command = classPath.endsWith(".jar") && !classPath.contains(java.io.File.pathSeparator)
+                ? new String[] {javaBin, "-Xmx1g", "-jar", classPath, "sse-clients"}
+                : new String[] {javaBin, "-Xmx1g", "-cp", classPath, PipelineBench.class.getName(), "sse-clients"};
+        var full = new String[command.length + 3];
+        System.arraycopy(command, 0, full, 0, command.length);
+        full[command.length] = base + "/api/events";
+        full[command.length + 1] = token;
+        full[command.length + 2] = String.valueOf(clients);
+        var child = new ProcessBuilder(full).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        try {
+            BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+            var reader = new Thread(() -> {
+                try (var in = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+                    in.lines().forEach(lines::add);
+                } catch (IOException ignored) {
+                    // the child ended
+                }
+            });
+            reader.setDaemon(true);
+            reader.start();
+            var to = new PrintWriter(child.getOutputStream(), true, StandardCharsets.UTF_8);
+            say("opening %,d SSE connections to %s from a second JVM", clients, base);
+            var connected = awaitLine(lines, "CONNECTED", Duration.ofMinutes(5));
+            say("%s; gateway heap %.0f MB before, measuring", connected, heapBefore / 1e6);
+            var heapWith = usedHeapAfterGc();
+            try (var producer = new KafkaProducer<byte[], byte[]>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                    ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
+                    ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class))) {
+                for (int i = 0; i < events; i++) {
+                    var jobId = "bench-sse-" + UUID.randomUUID();
+                    var status = StatusChanged.of(jobId, "bench-user", JobKind.IMAGE, JobStatus.PROCESSING, "bench",
+                            "bench:" + System.nanoTime());
+                    producer.send(new ProducerRecord<>(Topics.STATUS, jobId.getBytes(StandardCharsets.UTF_8), EventJson.write(status))).get();
+                    // one event at a time, as statuses arrive: the fan-out of one is not queued behind the last
+                    awaitCount(lines, (long) (i + 1) * clients, Duration.ofSeconds(60));
+                }
+            }
+            to.println("REPORT");
+            var result = awaitLine(lines, "RESULT", Duration.ofSeconds(60));
+            var rss = rssMegabytes();
+            System.out.printf(Locale.ROOT, "%n%,d SSE clients on one gateway, %d statuses each (%,d deliveries)%n%s%n"
+                            + "gateway JVM heap after GC: %.0f MB before the clients, %.0f MB with them (%.1f KB per connection); "
+                            + "RSS %s MB (the JVM also holds the Kafka broker)%n",
+                    clients, events, (long) clients * events, result.substring("RESULT ".length()), heapBefore / 1e6, heapWith / 1e6,
+                    (heapWith - heapBefore) / 1024.0 / clients, rss);
+        } finally {
+            child.destroy();
+            child.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    private static String awaitLine(BlockingQueue<String> lines, String prefix, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            var line = lines.poll(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            if (line == null) {
+                throw new IllegalStateException("no '" + prefix + "' from the SSE clients within " + timeout);
+            }
+            if (line.startsWith(prefix)) {
+                return line;
+            }
+            if (line.startsWith("ERROR")) {
+                throw new IllegalStateException("SSE clients: " + line);
+            }
+        }
+    }
+
+    /** Waits for the clients' running total ("RECEIVED n") to reach {@code target}. */
+    private static void awaitCount(BlockingQueue<String> lines, long target, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            var line = awaitLine(lines, "RECEIVED ", Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+            if (Long.parseLong(line.substring("RECEIVED ".length()).strip()) >= target) {
+                return;
+            }
+        }
+    }
+
+    private static long usedHeapAfterGc() {
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+        }
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    }
+
+    private static String rssMegabytes() {
+        try {
+            for (var line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return String.valueOf(Long.parseLong(line.replaceAll("\\D", "")) / 1024);
+                }
+            }
+        } catch (IOException ignored) {
+            // not Linux
+        }
+        return "?";
+    }
+
+    private static String signIn(String base) throws Exception {
+        var http = HttpClient.newHttpClient();
+        var response = http.send(HttpRequest.newBuilder(URI.create(base + "/api/auth/login"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"username\":\"admin\",\"password\":\"" + PASSWORD + "\"}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        var matcher = Pattern.compile("\"token\":\"([^\"]+)\"").matcher(response.body());
+        if (response.statusCode() != 200 || !matcher.find()) {
+            throw new IllegalStateException("sign-in failed: " + response.statusCode() + " " + response.body());
+        }
+        return matcher.group(1);
+    }
+
+    private static void say(String format, Object... args) {
+        System.out.printf(Locale.ROOT, "bench: " + format + "%n", args);
+    }
+
+    private GatewayBench() {
+    }
+}

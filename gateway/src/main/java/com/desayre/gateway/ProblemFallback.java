@@ -1,0 +1,48 @@
+package com.desayre.gateway;
+
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Component;
+import org.springframework.web.server.ResponseStatusException;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.WebExceptionHandler;
+import reactor.core.publisher.Mono;
+
+/**
+ * What {@link ProblemHandler} never sees — errors raised outside a controller (the security
+ * firewall refusing a request, a route-level failure) and anything unexpected — still answers
+ * problem+json, never Spring's default error body and never a stack trace. An unexpected error
+ * is logged here with its request id, which the answer carries so a person can report it.
+ */
+@Component
+@Order(-2) // before Spring Boot's default error handler (-1)
+class ProblemFallback implements WebExceptionHandler {
+    private static final Logger log = LoggerFactory.getLogger(ProblemFallback.class);
+
+    @Override
+    public Mono<Void> handle(ServerWebExchange exchange, Throwable error) {
+        if (error instanceof ApiProblem problem) {
+            return SecurityConfiguration.writeProblem(exchange, problem.status(), problem.type(), problem.title(),
+                    problem.getMessage(), Map.of());
+        }
+        if (error instanceof ResponseStatusException status && status.getStatusCode().is4xxClientError()) {
+            var code = HttpStatus.valueOf(status.getStatusCode().value());
+            return SecurityConfiguration.writeProblem(exchange, code, code.name().toLowerCase().replace('_', '-'),
+                    code.getReasonPhrase(), "The request was refused: " + (status.getReason() == null ? code.getReasonPhrase()
+                            : status.getReason()) + ". Check the URL, its parameters and the body.", Map.of());
+        }
+        if (error instanceof org.springframework.security.web.server.firewall.ServerExchangeRejectedException) {
+            return SecurityConfiguration.writeProblem(exchange, HttpStatus.BAD_REQUEST, "rejected-request", "Request rejected",
+                    "The request's URL or headers contain characters that are not allowed (e.g. an encoded NUL or line break). "
+                    + "Encode parameters as plain text and try again.", Map.of());
+        }
+        var requestId = exchange.getRequest().getId();
+        log.error("[{}] Unexpected error for {} {}", requestId, exchange.getRequest().getMethod(), exchange.getRequest().getPath(), error);
+        return SecurityConfiguration.writeProblem(exchange, HttpStatus.INTERNAL_SERVER_ERROR, "internal-error", "Internal error",
+                "Something went wrong on our side. Try again; if it keeps happening, tell an admin this request id: " + requestId + ".",
+                Map.of());
+    }
+}
