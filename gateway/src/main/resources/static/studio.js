@@ -254,6 +254,7 @@ function sniff(b) {
 async function useFile(file) {
   if (!file) return;
   if (mode() === "image") setMode("edit");
+  clearFieldError("image"); // the last file's complaint is not this one's
   const name = file.name || "The pasted image";
   if (file.size > UPLOAD.maxBytes) {
     return fieldError("image", `${name} is ${formatBytes(file.size)}; an upload may be at most ${formatBytes(UPLOAD.maxBytes)}. Export a smaller or more compressed file.`);
