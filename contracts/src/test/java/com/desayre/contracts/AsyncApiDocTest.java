@@ -32,8 +32,10 @@ import tools.jackson.databind.node.ObjectNode;
  * docs/asyncapi.yaml tells integrations what is on each topic; this keeps it from drifting away
  * from the records. Every topic of {@link Topics#all()} has a channel and nothing else does; each
  * channel carries its record; each record schema lists exactly the record's components, with
- * their JSON types, enums, and {@code required} = the components not marked {@code @Nullable}; and
- * every example is an event {@link EventJson} reads. Failures say what to change.
+ * their JSON types, enums, and {@code required} = the components not marked {@code @Nullable};
+ * every example is an event {@link EventJson} reads; compacted topics' configuration is
+ * {@link Topics#config}; and the services' consumer bindings and DLQs are its operations. Failures
+ * say what to change.
  */
 class AsyncApiDocTest {
     private static final Path DOC = Path.of("..", "docs", "asyncapi.yaml");
@@ -54,6 +56,9 @@ class AsyncApiDocTest {
             Topics.CONTROL, ControlRequested.class,
             Topics.WORKER_HEARTBEATS, WorkerHeartbeat.class,
             Topics.LANE_SWITCHES, LaneSwitched.class);
+
+    /** The services whose Spring Cloud Stream bindings (src/main/resources/<service>.yml) the document describes. */
+    private static final List<String> SERVICES = List.of("gateway", "prompt-encoder", "image-worker", "video-worker", "storage-sink");
 
     private static Map<String, Object> doc;
 
@@ -168,6 +173,54 @@ class AsyncApiDocTest {
                 }
             }
         });
+        report(problems);
+    }
+
+    /**
+     * The services' Spring Cloud Stream bindings say who reads what with which group, and where
+     * their dead letters go: each must be an operation of that service in the document, and each
+     * documented consumer group must still be bound.
+     */
+    @Test
+    void everyConsumerBindingOfTheServicesIsDocumented() throws IOException {
+        var problems = new ArrayList<String>();
+        for (var service : SERVICES) {
+            var config = Path.of("..", service, "src", "main", "resources", service + ".yml");
+            Map<String, Object> yml = new Yaml(new SafeConstructor(new LoaderOptions())).load(Files.readString(config));
+            var stream = map(map(map(map(yml.get("spring")).get("cloud")).get("stream")));
+            var bound = new LinkedHashSet<String>();
+            map(stream.get("bindings")).forEach((binding, value) -> {
+                var destination = (String) map(value).get("destination");
+                var group = (String) map(value).get("group");
+                if (!binding.contains("-in-") || destination == null) {
+                    return;
+                }
+                bound.add(destination + " " + group);
+                var documented = operations(service, "receive", destination).stream().map(AsyncApiDocTest::groupOf).toList();
+                if (!documented.contains(group)) {
+                    problems.add(service + ".yml binds " + binding + " to " + destination + (group == null ? " without a group" : " in group "
+                            + group) + ", but no receive operation tagged " + service + " on that channel says so (groupId enum ["
+                            + group + "]" + (group == null ? ", i.e. no groupId" : "") + "); documented: " + documented);
+                }
+            });
+            map(map(stream.get("kafka")).get("bindings")).forEach((binding, value) -> {
+                var dlq = (String) map(map(value).get("consumer")).get("dlq-name");
+                if (dlq != null && operations(service, "send", dlq).isEmpty()) {
+                    problems.add(service + ".yml sends " + binding + "'s dead letters to " + dlq
+                            + ", but no send operation tagged " + service + " is on that channel");
+                }
+            });
+            map(doc.get("operations")).forEach((id, value) -> {
+                var operation = map(value);
+                var address = (String) resolve(map(operation.get("channel"))).get("address");
+                var group = groupOf(operation);
+                if ("receive".equals(operation.get("action")) && tags(operation).contains(service) && group != null
+                        && !bound.contains(address + " " + group)) {
+                    problems.add("operation " + id + " says " + service + " reads " + address + " in group " + group
+                            + ", but " + service + ".yml binds no such consumer");
+                }
+            });
+        }
         report(problems);
     }
 
@@ -460,6 +513,29 @@ class AsyncApiDocTest {
             }
         });
         return found;
+    }
+
+    /** The operations of {@code service} with {@code action} on the channel whose address is {@code address}. */
+    private static List<Map<String, Object>> operations(String service, String action, String address) {
+        var found = new ArrayList<Map<String, Object>>();
+        map(doc.get("operations")).forEach((id, value) -> {
+            var operation = map(value);
+            if (action.equals(operation.get("action")) && tags(operation).contains(service)
+                    && address.equals(resolve(map(operation.get("channel"))).get("address"))) {
+                found.add(operation);
+            }
+        });
+        return found;
+    }
+
+    private static List<String> tags(Map<String, Object> operation) {
+        return list(operation.get("tags")).stream().map(tag -> (String) map(tag).get("name")).toList();
+    }
+
+    /** The one consumer group an operation names ({@code bindings.kafka.groupId.enum}), or null. */
+    private static @Nullable String groupOf(Map<String, Object> operation) {
+        var groups = list(map(map(map(operation.get("bindings")).get("kafka")).get("groupId")).get("enum"));
+        return groups.size() == 1 ? (String) groups.get(0) : null;
     }
 
     private static Class<?> javaType(Map<String, Object> schema) {
