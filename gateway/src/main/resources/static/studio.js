@@ -609,8 +609,8 @@ async function refresh(jobId) {
 
 function statusText(job) {
   if (job.status === "RETRYING" && job.retry) return `${job.message || "Retrying"} (attempt ${job.retry.attempt} of ${job.retry.maxAttempts})`;
-  const base = job.message || job.status.toLowerCase();
-  return job.progress !== null && job.progress !== undefined && !TERMINAL.has(job.status) ? `${base} · ${job.progress}%` : base;
+  // the worker's sentence already says how far along it is; the card draws the figure as a bar
+  return job.message || job.status.toLowerCase();
 }
 
 let galleryRefresh = null;
