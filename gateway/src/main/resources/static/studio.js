@@ -150,6 +150,7 @@ $("sign-out").addEventListener("click", async () => {
   for (const card of $("running").querySelectorAll(".job")) card.remove();
   watchers.clear();
   started.clear();
+  setSource(null); // the next person to sign in here must not send this one's image
   $("nothing-running").hidden = false;
 });
 
