@@ -12,13 +12,15 @@ import tools.jackson.databind.JsonNode;
 record ModelsLabAnswer(Outcome outcome, String id, List<String> outputs, double etaSeconds, String fetchUrl,
                        String message, Long seed, boolean nsfw, double retryAfterSeconds, double generationSeconds) {
 
-    enum Outcome { SUCCESS, PROCESSING, ERROR }
+    /** {@code failed}: the provider took the job and could not finish it (a fetch, or the webhook's failure payload). */
+    enum Outcome { SUCCESS, PROCESSING, FAILED, ERROR }
 
     static ModelsLabAnswer read(JsonNode body) {
         var status = text(body, "status").toLowerCase(Locale.ROOT);
         var outcome = switch (status) {
             case "success" -> Outcome.SUCCESS;
             case "processing", "queued", "pending" -> Outcome.PROCESSING;
+            case "failed" -> Outcome.FAILED;
             default -> Outcome.ERROR;
         };
         var outputs = urls(body.get("output"));

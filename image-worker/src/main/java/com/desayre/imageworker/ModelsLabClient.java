@@ -142,6 +142,10 @@ class ModelsLabClient implements ProviderClient {
         }
         var message = this.http.scrub(answer.message());
         var failure = FailureClass.of(http, message, answer.nsfw());
+        if (answer.outcome() == ModelsLabAnswer.Outcome.FAILED && failure != FailureClass.CONTENT_POLICY) {
+            // providers.md §4 rule 4: "failed" is the provider's own failure, not a refusal of the request
+            failure = FailureClass.PROVIDER_FAILED;
+        }
         var retryAfter = retryAfter(answer, response);
         throw new ProviderFailure(failure, "ModelsLabs answered HTTP " + http + ": "
                 + (message.isBlank() ? "status " + answer.outcome().name().toLowerCase(java.util.Locale.ROOT) : message),

@@ -37,6 +37,13 @@ class ModelsLabAnswerTest {
     }
 
     @Test
+    void failedIsTheProvidersOwnFailure() {
+        var answer = read("{\"status\":\"failed\",\"id\":9,\"message\":\"Processing failed\"}");
+        assertThat(answer.outcome()).isEqualTo(ModelsLabAnswer.Outcome.FAILED);
+        assertThat(answer.message()).isEqualTo("Processing failed");
+    }
+
+    @Test
     void proxyLinksStandInForAnEmptyOutputEvenAsAMap() {
         var answer = read("{\"status\":\"success\",\"output\":[],\"proxy_links\":{\"0\":\"http://mirror/1.png\"}}");
         assertThat(answer.outputs()).containsExactly("http://mirror/1.png");

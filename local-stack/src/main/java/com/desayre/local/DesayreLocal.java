@@ -24,6 +24,8 @@ import java.util.concurrent.CountDownLatch;
  */
 public final class DesayreLocal {
     private static final Deque<AutoCloseable> RUNNING = new ArrayDeque<>();
+    /** The simulator's fault switch, when a simulator runs: shown with the sign-in details. */
+    private static String simulatorFaults;
 
     public static void main(String[] args) throws Exception {
         var env = System.getenv();
@@ -71,12 +73,22 @@ public final class DesayreLocal {
                   Password:            %s
                   API:                 curl -X POST %s/api/auth/login -H 'Content-Type: application/json' \\
                                          -d '{"username":"%s","password":"…"}'
-                  Data:                %s
+                  Data:                %s%s
                   Stop:                Ctrl-C
                 ────────────────────────────────────────────────────────────
                 """.formatted(url, env.getOrDefault("ADMIN_USERNAME", "admin"), admin.howToSignIn(), url,
-                env.getOrDefault("ADMIN_USERNAME", "admin"), dataDir));
+                env.getOrDefault("ADMIN_USERNAME", "admin"), dataDir, faultSwitch()));
         stopped.await();
+    }
+
+    /** Where a person makes the simulated provider misbehave, and how; empty when no simulator runs. */
+    private static String faultSwitch() {
+        if (simulatorFaults == null) {
+            return "";
+        }
+        return "\n  Provider faults:     " + simulatorFaults + "   (the simulator's switch, see provider-sim/README.md)"
+                + "\n                       curl -X POST " + simulatorFaults + " -d '{\"faults\":\"fail=503\",\"times\":3}'"
+                + "\n                       curl " + simulatorFaults + "        curl -X DELETE " + simulatorFaults;
     }
 
     /** The real ModelsLabs and xAI where their keys are set, else the simulator (one, on a free port) for each. */
@@ -103,6 +115,7 @@ public final class DesayreLocal {
         var sim = running(ProviderSimulator.start(SimulatorSettings.defaults().withLatency(latency).withMode(mode)
                 .withVideoLatency(videoLatency).withFaults(faults)));
         var with = faults == null || faults.isBlank() ? "" : " with faults: " + faults;
+        simulatorFaults = sim.faultsUrl();
         var properties = new HashMap<String, Object>();
         if (!realImages) {
             say("Images: the provider simulator at " + sim.baseUrl() + with + " (set MODELS_LABS_API_KEY for ModelsLabs)");

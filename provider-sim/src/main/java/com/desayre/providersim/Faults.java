@@ -27,7 +27,8 @@ import java.util.Set;
  * Job faults: {@code never} (stays {@code processing} / {@code pending} for ever), {@code expire}
  * (ModelsLab: its output URLs are gone, 404, by the time anyone downloads them; xAI: the poll
  * answers {@code expired}), {@code nsfw} (ModelsLab {@code nsfw_content_detected:true}; xAI
- * {@code respect_moderation:false}), {@code failed} (xAI: the video ends {@code failed}),
+ * {@code respect_moderation:false}), {@code failed} (the job ends {@code failed}: ModelsLab
+ * {@code {"status":"failed","message"}}, xAI {@code error{code,message}}),
  * {@code poll-fail=CODE} (fetches answer CODE), {@code poll-reset} (fetches drop the connection).
  *
  * <p>{@code times=N} makes each fault hit only the first N requests of the same job (same key and
@@ -102,6 +103,21 @@ record Faults(Map<String, String> values) {
         return values.isEmpty();
     }
 
+    /** As a {@code SIM_FAULTS} list would say it, e.g. {@code "fail=503 times=2 nsfw"}. */
+    String describe() {
+        StringBuilder text = new StringBuilder();
+        values.forEach((name, value) -> {
+            if (!text.isEmpty()) {
+                text.append(' ');
+            }
+            text.append(name);
+            if (!value.isEmpty()) {
+                text.append('=').append(value);
+            }
+        });
+        return text.toString();
+    }
+
     private boolean flag(String name) {
         return values.containsKey(name);
     }
@@ -165,7 +181,7 @@ record Faults(Map<String, String> values) {
         return flag("echo-key");
     }
 
-    /** xAI: the video ends {@code failed} with {@code error{code,message}}. */
+    /** The job ends {@code failed}: ModelsLab {@code status:"failed"} with a message; xAI with {@code error{code,message}}. */
     boolean failed() {
         return flag("failed");
     }

@@ -49,6 +49,11 @@ final class JobBook {
             this(id, api, owner, readyAtNanos, latency, meta, outputs, Faults.NONE);
         }
 
+        /** The same job as one request sees it with more faults (a rule switched on after the submit). */
+        Job withFaults(Faults more) {
+            return more.isEmpty() ? this : new Job(id, api, owner, readyAtNanos, latency, meta, outputs, faults.then(more));
+        }
+
         boolean isReady(long nowNanos) {
             return !faults.never() && nowNanos - readyAtNanos >= 0;
         }

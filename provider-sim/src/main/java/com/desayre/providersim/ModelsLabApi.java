@@ -58,19 +58,19 @@ final class ModelsLabApi {
     private final JobBook jobs;
     private final ImageRenderer renderer;
     private final SimCounters counters;
-    private final Faults defaultFaults;
+    private final FaultRules rules;
     private final FaultGate gate = new FaultGate();
     private final AccountQueues queues = new AccountQueues();
     private final SourceImages sources = new SourceImages();
 
     ModelsLabApi(SimulatorSettings settings, String baseUrl, JobBook jobs, ImageRenderer renderer,
-                 SimCounters counters) {
+                 SimCounters counters, FaultRules rules) {
         this.settings = settings;
         this.baseUrl = baseUrl;
         this.jobs = jobs;
         this.renderer = renderer;
         this.counters = counters;
-        this.defaultFaults = Faults.parseList(settings.faults());
+        this.rules = rules;
     }
 
     void register(Router router) {
@@ -102,20 +102,15 @@ final class ModelsLabApi {
         } catch (Directives.InvalidDirectiveException e) {
             return error(400, e.getMessage());
         }
-        Faults faults = defaultFaults.then(directives.faults());
+        var endpoint = edit ? FaultRules.Endpoint.IMAGE_TO_IMAGE : FaultRules.Endpoint.TEXT_TO_IMAGE;
+        Faults faults = rules.take(endpoint, Json.text(body, "model_id")).then(directives.faults());
         String owner = fingerprint(key);
         String trackId = Json.text(body, "track_id");
         Duration slow = Duration.ZERO;
         if (faults.hasSubmitFault() && gate.strikes(owner + "|" + (trackId != null ? trackId : directives.prompt()) + "|submit", faults)) {
-            if (faults.reset()) {
-                return SimResponse.RESET;
-            }
-            if (faults.malformed()) {
-                return new SimResponse(200, SimResponse.JSON, "{\"status\":\"success\",\"output\":[\"http://".getBytes(StandardCharsets.UTF_8),
-                        Map.of(), Duration.ZERO);
-            }
-            if (faults.fail() != null || faults.http200error()) {
-                return failure(faults.fail() != null ? faults.fail() : 400, faults, key, Json.text(body, "model_id"));
+            SimResponse misbehaved = misbehave(faults, key, Json.text(body, "model_id"));
+            if (misbehaved != null) {
+                return misbehaved;
             }
             slow = faults.slow();
         }
@@ -163,7 +158,7 @@ final class ModelsLabApi {
         if (mode == SimulatorSettings.Mode.ASYNC) {
             return SimResponse.json(200, processing(job, latency)).delayedBy(slow);
         }
-        return SimResponse.json(200, success(job)).delayedBy(latency.plus(slow));
+        return SimResponse.json(200, finished(job)).delayedBy(latency.plus(slow));
     }
 
     /** {@code init_image} as a URL string, or the first of an array of them. */
@@ -183,13 +178,28 @@ final class ModelsLabApi {
                 || (Json.text(body, "width") != null && Json.text(body, "height") != null);
     }
 
+    /** A request-level fault's answer (reset, malformed, fail, http200error), or null when it is only slow. */
+    private SimResponse misbehave(Faults faults, String key, String modelId) {
+        if (faults.reset()) {
+            return SimResponse.RESET;
+        }
+        if (faults.malformed()) {
+            return new SimResponse(200, SimResponse.JSON, "{\"status\":\"success\",\"output\":[\"http://".getBytes(StandardCharsets.UTF_8),
+                    Map.of(), Duration.ZERO);
+        }
+        if (faults.fail() != null || faults.http200error()) {
+            return failure(faults.fail() != null ? faults.fail() : 400, faults, key, modelId);
+        }
+        return null;
+    }
+
     /** ModelsLab's error body for an HTTP code, with that code or (http200error) with 200. */
     private SimResponse failure(int code, Faults faults, String key, String modelId) {
         String message = switch (code) {
             case 400 -> "width must be between 256 and 1024";
             case 401 -> MSG_INVALID_KEY;
-            case 402 -> "Insufficient credits. Please recharge your wallet to continue.";
-            case 403 -> "Your plan does not include this model.";
+            case 402 -> "Insufficient credits. Please add more credits to continue.";
+            case 403 -> "This feature requires a premium subscription";
             case 404 -> "Model not found: " + modelId;
             case 422 -> "The prompt field is invalid.";
             case 429 -> "Rate limit exceeded. Maximum 5 queued requests allowed.";
@@ -306,15 +316,30 @@ final class ModelsLabApi {
         if (job == null || !V7_IMAGES.equals(job.api())) {
             return error(200, MSG_NOT_FOUND);
         }
+        String modelId = String.valueOf(job.meta().get("model_id"));
+        // a rule switched on now hits this poll, and its job faults apply to a job submitted earlier
+        Faults now = rules.take(FaultRules.Endpoint.IMAGE_FETCH, modelId);
+        Duration slow = Duration.ZERO;
+        if (now.hasSubmitFault() && gate.strikes(job.id() + "|fetch", now)) {
+            SimResponse misbehaved = misbehave(now, "", modelId);
+            if (misbehaved != null) {
+                return misbehaved;
+            }
+            slow = now.slow();
+        }
+        job = job.withFaults(now);
         Faults faults = job.faults();
         if (faults.pollFail() != null && gate.strikes(job.id() + "|poll", faults)) {
-            return failure(faults.pollFail(), faults, "", String.valueOf(job.meta().get("model_id")));
+            return failure(faults.pollFail(), faults, "", modelId);
         }
-        long now = jobs.now();
-        if (job.isReady(now)) {
-            return SimResponse.json(200, success(job));
+        if (faults.pollReset() && gate.strikes(job.id() + "|poll-reset", faults)) {
+            return SimResponse.RESET;
         }
-        return SimResponse.json(200, processing(job, job.remaining(now)));
+        long at = jobs.now();
+        if (job.isReady(at)) {
+            return SimResponse.json(200, finished(job)).delayedBy(slow);
+        }
+        return SimResponse.json(200, processing(job, job.remaining(at))).delayedBy(slow);
     }
 
     private static Long parseId(String text) {
@@ -326,6 +351,19 @@ final class ModelsLabApi {
     }
 
     // ---- envelopes ----------------------------------------------------------------------------
+
+    /** {@code success}, or (fault {@code failed}) the provider's own failure: {@code status: "failed"}. */
+    private Map<String, Object> finished(JobBook.Job job) {
+        if (!job.faults().failed()) {
+            return success(job);
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", "failed");
+        body.put("id", job.id());
+        body.put("message", "Processing failed: the image could not be generated. Please try again.");
+        body.put("track_id", job.meta().get("track_id"));
+        return body;
+    }
 
     private Map<String, Object> success(JobBook.Job job) {
         List<String> urls = outputUrls(job);

@@ -68,8 +68,11 @@ public final class ProviderSimulator implements AutoCloseable {
         ImageRenderer renderer = new ImageRenderer();
         // Java2D's first use costs a few hundred ms: pay it now, not on the first download.
         workers.execute(() -> renderer.renderPng(new ImageRenderer.Spec("warm up", 0, 64, 64, 0)));
-        new ModelsLabApi(settings, baseUrl, jobs, renderer, counters).register(router);
-        new XaiVideoApi(settings, baseUrl, jobs, new VideoRenderer(renderer), counters).register(router);
+        // one set of rules for both APIs: the startup faults, then what a person switches at /sim/faults
+        FaultRules faults = new FaultRules(settings.faults());
+        new ModelsLabApi(settings, baseUrl, jobs, renderer, counters, faults).register(router);
+        new XaiVideoApi(settings, baseUrl, jobs, new VideoRenderer(renderer), counters, faults).register(router);
+        new FaultAdmin(faults).register(router);
         new OutputFiles(jobs, new OutputCache(), counters).register(router);
 
         server.createContext("/", this::handle);
@@ -98,6 +101,14 @@ public final class ProviderSimulator implements AutoCloseable {
     /** The base URL written into output and {@code fetch_result} URLs. */
     public String publicBaseUrl() {
         return settings.publicBaseUrl() != null ? settings.publicBaseUrl() : baseUrl;
+    }
+
+    /**
+     * The simulator's fault switch, {@code <base>/sim/faults}: {@code GET} lists the live fault rules,
+     * {@code POST}/{@code PUT} sets them, {@code DELETE} clears them (see provider-sim/README.md).
+     */
+    public String faultsUrl() {
+        return baseUrl + FaultAdmin.PATH;
     }
 
     public int port() {
@@ -260,6 +271,8 @@ public final class ProviderSimulator implements AutoCloseable {
         System.out.println("provider-sim listening on " + sim.baseUrl() + " (mode=" + settings.mode()
                 + ", latency=" + settings.latency().toMillis() + "ms, outputs under " + sim.publicBaseUrl()
                 + "/outputs/" + (settings.faults() == null ? "" : ", faults: " + settings.faults()) + "). Ctrl-C to stop.");
+        System.out.println("Switch faults on and off: " + sim.faultsUrl() + "  (e.g. curl -X POST " + sim.faultsUrl()
+                + " -d '{\"faults\":\"fail=503\",\"times\":3}')");
         stopped.await();
     }
 }

@@ -49,9 +49,17 @@ final class Router {
             }
             return route.handler().handle(new SimRequest(method, path, List.copyOf(params), headers, body));
         }
+        // the simulator's own /sim/ API answers problem+json; the providers' paths answer as ModelsLab does
+        boolean own = path.startsWith("/sim/") || path.equals("/sim");
         if (!allowed.isEmpty()) {
-            return SimResponse.json(405, error("Method " + method + " not allowed on " + path))
+            String detail = "Method " + method + " not allowed on " + path;
+            return (own ? SimResponse.problem(405, "method-not-allowed", "Method not allowed", detail + "; use "
+                    + String.join(", ", allowed) + ".", Map.of()) : SimResponse.json(405, error(detail)))
                     .withHeader("Allow", String.join(", ", allowed));
+        }
+        if (own) {
+            return SimResponse.problem(404, "not-found", "Not found", "No such endpoint: " + method + " " + path
+                    + "; the simulator's admin API is " + FaultAdmin.PATH + ".", Map.of());
         }
         return SimResponse.json(404, error("No such endpoint: " + method + " " + path));
     }

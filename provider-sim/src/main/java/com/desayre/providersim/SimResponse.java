@@ -20,6 +20,21 @@ record SimResponse(int status, String contentType, byte[] body, Map<String, Stri
         return new SimResponse(status, JSON, Json.write(value), Map.of(), Duration.ZERO);
     }
 
+    static SimResponse noContent() {
+        return new SimResponse(204, JSON, new byte[0], Map.of(), Duration.ZERO);
+    }
+
+    /** RFC 9457 problem+json with a stable {@code type} ({@code /problems/<type>}): the simulator's own API's errors. */
+    static SimResponse problem(int status, String type, String title, String detail, Map<String, Object> extra) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("type", "/problems/" + type);
+        body.put("title", title);
+        body.put("status", status);
+        body.put("detail", detail);
+        body.putAll(extra);
+        return new SimResponse(status, "application/problem+json", Json.write(body), Map.of(), Duration.ZERO);
+    }
+
     static SimResponse bytes(String contentType, byte[] body) {
         return new SimResponse(200, contentType, body, Map.of(), Duration.ZERO);
     }

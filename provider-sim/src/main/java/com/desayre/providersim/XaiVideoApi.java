@@ -41,19 +41,20 @@ final class XaiVideoApi {
     private final JobBook jobs;
     private final VideoRenderer renderer;
     private final SimCounters counters;
-    private final Faults defaultFaults;
+    private final FaultRules rules;
     private final FaultGate gate = new FaultGate();
     private final SourceImages sources = new SourceImages();
     /** request ids are UUIDs whose low half is the job id: this simulator's own high half, so no map is needed. */
     private final long idPrefix = ThreadLocalRandom.current().nextLong();
 
-    XaiVideoApi(SimulatorSettings settings, String baseUrl, JobBook jobs, VideoRenderer renderer, SimCounters counters) {
+    XaiVideoApi(SimulatorSettings settings, String baseUrl, JobBook jobs, VideoRenderer renderer, SimCounters counters,
+                FaultRules rules) {
         this.settings = settings;
         this.baseUrl = baseUrl;
         this.jobs = jobs;
         this.renderer = renderer;
         this.counters = counters;
-        this.defaultFaults = Faults.parseList(settings.faults());
+        this.rules = rules;
     }
 
     void register(Router router) {
@@ -87,19 +88,13 @@ final class XaiVideoApi {
         } catch (Directives.InvalidDirectiveException e) {
             return error(400, INVALID_ARGUMENT, e.getMessage());
         }
-        Faults faults = defaultFaults.then(directives.faults());
+        Faults faults = rules.take(FaultRules.Endpoint.VIDEO_GENERATIONS, Json.text(body, "model")).then(directives.faults());
         String owner = ModelsLabApi.fingerprint(key);
         Duration slow = Duration.ZERO;
         if (faults.hasSubmitFault() && gate.strikes(owner + "|" + directives.prompt() + "|submit", faults)) {
-            if (faults.reset()) {
-                return SimResponse.RESET;
-            }
-            if (faults.malformed()) {
-                return new SimResponse(200, SimResponse.JSON, "{\"request_id\":\"".getBytes(java.nio.charset.StandardCharsets.UTF_8),
-                        Map.of(), Duration.ZERO);
-            }
-            if (faults.fail() != null || faults.http200error()) {
-                return failure(faults.fail() != null ? faults.fail() : 400, faults, key, Json.text(body, "model"));
+            SimResponse misbehaved = misbehave(faults, key, Json.text(body, "model"), "{\"request_id\":\"");
+            if (misbehaved != null) {
+                return misbehaved;
             }
             slow = faults.slow();
         }
@@ -165,6 +160,21 @@ final class XaiVideoApi {
         return SimResponse.json(200, Map.of("request_id", requestId(job.id()))).delayedBy(slow);
     }
 
+    /** A request-level fault's answer (reset, malformed, fail, http200error), or null when it is only slow. */
+    private static SimResponse misbehave(Faults faults, String key, String model, String truncatedJson) {
+        if (faults.reset()) {
+            return SimResponse.RESET;
+        }
+        if (faults.malformed()) {
+            return new SimResponse(200, SimResponse.JSON, truncatedJson.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                    Map.of(), Duration.ZERO);
+        }
+        if (faults.fail() != null || faults.http200error()) {
+            return failure(faults.fail() != null ? faults.fail() : 400, faults, key, model);
+        }
+        return null;
+    }
+
     /** xAI's error body for an HTTP code, with that code or (http200error) with 200. */
     private static SimResponse failure(int code, Faults faults, String key, String model) {
         String message = switch (code) {
@@ -199,13 +209,30 @@ final class XaiVideoApi {
         if (job == null || !API.equals(job.api())) {
             return error(404, "Some requested entity was not found", "No video generation request " + requestId + ".");
         }
+        String model = String.valueOf(job.meta().get("model"));
+        // a rule switched on now hits this poll, and its job faults apply to a video submitted earlier
+        Faults now = rules.take(FaultRules.Endpoint.VIDEO_POLL, model);
+        Duration slow = Duration.ZERO;
+        if (now.hasSubmitFault() && gate.strikes(job.id() + "|fetch", now)) {
+            SimResponse misbehaved = misbehave(now, "", model, "{\"status\":\"done\",\"video\":{\"url\":\"");
+            if (misbehaved != null) {
+                return misbehaved;
+            }
+            slow = now.slow();
+        }
+        job = job.withFaults(now);
         Faults faults = job.faults();
         if (faults.pollFail() != null && gate.strikes(job.id() + "|poll", faults)) {
-            return failure(faults.pollFail(), faults, "", String.valueOf(job.meta().get("model")));
+            return failure(faults.pollFail(), faults, "", model);
         }
         if (faults.pollReset() && gate.strikes(job.id() + "|poll-reset", faults)) {
             return SimResponse.RESET;
         }
+        return answerPoll(job, requestId).delayedBy(slow);
+    }
+
+    private SimResponse answerPoll(JobBook.Job job, String requestId) {
+        Faults faults = job.faults();
         long now = jobs.now();
         Map<String, Object> body = new LinkedHashMap<>();
         if (!job.isReady(now)) {

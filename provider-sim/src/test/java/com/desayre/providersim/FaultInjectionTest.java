@@ -152,6 +152,22 @@ class FaultInjectionTest {
     }
 
     @Test
+    void failedEndsAnImageJobWithModelsLabsFailedBody() {
+        ProviderSimulator sim = start(SimulatorSettings.defaults());
+
+        JsonNode sync = client.post(submitUrl(sim), request("x [sim:failed]")).body();
+        JsonNode async = client.post(submitUrl(sim), request("[sim:async][sim:latency=0][sim:failed] y")).body();
+        JsonNode fetched = client.post(async.path("fetch_result").asString(), Map.of("key", KEY)).body();
+
+        assertThat(sync.path("status").asString()).isEqualTo("failed");
+        assertThat(sync.path("message").asString()).startsWith("Processing failed");
+        assertThat(sync.path("id").isNumber()).isTrue();
+        assertThat(async.path("status").asString()).isEqualTo("processing");
+        assertThat(fetched.path("status").asString()).isEqualTo("failed");
+        assertThat(fetched.path("id").asLong()).isEqualTo(async.path("id").asLong());
+    }
+
+    @Test
     void theAccountQueueAnswers429WhenFull() {
         ProviderSimulator sim = start(SimulatorSettings.defaults().withQueueLimit(2).withMode(SimulatorSettings.Mode.ASYNC)
                 .withLatency(Duration.ofMinutes(10)));
