@@ -35,7 +35,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * }</pre>
  *
  * Per-request behaviour is scripted with prompt directives such as {@code [sim:async]} and
- * {@code [sim:latency=1500]} (see {@link Directives}).
+ * {@code [sim:latency=1500]} (see {@link Directives}); faults for every request, or for some
+ * endpoints and models, are switched while it runs at {@link #faultsUrl()} (see {@link FaultAdmin}).
  */
 public final class ProviderSimulator implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(ProviderSimulator.class.getName());
