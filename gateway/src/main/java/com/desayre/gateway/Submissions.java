@@ -18,6 +18,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.stereotype.Component;
@@ -33,6 +34,10 @@ import reactor.core.publisher.Mono;
  * keeps its job ids and is marked failed: the client's retry publishes the <em>same</em> job ids
  * again, which every consumer treats as a redelivery, so a record that did reach Kafka before the
  * failure never becomes a second job.
+ *
+ * <p>Before publishing, {@link GenerationLimits} charges the request (each job's cost, one
+ * in-flight slot per job): a refusal is a 429 and nothing is published; the units are handed
+ * back if publishing then fails. A replay of an accepted request is not charged again.
  */
 @Component
 class Submissions {
@@ -40,6 +45,7 @@ class Submissions {
     static final String IDEMPOTENCY_REUSED = "idempotency-key-reused";
     static final String IDEMPOTENCY_IN_PROGRESS = "idempotency-key-in-progress";
     private static final long KEY_TTL_SECONDS = 24 * 3600;
+    private static final Duration CACHE_TIMEOUT = Duration.ofSeconds(1);
     /**
      * Claims a key: {@code claimed} for a new one; {@code retry|fp|ids} when an earlier attempt with
      * it failed (taken again, to publish the same ids); else the held {@code pending|…}/{@code done|…} value.
@@ -63,11 +69,13 @@ class Submissions {
     private final JobPublisher publisher;
     private final StatusCache cache;
     private final ReactiveStringRedisTemplate redis;
+    private final GenerationLimits limits;
 
-    Submissions(JobPublisher publisher, StatusCache cache, ReactiveStringRedisTemplate redis) {
+    Submissions(JobPublisher publisher, StatusCache cache, ReactiveStringRedisTemplate redis, GenerationLimits limits) {
         this.publisher = publisher;
         this.cache = cache;
         this.redis = redis;
+        this.limits = limits;
     }
 
     record Accepted(String jobId, String status, String statusUrl, String eventsUrl) {
@@ -89,7 +97,7 @@ class Submissions {
         var jobIds = specs.stream().map(spec -> UUID.randomUUID().toString()).toList();
         boolean list = specs.size() > 1;
         if (idempotencyKey == null) {
-            return publishAll(jobIds, specs).then(Mono.fromSupplier(() -> accepted(jobIds, list)));
+            return admitAndPublish(jobIds, specs).map(headers -> accepted(jobIds, list, headers));
         }
         validate(idempotencyKey);
         var key = "desayre:idempotency:" + specs.get(0).ownerId() + ":" + idempotencyKey;
@@ -103,9 +111,9 @@ class Submissions {
                             return Mono.error(reused());
                         }
                         var value = fingerprint + "|" + String.join(",", ids);
-                        return publishAll(ids, specs)
-                                .then(redis.opsForValue().set(key, "done|" + value, Duration.ofSeconds(KEY_TTL_SECONDS)))
-                                .then(Mono.fromSupplier(() -> accepted(ids, list)))
+                        return admitAndPublish(ids, specs)
+                                .flatMap(headers -> redis.opsForValue().set(key, "done|" + value, Duration.ofSeconds(KEY_TTL_SECONDS))
+                                        .thenReturn(accepted(ids, list, headers)))
                                 .onErrorResume(e -> redis.opsForValue().set(key, "failed|" + value, Duration.ofSeconds(KEY_TTL_SECONDS))
                                         .onErrorResume(ignored -> Mono.empty())
                                         .then(Mono.error(e)));
@@ -119,7 +127,8 @@ class Submissions {
                                 "The first request with this Idempotency-Key is still being accepted. Retry in a moment.",
                                 Map.of()));
                     }
-                    return Mono.just(accepted(List.of(parts[2].split(",")), list));
+                    // a replay: the same jobs again, and nothing charged
+                    return limits.headers(specs.get(0).ownerId()).map(headers -> accepted(List.of(parts[2].split(",")), list, headers));
                 });
     }
 
@@ -127,6 +136,15 @@ class Submissions {
         return new ApiProblem(HttpStatus.UNPROCESSABLE_CONTENT, IDEMPOTENCY_REUSED,
                 "Idempotency-Key reused", "This Idempotency-Key was already used for a different request. "
                 + "Use a new key for a new request.", Map.of());
+    }
+
+    /** Charges the limits for the jobs, publishes them, and hands the units back if publishing failed. */
+    private Mono<HttpHeaders> admitAndPublish(List<String> jobIds, List<JobSpec> specs) {
+        var cost = specs.stream().mapToInt(spec -> limits.settings().cost(spec.kind(), 1)).sum();
+        return limits.admit(specs.get(0).ownerId(), cost, jobIds)
+                .flatMap(admission -> publishAll(jobIds, specs)
+                        .onErrorResume(e -> admission.refund().then(Mono.error(e)))
+                        .thenReturn(admission.headers()));
     }
 
     /** Publishes the jobs together (the sends overlap), completing when Kafka acknowledged all of them. */
@@ -142,19 +160,22 @@ class Submissions {
 
     /** The job is already safe in Kafka: a failure to announce QUEUED must not turn into an error for the caller. */
     private Mono<Void> announce(StatusChanged queued) {
-        return cache.offer(queued).then(publisher.publish(Topics.STATUS, queued.jobId(), queued))
+        // a bounded wait on the cache: with Redis down the job is still accepted, and every instance
+        // caches the QUEUED status when it reads it back from Kafka
+        return cache.offer(queued).timeout(CACHE_TIMEOUT).onErrorResume(e -> Mono.empty())
+                .then(publisher.publish(Topics.STATUS, queued.jobId(), queued))
                 .onErrorResume(e -> {
                     log.warn("Job {} accepted, but its QUEUED status was not published: {}", queued.jobId(), e.getMessage());
                     return Mono.empty();
                 });
     }
 
-    private static ResponseEntity<?> accepted(List<String> jobIds, boolean list) {
+    private static ResponseEntity<?> accepted(List<String> jobIds, boolean list, HttpHeaders headers) {
         if (list) {
-            return ResponseEntity.accepted().body(jobIds.stream().map(Accepted::of).toList());
+            return ResponseEntity.accepted().headers(headers).body(jobIds.stream().map(Accepted::of).toList());
         }
         var body = Accepted.of(jobIds.get(0));
-        return ResponseEntity.accepted().location(URI.create(body.statusUrl())).body(body);
+        return ResponseEntity.accepted().location(URI.create(body.statusUrl())).headers(headers).body(body);
     }
 
     private static void validate(String key) {

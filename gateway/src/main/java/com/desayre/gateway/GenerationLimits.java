@@ -1,0 +1,407 @@
+package com.desayre.gateway;
+
+import com.desayre.contracts.JobKind;
+import com.desayre.contracts.StatusChanged;
+import com.desayre.gateway.LimitUsage.Ask;
+import com.desayre.gateway.LimitUsage.Outcome;
+import com.desayre.gateway.LimitUsage.Verdict;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import org.springframework.data.redis.core.script.RedisScript;
+import org.springframework.http.HttpHeaders;
+import org.springframework.security.core.context.ReactiveSecurityContextHolder;
+import org.springframework.stereotype.Component;
+import reactor.core.Disposable;
+import reactor.core.Disposables;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * The limits on generating, checked before anything is published: a token bucket per user and
+ * one per personal API key (a job costs units by kind, times the number of jobs), a cap on a
+ * user's jobs in flight, and a daily quota per user. All of it is one Lua script in Redis, so
+ * concurrent requests on any number of gateway instances are counted exactly once.
+ *
+ * <p>Jobs in flight are a sorted set per user (job id, scored by submit time). Every instance
+ * reads every status ({@link StatusBus}), so each one removes a job that reached a terminal
+ * status: removal is idempotent. Entries older than {@code in-flight-expiry} are dropped at the
+ * next check, so a lost status cannot hold a slot for ever.
+ *
+ * <p>If Redis does not answer within {@code redis-timeout}, this instance switches to
+ * {@link LocalLimits} (same limits, counted in memory, per instance) and says so in health and
+ * metrics; it tries Redis again every {@code probe-interval} and switches back once it answers.
+ * With {@code fallback: closed} it refuses to generate instead (503).
+ */
+@Component
+class GenerationLimits implements DisposableBean {
+    static final String FALLBACK_GAUGE = "desayre.limits.local.fallback";
+    static final String SWITCHES = "desayre.limits.backend.switches";
+    static final String DECISIONS = "desayre.limits.decisions";
+
+    static final String USER_POLICY = "user";
+    static final String API_KEY_POLICY = "api-key";
+    static final String DAILY_POLICY = "daily";
+    static final String IN_FLIGHT_POLICY = "in-flight";
+
+    private static final Logger log = LoggerFactory.getLogger(GenerationLimits.class);
+
+    // KEYS: user bucket, API key bucket, in-flight set, daily counter prefix (+ the UTC day number).
+    // ARGV: dry run (1/0), cost, user capacity, user window ms, has key (1/0), key capacity, key window ms,
+    //       max in flight, in-flight expiry ms, daily quota, then the job ids.
+    // Answers {verdict, user tokens, ms to full, key tokens, ms to full, in flight, used today, wait ms,
+    //          ms to midnight UTC, day}. Time is Redis's own, so instances with skewed clocks agree.
+    private static final String CHECK_SCRIPT = """
+            local t = redis.call('TIME')
+            local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+            local dry = ARGV[1] == '1'
+            local cost = tonumber(ARGV[2])
+            local function fill(key, cap, window)
+              local s = redis.call('HMGET', key, 'tokens', 'at')
+              local tokens, at = tonumber(s[1]), tonumber(s[2])
+              if not tokens then return cap end
+              if now > at then tokens = math.min(cap, tokens + (now - at) * cap / window) end
+              return tokens
+            end
+            local function wait_for(need, tokens, cap, window) return math.ceil((need - tokens) * window / cap) end
+            local function to_full(tokens, cap, window) return math.ceil((cap - tokens) * window / cap) end
+            local function take(key, tokens, cap, window)
+              redis.call('HSET', key, 'tokens', tokens, 'at', now)
+              redis.call('PEXPIRE', key, to_full(tokens, cap, window) + 1000)
+            end
+
+            local ucap, uwin = tonumber(ARGV[3]), tonumber(ARGV[4])
+            local utok = fill(KEYS[1], ucap, uwin)
+            local has_key = ARGV[5] == '1'
+            local kcap, kwin = tonumber(ARGV[6]), tonumber(ARGV[7])
+            local ktok = 0
+            if has_key then ktok = fill(KEYS[2], kcap, kwin) end
+            local max_in, expiry = tonumber(ARGV[8]), tonumber(ARGV[9])
+            redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now - expiry)
+            local in_flight = redis.call('ZCARD', KEYS[3])
+            local jobs = #ARGV - 10
+            local day = math.floor(now / 86400000)
+            local daily = KEYS[4] .. day
+            local quota = tonumber(ARGV[10])
+            local used = tonumber(redis.call('GET', daily) or '0')
+            local to_midnight = (day + 1) * 86400000 - now
+
+            local verdict, wait = 0, 0
+            if not dry then
+              if utok < cost then verdict = 1; wait = wait_for(cost, utok, ucap, uwin) end
+              if has_key and ktok < cost then verdict = 2; wait = math.max(wait, wait_for(cost, ktok, kcap, kwin)) end
+              if in_flight + jobs > max_in then verdict = 3 end
+              if used + cost > quota then verdict = 4; wait = math.max(wait, to_midnight) end
+              if verdict == 0 then
+                utok = utok - cost
+                take(KEYS[1], utok, ucap, uwin)
+                if has_key then
+                  ktok = ktok - cost
+                  take(KEYS[2], ktok, kcap, kwin)
+                end
+                for i = 11, #ARGV do redis.call('ZADD', KEYS[3], now, ARGV[i]) end
+                redis.call('PEXPIRE', KEYS[3], expiry)
+                in_flight = in_flight + jobs
+                used = redis.call('INCRBY', daily, cost)
+                redis.call('PEXPIRE', daily, to_midnight + 3600000)
+              end
+            end
+            local kfull = 0
+            if has_key then kfull = to_full(ktok, kcap, kwin) end
+            return {verdict, math.floor(utok), to_full(utok, ucap, uwin), math.floor(ktok), kfull, in_flight, used, wait,
+                    to_midnight, day}
+            """;
+
+    // Hands back what an admitted request took when its job could not be published.
+    // KEYS as above. ARGV: cost, user capacity, has key (1/0), key capacity, day, then the job ids.
+    private static final String REFUND_SCRIPT = """
+            local cost = tonumber(ARGV[1])
+            local function give(key, cap)
+              local tokens = tonumber(redis.call('HGET', key, 'tokens'))
+              if tokens then redis.call('HSET', key, 'tokens', math.min(cap, tokens + cost)) end
+            end
+            give(KEYS[1], tonumber(ARGV[2]))
+            if ARGV[3] == '1' then give(KEYS[2], tonumber(ARGV[4])) end
+            for i = 6, #ARGV do redis.call('ZREM', KEYS[3], ARGV[i]) end
+            local daily = KEYS[4] .. ARGV[5]
+            if tonumber(redis.call('GET', daily) or '0') >= cost then redis.call('DECRBY', daily, cost) end
+            return 0
+            """;
+
+    @SuppressWarnings("rawtypes")
+    private static final RedisScript<List> CHECK = RedisScript.of(CHECK_SCRIPT, List.class);
+    private static final RedisScript<Long> REFUND = RedisScript.of(REFUND_SCRIPT, Long.class);
+
+    private final ReactiveStringRedisTemplate redis;
+    private final LimitSettings settings;
+    private final DailyQuotas quotas;
+    private final LocalLimits local;
+    private final AtomicBoolean onLocal = new AtomicBoolean();
+    private final AtomicReference<Instant> localSince = new AtomicReference<>();
+    private final MeterRegistry meters;
+    private final Disposable.Composite running = Disposables.composite();
+
+    GenerationLimits(ReactiveStringRedisTemplate redis, LimitSettings settings, DailyQuotas quotas, StatusBus bus,
+                     MeterRegistry meters) {
+        this.redis = redis;
+        this.settings = settings;
+        this.quotas = quotas;
+        this.local = new LocalLimits(settings, System::currentTimeMillis);
+        this.meters = meters;
+        Gauge.builder(FALLBACK_GAUGE, onLocal, on -> on.get() ? 1 : 0)
+                .description("1 while this instance limits generation on its own, in memory, because Redis is unreachable")
+                .register(meters);
+        running.add(bus.events().filter(event -> event.status().isTerminal() && event.ownerId() != null)
+                .subscribe(this::release));
+        // a tick that comes while a probe still runs is dropped, never queued
+        running.add(Flux.interval(settings.probeInterval())
+                .onBackpressureDrop()
+                .filter(tick -> onLocal.get())
+                .concatMap(tick -> probe(), 0)
+                .subscribe(null, e -> log.error("Generation limits: the Redis probe stopped: {}", e.toString())));
+    }
+
+    /** What an admitted request carries: its rate-limit headers, and how to hand the units back. */
+    record Admission(HttpHeaders headers, Mono<Void> refund) {
+        static Admission free() {
+            return new Admission(new HttpHeaders(), Mono.empty());
+        }
+    }
+
+    /** Where a user stands, without spending anything. */
+    record Standing(List<RateLimitHeaders.Policy> policies, List<RateLimitHeaders.State> states, long dailyQuota,
+                    boolean ownDailyQuota, long usedToday, boolean shared) {
+        HttpHeaders headers() {
+            return RateLimitHeaders.of(policies, states);
+        }
+    }
+
+    boolean enabled() {
+        return settings.enabled();
+    }
+
+    /** True while this instance limits on its own because Redis is unreachable. */
+    boolean onLocalFallback() {
+        return onLocal.get();
+    }
+
+    Instant localSince() {
+        return localSince.get();
+    }
+
+    LimitSettings settings() {
+        return settings;
+    }
+
+    /**
+     * Takes {@code cost of kind × jobIds.size()} units and one in-flight slot per job for the
+     * calling user (and their API key, if one signed the request), or fails with {@link LimitExceeded}.
+     */
+    Mono<Admission> admit(String user, JobKind kind, List<String> jobIds) {
+        return admit(user, settings.cost(kind, jobIds.size()), jobIds);
+    }
+
+    /** As {@link #admit(String, JobKind, List)} with the cost given. */
+    Mono<Admission> admit(String user, int cost, List<String> jobIds) {
+        if (!settings.enabled()) {
+            return Mono.just(Admission.free());
+        }
+        return Mono.zip(apiKeyId(), quotas.of(user)).flatMap(context -> {
+            var apiKeyId = context.getT1().orElse(null);
+            var ask = new Ask(user, apiKeyId, cost, List.copyOf(jobIds), context.getT2().dailyQuota(), false);
+            var impossible = impossible(ask);
+            if (impossible != null) {
+                return Mono.error(impossible);
+            }
+            return check(ask).map(checked -> {
+                var outcome = checked.outcome();
+                var headers = RateLimitHeaders.of(policies(ask), states(ask, outcome));
+                meters.counter(DECISIONS, "verdict", outcome.verdict().name().toLowerCase(), "backend",
+                        checked.shared() ? "redis" : "local").increment();
+                if (outcome.verdict() != Verdict.ADMITTED) {
+                    throw LimitExceeded.of(ask, outcome, settings, headers);
+                }
+                return new Admission(headers, Mono.defer(() -> refund(ask, outcome, checked.shared())));
+            });
+        });
+    }
+
+    /** Where the caller stands now (with their API key's bucket if one signed the request); nothing is charged. */
+    Mono<Standing> standing(String user) {
+        return standing(user, apiKeyId());
+    }
+
+    /** Where a user stands now, without any API key's bucket (an admin looking); nothing is charged. */
+    Mono<Standing> standingOf(String user) {
+        return standing(user, Mono.just(Optional.empty()));
+    }
+
+    private Mono<Standing> standing(String user, Mono<Optional<String>> apiKeyId) {
+        if (!settings.enabled()) {
+            return quotas.of(user).map(quota -> new Standing(List.of(), List.of(), quota.dailyQuota(), quota.own(), 0, true));
+        }
+        return Mono.zip(apiKeyId, quotas.of(user)).flatMap(context -> {
+            var ask = new Ask(user, context.getT1().orElse(null), 0, List.of(), context.getT2().dailyQuota(), true);
+            return check(ask).map(checked -> new Standing(policies(ask), states(ask, checked.outcome()), ask.dailyQuota(),
+                    context.getT2().own(), checked.outcome().dailyUsed(), checked.shared()));
+        }).onErrorResume(LimitExceeded.class, e -> quotas.of(user)
+                .map(quota -> new Standing(List.of(), List.of(), quota.dailyQuota(), quota.own(), 0, false)));
+    }
+
+    /** Headers for an answer that spends nothing (an Idempotency-Key replay); none if Redis can't tell. */
+    Mono<HttpHeaders> headers(String user) {
+        return standing(user).map(Standing::headers).onErrorResume(e -> Mono.just(new HttpHeaders()));
+    }
+
+    /** Frees the job's in-flight slot (idempotent: every instance does it for every terminal status). */
+    void release(StatusChanged status) {
+        local.release(status.ownerId(), status.jobId());
+        redis.opsForZSet().remove(key(status.ownerId(), "in-flight"), status.jobId())
+                .timeout(settings.redisTimeout())
+                .subscribe(null, e -> log.debug("Could not free job {}'s in-flight slot in Redis: {}", status.jobId(), e.toString()));
+    }
+
+    private record Checked(Outcome outcome, boolean shared) {
+    }
+
+    private Mono<Checked> check(Ask ask) {
+        if (onLocal.get()) {
+            return locally(ask);
+        }
+        return redis.execute(CHECK, keys(ask), arguments(ask))
+                .collectList()
+                .timeout(settings.redisTimeout())
+                .map(result -> new Checked(Outcome.of(longs(result)), true))
+                .onErrorResume(e -> {
+                    toLocal(e);
+                    return locally(ask);
+                });
+    }
+
+    private Mono<Checked> locally(Ask ask) {
+        if (settings.fallback() == LimitSettings.Fallback.CLOSED) {
+            return Mono.error(LimitExceeded.unavailable(settings));
+        }
+        return Mono.fromCallable(() -> new Checked(local.check(ask), false));
+    }
+
+    private Mono<Void> refund(Ask ask, Outcome outcome, boolean shared) {
+        if (!shared) {
+            local.refund(ask, outcome.day());
+            return Mono.empty();
+        }
+        var arguments = new ArrayList<>(List.of(String.valueOf(ask.cost()), String.valueOf(settings.user().capacity()),
+                ask.apiKeyId() == null ? "0" : "1", String.valueOf(settings.apiKey().capacity()), String.valueOf(outcome.day())));
+        arguments.addAll(ask.jobIds());
+        return redis.execute(REFUND, keys(ask), arguments).then()
+                .timeout(settings.redisTimeout())
+                .onErrorResume(e -> {
+                    log.warn("Could not hand back {} units to {} after a failed submission: {}", ask.cost(), ask.user(), e.toString());
+                    return Mono.empty();
+                });
+    }
+
+    private void toLocal(Throwable cause) {
+        if (onLocal.compareAndSet(false, true)) {
+            localSince.set(Instant.now());
+            meters.counter(SWITCHES, "to", "local").increment();
+            log.warn("Generation limits: Redis did not answer ({}); limiting on this instance only, in memory ({} fallback), "
+                    + "until it answers again", cause.toString(), settings.fallback().name().toLowerCase());
+        }
+    }
+
+    private Mono<Void> probe() {
+        return redis.hasKey("desayre:limits:probe")
+                .timeout(settings.redisTimeout())
+                .doOnNext(answered -> {
+                    if (onLocal.compareAndSet(true, false)) {
+                        localSince.set(null);
+                        meters.counter(SWITCHES, "to", "redis").increment();
+                        log.info("Generation limits: Redis answers again; limits are shared by every instance again");
+                    }
+                })
+                .then()
+                .onErrorResume(e -> Mono.empty());
+    }
+
+    /** A request no amount of waiting lets through: 422 rather than a 429 that would never end. */
+    private LimitExceeded impossible(Ask ask) {
+        if (ask.cost() > settings.user().capacity() || ask.apiKeyId() != null && ask.cost() > settings.apiKey().capacity()
+                || ask.jobIds().size() > settings.maxInFlight()) {
+            return LimitExceeded.impossible(ask, settings);
+        }
+        return null;
+    }
+
+    private List<RateLimitHeaders.Policy> policies(Ask ask) {
+        var policies = new ArrayList<RateLimitHeaders.Policy>();
+        policies.add(new RateLimitHeaders.Policy(USER_POLICY, settings.user().capacity(), settings.user().window().toSeconds(), null));
+        if (ask.apiKeyId() != null) {
+            policies.add(new RateLimitHeaders.Policy(API_KEY_POLICY, settings.apiKey().capacity(),
+                    settings.apiKey().window().toSeconds(), null));
+        }
+        policies.add(new RateLimitHeaders.Policy(DAILY_POLICY, ask.dailyQuota(), LocalLimits.DAY_MS / 1000, null));
+        policies.add(new RateLimitHeaders.Policy(IN_FLIGHT_POLICY, settings.maxInFlight(), null, "concurrent-requests"));
+        return policies;
+    }
+
+    private List<RateLimitHeaders.State> states(Ask ask, Outcome outcome) {
+        var states = new ArrayList<RateLimitHeaders.State>();
+        states.add(new RateLimitHeaders.State(USER_POLICY, outcome.userTokens(), RateLimitHeaders.seconds(outcome.userFullMs())));
+        if (ask.apiKeyId() != null) {
+            states.add(new RateLimitHeaders.State(API_KEY_POLICY, outcome.keyTokens(), RateLimitHeaders.seconds(outcome.keyFullMs())));
+        }
+        states.add(new RateLimitHeaders.State(DAILY_POLICY, Math.max(0, ask.dailyQuota() - outcome.dailyUsed()),
+                RateLimitHeaders.seconds(outcome.msToMidnight())));
+        states.add(new RateLimitHeaders.State(IN_FLIGHT_POLICY, Math.max(0, settings.maxInFlight() - outcome.inFlight()), null));
+        return states;
+    }
+
+    private List<String> arguments(Ask ask) {
+        var arguments = new ArrayList<>(List.of(ask.dryRun() ? "1" : "0", String.valueOf(ask.cost()),
+                String.valueOf(settings.user().capacity()), String.valueOf(settings.user().window().toMillis()),
+                ask.apiKeyId() == null ? "0" : "1", String.valueOf(settings.apiKey().capacity()),
+                String.valueOf(settings.apiKey().window().toMillis()), String.valueOf(settings.maxInFlight()),
+                String.valueOf(settings.inFlightExpiry().toMillis()), String.valueOf(ask.dailyQuota())));
+        arguments.addAll(ask.jobIds());
+        return arguments;
+    }
+
+    /** Every key of a user shares one hash tag, so the script's keys sit in one slot on a Redis Cluster too. */
+    private static List<String> keys(Ask ask) {
+        return List.of(key(ask.user(), "bucket"), key(ask.user(), "api-key:" + (ask.apiKeyId() == null ? "-" : ask.apiKeyId())),
+                key(ask.user(), "in-flight"), key(ask.user(), "day:"));
+    }
+
+    static String key(String user, String what) {
+        return "desayre:limits:{" + user + "}:" + what;
+    }
+
+    /** The script's answer, as Spring Data hands it over: the list itself, or its elements one by one. */
+    private static List<Long> longs(List<?> result) {
+        var flat = result.size() == 1 && result.get(0) instanceof List<?> inner ? inner : result;
+        return flat.stream().map(value -> ((Number) value).longValue()).toList();
+    }
+
+    private static Mono<Optional<String>> apiKeyId() {
+        return ReactiveSecurityContextHolder.getContext()
+                .mapNotNull(context -> context.getAuthentication())
+                .filter(DesayreAuthentication.class::isInstance)
+                .map(authentication -> Optional.ofNullable(((DesayreAuthentication) authentication).apiKeyId()))
+                .defaultIfEmpty(Optional.empty());
+    }
+
+    @Override
+    public void destroy() {
+        running.dispose();
+    }
+}

@@ -1,0 +1,101 @@
+package com.desayre.gateway;
+
+import static com.desayre.gateway.AuthTestGateway.json;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.desayre.testsupport.RedisServer;
+import io.lettuce.core.RedisClient;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Redis stops while the gateway serves: generation goes on under this instance's own limiter,
+ * health and metrics say so (health stays UP), and once Redis is back the limits are shared again.
+ * Runs on its own Redis so the other tests' Redis stays up.
+ */
+class LimitsRedisDownIT {
+    private static final String ADMIN_PASSWORD = "the admin's redis-down passphrase";
+    private static final String PASSWORD = "a perfectly good passphrase";
+    private static final String IMAGE = "{\"prompt\":\"a lighthouse at dusk\"}";
+
+    @Test
+    void whenRedisStopsTheGatewayLimitsLocallyAndSaysSoThenSharesAgainWhenItReturns() {
+        var redis = RedisServer.start(0, null);
+        var port = redis.port();
+        try (var gateway = new AuthTestGateway(Map.of(
+                "spring.data.redis.url", redis.url(),
+                "desayre.auth.admin-password", ADMIN_PASSWORD,
+                "desayre.limits.user.capacity", "3",
+                "desayre.limits.user.window", "1h",
+                "desayre.limits.probe-interval", "500ms"))) {
+            await().atMost(Duration.ofSeconds(60)).until(() -> gateway.call("GET", "/actuator/health", null).statusCode() == 200);
+            var admin = gateway.token("admin", ADMIN_PASSWORD);
+            var user = AuthTestGateway.unique("down");
+            gateway.createUser(admin, user, PASSWORD, "member");
+            var token = gateway.token(user, PASSWORD);
+
+            assertThat(rateLimit(generate(gateway, token))).startsWith("\"user\";r=2;");
+            assertThat(limitsMode(gateway, admin)).isEqualTo("shared");
+            assertThat(fallbackGauge(gateway)).isEqualTo("0.0");
+
+            redis.close();
+
+            // this instance's own limiter starts with a full bucket, and still refuses once it is empty
+            var during = generate(gateway, token);
+            assertThat(during.statusCode()).as(during.body()).isEqualTo(202);
+            assertThat(rateLimit(during)).startsWith("\"user\";r=2;");
+            assertThat(limitsMode(gateway, admin)).isEqualTo("local-fallback");
+            assertThat(fallbackGauge(gateway)).isEqualTo("1.0");
+            assertThat(generate(gateway, token).statusCode()).isEqualTo(202);
+            assertThat(rateLimit(generate(gateway, token))).startsWith("\"user\";r=0;");
+            var refused = generate(gateway, token);
+            assertThat(refused.statusCode()).isEqualTo(429);
+            assertThat(json(refused).get("type").asString()).isEqualTo("/problems/rate-limited");
+
+            redis = RedisServer.start(port, null);
+
+            await().atMost(Duration.ofSeconds(60)).until(() -> "shared".equals(limitsMode(gateway, admin)));
+            assertThat(fallbackGauge(gateway)).isEqualTo("0.0");
+            // the restarted Redis is empty: counting starts afresh there, in the shared bucket
+            var after = generate(gateway, token);
+            assertThat(after.statusCode()).as(after.body()).isEqualTo(202);
+            assertThat(rateLimit(after)).startsWith("\"user\";r=2;");
+            var client = RedisClient.create(redis.url());
+            try (var connection = client.connect()) {
+                assertThat(connection.sync().exists(GenerationLimits.key(user, "bucket"))).isEqualTo(1L);
+            } finally {
+                client.shutdown();
+            }
+        } finally {
+            redis.close();
+        }
+    }
+
+    private static HttpResponse<String> generate(AuthTestGateway gateway, String token) {
+        return gateway.call("POST", "/api/generate/image", IMAGE, "Authorization", "Bearer " + token);
+    }
+
+    private static String rateLimit(HttpResponse<?> response) {
+        return response.headers().firstValue("RateLimit").orElseThrow();
+    }
+
+    /** The limits component of /actuator/health as an admin sees it; the whole stays UP either way. */
+    private static String limitsMode(AuthTestGateway gateway, String admin) {
+        var health = gateway.call("GET", "/actuator/health", null, "Authorization", "Bearer " + admin);
+        assertThat(health.statusCode()).as(health.body()).isEqualTo(200);
+        var body = json(health);
+        assertThat(body.get("status").asString()).isEqualTo("UP");
+        var limits = body.get("components").get("limits");
+        assertThat(limits.get("status").asString()).isEqualTo("UP");
+        return limits.get("details").get("mode").asString();
+    }
+
+    private static String fallbackGauge(AuthTestGateway gateway) {
+        var metrics = gateway.call("GET", "/actuator/prometheus", null).body();
+        return metrics.lines().filter(line -> line.startsWith("desayre_limits_local_fallback ")).findFirst()
+                .map(line -> line.substring(line.indexOf(' ') + 1)).orElseThrow(() -> new AssertionError("no fallback gauge"));
+    }
+}
