@@ -134,7 +134,9 @@ public final class PipelineBench {
                 "server.port", 0,
                 "desayre.auth.jwt-secret", UUID.randomUUID() + "-" + UUID.randomUUID(),
                 "desayre.auth.admin-username", ADMIN,
-                "desayre.auth.admin-password", password)));
+                "desayre.auth.admin-password", password,
+                // the bench measures the pipeline, not the per-user generation limits (docs/limits.md)
+                "desayre.limits.enabled", false)));
         var driver = running(new PipelineDriver("http://127.0.0.1:" + stack.gatewayPort(), kafka.bootstrapServers()));
         driver.signIn(ADMIN, password, options.deadline());
         if (options.warmup() > 0) {

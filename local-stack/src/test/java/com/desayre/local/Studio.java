@@ -55,7 +55,11 @@ final class Studio {
             var gateway = Map.<String, Object>of(
                     "server.port", 0,
                     "desayre.auth.jwt-secret", JWT_SECRET,
-                    "desayre.auth.admin-password", PASSWORD);
+                    "desayre.auth.admin-password", PASSWORD,
+                    // every test here signs in as admin: limits stay on, but far above what they spend
+                    "desayre.limits.user.capacity", 10_000,
+                    "desayre.limits.max-in-flight", 1_000,
+                    "desayre.limits.daily-quota", 1_000_000);
             var stack = ServiceStack.start(common, gateway);
             var base = "http://127.0.0.1:" + stack.gatewayPort();
             // ready = the gateway's status stream is assigned, so no status of ours is missed
