@@ -51,6 +51,7 @@ class ApiDocs {
         BODIES.put("POST /api/admin/users application/json", NewUser.class);
         BODIES.put("PATCH /api/admin/users/{username} application/json", UserChange.class);
         BODIES.put("POST /api/admin/users/{username}/password application/json", PasswordReset.class);
+        BODIES.put("PUT /api/admin/users/{username}/quota application/json", QuotaChange.class);
     }
 
     @Bean
@@ -203,5 +204,10 @@ class ApiDocs {
 
     @Schema(name = "PasswordReset")
     record PasswordReset(@Schema(requiredMode = Schema.RequiredMode.REQUIRED, format = "password") String password) {
+    }
+
+    @Schema(name = "QuotaChange")
+    record QuotaChange(@Schema(requiredMode = Schema.RequiredMode.REQUIRED, minimum = "0",
+            description = "Units per UTC day (an image 1, an edit 2, a video 5 by default); 0 stops the user generating") Long dailyQuota) {
     }
 }

@@ -22,6 +22,8 @@ import tools.jackson.databind.JsonNode;
  */
 @RestController
 class LimitsController {
+    static final Set<String> QUOTA_FIELDS = Set.of("dailyQuota");
+
     private final GenerationLimits limits;
     private final DailyQuotas quotas;
     private final Accounts accounts;
@@ -74,7 +76,7 @@ class LimitsController {
     @PutMapping("/api/admin/users/{username}/quota")
     Mono<QuotaView> setQuota(@PathVariable String username, @RequestBody JsonNode body, CurrentUser admin) {
         var name = AccountRules.normalize(username);
-        var fields = new RequestFields(body, Set.of("dailyQuota"));
+        var fields = new RequestFields(body, QUOTA_FIELDS);
         var present = body != null && body.has("dailyQuota") && !body.get("dailyQuota").isNull();
         var quota = fields.optionalNonNegativeLong("dailyQuota");
         if (!present) {

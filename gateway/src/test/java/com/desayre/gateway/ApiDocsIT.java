@@ -40,7 +40,8 @@ class ApiDocsIT {
         api.get("paths").propertyNames().forEach(paths::add);
         assertThat(paths).contains("/api/generate/image", "/api/generate/edit", "/api/generate/video", "/api/jobs/{jobId}",
                 "/api/jobs/{jobId}/cancel", "/api/jobs/{jobId}/retry", "/api/jobs/{jobId}/events", "/api/events", "/api/history",
-                "/api/history/{jobId}", "/api/auth/login", "/api/auth/me", "/api/keys", "/api/admin/users", "/api/prompts/preview");
+                "/api/history/{jobId}", "/api/auth/login", "/api/auth/me", "/api/keys", "/api/admin/users", "/api/prompts/preview",
+                "/api/limits", "/api/admin/users/{username}/quota");
         assertThat(api.at("/components/securitySchemes").propertyNames()).contains("bearer", "apiKey", "session");
     }
 
@@ -60,6 +61,7 @@ class ApiDocsIT {
         videoUpload.add(GenerationController.IMAGE_PART);
         assertThat(properties("POST", "/api/generate/video", "multipart/form-data")).isEqualTo(videoUpload);
         assertThat(schema("POST", "/api/generate/image", "application/json").get("required").toString()).contains("prompt");
+        assertThat(properties("PUT", "/api/admin/users/{username}/quota", "application/json")).isEqualTo(LimitsController.QUOTA_FIELDS);
     }
 
     @Test

@@ -63,6 +63,12 @@ class JsonFuzzIT {
         assertSane("PATCH " + body, gateway.call("PATCH", "/api/admin/users/fuzz-target", body, "Authorization", "Bearer " + admin));
     }
 
+    @Property(tries = 100)
+    void quotaChangesNeverFailWithA5xxOrAStackTrace(@ForAll("bodies") String body) {
+        assertSane("PUT quota " + body, gateway.call("PUT", "/api/admin/users/fuzz-target/quota", body, "Authorization",
+                "Bearer " + admin));
+    }
+
     @Property(tries = 200)
     void historyQueriesNeverFailWithA5xxOrAStackTrace(@ForAll("queryValues") String kind, @ForAll("queryValues") String limit,
                                                       @ForAll("queryValues") String cursor, @ForAll("queryValues") String from) {
