@@ -108,6 +108,18 @@ class JobProjection {
         }
     }
 
+    /** Where a job stands for storing its result: its status, and whether its owner deleted it; one query. */
+    record Standing(JobStatus status, boolean deleted) {
+    }
+
+    Optional<Standing> standing(String jobId) {
+        return Optional.ofNullable(db.sql("select status, deleted_at is not null as deleted from jobs where job_id = :jobId")
+                .bind("jobId", jobId)
+                .map(row -> new Standing(JobStatus.valueOf(row.get("status", String.class)),
+                        Boolean.TRUE.equals(row.get("deleted", Boolean.class))))
+                .one().block());
+    }
+
     Optional<JobStatus> status(String jobId) {
         return Optional.ofNullable(db.sql("select status from jobs where job_id = :jobId")
                         .bind("jobId", jobId)
@@ -156,11 +168,6 @@ class JobProjection {
     void forget(String jobId) {
         db.sql("delete from media where job_id = :jobId").bind("jobId", jobId).then().block();
         db.sql("update jobs set deleted_at = coalesce(deleted_at, now()) where job_id = :jobId").bind("jobId", jobId).then().block();
-    }
-
-    boolean deleted(String jobId) {
-        return Boolean.TRUE.equals(db.sql("select deleted_at is not null as deleted from jobs where job_id = :jobId")
-                .bind("jobId", jobId).map(row -> row.get("deleted", Boolean.class)).one().block());
     }
 
     private static Object nullable(String value) {
