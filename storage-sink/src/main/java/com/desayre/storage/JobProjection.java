@@ -132,13 +132,15 @@ class JobProjection {
                    String thumbKey, String providerRequestId, String model) {
         db.sql("""
                 insert into media (job_id, idx, storage_key, mime_type, width, height, bytes, sha256, provider_request_id, model,
-                                   thumb_key, thumb_width, thumb_height)
+                                   thumb_key, thumb_width, thumb_height, duration_millis)
                 values (:jobId, :idx, :key, :mimeType, :width, :height, :bytes, :sha256, :requestId, :model,
-                        :thumbKey, :thumbWidth, :thumbHeight)
+                        :thumbKey, :thumbWidth, :thumbHeight, :durationMillis)
                 on conflict (job_id, idx) do update set
                     storage_key = excluded.storage_key, mime_type = excluded.mime_type, width = excluded.width,
                     height = excluded.height, bytes = excluded.bytes, sha256 = excluded.sha256,
-                    thumb_key = excluded.thumb_key, thumb_width = excluded.thumb_width, thumb_height = excluded.thumb_height""")
+                    thumb_key = excluded.thumb_key, thumb_width = excluded.thumb_width, thumb_height = excluded.thumb_height,
+                    duration_millis = excluded.duration_millis""")
+                .bind("durationMillis", media.durationMillis() == null ? io.r2dbc.spi.Parameters.in(Long.class) : media.durationMillis())
                 .bind("thumbKey", nullable(thumbKey))
                 .bind("thumbWidth", thumb == null ? io.r2dbc.spi.Parameters.in(Integer.class) : thumb.width())
                 .bind("thumbHeight", thumb == null ? io.r2dbc.spi.Parameters.in(Integer.class) : thumb.height())

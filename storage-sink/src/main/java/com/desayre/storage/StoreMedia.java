@@ -105,7 +105,7 @@ class StoreMedia implements Consumer<Message<MediaReady>> {
                 projection.saveMedia(ready.jobId(), i, media, key, thumb, thumbKey, ready.providerRequestId(),
                         ready.route().model());
                 stored.add(new StoredMedia(key, media.mimeType(), media.width(), media.height(), media.bytes(),
-                        media.sha256(), thumbKey));
+                        media.sha256(), thumbKey, media.durationMillis()));
             } finally {
                 // the upload reads the file until it ends, also when the thumbnail failed
                 upload.handle((done, error) -> null).join();
