@@ -52,6 +52,8 @@ class ApiDocs {
         BODIES.put("PATCH /api/admin/users/{username} application/json", UserChange.class);
         BODIES.put("POST /api/admin/users/{username}/password application/json", PasswordReset.class);
         BODIES.put("PUT /api/admin/users/{username}/quota application/json", QuotaChange.class);
+        BODIES.put("POST /api/worker application/json", QueueAction.class);
+        BODIES.put("POST /api/admin/queues application/json", QueueAction.class);
     }
 
     @Bean
@@ -65,6 +67,10 @@ class ApiDocs {
             api.components(components
                     .addSecuritySchemes("bearer", new SecurityScheme().type(SecurityScheme.Type.HTTP).scheme("bearer")
                             .description("The session JWT from /api/auth/login, or a personal API key (dsy_…)"))
+                    .addSecuritySchemes("workerSecret", new SecurityScheme().type(SecurityScheme.Type.APIKEY)
+                            .in(SecurityScheme.In.HEADER).name(PresentedCredentials.WORKER_SECRET_HEADER)
+                            .description("WORKER_SECRET, for automation: the queue endpoints (/api/worker, /api/admin/queues) "
+                                    + "only; also accepted as 'Authorization: Bearer <secret>'"))
                     .addSecuritySchemes("apiKey", new SecurityScheme().type(SecurityScheme.Type.APIKEY).in(SecurityScheme.In.HEADER)
                             .name("X-API-Key"))
                     .addSecuritySchemes("session", new SecurityScheme().type(SecurityScheme.Type.APIKEY).in(SecurityScheme.In.COOKIE)
@@ -209,5 +215,23 @@ class ApiDocs {
     @Schema(name = "QuotaChange")
     record QuotaChange(@Schema(requiredMode = Schema.RequiredMode.REQUIRED, minimum = "0",
             description = "Units per UTC day (an image 1, an edit 2, a video 5 by default); 0 stops the user generating") Long dailyQuota) {
+    }
+
+    @Schema(name = "QueueAction", description = "replay or discard DLQ records (dlq + exactly one of all, offsets, jobIds), "
+            + "or pause or resume a lane (lane, worker?)")
+    record QueueAction(@Schema(requiredMode = Schema.RequiredMode.REQUIRED, allowableValues = {"replay", "discard", "pause", "resume"})
+                       String action,
+                       @Schema(description = "replay/discard: the DLQ, e.g. generation.image.requested.dlq") String dlq,
+                       @Schema(description = "replay/discard: every record not handled yet") Boolean all,
+                       @Schema(description = "replay/discard: these records") java.util.List<DlqOffset> offsets,
+                       @Schema(description = "replay/discard: the records of these jobs (the record key)") java.util.List<String> jobIds,
+                       @Schema(allowableValues = {"interactive", "batch"}, description = "pause/resume: the lane") String lane,
+                       @Schema(allowableValues = {"image-worker", "video-worker"}, description = "pause/resume: one worker; both when absent")
+                       String worker,
+                       @Schema(description = "Why, for the audit log (up to 500 characters)") String reason) {
+    }
+
+    @Schema(name = "DlqOffset")
+    record DlqOffset(@Schema(minimum = "0") int partition, @Schema(minimum = "0") long offset) {
     }
 }

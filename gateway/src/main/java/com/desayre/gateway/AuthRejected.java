@@ -11,6 +11,7 @@ final class AuthRejected extends AuthenticationException {
         DISABLED("This account is disabled: ask an admin to enable it."),
         INVALID("The session token is not valid (bad signature, algorithm or claims): sign in again (POST /api/auth/login)."),
         BAD_API_KEY("The API key is not valid or was revoked: create a new one (POST /api/keys) after signing in."),
+        BAD_WORKER_SECRET("The worker secret is wrong, or none is set on this gateway (WORKER_SECRET)."),
         UNAVAILABLE("Sign-in could not be checked just now; try again in a few seconds.");
 
         final String detail;

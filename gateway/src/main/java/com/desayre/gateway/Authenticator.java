@@ -21,12 +21,14 @@ class Authenticator implements ReactiveAuthenticationManager {
     private final Sessions sessions;
     private final Accounts accounts;
     private final ApiKeys apiKeys;
+    private final byte[] workerSecretDigest;
 
-    Authenticator(ReactiveJwtDecoder decoder, Sessions sessions, Accounts accounts, ApiKeys apiKeys) {
+    Authenticator(ReactiveJwtDecoder decoder, Sessions sessions, Accounts accounts, ApiKeys apiKeys, QueueSettings queues) {
         this.decoder = decoder;
         this.sessions = sessions;
         this.accounts = accounts;
         this.apiKeys = apiKeys;
+        this.workerSecretDigest = queues.workerSecret() == null ? null : digest(queues.workerSecret());
     }
 
     @Override
@@ -35,7 +37,26 @@ class Authenticator implements ReactiveAuthenticationManager {
             return Mono.empty();
         }
         var token = bearer.getToken();
+        if (isWorkerSecret(token)) {
+            return Mono.just(DesayreAuthentication.workerSecret());
+        }
+        if (bearer instanceof PresentedCredentials.WorkerSecretToken) {
+            return Mono.error(new AuthRejected(AuthRejected.Reason.BAD_WORKER_SECRET));
+        }
         return ApiKeys.looksLikeKey(token) ? apiKey(token) : session(token);
+    }
+
+    /** Compares digests with a constant-time equals, so the answer's timing says nothing about the secret. */
+    private boolean isWorkerSecret(String token) {
+        return workerSecretDigest != null && java.security.MessageDigest.isEqual(workerSecretDigest, digest(token));
+    }
+
+    private static byte[] digest(String value) {
+        try {
+            return java.security.MessageDigest.getInstance("SHA-256").digest(value.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private Mono<Authentication> session(String token) {

@@ -18,8 +18,12 @@ final class DesayreAuthentication extends AbstractAuthenticationToken {
     /** Signed in with a session (password), not an API key: needed to manage keys and the password. */
     static final String SESSION = "AUTH_SESSION";
     static final String API_KEY = "AUTH_API_KEY";
+    /** Automation holding {@code WORKER_SECRET}: the queue endpoints and nothing else (no role at all). */
+    static final String WORKER_SECRET = "AUTH_WORKER_SECRET";
+    /** The actor the audit log names for calls made with the worker secret. */
+    static final String WORKER_SECRET_ACTOR = "worker-secret";
 
-    enum Kind { SESSION, API_KEY }
+    enum Kind { SESSION, API_KEY, WORKER_SECRET }
 
     private final CurrentUser user;
     private final String role;
@@ -45,8 +49,16 @@ final class DesayreAuthentication extends AbstractAuthenticationToken {
         return new DesayreAuthentication(new CurrentUser(username, AccountRules.ADMIN.equals(role)), role, Kind.API_KEY, null, keyId);
     }
 
+    static DesayreAuthentication workerSecret() {
+        return new DesayreAuthentication(new CurrentUser(WORKER_SECRET_ACTOR, false), null, Kind.WORKER_SECRET, null, null);
+    }
+
     private static List<GrantedAuthority> authorities(CurrentUser user, Kind kind) {
         var authorities = new ArrayList<GrantedAuthority>();
+        if (kind == Kind.WORKER_SECRET) {
+            authorities.add(new SimpleGrantedAuthority(WORKER_SECRET));
+            return authorities;
+        }
         authorities.add(new SimpleGrantedAuthority(user.admin() ? ROLE_ADMIN : ROLE_MEMBER));
         authorities.add(new SimpleGrantedAuthority(kind == Kind.SESSION ? SESSION : API_KEY));
         return authorities;

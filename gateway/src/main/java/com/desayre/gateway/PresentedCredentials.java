@@ -18,8 +18,9 @@ import reactor.core.publisher.Mono;
  */
 final class PresentedCredentials {
     static final String API_KEY_HEADER = "X-API-Key";
+    static final String WORKER_SECRET_HEADER = "X-Worker-Secret";
 
-    enum Source { BEARER, API_KEY, COOKIE, NONE }
+    enum Source { BEARER, WORKER_SECRET, API_KEY, COOKIE, NONE }
 
     private static final ServerBearerTokenAuthenticationConverter BEARER = new ServerBearerTokenAuthenticationConverter();
 
@@ -27,6 +28,10 @@ final class PresentedCredentials {
         var authorization = request.getHeaders().getFirst(HttpHeaders.AUTHORIZATION);
         if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
             return Source.BEARER;
+        }
+        var workerSecret = request.getHeaders().getFirst(WORKER_SECRET_HEADER);
+        if (workerSecret != null && !workerSecret.isBlank()) {
+            return Source.WORKER_SECRET;
         }
         var apiKey = request.getHeaders().getFirst(API_KEY_HEADER);
         if (apiKey != null && !apiKey.isBlank()) {
@@ -46,6 +51,7 @@ final class PresentedCredentials {
             }
             return switch (source(request)) {
                 case BEARER -> BEARER.convert(exchange);
+                case WORKER_SECRET -> Mono.just(new WorkerSecretToken(request.getHeaders().getFirst(WORKER_SECRET_HEADER).strip()));
                 case API_KEY -> {
                     var key = request.getHeaders().getFirst(API_KEY_HEADER).strip();
                     yield ApiKeys.looksLikeKey(key) ? Mono.just(new BearerTokenAuthenticationToken(key))
@@ -68,6 +74,13 @@ final class PresentedCredentials {
                     ? ServerWebExchangeMatcher.MatchResult.match()
                     : ServerWebExchangeMatcher.MatchResult.notMatch();
         };
+    }
+
+    /** A credential sent as {@value #WORKER_SECRET_HEADER}: only ever the worker secret, never a session or key. */
+    static final class WorkerSecretToken extends BearerTokenAuthenticationToken {
+        WorkerSecretToken(String secret) {
+            super(secret);
+        }
     }
 
     static boolean isLogin(ServerWebExchange exchange) {

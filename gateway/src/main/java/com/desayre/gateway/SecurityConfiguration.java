@@ -123,9 +123,13 @@ class SecurityConfiguration {
                 .authorizeExchange(auth -> auth
                         .pathMatchers(HttpMethod.POST, LOGIN_PATH).permitAll()
                         .pathMatchers("/actuator/health/**", "/actuator/health", "/actuator/prometheus", "/problems/**").permitAll()
+                        // the queue endpoints: admins, or automation with WORKER_SECRET (which opens nothing else)
+                        .pathMatchers(QueueController.PATHS).hasAnyAuthority(DesayreAuthentication.ROLE_ADMIN,
+                                DesayreAuthentication.WORKER_SECRET)
                         .pathMatchers("/api/admin/**").hasRole("ADMIN")
                         .pathMatchers("/api/keys", "/api/keys/**", PASSWORD_PATH).hasAuthority(DesayreAuthentication.SESSION)
-                        .pathMatchers("/api/**", "/actuator/**").authenticated()
+                        .pathMatchers("/api/**", "/actuator/**").hasAnyAuthority(DesayreAuthentication.ROLE_ADMIN,
+                                DesayreAuthentication.ROLE_MEMBER)
                         .anyExchange().permitAll())
                 .exceptionHandling(e -> e.authenticationEntryPoint(unauthenticated).accessDeniedHandler(denied))
                 .oauth2ResourceServer(oauth -> oauth
@@ -204,6 +208,12 @@ class SecurityConfiguration {
 
     private static String forbiddenDetail(ServerWebExchange exchange) {
         var path = exchange.getRequest().getPath().pathWithinApplication().value();
+        if (QueueController.isQueuePath(path)) {
+            return "The queue endpoints need the admin role, or the worker secret (WORKER_SECRET) for automation.";
+        }
+        if (PresentedCredentials.source(exchange.getRequest()) == PresentedCredentials.Source.WORKER_SECRET) {
+            return "The worker secret opens only the queue endpoints (/api/worker, /api/admin/queues).";
+        }
         if (path.startsWith("/api/admin/")) {
             return "This needs the admin role.";
         }

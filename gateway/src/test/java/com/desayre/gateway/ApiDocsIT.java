@@ -41,7 +41,8 @@ class ApiDocsIT {
         assertThat(paths).contains("/api/generate/image", "/api/generate/edit", "/api/generate/video", "/api/jobs/{jobId}",
                 "/api/jobs/{jobId}/cancel", "/api/jobs/{jobId}/retry", "/api/jobs/{jobId}/events", "/api/events", "/api/history",
                 "/api/history/{jobId}", "/api/auth/login", "/api/auth/me", "/api/keys", "/api/admin/users", "/api/prompts/preview",
-                "/api/limits", "/api/admin/users/{username}/quota");
+                "/api/limits", "/api/admin/users/{username}/quota", "/api/worker", "/api/admin/queues",
+                "/api/admin/queues/dlq/{topic}", "/api/admin/stats");
         assertThat(api.at("/components/securitySchemes").propertyNames()).contains("bearer", "apiKey", "session");
     }
 
@@ -62,6 +63,8 @@ class ApiDocsIT {
         assertThat(properties("POST", "/api/generate/video", "multipart/form-data")).isEqualTo(videoUpload);
         assertThat(schema("POST", "/api/generate/image", "application/json").get("required").toString()).contains("prompt");
         assertThat(properties("PUT", "/api/admin/users/{username}/quota", "application/json")).isEqualTo(LimitsController.QUOTA_FIELDS);
+        assertThat(properties("POST", "/api/worker", "application/json")).isEqualTo(QueueController.FIELDS);
+        assertThat(properties("POST", "/api/admin/queues", "application/json")).isEqualTo(QueueController.FIELDS);
     }
 
     @Test

@@ -27,10 +27,11 @@ class JsonFuzzIT {
     private static final String ADMIN_PASSWORD = "the fuzz admin's passphrase";
     private static final List<String> FIELDS = List.of("prompt", "aspectRatio", "seed", "styleProfile", "enhance", "priority",
             "n", "sourceJobId", "durationSeconds", "resolution", "kind", "sourceImage", "username", "password", "role",
-            "enabled", "name", "currentPassword", "newPassword");
+            "enabled", "name", "currentPassword", "newPassword", "action", "dlq", "all", "offsets", "jobIds", "lane", "worker",
+            "reason");
     private static final List<String> POSTS = List.of("/api/generate/image", "/api/generate/edit", "/api/generate/video",
             "/api/prompts/preview", "/api/auth/login", "/api/auth/password", "/api/keys", "/api/admin/users",
-            "/api/admin/users/fuzz-target/password", "/api/jobs/00000000-0000-0000-0000-000000000000/cancel");
+            "/api/admin/users/fuzz-target/password", "/api/jobs/00000000-0000-0000-0000-000000000000/cancel", "/api/worker");
     private static AuthTestGateway gateway;
     private static String admin;
 

@@ -79,7 +79,7 @@ class ModelsLabClient implements ProviderClient {
         }
         // correlates a webhook or a support ticket with the DESAYRE job
         body.put("track_id", job.jobId());
-        return post(base.resolve(path), body, callTimeout, List.of());
+        return post(base.resolve(path), body, callTimeout);
     }
 
     /**
@@ -100,7 +100,7 @@ class ModelsLabClient implements ProviderClient {
                 // a garbled fetch_result: the documented path will do
             }
         }
-        return post(uri, Map.of("key", settings.apiKey()), callTimeout, row.laterLinks());
+        return post(uri, Map.of("key", settings.apiKey()), callTimeout);
     }
 
     /** Where the provider can fetch an edit's source image. */
@@ -108,19 +108,17 @@ class ModelsLabClient implements ProviderClient {
         return http.sourceUrl(settings.sourceBaseUrl(), mediaKey);
     }
 
-    /** @param futureLinks the job's earlier {@code future_links}: where a success that names no output has it */
-    private CompletableFuture<ProviderAnswer> post(URI uri, Map<String, Object> body, TimeLimiter callTimeout,
-                                                   List<String> futureLinks) {
+    private CompletableFuture<ProviderAnswer> post(URI uri, Map<String, Object> body, TimeLimiter callTimeout) {
         var request = HttpRequest.newBuilder(uri)
                 .header("Content-Type", "application/json")
                 .header("Accept", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(json.writeValueAsBytes(body)))
                 .build();
-        return http.send(request, callTimeout).thenApply(response -> read(response, futureLinks));
+        return http.send(request, callTimeout).thenApply(this::read);
     }
 
     /** ModelsLabs answers errors with any HTTP code and sometimes "processing" with a 400: read the body always. */
-    private ProviderAnswer read(HttpResponse<byte[]> response, List<String> futureLinks) {
+    private ProviderAnswer read(HttpResponse<byte[]> response) {
         int http = response.statusCode();
         JsonNode node = null;
         try {
@@ -134,18 +132,13 @@ class ModelsLabClient implements ProviderClient {
         }
         var answer = ModelsLabAnswer.read(node);
         if (answer.outcome() == ModelsLabAnswer.Outcome.PROCESSING) {
-            return ProviderAnswer.pending(answer.id(), answer.etaSeconds(), answer.fetchUrl(), null, answer.futureLinks());
+            return ProviderAnswer.pending(answer.id(), answer.etaSeconds(), answer.fetchUrl(), null);
         }
         if (answer.outcome() == ModelsLabAnswer.Outcome.SUCCESS && http < 300) {
             if (answer.nsfw()) {
                 throw new ProviderFailure(FailureClass.CONTENT_POLICY, "ModelsLabs flagged the image as not safe for work");
             }
-            var outputs = answer.outputs();
-            if (outputs.isEmpty()) {
-                // success with neither output nor proxy_links: the earlier future_links (providers.md §1.4)
-                outputs = !futureLinks.isEmpty() ? futureLinks : answer.futureLinks();
-            }
-            return ProviderAnswer.done(answer.id(), outputs, answer.seed());
+            return ProviderAnswer.done(answer.id(), answer.outputs(), answer.seed());
         }
         var message = this.http.scrub(answer.message());
         var failure = FailureClass.of(http, message, answer.nsfw());

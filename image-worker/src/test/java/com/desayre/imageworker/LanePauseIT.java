@@ -92,6 +92,9 @@ class LanePauseIT {
 
                     harness.awaitMedia(batch.jobId());
                 }
+                // an instance that stops cleanly says so, so it shows as stopped at once, not as gone later
+                await().atMost(Duration.ofSeconds(30)).until(() -> probe.all().stream().filter(r -> r.value() != null)
+                        .map(r -> EventJson.read(r.value(), WorkerHeartbeat.class)).anyMatch(WorkerHeartbeat::stopping));
             } finally {
                 // the lane topic is shared by every test in this JVM: never leave the lane paused
                 harness.switchLane(Priority.BATCH, false);

@@ -122,7 +122,7 @@ public final class CompactedTopic implements AutoCloseable {
         // not interrupt(): an interrupted consumer cannot close cleanly
         java.util.concurrent.locks.LockSupport.unpark(reader);
         try {
-            reader.join(5_000);
+            reader.join(2_000); // a consumer whose broker is gone may take longer: it is a daemon and ends by itself
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -91,7 +91,13 @@ public class WorkerHeartbeats implements SmartLifecycle {
         var scheduler = ticker;
         ticker = null;
         if (scheduler != null) {
-            scheduler.shutdownNow();
+            // not shutdownNow(): interrupting a heartbeat being sent only breaks that send
+            scheduler.shutdown();
+            try {
+                scheduler.awaitTermination(every.toMillis() + 5_000, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             send(true);
         }
     }
