@@ -442,6 +442,9 @@ function showProblem(error) {
   } else if (UPLOAD_PROBLEMS.has(error.type)) {
     sentence = "";
   }
+  if (error.type === "request-exceeds-limits" && Number(form.elements.n.value) > 1) {
+    fieldError("n", "More than your allowance holds at once: ask for fewer.");
+  }
   const line = $("create-error");
   line.textContent = sentence;
   if (error.retryAfter) {

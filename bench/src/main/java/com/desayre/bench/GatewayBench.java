@@ -59,7 +59,9 @@ import reactor.netty.http.server.HttpServer;
  * processes read the same monotonic clock), and the gateway JVM's heap before and with the
  * clients connected.</li>
  * </ol>
- * {@code ./desayre bench gateway [--seconds=10] [--connections=64] [--clients=10000] [--events=20]}; needs {@code wrk}
+ * {@code ./desayre bench gateway [--seconds=10] [--connections=64] [--clients=10000] [--events=20] [--limits]}; needs {@code wrk}.
+ * {@code --limits} charges every request to the generation limits (set far too high to refuse any), to see what
+ * checking them costs; {@code --clients=0} skips the SSE part
  * ({@code apt-get install wrk}).
  */
 final class GatewayBench {
@@ -73,6 +75,7 @@ final class GatewayBench {
         int connections = 64;
         int clients = 10_000;
         int events = 20;
+        boolean limits = false;
         for (var arg : args) {
             var value = arg.substring(arg.indexOf('=') + 1);
             if (arg.startsWith("--seconds=")) {
@@ -83,6 +86,8 @@ final class GatewayBench {
                 clients = Integer.parseInt(value);
             } else if (arg.startsWith("--events=")) {
                 events = Integer.parseInt(value);
+            } else if (arg.equals("--limits")) {
+                limits = true;
             } else {
                 throw new IllegalArgumentException("unknown option " + arg);
             }
@@ -99,8 +104,15 @@ final class GatewayBench {
             properties.put("desayre.data-dir", data.toString());
             properties.put("desayre.auth.jwt-secret", "a-bench-only-jwt-secret-of-at-least-32-bytes!");
             properties.put("desayre.auth.admin-password", PASSWORD);
-            // the load comes from one user: measure the gateway's work, not its per-user limits
-            properties.put("desayre.limits.enabled", "false");
+            if (limits) {
+                // every request is charged (one Redis script) but none is refused: the cost of checking
+                properties.put("desayre.limits.user.capacity", "1000000000");
+                properties.put("desayre.limits.max-in-flight", "1000000000");
+                properties.put("desayre.limits.daily-quota", "1000000000");
+            } else {
+                // the load comes from one user: measure the gateway's work, not its per-user limits
+                properties.put("desayre.limits.enabled", "false");
+            }
             properties.put("logging.level.root", "WARN");
             try (var gateway = GatewayApplication.builder().web(WebApplicationType.REACTIVE)
                     .run(SpringProperties.asArguments(properties))) {
@@ -112,7 +124,9 @@ final class GatewayBench {
                 } finally {
                     bare.disposeNow();
                 }
-                sseFanOut(base, token, kafka, gateway, clients, events);
+                if (clients > 0) {
+                    sseFanOut(base, token, kafka, gateway, clients, events);
+                }
             }
         } finally {
             PipelineBench.deleteRecursively(data);

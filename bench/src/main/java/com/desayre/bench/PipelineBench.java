@@ -50,7 +50,7 @@ public final class PipelineBench {
     }
 
     public static void main(String[] args) {
-        if (args.length > 0 && List.of("encoder-service", "history", "image-worker", "gateway", "sse-clients").contains(args[0])) {
+        if (args.length > 0 && List.of("encoder-service", "history", "image-worker", "gateway", "sse-clients", "sink").contains(args[0])) {
             try {
                 var rest = Arrays.copyOfRange(args, 1, args.length);
                 if (args[0].equals("sse-clients")) {
@@ -61,6 +61,8 @@ public final class PipelineBench {
                     HistoryBench.run(rest);
                 } else if (args[0].equals("image-worker")) {
                     ImageWorkerBench.run(rest);
+                } else if (args[0].equals("sink")) {
+                    SinkBench.run(rest);
                 } else {
                     EncoderServiceBench.run(rest);
                 }

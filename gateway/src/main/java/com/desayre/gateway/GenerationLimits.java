@@ -55,14 +55,15 @@ class GenerationLimits implements DisposableBean {
 
     private static final Logger log = LoggerFactory.getLogger(GenerationLimits.class);
 
-    // KEYS: user bucket, API key bucket, in-flight set, daily counter prefix (+ the UTC day number).
+    // KEYS: user bucket, API key bucket, in-flight set, today's counter.
     // ARGV: dry run (1/0), cost, user capacity, user window ms, has key (1/0), key capacity, key window ms,
-    //       max in flight, in-flight expiry ms, daily quota, then the job ids.
+    //       max in flight, in-flight expiry ms, daily quota, now (epoch ms), then the job ids.
     // Answers {verdict, user tokens, ms to full, key tokens, ms to full, in flight, used today, wait ms,
-    //          ms to midnight UTC, day}. Time is Redis's own, so instances with skewed clocks agree.
+    //          ms to midnight UTC, day}. The time comes from the gateway, not Redis's TIME: a script that
+    //          reads the clock is not deterministic, which replicas that re-run scripts (Upstash asks for
+    //          deterministic scripts) would disagree on; and every key is declared (Redis Cluster, Upstash).
     private static final String CHECK_SCRIPT = """
-            local t = redis.call('TIME')
-            local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+            local now = tonumber(ARGV[11])
             local dry = ARGV[1] == '1'
             local cost = tonumber(ARGV[2])
             local function fill(key, cap, window)
@@ -88,9 +89,9 @@ class GenerationLimits implements DisposableBean {
             local max_in, expiry = tonumber(ARGV[8]), tonumber(ARGV[9])
             redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now - expiry)
             local in_flight = redis.call('ZCARD', KEYS[3])
-            local jobs = #ARGV - 10
+            local jobs = #ARGV - 11
             local day = math.floor(now / 86400000)
-            local daily = KEYS[4] .. day
+            local daily = KEYS[4]
             local quota = tonumber(ARGV[10])
             local used = tonumber(redis.call('GET', daily) or '0')
             local to_midnight = (day + 1) * 86400000 - now
@@ -108,7 +109,7 @@ class GenerationLimits implements DisposableBean {
                   ktok = ktok - cost
                   take(KEYS[2], ktok, kcap, kwin)
                 end
-                for i = 11, #ARGV do redis.call('ZADD', KEYS[3], now, ARGV[i]) end
+                for i = 12, #ARGV do redis.call('ZADD', KEYS[3], now, ARGV[i]) end
                 redis.call('PEXPIRE', KEYS[3], expiry)
                 in_flight = in_flight + jobs
                 used = redis.call('INCRBY', daily, cost)
@@ -122,7 +123,8 @@ class GenerationLimits implements DisposableBean {
             """;
 
     // Hands back what an admitted request took when its job could not be published.
-    // KEYS as above. ARGV: cost, user capacity, has key (1/0), key capacity, day, then the job ids.
+    // KEYS as above, with the counter of the day the request was charged on. ARGV: cost, user capacity,
+    // has key (1/0), key capacity, then the job ids.
     private static final String REFUND_SCRIPT = """
             local cost = tonumber(ARGV[1])
             local function give(key, cap)
@@ -131,8 +133,8 @@ class GenerationLimits implements DisposableBean {
             end
             give(KEYS[1], tonumber(ARGV[2]))
             if ARGV[3] == '1' then give(KEYS[2], tonumber(ARGV[4])) end
-            for i = 6, #ARGV do redis.call('ZREM', KEYS[3], ARGV[i]) end
-            local daily = KEYS[4] .. ARGV[5]
+            for i = 5, #ARGV do redis.call('ZREM', KEYS[3], ARGV[i]) end
+            local daily = KEYS[4]
             if tonumber(redis.call('GET', daily) or '0') >= cost then redis.call('DECRBY', daily, cost) end
             return 0
             """;
@@ -277,7 +279,8 @@ class GenerationLimits implements DisposableBean {
         if (onLocal.get()) {
             return locally(ask);
         }
-        return redis.execute(CHECK, keys(ask), arguments(ask))
+        var now = System.currentTimeMillis();
+        return redis.execute(CHECK, keys(ask, Math.floorDiv(now, LocalLimits.DAY_MS)), arguments(ask, now))
                 .collectList()
                 .timeout(settings.redisTimeout())
                 .map(result -> new Checked(Outcome.of(longs(result)), true))
@@ -300,9 +303,9 @@ class GenerationLimits implements DisposableBean {
             return Mono.empty();
         }
         var arguments = new ArrayList<>(List.of(String.valueOf(ask.cost()), String.valueOf(settings.user().capacity()),
-                ask.apiKeyId() == null ? "0" : "1", String.valueOf(settings.apiKey().capacity()), String.valueOf(outcome.day())));
+                ask.apiKeyId() == null ? "0" : "1", String.valueOf(settings.apiKey().capacity())));
         arguments.addAll(ask.jobIds());
-        return redis.execute(REFUND, keys(ask), arguments).then()
+        return redis.execute(REFUND, keys(ask, outcome.day()), arguments).then()
                 .timeout(settings.redisTimeout())
                 .onErrorResume(e -> {
                     log.warn("Could not hand back {} units to {} after a failed submission: {}", ask.cost(), ask.user(), e.toString());
@@ -366,20 +369,20 @@ class GenerationLimits implements DisposableBean {
         return states;
     }
 
-    private List<String> arguments(Ask ask) {
+    private List<String> arguments(Ask ask, long now) {
         var arguments = new ArrayList<>(List.of(ask.dryRun() ? "1" : "0", String.valueOf(ask.cost()),
                 String.valueOf(settings.user().capacity()), String.valueOf(settings.user().window().toMillis()),
                 ask.apiKeyId() == null ? "0" : "1", String.valueOf(settings.apiKey().capacity()),
                 String.valueOf(settings.apiKey().window().toMillis()), String.valueOf(settings.maxInFlight()),
-                String.valueOf(settings.inFlightExpiry().toMillis()), String.valueOf(ask.dailyQuota())));
+                String.valueOf(settings.inFlightExpiry().toMillis()), String.valueOf(ask.dailyQuota()), String.valueOf(now)));
         arguments.addAll(ask.jobIds());
         return arguments;
     }
 
     /** Every key of a user shares one hash tag, so the script's keys sit in one slot on a Redis Cluster too. */
-    private static List<String> keys(Ask ask) {
+    private static List<String> keys(Ask ask, long day) {
         return List.of(key(ask.user(), "bucket"), key(ask.user(), "api-key:" + (ask.apiKeyId() == null ? "-" : ask.apiKeyId())),
-                key(ask.user(), "in-flight"), key(ask.user(), "day:"));
+                key(ask.user(), "in-flight"), key(ask.user(), "day:" + day));
     }
 
     static String key(String user, String what) {

@@ -45,7 +45,8 @@ class HistoryController {
         this.publisher = publisher;
     }
 
-    record Media(int index, String url, String thumbnailUrl, String mimeType, int width, int height, long bytes) {
+    /** @param durationMs a video's length, null for images */
+    record Media(int index, String url, String thumbnailUrl, String mimeType, int width, int height, long bytes, Long durationMs) {
     }
 
     record Item(String jobId, String kind, String status, String prompt, String encodedPrompt, String styleProfile,
@@ -122,7 +123,8 @@ class HistoryController {
 
     private Item item(HistoryRepository.Row row, List<HistoryRepository.MediaRow> media) {
         var shown = media.stream().map(m -> new Media(m.index(), urls.url(m.key()),
-                m.thumbKey() == null ? null : urls.url(m.thumbKey()), m.mimeType(), m.width(), m.height(), m.bytes())).toList();
+                m.thumbKey() == null ? null : urls.url(m.thumbKey()), m.mimeType(), m.width(), m.height(), m.bytes(),
+                m.durationMillis())).toList();
         var duration = row.completedAt() == null ? null : Duration.between(row.createdAt(), row.completedAt()).toMillis();
         var error = row.errorCode() == null ? null : new JobError(row.errorCode(), row.message());
         return new Item(row.jobId(), row.kind(), row.status(), row.prompt(), row.encodedPrompt(), row.styleProfile(),

@@ -51,7 +51,8 @@ class HistoryRepository {
                Integer durationSeconds, String resolution, Instant createdAt, Instant updatedAt, Instant completedAt) {
     }
 
-    record MediaRow(int index, String key, String thumbKey, String mimeType, int width, int height, long bytes, String sha256) {
+    record MediaRow(int index, String key, String thumbKey, String mimeType, int width, int height, long bytes, String sha256,
+                    Long durationMillis) {
     }
 
     record TimelineEntry(String status, String stage, Integer progress, String message, String errorCode, Instant at) {
@@ -114,7 +115,7 @@ class HistoryRepository {
             return Mono.just(Map.of());
         }
         return db.sql("""
-                        select job_id, idx, storage_key, thumb_key, mime_type, width, height, bytes, sha256
+                        select job_id, idx, storage_key, thumb_key, mime_type, width, height, bytes, sha256, duration_millis
                         from public.media where job_id = any(:ids) order by job_id, idx""")
                 .bind("ids", jobIds.toArray(String[]::new))
                 .map(row -> Map.entry(row.get("job_id", String.class), mediaRow(row)))
@@ -159,7 +160,8 @@ class HistoryRepository {
         return job(jobId).zipWith(media(List.of(jobId)), (row, media) -> {
             var stored = new ArrayList<StoredMedia>();
             for (var m : media.getOrDefault(jobId, List.of())) {
-                stored.add(new StoredMedia(m.key(), m.mimeType(), m.width(), m.height(), m.bytes(), m.sha256(), m.thumbKey()));
+                stored.add(new StoredMedia(m.key(), m.mimeType(), m.width(), m.height(), m.bytes(), m.sha256(), m.thumbKey(),
+                        m.durationMillis()));
             }
             var status = JobStatus.valueOf(row.status());
             var error = row.errorCode() == null ? null : new JobError(row.errorCode(), row.message());
@@ -184,7 +186,7 @@ class HistoryRepository {
     private static MediaRow mediaRow(Readable row) {
         return new MediaRow(row.get("idx", Integer.class), row.get("storage_key", String.class), row.get("thumb_key", String.class),
                 row.get("mime_type", String.class), row.get("width", Integer.class), row.get("height", Integer.class),
-                row.get("bytes", Long.class), row.get("sha256", String.class));
+                row.get("bytes", Long.class), row.get("sha256", String.class), row.get("duration_millis", Long.class));
     }
 
     private static Instant instant(Readable row, String column) {

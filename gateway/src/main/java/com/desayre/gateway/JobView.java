@@ -13,14 +13,17 @@ import java.util.List;
 record JobView(String jobId, String kind, String status, String stage, Integer progress, String message, JobError error,
                List<Media> media, PromptEncoding encoding, StatusChanged.RetryInfo retry, Instant updatedAt) {
 
-    /** @param thumbnailUrl a web-sized JPEG for galleries, or null */
-    record Media(String url, String thumbnailUrl, String mimeType, int width, int height, long bytes) {
+    /**
+     * @param thumbnailUrl a web-sized JPEG for galleries, or null
+     * @param durationMs   a video's length, null for images
+     */
+    record Media(String url, String thumbnailUrl, String mimeType, int width, int height, long bytes, Long durationMs) {
     }
 
     static JobView of(StatusChanged status, MediaUrls urls) {
         var media = status.media().stream()
                 .map(m -> new Media(urls.url(m.key()), m.thumbnailKey() == null ? null : urls.url(m.thumbnailKey()),
-                        m.mimeType(), m.width(), m.height(), m.bytes()))
+                        m.mimeType(), m.width(), m.height(), m.bytes(), m.durationMillis()))
                 .toList();
         return new JobView(status.jobId(), status.kind().name(), status.status().name(), status.stage(),
                 status.progress(), status.message(), status.error(), media, status.encoding(), status.retry(), status.occurredAt());

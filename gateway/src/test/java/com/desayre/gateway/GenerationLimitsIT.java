@@ -150,6 +150,27 @@ class GenerationLimitsIT {
     }
 
     @Test
+    void concurrentRequestsOnBothInstancesAreChargedExactlyOnce() {
+        var user = member();
+        var token = a.token(user, PASSWORD);
+        // ten videos at once, five on each instance: six units pay for exactly two
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(10);
+        try {
+            var answers = java.util.stream.IntStream.range(0, 10)
+                    .mapToObj(i -> java.util.concurrent.CompletableFuture.supplyAsync(
+                            () -> generate(i % 2 == 0 ? a : b, "video", VIDEO, token), pool))
+                    .toList().stream().map(java.util.concurrent.CompletableFuture::join).toList();
+            var statuses = answers.stream().map(HttpResponse::statusCode).toList();
+            assertThat(statuses).as(answers.stream().map(HttpResponse::body).toList().toString())
+                    .containsOnly(202, 429).filteredOn(code -> code == 202).hasSize(2);
+            answers.stream().filter(r -> r.statusCode() == 429)
+                    .forEach(r -> assertThat(json(r).get("type").asString()).isEqualTo("/problems/rate-limited"));
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void theInFlightCapRefusesUntilAJobReachesATerminalStatus() {
         var user = member();
         var token = a.token(user, PASSWORD);

@@ -25,6 +25,15 @@ import tools.jackson.databind.json.JsonMapper;
 class KafkaDownIT {
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
+    private static long inFlightLeft(String limits) {
+        for (var limit : JSON.readTree(limits).get("limits")) {
+            if (limit.get("policy").asString().equals("in-flight")) {
+                return limit.get("remaining").asLong();
+            }
+        }
+        throw new AssertionError("no in-flight limit in " + limits);
+    }
+
     @Test
     void whenKafkaIsDownAGenerationRequestIsA503WithRetryAfter() throws Exception {
         var http = HttpClient.newHttpClient();
@@ -56,6 +65,9 @@ class KafkaDownIT {
                     .POST(HttpRequest.BodyPublishers.ofString("{\"prompt\":\"a quiet harbour\"}")).build();
             await().atMost(Duration.ofSeconds(30)).until(() -> http.send(generate, HttpResponse.BodyHandlers.ofString()).statusCode() == 202);
 
+            var limits = HttpRequest.newBuilder(URI.create(base + "/api/limits")).header("Authorization", "Bearer " + token).build();
+            var inFlightBefore = inFlightLeft(http.send(limits, HttpResponse.BodyHandlers.ofString()).body());
+
             kafka.close();
 
             var refused = http.send(generate, HttpResponse.BodyHandlers.ofString());
@@ -65,6 +77,8 @@ class KafkaDownIT {
             var problem = JSON.readTree(refused.body());
             assertThat(problem.get("type").asString()).isEqualTo("/problems/service-unavailable");
             assertThat(problem.get("detail").asString()).contains("Nothing was queued");
+            // the refused job's in-flight slot (and its units) were handed back
+            assertThat(inFlightLeft(http.send(limits, HttpResponse.BodyHandlers.ofString()).body())).isEqualTo(inFlightBefore);
 
             // queue status still answers, with what the workers last said, and says Kafka's part is missing
             var status = http.send(HttpRequest.newBuilder(URI.create(base + "/api/worker"))

@@ -74,6 +74,27 @@ class LimitsRedisDownIT {
         }
     }
 
+    @Test
+    void withAClosedFallbackGenerationIsA503WhileRedisIsUnreachable() throws Exception {
+        int unused;
+        try (var socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            unused = socket.getLocalPort();
+        }
+        var nowhere = "redis://127.0.0.1:" + unused;
+        try (var gateway = new AuthTestGateway(Map.of(
+                "spring.data.redis.url", nowhere,
+                "desayre.auth.admin-password", ADMIN_PASSWORD,
+                "desayre.limits.fallback", "closed"))) {
+            var admin = gateway.token("admin", ADMIN_PASSWORD);
+            var refused = generate(gateway, admin);
+            assertThat(refused.statusCode()).as(refused.body()).isEqualTo(503);
+            assertThat(refused.headers().firstValue("Retry-After")).isPresent();
+            assertThat(json(refused).get("type").asString()).isEqualTo("/problems/limits-unavailable");
+            assertThat(json(refused).get("detail").asString()).contains("Nothing was queued");
+            assertThat(limitsMode(gateway, admin)).isEqualTo("local-fallback");
+        }
+    }
+
     private static HttpResponse<String> generate(AuthTestGateway gateway, String token) {
         return gateway.call("POST", "/api/generate/image", IMAGE, "Authorization", "Bearer " + token);
     }

@@ -8,9 +8,11 @@ import tools.jackson.databind.JsonNode;
 /**
  * One ModelsLabs response, read tolerantly: the body's {@code status} decides, whatever the
  * HTTP code; {@code id} may be a number or a string; {@code messege} is a known typo of {@code message}.
+ * {@code futureLinks} are where the outputs will be: never an output while the job runs.
  */
 record ModelsLabAnswer(Outcome outcome, String id, List<String> outputs, double etaSeconds, String fetchUrl,
-                       String message, Long seed, boolean nsfw, double retryAfterSeconds, double generationSeconds) {
+                       String message, Long seed, boolean nsfw, double retryAfterSeconds, double generationSeconds,
+                       List<String> futureLinks) {
 
     /** {@code failed}: the provider took the job and could not finish it (a fetch, or the webhook's failure payload). */
     enum Outcome { SUCCESS, PROCESSING, FAILED, ERROR }
@@ -35,7 +37,7 @@ record ModelsLabAnswer(Outcome outcome, String id, List<String> outputs, double 
         Long seed = meta != null && meta.get("seed") != null && meta.get("seed").isNumber() ? meta.get("seed").asLong() : null;
         var nsfw = body.get("nsfw_content_detected") != null && body.get("nsfw_content_detected").asBoolean(false);
         return new ModelsLabAnswer(outcome, text(body, "id"), outputs, number(body, "eta"), text(body, "fetch_result"), message,
-                seed, nsfw, number(body, "retry_after"), number(body, "generationTime"));
+                seed, nsfw, number(body, "retry_after"), number(body, "generationTime"), urls(body.get("future_links")));
     }
 
     /** A number, also when sent as a numeric string; 0 when absent or not a number. */

@@ -79,7 +79,7 @@ class ModelsLabClient implements ProviderClient {
         }
         // correlates a webhook or a support ticket with the DESAYRE job
         body.put("track_id", job.jobId());
-        return post(base.resolve(path), body, callTimeout);
+        return post(base.resolve(path), body, callTimeout, List.of());
     }
 
     /**
@@ -100,7 +100,7 @@ class ModelsLabClient implements ProviderClient {
                 // a garbled fetch_result: the documented path will do
             }
         }
-        return post(uri, Map.of("key", settings.apiKey()), callTimeout);
+        return post(uri, Map.of("key", settings.apiKey()), callTimeout, row.laterLinks());
     }
 
     /** Where the provider can fetch an edit's source image. */
@@ -108,17 +108,19 @@ class ModelsLabClient implements ProviderClient {
         return http.sourceUrl(settings.sourceBaseUrl(), mediaKey);
     }
 
-    private CompletableFuture<ProviderAnswer> post(URI uri, Map<String, Object> body, TimeLimiter callTimeout) {
+    /** @param futureLinks the job's earlier {@code future_links}: where a success that names no output has it */
+    private CompletableFuture<ProviderAnswer> post(URI uri, Map<String, Object> body, TimeLimiter callTimeout,
+                                                   List<String> futureLinks) {
         var request = HttpRequest.newBuilder(uri)
                 .header("Content-Type", "application/json")
                 .header("Accept", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(json.writeValueAsBytes(body)))
                 .build();
-        return http.send(request, callTimeout).thenApply(this::read);
+        return http.send(request, callTimeout).thenApply(response -> read(response, futureLinks));
     }
 
     /** ModelsLabs answers errors with any HTTP code and sometimes "processing" with a 400: read the body always. */
-    private ProviderAnswer read(HttpResponse<byte[]> response) {
+    private ProviderAnswer read(HttpResponse<byte[]> response, List<String> futureLinks) {
         int http = response.statusCode();
         JsonNode node = null;
         try {
@@ -132,13 +134,18 @@ class ModelsLabClient implements ProviderClient {
         }
         var answer = ModelsLabAnswer.read(node);
         if (answer.outcome() == ModelsLabAnswer.Outcome.PROCESSING) {
-            return ProviderAnswer.pending(answer.id(), answer.etaSeconds(), answer.fetchUrl(), null);
+            return ProviderAnswer.pending(answer.id(), answer.etaSeconds(), answer.fetchUrl(), null, answer.futureLinks());
         }
         if (answer.outcome() == ModelsLabAnswer.Outcome.SUCCESS && http < 300) {
             if (answer.nsfw()) {
                 throw new ProviderFailure(FailureClass.CONTENT_POLICY, "ModelsLabs flagged the image as not safe for work");
             }
-            return ProviderAnswer.done(answer.id(), answer.outputs(), answer.seed());
+            var outputs = answer.outputs();
+            if (outputs.isEmpty()) {
+                // success with neither output nor proxy_links: the earlier future_links (providers.md §1.4)
+                outputs = !futureLinks.isEmpty() ? futureLinks : answer.futureLinks();
+            }
+            return ProviderAnswer.done(answer.id(), outputs, answer.seed());
         }
         var message = this.http.scrub(answer.message());
         var failure = FailureClass.of(http, message, answer.nsfw());

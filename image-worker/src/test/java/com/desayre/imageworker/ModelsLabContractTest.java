@@ -29,6 +29,7 @@ import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import io.github.resilience4j.timelimiter.TimeLimiter;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -106,8 +107,12 @@ class ModelsLabContractTest {
     }
 
     private static JobRow polling(EncodedJob job, String providerId, String fetchResult) {
+        return polling(job, providerId, fetchResult, List.of());
+    }
+
+    private static JobRow polling(EncodedJob job, String providerId, String fetchResult, List<String> futureLinks) {
         return new JobRow(job, JobRow.JobState.POLLING, 1, 0, false, providerId, fetchResult, false, 60_000, 1_000,
-                null, null, null, null, 0);
+                null, null, null, null, 0, futureLinks);
     }
 
     /** What every ModelsLab call must look like: JSON POST, the key in the body only (no header auth, nothing in the URL). */
@@ -175,6 +180,20 @@ class ModelsLabContractTest {
         assertThat(answer.etaSeconds()).isEqualTo(10.0);
         assertThat(answer.pollUrl()).isEqualTo("https://modelslab.com/api/v7/images/fetch/123456789");
         assertThat(answer.outputs()).isEmpty();
+        // kept with the job: where a success that names no output has it
+        assertThat(answer.laterLinks()).containsExactly("https://pub-3626123a908346a7a8be8d9295f44e26.r2.dev/generations/7f3c-0.png");
+    }
+
+    @Test
+    void aSuccessWithNoOutputAndNoProxyLinksHasItsOutputAtTheEarlierFutureLinks() {
+        var earlier = List.of("https://pub-3626123a908346a7a8be8d9295f44e26.r2.dev/generations/7f3c-0.png");
+        modelsLab.stubFor(modelsLabPost(FETCH).willReturn(json(200, """
+                {"status": "success", "generationTime": 8.42, "id": 123456789, "output": [], "nsfw_content_detected": false}""")));
+
+        var answer = join(client.poll(polling(textToImage(), "123456789", "", earlier), timeout()));
+
+        assertThat(answer.done()).isTrue();
+        assertThat(answer.outputs()).isEqualTo(earlier);
     }
 
     @Test

@@ -51,12 +51,21 @@ class VideoJobEndToEndIT {
             assertThat(completed.status()).as("%s", completed).isEqualTo(JobStatus.COMPLETED);
             var media = completed.media().get(0);
             assertThat(media.mimeType()).isEqualTo("video/mp4");
+            // read from the simulator's MP4 (jcodec writes its index after the media)
+            assertThat(media.width()).isEqualTo(640);
+            assertThat(media.height()).isEqualTo(360);
+            assertThat(media.durationMillis()).isEqualTo(2000L);
             var mp4 = studio.bytes("/api/media/" + media.key(), studio.token, Map.of()).body();
             assertThat(new String(mp4, 4, 4, StandardCharsets.US_ASCII)).isEqualTo("ftyp");
             assertThat(mp4.length).isEqualTo(media.bytes());
             var poster = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(
                     studio.bytes("/api/media/" + media.thumbnailKey(), studio.token, Map.of()).body()));
             assertThat(poster.getWidth()).isEqualTo(512); // 640x360, as a thumbnail
+            var shown = tools.jackson.databind.json.JsonMapper.builder().build().readTree(
+                    studio.get("/api/history/" + jobId, studio.token).body()).get("job").get("media").get(0);
+            assertThat(shown.get("durationMs").asLong()).isEqualTo(2000);
+            assertThat(shown.get("width").asInt()).isEqualTo(640);
+            assertThat(shown.get("height").asInt()).isEqualTo(360);
             var stages = probe.records(Topics.STATUS, jobId).stream().map(r -> EventJson.read(r.value(), StatusChanged.class))
                     .map(s -> s.stage() + ":" + s.status()).toList();
             assertThat(stages).contains("prompt-encoder:ENCODED", "video-worker:SUBMITTED", "video-worker:PROCESSING",

@@ -64,6 +64,18 @@ public final class S3MediaStore implements MediaStore, AutoCloseable {
     }
 
     @Override
+    public java.util.concurrent.CompletableFuture<Void> putAsync(String key, Path file, String contentType) {
+        return s3.putObject(b -> b.bucket(bucket).key(key).contentType(contentType), AsyncRequestBody.fromFile(file))
+                .handle((response, error) -> {
+                    if (error != null) {
+                        var cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+                        throw new CompletionException(new IOException("S3 request failed: " + cause.getMessage(), cause));
+                    }
+                    return null;
+                });
+    }
+
+    @Override
     public Optional<MediaObject> stat(String key) throws IOException {
         try {
             var head = s3.headObject(b -> b.bucket(bucket).key(key)).join();

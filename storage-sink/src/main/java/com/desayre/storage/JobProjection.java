@@ -108,6 +108,18 @@ class JobProjection {
         }
     }
 
+    /** Where a job stands for storing its result: its status, and whether its owner deleted it; one query. */
+    record Standing(JobStatus status, boolean deleted) {
+    }
+
+    Optional<Standing> standing(String jobId) {
+        return Optional.ofNullable(db.sql("select status, deleted_at is not null as deleted from jobs where job_id = :jobId")
+                .bind("jobId", jobId)
+                .map(row -> new Standing(JobStatus.valueOf(row.get("status", String.class)),
+                        Boolean.TRUE.equals(row.get("deleted", Boolean.class))))
+                .one().block());
+    }
+
     Optional<JobStatus> status(String jobId) {
         return Optional.ofNullable(db.sql("select status from jobs where job_id = :jobId")
                         .bind("jobId", jobId)
@@ -120,13 +132,15 @@ class JobProjection {
                    String thumbKey, String providerRequestId, String model) {
         db.sql("""
                 insert into media (job_id, idx, storage_key, mime_type, width, height, bytes, sha256, provider_request_id, model,
-                                   thumb_key, thumb_width, thumb_height)
+                                   thumb_key, thumb_width, thumb_height, duration_millis)
                 values (:jobId, :idx, :key, :mimeType, :width, :height, :bytes, :sha256, :requestId, :model,
-                        :thumbKey, :thumbWidth, :thumbHeight)
+                        :thumbKey, :thumbWidth, :thumbHeight, :durationMillis)
                 on conflict (job_id, idx) do update set
                     storage_key = excluded.storage_key, mime_type = excluded.mime_type, width = excluded.width,
                     height = excluded.height, bytes = excluded.bytes, sha256 = excluded.sha256,
-                    thumb_key = excluded.thumb_key, thumb_width = excluded.thumb_width, thumb_height = excluded.thumb_height""")
+                    thumb_key = excluded.thumb_key, thumb_width = excluded.thumb_width, thumb_height = excluded.thumb_height,
+                    duration_millis = excluded.duration_millis""")
+                .bind("durationMillis", media.durationMillis() == null ? io.r2dbc.spi.Parameters.in(Long.class) : media.durationMillis())
                 .bind("thumbKey", nullable(thumbKey))
                 .bind("thumbWidth", thumb == null ? io.r2dbc.spi.Parameters.in(Integer.class) : thumb.width())
                 .bind("thumbHeight", thumb == null ? io.r2dbc.spi.Parameters.in(Integer.class) : thumb.height())
@@ -156,11 +170,6 @@ class JobProjection {
     void forget(String jobId) {
         db.sql("delete from media where job_id = :jobId").bind("jobId", jobId).then().block();
         db.sql("update jobs set deleted_at = coalesce(deleted_at, now()) where job_id = :jobId").bind("jobId", jobId).then().block();
-    }
-
-    boolean deleted(String jobId) {
-        return Boolean.TRUE.equals(db.sql("select deleted_at is not null as deleted from jobs where job_id = :jobId")
-                .bind("jobId", jobId).map(row -> row.get("deleted", Boolean.class)).one().block());
     }
 
     private static Object nullable(String value) {

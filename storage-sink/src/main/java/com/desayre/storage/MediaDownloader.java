@@ -33,7 +33,9 @@ class MediaDownloader {
         this.settings = settings;
     }
 
-    record Downloaded(Path file, String mimeType, String extension, int width, int height, long bytes, String sha256) {
+    /** @param durationMillis a video's length, null for images (and 0 when the video does not say) */
+    record Downloaded(Path file, String mimeType, String extension, int width, int height, long bytes, String sha256,
+                      Long durationMillis) {
     }
 
     Downloaded download(String url) throws IOException, BadProviderOutputException {
@@ -69,7 +71,14 @@ class MediaDownloader {
         }
         int width = 0;
         int height = 0;
-        if (type.image()) {
+        Long durationMillis = null;
+        if (type == MediaType.MP4) {
+            // from the MP4's own index, wherever in the file it is: never the video in the heap
+            var video = Mp4Info.read(file);
+            width = video.map(Mp4Info.Video::width).orElse(0);
+            height = video.map(Mp4Info.Video::height).orElse(0);
+            durationMillis = video.map(Mp4Info.Video::durationMillis).orElse(0L);
+        } else if (type.image()) {
             try (var in = ImageIO.createImageInputStream(file.toFile())) {
                 var readers = ImageIO.getImageReaders(in);
                 if (readers.hasNext()) {
@@ -88,7 +97,7 @@ class MediaDownloader {
                 throw new BadProviderOutputException("The provider returned a damaged image.");
             }
         }
-        return new Downloaded(file, type.mimeType(), type.extension(), width, height, bytes, sha256);
+        return new Downloaded(file, type.mimeType(), type.extension(), width, height, bytes, sha256, durationMillis);
     }
 
     private static long copyAtMost(InputStream in, OutputStream out, long limit) throws IOException, BadProviderOutputException {

@@ -73,9 +73,9 @@ class StoreMedia implements Consumer<Message<MediaReady>> {
     }
 
     private void store(MediaReady ready) throws IOException {
-        var current = projection.status(ready.jobId());
-        if (current.map(JobStatus::isTerminal).orElse(false) || projection.deleted(ready.jobId())) {
-            log.info("Job is {}; its late result is not stored", current.map(Enum::name).orElse("deleted"));
+        var standing = projection.standing(ready.jobId());
+        if (standing.map(j -> j.status().isTerminal() || j.deleted()).orElse(false)) {
+            log.info("Job is {}; its late result is not stored", standing.get().deleted() ? "deleted" : standing.get().status());
             return;
         }
         events.status(StatusChanged.of(ready.jobId(), ready.spec(), JobStatus.STORING, STAGE, "Saving your media."));
@@ -90,9 +90,10 @@ class StoreMedia implements Consumer<Message<MediaReady>> {
                 return;
             }
             Thumbnails.Thumbnail thumb = null;
+            var key = ready.jobId() + "/" + i + "." + media.extension();
+            // the original goes up while this thread makes the thumbnail
+            var upload = store.putAsync(key, media.file(), media.mimeType());
             try {
-                var key = ready.jobId() + "/" + i + "." + media.extension();
-                store.put(key, media.file(), media.mimeType());
                 thumb = (media.mimeType().startsWith("video/") ? Thumbnails.ofVideo(media.file()) : Thumbnails.of(media.file()))
                         .orElse(null);
                 String thumbKey = null;
@@ -100,11 +101,14 @@ class StoreMedia implements Consumer<Message<MediaReady>> {
                     thumbKey = ready.jobId() + "/" + i + ".thumb.jpg";
                     store.put(thumbKey, thumb.file(), "image/jpeg");
                 }
+                MediaStore.await(upload);
                 projection.saveMedia(ready.jobId(), i, media, key, thumb, thumbKey, ready.providerRequestId(),
                         ready.route().model());
                 stored.add(new StoredMedia(key, media.mimeType(), media.width(), media.height(), media.bytes(),
-                        media.sha256(), thumbKey));
+                        media.sha256(), thumbKey, media.durationMillis()));
             } finally {
+                // the upload reads the file until it ends, also when the thumbnail failed
+                upload.handle((done, error) -> null).join();
                 Files.deleteIfExists(media.file());
                 if (thumb != null) {
                     Files.deleteIfExists(thumb.file());

@@ -90,6 +90,11 @@ class StorageSinkIT {
                     .media().get(0);
             assertThat(media.key()).isEqualTo(jobId + "/0.mp4");
             assertThat(media.mimeType()).isEqualTo("video/mp4");
+            assertThat(media.width()).isEqualTo(320);
+            assertThat(media.height()).isEqualTo(180);
+            assertThat(media.durationMillis()).isEqualTo(1000L); // 24 frames at 24 fps
+            assertThat(count("select count(*) from media where job_id = ? and duration_millis = 1000 and width = 320", jobId))
+                    .isEqualTo(1);
             assertThat(media.thumbnailKey()).isEqualTo(jobId + "/0.thumb.jpg");
             var thumb = store.stat(media.thumbnailKey()).orElseThrow();
             assertThat(thumb.contentType()).isEqualTo("image/jpeg");

@@ -110,7 +110,7 @@ class XaiContractTest {
 
     private static JobRow polling() {
         return new JobRow(textToVideo(), JobRow.JobState.POLLING, 1, 0, false, REQUEST_ID, "", false, 600_000, 1_000,
-                null, null, null, null, 0);
+                null, null, null, null, 0, java.util.List.of());
     }
 
     /** A submit as §2.1 wants it: Bearer key, JSON, and the key nowhere in the body. */

@@ -134,7 +134,8 @@ public class JobProgress {
             return;
         }
         // keep the provider's id the moment it is known: from now on the job is only ever polled
-        if (store.startPolling(row.jobId(), answer.providerId(), answer.pollUrl(), spaced(firstPollWait(answer)))) {
+        if (store.startPolling(row.jobId(), answer.providerId(), answer.pollUrl(), answer.laterLinks(),
+                spaced(firstPollWait(answer)))) {
             log.info("Job {}: {} accepted it as {} (eta {} s)", row.jobId(), model, answer.providerId(), answer.etaSeconds());
             notices.processing(row.job(), answer.etaSeconds());
         } else {

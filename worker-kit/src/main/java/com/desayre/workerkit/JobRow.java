@@ -15,10 +15,15 @@ import com.desayre.contracts.EncodedJob;
  * @param ageMs         time since the worker accepted the job
  * @param progress      the provider's last percentage told to the user, or null
  * @param sinceNoticeMs time since the user was last told how the job is doing
+ * @param laterLinks    where the provider said the outputs would be ({@link ProviderAnswer#laterLinks()}), or empty
  */
 public record JobRow(EncodedJob job, JobState state, int attempts, int polls, boolean parked, String providerId, String pollUrl,
                      boolean overdue, long remainingMs, long ageMs, Integer sourcePartition, Long sourceOffset,
-                     Long sourceTimestamp, Integer progress, long sinceNoticeMs) {
+                     Long sourceTimestamp, Integer progress, long sinceNoticeMs, java.util.List<String> laterLinks) {
+
+    public JobRow {
+        laterLinks = laterLinks == null ? java.util.List.of() : java.util.List.copyOf(laterLinks);
+    }
 
     public String jobId() {
         return job.jobId();

@@ -80,7 +80,8 @@ public class JobStore {
                         + " (extract(epoch from deadline_at - now()) * 1000)::bigint as remaining_ms,"
                         + " (extract(epoch from now() - created_at) * 1000)::bigint as age_ms,"
                         + " source_partition, source_offset, source_timestamp, progress,"
-                        + " (extract(epoch from now() - coalesce(noticed_at, created_at)) * 1000)::bigint as since_notice_ms")
+                        + " (extract(epoch from now() - coalesce(noticed_at, created_at)) * 1000)::bigint as since_notice_ms,"
+                        + " future_links")
                 .bind("owner", owner)
                 .bind("lease", lease.toMillis())
                 .bind("limit", limit);
@@ -102,7 +103,8 @@ public class JobStore {
                         row.get("source_offset", Long.class),
                         row.get("source_timestamp", Long.class),
                         row.get("progress", Integer.class),
-                        row.get("since_notice_ms", Long.class)))
+                        row.get("since_notice_ms", Long.class),
+                        lines(row.get("future_links", String.class))))
                 .all().collectList().block(TIMEOUT);
     }
 
@@ -112,14 +114,21 @@ public class JobStore {
     }
 
     /** The provider holds the job: keep its id at once, poll after {@code wait}. */
-    boolean startPolling(String jobId, String providerId, String fetchUrl, Duration wait) {
+    boolean startPolling(String jobId, String providerId, String fetchUrl, List<String> laterLinks, Duration wait) {
         var values = new HashMap<String, Object>();
         values.put("providerId", providerId);
         values.put("fetchUrl", fetchUrl == null ? "" : fetchUrl);
+        values.put("laterLinks", String.join("\n", laterLinks));
         values.put("wait", wait.toMillis());
-        return update(jobId, "state = 'POLLING', provider_id = :providerId, fetch_url = :fetchUrl, parked = false, polls = 0,"
+        return update(jobId, "state = 'POLLING', provider_id = :providerId, fetch_url = :fetchUrl, future_links = :laterLinks,"
+                + " parked = false, polls = 0,"
                 + " noticed_at = now(),"
                 + " next_at = least(now() + :wait * interval '1 millisecond', deadline_at)", values);
+    }
+
+    /** One URL per line, as {@link #startPolling} keeps them. */
+    private static List<String> lines(String text) {
+        return text == null || text.isBlank() ? List.of() : List.of(text.strip().split("\n"));
     }
 
     /** Looks again after {@code wait}, in the same state; {@code polled} counts a poll. */

@@ -13,21 +13,29 @@ import java.util.List;
  * @param pollUrl    where the provider said to poll, or empty
  * @param progress   the provider's percentage, or null
  * @param seed       the seed the provider used, or null
+ * @param laterLinks  where the outputs will be once done (ModelsLab {@code future_links}): kept with the job
+ *                    as the fallback for a finished answer that names no output, never an output by itself
  */
 public record ProviderAnswer(boolean done, String providerId, List<String> outputs, double etaSeconds, String pollUrl,
-                             Integer progress, Long seed) {
+                             Integer progress, Long seed, List<String> laterLinks) {
 
     public ProviderAnswer {
         providerId = providerId == null ? "" : providerId;
         outputs = outputs == null ? List.of() : List.copyOf(outputs);
         pollUrl = pollUrl == null ? "" : pollUrl;
+        laterLinks = laterLinks == null ? List.of() : List.copyOf(laterLinks);
     }
 
     public static ProviderAnswer pending(String providerId, double etaSeconds, String pollUrl, Integer progress) {
-        return new ProviderAnswer(false, providerId, List.of(), etaSeconds, pollUrl, progress, null);
+        return pending(providerId, etaSeconds, pollUrl, progress, List.of());
+    }
+
+    public static ProviderAnswer pending(String providerId, double etaSeconds, String pollUrl, Integer progress,
+                                         List<String> laterLinks) {
+        return new ProviderAnswer(false, providerId, List.of(), etaSeconds, pollUrl, progress, null, laterLinks);
     }
 
     public static ProviderAnswer done(String providerId, List<String> outputs, Long seed) {
-        return new ProviderAnswer(true, providerId, outputs, 0, "", 100, seed);
+        return new ProviderAnswer(true, providerId, outputs, 0, "", 100, seed, List.of());
     }
 }

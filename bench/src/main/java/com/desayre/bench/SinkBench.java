@@ -1,0 +1,343 @@
+package com.desayre.bench;
+
+import com.desayre.contracts.EventJson;
+import com.desayre.contracts.JobKind;
+import com.desayre.contracts.JobSpec;
+import com.desayre.contracts.JobStatus;
+import com.desayre.contracts.MediaReady;
+import com.desayre.contracts.Priority;
+import com.desayre.contracts.Route;
+import com.desayre.contracts.StatusChanged;
+import com.desayre.contracts.Topics;
+import com.desayre.storage.StorageSinkApplication;
+import com.desayre.testsupport.KafkaBroker;
+import com.desayre.testsupport.PostgresServer;
+import com.desayre.testsupport.S3MockServer;
+import com.desayre.testsupport.SpringProperties;
+import com.sun.net.httpserver.HttpServer;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.sql.Connection;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import javax.imageio.ImageIO;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.springframework.boot.WebApplicationType;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.async.AsyncRequestBody;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3AsyncClient;
+
+/**
+ * storage-sink's throughput in 1 MB images per second against raw S3 PutObject of the same bytes to
+ * the same S3Mock, in the same run, alternating rounds. The sink is the real service on the real
+ * embedded broker, PostgreSQL and S3Mock: per record it downloads the image from a loopback HTTP
+ * server, hashes and checks it, stores it and a thumbnail, writes its row and publishes STORING and
+ * COMPLETED. It is rated by its COMPLETED statuses' own timestamps, first to last, for records
+ * published once it has joined its group (its start-up does not count). The raw side puts the same
+ * bytes from memory with {@code --raw-concurrency} puts in flight. CPU per image is printed too: on
+ * a shared machine it moves less with the load than a rate does.
+ * {@code ./desayre bench sink [--records=N] [--rounds=R] [--raw-concurrency=C]}
+ */
+final class SinkBench {
+    private static final String BUCKET = "desayre-media";
+    private static final int TARGET_BYTES = 1 << 20;
+
+    static void run(String[] args) throws Exception {
+        var records = 600;
+        var rounds = 3;
+        var rawConcurrency = 4;
+        var sinkProperties = new HashMap<String, String>();
+        for (var arg : args) {
+            if (arg.startsWith("--records=")) {
+                records = Integer.parseInt(arg.substring("--records=".length()));
+            } else if (arg.startsWith("--rounds=")) {
+                rounds = Integer.parseInt(arg.substring("--rounds=".length()));
+            } else if (arg.startsWith("--raw-concurrency=")) {
+                rawConcurrency = Integer.parseInt(arg.substring("--raw-concurrency=".length()));
+            } else if (arg.startsWith("--sink.")) {
+                // any storage-sink property, e.g. --sink.spring.cloud.stream.bindings.storeMedia-in-0.consumer.concurrency=3
+                var property = arg.substring("--sink.".length());
+                sinkProperties.put(property.substring(0, property.indexOf('=')), property.substring(property.indexOf('=') + 1));
+            } else {
+                throw new IllegalArgumentException("unknown argument: " + arg);
+            }
+        }
+        var image = pngOfAboutOneMegabyte();
+        System.out.printf(Locale.ROOT, "image: 1024x1024 PNG of %,d bytes%n", image.length);
+        var data = Files.createTempDirectory("bench-sink");
+        try (var kafka = KafkaBroker.start(0, data.resolve("kafka"));
+             var postgres = PostgresServer.start(0, data.resolve("postgres"));
+             var s3 = S3MockServer.start(0, data.resolve("s3"), List.of(BUCKET));
+             var source = new Source(image);
+             var raw = client(s3)) {
+            kafka.createTopics(Topics.all(), 3);
+            var properties = new HashMap<String, String>(SpringProperties.kafka(kafka));
+            properties.putAll(SpringProperties.postgres(postgres, PostgresServer.DEFAULT_DATABASE));
+            properties.putAll(s3.springProperties(BUCKET));
+            properties.put("desayre.data-dir", data.resolve("desayre").toString());
+            properties.putAll(sinkProperties);
+            double bestRaw = 0;
+            double bestSink = 0;
+            for (int round = 1; round <= rounds; round++) {
+                var before = Cpu.now();
+                var rawRate = putRaw(raw, image, records, rawConcurrency, round);
+                var rawCpu = Cpu.now().minus(before).perImage(records);
+                bestRaw = Math.max(bestRaw, rawRate);
+                double sinkRate;
+                Cpu sinkCpu;
+                try (var ignored = StorageSinkApplication.builder().web(WebApplicationType.NONE)
+                        .run(SpringProperties.asArguments(properties))) {
+                    // measured from a running sink: its start-up is not what a record costs
+                    awaitConsumers(kafka, "storage-sink");
+                    var from = EncoderServiceBench.endOffsets(kafka, Topics.STATUS);
+                    before = Cpu.now();
+                    var jobIds = preload(kafka, source, records, round);
+                    sinkRate = completedPerSecond(kafka, from, jobIds);
+                    sinkCpu = Cpu.now().minus(before).perImage(records);
+                }
+                bestSink = Math.max(bestSink, sinkRate);
+                try (var db = postgres.dataSource(PostgresServer.DEFAULT_DATABASE).getConnection()) {
+                    System.out.printf(Locale.ROOT, "round %d: raw %.1f/s, sink %.1f/s (%.2f); media rows %d of %d%n", round, rawRate,
+                            sinkRate, sinkRate / rawRate, mediaRows(db, round), records);
+                    System.out.printf("  CPU ms per image, raw: %s; sink: %s%n", rawCpu, sinkCpu);
+                }
+            }
+            System.out.printf(Locale.ROOT, "%n%-52s %10s%n%-52s %10.1f%n%-52s %10.1f%n%nstorage-sink / raw PutObject: %.2f%n",
+                    "best of " + rounds + " alternating rounds, " + records + " images each", "images/s",
+                    "raw S3 PutObject (" + rawConcurrency + " in flight, from memory)", bestRaw,
+                    "storage-sink (fetch, check, store, thumbnail, row)", bestSink, bestSink / bestRaw);
+        } finally {
+            PipelineBench.deleteRecursively(data);
+        }
+    }
+
+    /** A 1024x1024 PNG of about 1 MB: a gradient under a band of noise as tall as it takes. */
+    static byte[] pngOfAboutOneMegabyte() throws Exception {
+        var random = new Random(42);
+        int low = 0;
+        int high = 1024;
+        byte[] best = null;
+        while (low < high) {
+            int rows = (low + high) / 2;
+            var png = png(rows, random);
+            best = png;
+            if (png.length < TARGET_BYTES) {
+                low = rows + 1;
+            } else {
+                high = rows;
+            }
+        }
+        return png(low, random).length >= TARGET_BYTES ? png(low, random) : best;
+    }
+
+    private static byte[] png(int noisyRows, Random random) throws Exception {
+        var image = new BufferedImage(1024, 1024, BufferedImage.TYPE_INT_RGB);
+        random.setSeed(42);
+        for (int y = 0; y < 1024; y++) {
+            for (int x = 0; x < 1024; x++) {
+                int rgb = (x / 4) << 16 | (y / 4) << 8 | ((x + y) / 8);
+                image.setRGB(x, y, y < noisyRows ? rgb ^ (random.nextInt() & 0x3f3f3f) : rgb);
+            }
+        }
+        var out = new ByteArrayOutputStream();
+        ImageIO.write(image, "png", out);
+        return out.toByteArray();
+    }
+
+    private static S3AsyncClient client(S3MockServer s3) {
+        // as the platform's S3MediaStore builds its client
+        return S3AsyncClient.builder()
+                .endpointOverride(URI.create(s3.endpoint()))
+                .region(Region.of(S3MockServer.REGION))
+                .credentialsProvider(StaticCredentialsProvider.create(
+                        AwsBasicCredentials.create(S3MockServer.ACCESS_KEY_ID, S3MockServer.SECRET_ACCESS_KEY)))
+                .forcePathStyle(true)
+                .multipartEnabled(true)
+                .build();
+    }
+
+    /** Puts {@code records} copies with {@code concurrency} in flight; objects per second, first put to last answer. */
+    private static double putRaw(S3AsyncClient s3, byte[] image, int records, int concurrency, int round) throws Exception {
+        var slots = new Semaphore(concurrency);
+        var puts = new ArrayList<CompletableFuture<?>>();
+        var started = System.nanoTime();
+        for (int i = 0; i < records; i++) {
+            slots.acquire();
+            var key = "raw/r" + round + "/" + i + ".png";
+            puts.add(s3.putObject(b -> b.bucket(BUCKET).key(key).contentType("image/png"), AsyncRequestBody.fromBytes(image))
+                    .whenComplete((response, error) -> slots.release()));
+        }
+        CompletableFuture.allOf(puts.toArray(CompletableFuture[]::new)).join();
+        var seconds = (System.nanoTime() - started) / 1e9;
+        System.out.printf(Locale.ROOT, "raw PutObject: %d objects in %.1f s%n", records, seconds);
+        return records / seconds;
+    }
+
+    private static List<String> preload(KafkaBroker kafka, Source source, int records, int round) throws Exception {
+        var jobIds = new ArrayList<String>();
+        try (var producer = new KafkaProducer<byte[], byte[]>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class, ProducerConfig.LINGER_MS_CONFIG, 5))) {
+            for (int i = 0; i < records; i++) {
+                var jobId = "bench-sink-r" + round + "-" + i;
+                var spec = new JobSpec("bench", JobKind.IMAGE, "a bench image #" + i, "1:1", 1024, 1024, (long) i, null, true,
+                        Priority.INTERACTIVE, null);
+                var ready = MediaReady.of(jobId, spec, new Route("modelslabs", "nano-banana-pro", Priority.INTERACTIVE),
+                        List.of(source.url(jobId)), "bench-" + i, (long) i, 10);
+                producer.send(new ProducerRecord<>(Topics.MEDIA_READY, jobId.getBytes(StandardCharsets.UTF_8), EventJson.write(ready)));
+                jobIds.add(jobId);
+            }
+            producer.flush();
+        }
+        return jobIds;
+    }
+
+    /** Waits until the consumer group has members with partitions assigned. */
+    private static void awaitConsumers(KafkaBroker kafka, String group) throws Exception {
+        try (var admin = org.apache.kafka.clients.admin.Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+            var deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+            while (System.nanoTime() < deadline) {
+                var description = admin.describeConsumerGroups(List.of(group)).all().get().get(group);
+                if (description.groupState() == org.apache.kafka.common.GroupState.STABLE
+                        && description.members().stream().mapToInt(m -> m.assignment().topicPartitions().size()).sum() > 0) {
+                    return;
+                }
+                Thread.sleep(100); // polling the broker's view; nothing to be notified by
+            }
+            throw new IllegalStateException("consumer group " + group + " did not become stable");
+        }
+    }
+
+    /** COMPLETED statuses of the given jobs per second, by their own timestamps, first to last. */
+    private static double completedPerSecond(KafkaBroker kafka, Map<org.apache.kafka.common.TopicPartition, Long> from,
+                                             List<String> jobIds) {
+        var waiting = new HashSet<>(jobIds);
+        try (var consumer = new KafkaConsumer<byte[], byte[]>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false))) {
+            consumer.assign(from.keySet());
+            from.forEach(consumer::seek);
+            long first = Long.MAX_VALUE;
+            long last = Long.MIN_VALUE;
+            var deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
+            while (!waiting.isEmpty() && System.nanoTime() < deadline) {
+                for (var record : consumer.poll(Duration.ofMillis(200))) {
+                    var status = EventJson.read(record.value(), StatusChanged.class);
+                    if (status.status() == JobStatus.COMPLETED && waiting.remove(status.jobId())) {
+                        first = Math.min(first, record.timestamp());
+                        last = Math.max(last, record.timestamp());
+                    } else if (status.status() == JobStatus.FAILED && waiting.contains(status.jobId())) {
+                        throw new IllegalStateException("job " + status.jobId() + " failed: " + status.message());
+                    }
+                }
+            }
+            var seen = jobIds.size() - waiting.size();
+            if (!waiting.isEmpty()) {
+                System.out.printf("storage-sink: only %d of %d jobs completed within 10 minutes%n", seen, jobIds.size());
+            }
+            // n completions span n-1 intervals
+            var seconds = Math.max(1, last - first) / 1000.0;
+            System.out.printf(Locale.ROOT, "storage-sink: %d jobs completed in %.1f s%n", seen, seconds);
+            return (seen - 1) / seconds;
+        }
+    }
+
+    private static long mediaRows(Connection db, int round) throws Exception {
+        try (var statement = db.prepareStatement("select count(*) from media where job_id like ?")) {
+            statement.setString(1, "bench-sink-r" + round + "-%");
+            try (var rs = statement.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    /**
+     * CPU time of this JVM (the broker, the CDN, the sink or the raw client) and of its child
+     * processes (S3Mock, PostgreSQL): on a shared machine a ratio of rates moves with the load, CPU
+     * per image much less.
+     */
+    record Cpu(double jvm, double s3mock, double postgres) {
+        static Cpu now() {
+            double s3mock = 0;
+            double postgres = 0;
+            for (var child : ProcessHandle.current().descendants().toList()) {
+                var info = child.info();
+                var millis = info.totalCpuDuration().map(Duration::toMillis).orElse(0L);
+                var command = info.command().orElse("") + " " + String.join(" ", info.arguments().orElse(new String[0]));
+                if (command.contains("s3mock")) {
+                    s3mock += millis;
+                } else if (command.contains("postgres")) {
+                    postgres += millis;
+                }
+            }
+            var jvm = ProcessHandle.current().info().totalCpuDuration().map(Duration::toMillis).orElse(0L);
+            return new Cpu(jvm, s3mock, postgres);
+        }
+
+        Cpu minus(Cpu earlier) {
+            return new Cpu(jvm - earlier.jvm, s3mock - earlier.s3mock, postgres - earlier.postgres);
+        }
+
+        Cpu perImage(int images) {
+            return new Cpu(jvm / images, s3mock / images, postgres / images);
+        }
+
+        @Override
+        public String toString() {
+            return String.format(Locale.ROOT, "JVM %.1f, S3Mock %.1f, PostgreSQL %.1f", jvm, s3mock, postgres);
+        }
+    }
+
+    /** The provider's CDN: the same PNG at any path, from memory, on loopback. */
+    private static final class Source implements AutoCloseable {
+        private final HttpServer server;
+
+        Source(byte[] image) throws Exception {
+            server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
+            server.setExecutor(Executors.newFixedThreadPool(8));
+            server.createContext("/", exchange -> {
+                try (exchange) {
+                    exchange.getResponseHeaders().add("Content-Type", "image/png");
+                    exchange.sendResponseHeaders(200, image.length);
+                    exchange.getResponseBody().write(image);
+                }
+            });
+            server.start();
+        }
+
+        String url(String jobId) {
+            return "http://127.0.0.1:" + server.getAddress().getPort() + "/" + jobId + ".png";
+        }
+
+        @Override
+        public void close() {
+            server.stop(0);
+        }
+    }
+
+    private SinkBench() {
+    }
+}
