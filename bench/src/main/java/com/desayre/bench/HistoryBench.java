@@ -120,6 +120,9 @@ final class HistoryBench {
         queries.put("status=failed", "status=failed");
         queries.put("search (common)", "q=" + URLEncoder.encode("lighthouse", StandardCharsets.UTF_8));
         queries.put("search (rare)", "q=" + URLEncoder.encode("#123455", StandardCharsets.UTF_8));
+        queries.put("search (no match)", "q=zebra");
+        queries.put("search (rare, everyone)", "scope=all&q=" + URLEncoder.encode("#123455", StandardCharsets.UTF_8));
+        queries.put("search (common, everyone)", "scope=all&q=lighthouse");
         queries.put("everyone (admin)", "scope=all");
         System.out.printf("%n%-22s %10s %10s%n", "GET /api/history?...", "p50 ms", "p99 ms");
         for (var query : queries.entrySet()) {
@@ -177,7 +180,10 @@ final class HistoryBench {
                 "select job_id from jobs j where j.deleted_at is null and j.owner_id = 'admin' and j.status = 'FAILED' order by j.created_at desc, j.job_id desc limit 21",
                 "select job_id from jobs j where j.deleted_at is null and j.owner_id = 'admin' and j.search @@ websearch_to_tsquery('simple', 'lighthouse') order by j.created_at desc, j.job_id desc limit 21",
                 "select job_id from jobs j where j.deleted_at is null and j.owner_id = 'admin' and j.search @@ websearch_to_tsquery('simple', '#123455') order by j.created_at desc, j.job_id desc limit 21",
-                "select job_id from jobs j where j.deleted_at is null order by j.created_at desc, j.job_id desc limit 21"}) {
+                "select job_id from jobs j where j.deleted_at is null order by j.created_at desc, j.job_id desc limit 21",
+                search("and j.owner_id = 'admin'", "lighthouse"),
+                search("and j.owner_id = 'admin'", "#123455"),
+                search("", "#123455")}) {
             System.out.println("\n" + explain);
             try (var statement = db.createStatement(); var rs = statement.executeQuery("explain (analyze, costs off, timing on) " + explain)) {
                 while (rs.next()) {
@@ -185,6 +191,22 @@ final class HistoryBench {
                 }
             }
         }
+    }
+
+    /** The gateway's search page (HistoryRepository.SEARCH) with its parameters filled in. */
+    private static String search(String owner, String term) {
+        var where = "j.deleted_at is null " + owner;
+        return ("with recent as materialized (select j.job_id, j.created_at, j.search from jobs j where WHERE"
+                + " order by j.created_at desc, j.job_id desc limit 1000),"
+                + " found as (select job_id, created_at from recent where search @@ websearch_to_tsquery('simple', 'TERM')),"
+                + " older as materialized (select j.job_id, j.created_at from jobs j where WHERE"
+                + " and j.search @@ websearch_to_tsquery('simple', 'TERM')"
+                + " and (j.created_at, j.job_id) < (select created_at, job_id from recent order by created_at, job_id limit 1)"
+                + " and (select count(*) from recent) = 1000 and (select count(*) from found) < 21),"
+                + " hits as (select job_id, created_at from found union all select job_id, created_at from older"
+                + " order by created_at desc, job_id desc limit 21)"
+                + " select j.job_id from hits h join jobs j on j.job_id = h.job_id order by j.created_at desc, j.job_id desc")
+                .replace("WHERE", where).replace("TERM", term);
     }
 
     private HistoryBench() {

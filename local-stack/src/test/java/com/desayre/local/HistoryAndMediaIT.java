@@ -105,6 +105,40 @@ class HistoryAndMediaIT {
         assertThat(fields).contains("limit", "kind", "cursor");
     }
 
+    /**
+     * A search reads the newest jobs in order and asks the GIN index only for older matches
+     * (HistoryRepository.SEARCH): a term beyond that window is found, and paging through a term on
+     * both sides of it lists every match once, in order.
+     */
+    @Test
+    void aSearchFindsOldMatchesAndPagesAcrossTheNewestJobsWindow() throws Exception {
+        var rare = "rare" + TAG;
+        var split = "split" + TAG;
+        try (var db = TestServers.postgres().dataSource("desayre").getConnection(); var statement = db.createStatement()) {
+            // long before this run's jobs, so other tests' first pages never see them
+            statement.execute("""
+                    insert into jobs (job_id, owner_id, kind, status, created_at, updated_at, prompt)
+                    select 'seed-%1$s-' || i, 'admin', 'IMAGE', 'COMPLETED', now() - interval '400 days' - i * interval '1 minute',
+                           now(), 'seeded job ' || i || case when i %% 100 = 0 then ' %2$s' else '' end
+                                  || case when i = 1400 then ' %3$s' else '' end
+                    from generate_series(0, 1499) as i""".formatted(TAG, split, rare));
+            try {
+                assertThat(ids(page("/api/history?q=" + rare))).containsExactly("seed-" + TAG + "-1400");
+                var expected = java.util.stream.IntStream.rangeClosed(0, 14).mapToObj(i -> "seed-" + TAG + "-" + i * 100).toList();
+                var seen = new ArrayList<String>();
+                String cursor = null;
+                do {
+                    var next = page("/api/history?limit=4&q=" + split + (cursor == null ? "" : "&cursor=" + cursor));
+                    seen.addAll(ids(next));
+                    cursor = next.get("nextCursor").isNull() ? null : next.get("nextCursor").asString();
+                } while (cursor != null);
+                assertThat(seen).containsExactlyElementsOf(expected);
+            } finally {
+                statement.execute("update jobs set deleted_at = now() where job_id like 'seed-" + TAG + "-%'");
+            }
+        }
+    }
+
     @Test
     void oneJobShowsItsWholeTimeline() throws Exception {
         var details = page("/api/history/" + harbour);
