@@ -39,10 +39,27 @@ class ProblemFallback implements WebExceptionHandler {
                     "The request's URL or headers contain characters that are not allowed (e.g. an encoded NUL or line break). "
                     + "Encode parameters as plain text and try again.", Map.of());
         }
+        if (clientWentAway(error)) {
+            // the client closed the connection mid-answer: nothing to answer, nothing wrong here
+            log.debug("Client went away during {} {}: {}", exchange.getRequest().getMethod(), exchange.getRequest().getPath(),
+                    error.toString());
+            return Mono.empty();
+        }
         var requestId = exchange.getRequest().getId();
         log.error("[{}] Unexpected error for {} {}", requestId, exchange.getRequest().getMethod(), exchange.getRequest().getPath(), error);
         return SecurityConfiguration.writeProblem(exchange, HttpStatus.INTERNAL_SERVER_ERROR, "internal-error", "Internal error",
                 "Something went wrong on our side. Try again; if it keeps happening, tell an admin this request id: " + requestId + ".",
                 Map.of());
+    }
+
+    private static boolean clientWentAway(Throwable error) {
+        for (var cause = error; cause != null; cause = cause.getCause()) {
+            if (cause instanceof reactor.netty.channel.AbortedException || cause instanceof java.nio.channels.ClosedChannelException
+                    || cause instanceof java.io.IOException io && io.getMessage() != null
+                    && (io.getMessage().contains("Connection reset") || io.getMessage().contains("Broken pipe"))) {
+                return true;
+            }
+        }
+        return false;
     }
 }

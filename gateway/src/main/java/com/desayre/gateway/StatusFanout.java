@@ -18,6 +18,8 @@ import org.springframework.stereotype.Component;
  */
 @Component("statusFanout")
 class StatusFanout implements Consumer<StatusChanged>, KafkaBindingRebalanceListener, HealthIndicator {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(StatusFanout.class);
+    private static final Duration CACHE_WRITE_TIMEOUT = Duration.ofSeconds(2);
     private final StatusCache cache;
     private final StatusBus bus;
     private final AtomicBoolean assigned = new AtomicBoolean();
@@ -29,8 +31,13 @@ class StatusFanout implements Consumer<StatusChanged>, KafkaBindingRebalanceList
 
     @Override
     public void accept(StatusChanged event) {
-        cache.offer(event).block(Duration.ofSeconds(10));
+        // live streams first: a slow or unreachable Redis must never hold statuses back from SSE clients
+        // (streams subscribe before they read the cache, so nothing falls between the two)
         bus.publish(event);
+        // the cache write is not waited for: its script only moves a job forward, so writes landing out of
+        // order are harmless, and while Redis is down a status is simply not cached (Postgres answers then)
+        cache.offer(event).timeout(CACHE_WRITE_TIMEOUT)
+                .subscribe(applied -> { }, error -> log.debug("Status of job {} not cached: {}", event.jobId(), error.toString()));
     }
 
     @Override
