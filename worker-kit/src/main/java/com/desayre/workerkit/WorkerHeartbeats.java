@@ -22,6 +22,7 @@ import org.springframework.context.SmartLifecycle;
  */
 public class WorkerHeartbeats implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(WorkerHeartbeats.class);
+    private static final Duration LAST_HEARTBEAT_WAIT = Duration.ofSeconds(2);
 
     private final String service;
     private final String provider;
@@ -90,16 +91,32 @@ public class WorkerHeartbeats implements SmartLifecycle {
     public void stop() {
         var scheduler = ticker;
         ticker = null;
-        if (scheduler != null) {
-            // not shutdownNow(): interrupting a heartbeat being sent only breaks that send
-            scheduler.shutdown();
+        if (scheduler == null) {
+            return;
+        }
+        // not shutdownNow(): interrupting a heartbeat being sent only breaks that send
+        scheduler.shutdown();
+        // the last heartbeat is a courtesy: a stopping worker never waits long for it (Kafka may be gone,
+        // and a send then blocks for the producer's max.block.ms); it is sent from a daemon thread
+        var last = new Thread(() -> {
             try {
-                scheduler.awaitTermination(every.toMillis() + 5_000, TimeUnit.MILLISECONDS);
+                scheduler.awaitTermination(LAST_HEARTBEAT_WAIT.toMillis(), TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+                return;
             }
             send(true);
+        }, service + "-last-heartbeat");
+        last.setDaemon(true);
+        last.start();
+        try {
+            last.join(LAST_HEARTBEAT_WAIT.multipliedBy(2).toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
+        if (last.isAlive()) {
+            log.info("Stopped without a last heartbeat (Kafka did not take it in time): the gateway will show this instance as gone");
+        }
+        scheduler.shutdownNow();
     }
 
     @Override
