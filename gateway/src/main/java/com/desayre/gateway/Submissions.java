@@ -158,16 +158,18 @@ class Submissions {
                 .then(Mono.defer(() -> announce(queued)));
     }
 
-    /** The job is already safe in Kafka: a failure to announce QUEUED must not turn into an error for the caller. */
+    /**
+     * The job is already safe in Kafka: announcing QUEUED must neither fail nor slow the answer.
+     * The cache write is waited for (bounded), so a GET right after the 202 finds the job; the
+     * status record is sent without waiting for its acknowledgement (a request waits for one
+     * broker round trip, not two), and a failure to send it is only logged.
+     */
     private Mono<Void> announce(StatusChanged queued) {
-        // a bounded wait on the cache: with Redis down the job is still accepted, and every instance
-        // caches the QUEUED status when it reads it back from Kafka
+        // with Redis down the job is still accepted, and every instance caches the QUEUED status when it reads it back
         return cache.offer(queued).timeout(CACHE_TIMEOUT).onErrorResume(e -> Mono.empty())
-                .then(publisher.publish(Topics.STATUS, queued.jobId(), queued))
-                .onErrorResume(e -> {
-                    log.warn("Job {} accepted, but its QUEUED status was not published: {}", queued.jobId(), e.getMessage());
-                    return Mono.empty();
-                });
+                .then(Mono.fromRunnable(() -> publisher.publish(Topics.STATUS, queued.jobId(), queued).subscribe(sent -> { },
+                        e -> log.warn("Job {} accepted, but its QUEUED status was not published: {}", queued.jobId(),
+                                e.getMessage()))));
     }
 
     private static ResponseEntity<?> accepted(List<String> jobIds, boolean list, HttpHeaders headers) {
