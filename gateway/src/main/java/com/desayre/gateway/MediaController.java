@@ -4,7 +4,11 @@ import com.desayre.platform.MediaStore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.core.io.buffer.DefaultDataBufferFactory;
@@ -25,6 +29,8 @@ import reactor.core.scheduler.Schedulers;
  * Serves stored media (and thumbnails) to the users allowed to see the job they belong to, with
  * an ETag, a private cache lifetime (objects never change under a key once stored) and HTTP
  * Range, so a video seeks in the browser: only the requested bytes are read from the store.
+ * Several ranges in one request are merged where they overlap or touch, and what is left comes
+ * as {@code multipart/byteranges}.
  * An id that is not yours is a 404, exactly like one that does not exist.
  */
 @RestController
@@ -60,21 +66,59 @@ class MediaController {
             return ResponseEntity.status(HttpStatus.NOT_MODIFIED).eTag(object.etag()).cacheControl(cache).build();
         }
         var type = MediaType.parseMediaType(object.contentType());
-        var bytes = ByteRange.parse(range, object.size());
-        if (bytes.isPresent()) {
-            var r = bytes.get();
-            if (!r.satisfiable()) {
+        var ranges = ByteRange.parse(range, object.size());
+        if (ranges.isPresent()) {
+            if (ranges.get().isEmpty()) {
                 return ResponseEntity.status(HttpStatus.REQUESTED_RANGE_NOT_SATISFIABLE)
                         .header(HttpHeaders.CONTENT_RANGE, "bytes */" + object.size()).build();
             }
-            return ResponseEntity.status(HttpStatus.PARTIAL_CONTENT).eTag(object.etag()).cacheControl(cache)
-                    .header(HttpHeaders.ACCEPT_RANGES, "bytes")
-                    .header(HttpHeaders.CONTENT_RANGE, "bytes " + r.first() + "-" + r.last() + "/" + object.size())
-                    .contentType(type).contentLength(r.length())
-                    .body(read(key, r.first(), r.length()));
+            if (ranges.get().size() == 1) {
+                var r = ranges.get().get(0);
+                return ResponseEntity.status(HttpStatus.PARTIAL_CONTENT).eTag(object.etag()).cacheControl(cache)
+                        .header(HttpHeaders.ACCEPT_RANGES, "bytes")
+                        .header(HttpHeaders.CONTENT_RANGE, contentRange(r, object.size()))
+                        .contentType(type).contentLength(r.length())
+                        .body(read(key, r.first(), r.length()));
+            }
+            return multipart(key, object, ranges.get(), cache);
         }
         return ResponseEntity.ok().eTag(object.etag()).cacheControl(cache).header(HttpHeaders.ACCEPT_RANGES, "bytes")
                 .contentType(type).contentLength(object.size()).body(read(key, 0, object.size()));
+    }
+
+    /**
+     * Several ranges: {@code multipart/byteranges} (RFC 9110 §14.6), each part with its own
+     * Content-Type and Content-Range, read from the store one part after the other.
+     */
+    private ResponseEntity<Flux<DataBuffer>> multipart(String key, MediaStore.MediaObject object, List<ByteRange> ranges,
+                                                       CacheControl cache) {
+        var boundary = "desayre-" + UUID.randomUUID();
+        var parts = new ArrayList<Flux<DataBuffer>>();
+        long length = 0;
+        for (int i = 0; i < ranges.size(); i++) {
+            var r = ranges.get(i);
+            var head = (i == 0 ? "" : "\r\n") + "--" + boundary + "\r\nContent-Type: " + object.contentType()
+                    + "\r\nContent-Range: " + contentRange(r, object.size()) + "\r\n\r\n";
+            parts.add(text(head));
+            parts.add(read(key, r.first(), r.length()));
+            length += head.getBytes(StandardCharsets.US_ASCII).length + r.length();
+        }
+        var tail = "\r\n--" + boundary + "--\r\n";
+        parts.add(text(tail));
+        length += tail.getBytes(StandardCharsets.US_ASCII).length;
+        return ResponseEntity.status(HttpStatus.PARTIAL_CONTENT).eTag(object.etag()).cacheControl(cache)
+                .header(HttpHeaders.ACCEPT_RANGES, "bytes")
+                .contentType(MediaType.parseMediaType("multipart/byteranges; boundary=" + boundary))
+                .contentLength(length)
+                .body(Flux.concat(parts));
+    }
+
+    private static String contentRange(ByteRange r, long size) {
+        return "bytes " + r.first() + "-" + r.last() + "/" + size;
+    }
+
+    private static Flux<DataBuffer> text(String ascii) {
+        return Flux.defer(() -> Flux.just(DefaultDataBufferFactory.sharedInstance.wrap(ascii.getBytes(StandardCharsets.US_ASCII))));
     }
 
     private Flux<DataBuffer> read(String key, long offset, long length) {

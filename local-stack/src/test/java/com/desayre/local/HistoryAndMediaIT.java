@@ -174,6 +174,63 @@ class HistoryAndMediaIT {
 
         var etag = whole.headers().firstValue("ETag").orElseThrow();
         assertThat(studio.bytes(url, studio.token, Map.of("If-None-Match", etag)).statusCode()).isEqualTo(304);
+
+        // overlapping and touching ranges are answered as the one range they make up
+        var merged = studio.bytes(url, studio.token, Map.of("Range", "bytes=10-19, 0-9, 15-29"));
+        assertThat(merged.statusCode()).isEqualTo(206);
+        assertThat(merged.headers().firstValue("Content-Range")).contains("bytes 0-29/" + size);
+        assertThat(merged.body()).isEqualTo(Arrays.copyOfRange(whole.body(), 0, 30));
+    }
+
+    @Test
+    void severalRangesComeAsMultipartByteranges() throws Exception {
+        var url = page("/api/history/" + lighthouse).get("job").get("media").get(0).get("url").asString();
+        var whole = studio.bytes(url, studio.token, Map.of()).body();
+        var size = whole.length;
+        var response = studio.bytes(url, studio.token, Map.of("Range", "bytes=0-9, 100-119, -5"));
+        assertThat(response.statusCode()).isEqualTo(206);
+        var type = response.headers().firstValue("Content-Type").orElseThrow();
+        assertThat(type).startsWith("multipart/byteranges;").contains("boundary=");
+        assertThat(response.headers().firstValue("Content-Length")).contains(Integer.toString(response.body().length));
+        var boundary = type.substring(type.indexOf("boundary=") + "boundary=".length());
+
+        // each part: --boundary, its headers, a blank line, its bytes; then --boundary--
+        var body = response.body();
+        var parts = new ArrayList<Map.Entry<String, byte[]>>();
+        var delimiter = ("--" + boundary).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        var at = indexOf(body, delimiter, 0);
+        while (at >= 0 && body[at + delimiter.length] != '-') {
+            var headersEnd = indexOf(body, "\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII), at);
+            var headers = new String(body, at + delimiter.length, headersEnd - at - delimiter.length,
+                    java.nio.charset.StandardCharsets.US_ASCII);
+            var next = indexOf(body, ("\r\n--" + boundary).getBytes(java.nio.charset.StandardCharsets.US_ASCII), headersEnd);
+            parts.add(Map.entry(headers, Arrays.copyOfRange(body, headersEnd + 4, next)));
+            at = next + 2;
+        }
+        assertThat(new String(body, at, body.length - at, java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("--" + boundary + "--\r\n");
+        assertThat(parts).hasSize(3);
+        assertThat(parts.get(0).getKey()).contains("Content-Type: image/png", "Content-Range: bytes 0-9/" + size);
+        assertThat(parts.get(0).getValue()).isEqualTo(Arrays.copyOfRange(whole, 0, 10));
+        assertThat(parts.get(1).getKey()).contains("Content-Range: bytes 100-119/" + size);
+        assertThat(parts.get(1).getValue()).isEqualTo(Arrays.copyOfRange(whole, 100, 120));
+        assertThat(parts.get(2).getKey()).contains("Content-Range: bytes " + (size - 5) + "-" + (size - 1) + "/" + size);
+        assertThat(parts.get(2).getValue()).isEqualTo(Arrays.copyOfRange(whole, size - 5, size));
+
+        // a malformed list is ignored as a whole: the client gets the object
+        assertThat(studio.bytes(url, studio.token, Map.of("Range", "bytes=0-9, oops")).statusCode()).isEqualTo(200);
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle, int from) {
+        outer:
+        for (int i = from; i <= haystack.length - needle.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
     }
 
     @Test
