@@ -29,6 +29,12 @@ public final class Topics {
 
     /** How long the heartbeat topic keeps a record at all: an instance silent this long is forgotten. */
     public static final java.time.Duration HEARTBEAT_RETENTION = java.time.Duration.ofDays(1);
+    /**
+     * How often the heartbeat topic starts a new segment. Kafka compacts and deletes only closed
+     * segments (by default a week long): without this a gateway starting up would read a week of
+     * every instance's heartbeats, not an hour's.
+     */
+    public static final java.time.Duration HEARTBEAT_SEGMENT = java.time.Duration.ofHours(1);
 
     /** Input topics whose poison records the binder moves to {@code <topic>.dlq}. */
     public static final List<String> WITH_DLQ = List.of(REQUESTED, IMAGE_REQUESTED, VIDEO_REQUESTED, MEDIA_READY);
@@ -55,7 +61,9 @@ public final class Topics {
      */
     public static java.util.Map<String, String> config(String topic) {
         if (topic.equals(WORKER_HEARTBEATS)) {
-            return java.util.Map.of("cleanup.policy", "compact,delete", "retention.ms", String.valueOf(HEARTBEAT_RETENTION.toMillis()));
+            // hourly segments: compaction only cleans closed ones, and a reader starts from the beginning
+            return java.util.Map.of("cleanup.policy", "compact,delete", "retention.ms", String.valueOf(HEARTBEAT_RETENTION.toMillis()),
+                    "segment.ms", String.valueOf(HEARTBEAT_SEGMENT.toMillis()));
         }
         return COMPACTED.contains(topic) ? java.util.Map.of("cleanup.policy", "compact") : java.util.Map.of();
     }
