@@ -129,6 +129,12 @@ final class VideoHarness implements AutoCloseable {
         send(Topics.CONTROL, jobId, EventJson.write(ControlRequested.of(jobId, ControlRequested.Action.CANCEL, "tester", "tester")));
     }
 
+    /** What the gateway publishes when an admin pauses or resumes one of the video-worker's lanes. */
+    void switchLane(Priority lane, boolean paused) {
+        send(Topics.LANE_SWITCHES, com.desayre.contracts.LaneSwitched.key("video-worker", lane),
+                EventJson.write(com.desayre.contracts.LaneSwitched.of("video-worker", lane, paused, "tester", "a test")));
+    }
+
     private void send(String topic, String key, byte[] value) {
         try {
             producer.send(new ProducerRecord<>(topic, key, value)).get();
