@@ -1,8 +1,6 @@
 package com.desayre.gateway;
 
 import java.util.Collection;
-import java.util.HashSet;
-import java.util.Set;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Repository;
 import reactor.core.publisher.Mono;
@@ -23,13 +21,13 @@ class DlqLedger {
     record Position(String topic, int partition, long offset) {
     }
 
-    /** The handled records of {@code topics}. */
-    Mono<Set<Position>> handled(Collection<String> topics) {
-        return db.sql("select topic, partition, \"offset\" from gateway.dlq_handled where topic = any(:topics)")
+    /** The handled records of {@code topics}, with what was done to each ({@code replay} or {@code discard}). */
+    Mono<java.util.Map<Position, String>> handled(Collection<String> topics) {
+        return db.sql("select topic, partition, \"offset\", action from gateway.dlq_handled where topic = any(:topics)")
                 .bind("topics", topics.toArray(String[]::new))
-                .map(row -> new Position(row.get("topic", String.class), row.get("partition", Integer.class),
-                        row.get("offset", Long.class)))
-                .all().collect(HashSet::new, Set::add);
+                .map(row -> java.util.Map.entry(new Position(row.get("topic", String.class), row.get("partition", Integer.class),
+                        row.get("offset", Long.class)), row.get("action", String.class)))
+                .all().collectMap(java.util.Map.Entry::getKey, java.util.Map.Entry::getValue);
     }
 
     /**

@@ -158,7 +158,7 @@ class QueueController {
                     var views = letters.stream().map(l -> new DeadLetterView(l.partition(), l.offset(), l.jobId(), l.timestamp(),
                             l.origin(), clip(l.header("x-exception-message")), l.header("x-desayre-failure-class"), l.replays(),
                             l.value() == null ? 0 : l.value().length,
-                            handled.contains(new DlqLedger.Position(dlq, l.partition(), l.offset())) ? "handled" : null)).toList();
+                            handled.get(new DlqLedger.Position(dlq, l.partition(), l.offset())))).toList();
                     var body = new LinkedHashMap<String, Object>();
                     body.put("topic", dlq);
                     body.put("records", views);
@@ -257,7 +257,7 @@ class QueueController {
                 : letter -> jobIds.contains(letter.jobId());
         int max = settings.maxReplay();
         return ledger.handled(List.of(topic)).flatMap(handled -> Mono.fromCallable(() -> kafka.read(topic,
-                        selected.and(letter -> !handled.contains(new DlqLedger.Position(topic, letter.partition(), letter.offset()))),
+                        selected.and(letter -> !handled.containsKey(new DlqLedger.Position(topic, letter.partition(), letter.offset()))),
                         max))
                 .subscribeOn(Schedulers.boundedElastic())
                 .onErrorMap(IllegalStateException.class, QueueController::kafkaDown)

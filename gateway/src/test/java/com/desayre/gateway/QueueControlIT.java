@@ -183,7 +183,9 @@ class QueueControlIT {
         }
         var after = json(asAdmin("GET", "/api/admin/queues/dlq/" + DLQ + "?limit=1000", null));
         assertThat(after.get("records").valueStream().filter(r -> r.get("jobId").asString().equals(drop)))
-                .singleElement().satisfies(r -> assertThat(r.get("handled").asString()).isEqualTo("handled"));
+                .singleElement().satisfies(r -> assertThat(r.get("handled").asString()).isEqualTo("discard"));
+        assertThat(after.get("records").valueStream().filter(r -> r.get("jobId").asString().equals(keep)))
+                .singleElement().satisfies(r -> assertThat(r.get("handled").asString()).isEqualTo("replay"));
     }
 
     @Test
