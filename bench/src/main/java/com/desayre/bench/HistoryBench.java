@@ -187,6 +187,7 @@ final class HistoryBench {
         System.out.printf(Locale.ROOT, "%-22s %10.2f %10.2f%n", "baseline: bare SQL page", Stats.percentileMillis(baseline, 50),
                 Stats.percentileMillis(baseline, 99));
 
+        genericPlan(db);
         System.out.println("\nQuery plans:");
         for (var explain : new String[] {
                 "select job_id from jobs j where j.deleted_at is null and j.owner_id = 'admin' order by j.created_at desc, j.job_id desc limit 21",
@@ -208,6 +209,23 @@ final class HistoryBench {
                     System.out.println("  " + rs.getString(1));
                 }
             }
+        }
+    }
+
+    /** A page query as R2DBC prepares it, in the generic plan PostgreSQL may switch to after five runs. */
+    static void genericPlan(Connection db) throws Exception {
+        try (var statement = db.createStatement()) {
+            statement.execute("set plan_cache_mode = force_generic_plan");
+            statement.execute("prepare kind_page(text, text, int) as select job_id from jobs j where j.deleted_at is null"
+                    + " and j.owner_id = $1 and j.kind = $2 order by j.created_at desc, j.job_id desc limit $3");
+            System.out.println("\ngeneric plan: kind_page('admin', 'VIDEO', 21)");
+            try (var rs = statement.executeQuery("explain (analyze, costs off) execute kind_page('admin', 'VIDEO', 21)")) {
+                while (rs.next()) {
+                    System.out.println("  " + rs.getString(1));
+                }
+            }
+            statement.execute("deallocate kind_page");
+            statement.execute("reset plan_cache_mode");
         }
     }
 
