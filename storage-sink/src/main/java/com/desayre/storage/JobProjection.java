@@ -53,24 +53,16 @@ class JobProjection {
                 .then().block();
     }
 
-    /** Records the event in the timeline and moves the job if the move is legal. */
-    void apply(StatusChanged event) {
+    /**
+     * Moves the job if the move is legal, and records the event in the timeline unless it is a
+     * terminal status the job refused (it had already ended).
+     *
+     * @return whether the job moved to the event's status
+     */
+    boolean apply(StatusChanged event) {
         var occurred = event.occurredAt().atOffset(ZoneOffset.UTC);
-        db.sql("""
-                insert into job_status_events (event_id, job_id, status, stage, progress, message, error_code, occurred_at)
-                values (:eventId, :jobId, :status, :stage, :progress, :message, :errorCode, :occurredAt)
-                on conflict (event_id) do nothing""")
-                .bind("eventId", event.eventId())
-                .bind("jobId", event.jobId())
-                .bind("status", event.status().name())
-                .bind("stage", nullable(event.stage()))
-                .bind("progress", event.progress() == null ? io.r2dbc.spi.Parameters.in(Integer.class) : event.progress())
-                .bind("message", nullable(event.message()))
-                .bind("errorCode", nullable(event.error() == null ? null : event.error().code()))
-                .bind("occurredAt", occurred)
-                .then().block();
         var legalFrom = event.status().legalPredecessors().stream().map(Enum::name).toArray(String[]::new);
-        db.sql("""
+        Long updated = db.sql("""
                 insert into jobs (job_id, owner_id, kind, status, stage, message, error_code, created_at, updated_at, completed_at)
                 values (:jobId, :ownerId, :kind, :status, :stage, :message, :errorCode, :occurredAt, :occurredAt,
                         case when :terminal then :occurredAt end)
@@ -90,7 +82,24 @@ class JobProjection {
                 .bind("occurredAt", occurred)
                 .bind("terminal", event.status().isTerminal())
                 .bind("legalFrom", legalFrom)
-                .then().block();
+                .fetch().rowsUpdated().block();
+        boolean moved = updated != null && updated > 0;
+        // a second ending (a result that lands after a cancel) is no part of the job's story: not in its timeline
+        if (moved || !event.status().isTerminal()) {
+            db.sql("""
+                    insert into job_status_events (event_id, job_id, status, stage, progress, message, error_code, occurred_at)
+                    values (:eventId, :jobId, :status, :stage, :progress, :message, :errorCode, :occurredAt)
+                    on conflict (event_id) do nothing""")
+                    .bind("eventId", event.eventId())
+                    .bind("jobId", event.jobId())
+                    .bind("status", event.status().name())
+                    .bind("stage", nullable(event.stage()))
+                    .bind("progress", event.progress() == null ? io.r2dbc.spi.Parameters.in(Integer.class) : event.progress())
+                    .bind("message", nullable(event.message()))
+                    .bind("errorCode", nullable(event.error() == null ? null : event.error().code()))
+                    .bind("occurredAt", occurred)
+                    .then().block();
+        }
         if (event.encoding() != null) {
             // the encoding is a fact about the job whatever status it has reached by now
             var encoding = event.encoding();
@@ -106,6 +115,7 @@ class JobProjection {
                     .bind("jobId", event.jobId())
                     .then().block();
         }
+        return moved;
     }
 
     /** Where a job stands for storing its result: its status, and whether its owner deleted it; one query. */
@@ -164,6 +174,11 @@ class JobProjection {
                 .map(row -> java.util.Arrays.asList(row.get("storage_key", String.class), row.get("thumb_key", String.class)))
                 .all().collectList().block().stream()
                 .flatMap(java.util.List::stream).filter(java.util.Objects::nonNull).toList();
+    }
+
+    /** After its objects are gone: a result that came too late (the job had ended otherwise) is forgotten. */
+    void discardMedia(String jobId) {
+        db.sql("delete from media where job_id = :jobId").bind("jobId", jobId).then().block();
     }
 
     /** After its objects are gone: the job leaves every history, its media rows go. */

@@ -115,6 +115,20 @@ class StoreMedia implements Consumer<Message<MediaReady>> {
                 }
             }
         }
+        // a cancel or a delete may have landed while we stored: then the result goes, and no COMPLETED is said
+        var now = projection.standing(ready.jobId());
+        if (now.map(j -> j.deleted() || j.status().isTerminal() && j.status() != JobStatus.COMPLETED).orElse(false)) {
+            for (var media : stored) {
+                store.delete(media.key());
+                if (media.thumbnailKey() != null) {
+                    store.delete(media.thumbnailKey());
+                }
+            }
+            projection.discardMedia(ready.jobId());
+            log.info("Job became {} while its result was stored; the result was discarded",
+                    now.get().deleted() ? "deleted" : now.get().status());
+            return;
+        }
         events.status(StatusChanged.completed(ready.jobId(), ready.spec(), STAGE, stored));
         log.info("Stored {} output(s)", stored.size());
     }

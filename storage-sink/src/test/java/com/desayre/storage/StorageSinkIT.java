@@ -197,6 +197,37 @@ class StorageSinkIT {
         }
     }
 
+    @Test
+    void aResultStoredWhileTheJobWasCancelledIsDiscardedWhenItsCompletedIsRefused() throws Exception {
+        // the race: the sink checked the job (running), a cancel was projected, then the sink stored and said COMPLETED
+        var jobId = SinkHarness.newJobId();
+        var spec = SinkHarness.spec();
+        harness.status(StatusChanged.of(jobId, spec, JobStatus.CANCELLED, "gateway", "cancelled"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> count("select count(*) from jobs where job_id = ? and status = 'CANCELLED'", jobId) == 1);
+        var file = java.nio.file.Files.createTempFile("late", ".png");
+        java.nio.file.Files.write(file, SinkHarness.png(64, 48));
+        store.put(jobId + "/0.png", file, "image/png");
+        store.put(jobId + "/0.thumb.jpg", file, "image/jpeg");
+        java.nio.file.Files.delete(file);
+        try (var connection = db.getConnection(); var insert = connection.prepareStatement("""
+                insert into media (job_id, idx, storage_key, thumb_key, mime_type, width, height, bytes, sha256)
+                values (?, 0, ?, ?, 'image/png', 64, 48, 1, 'x')""")) {
+            insert.setString(1, jobId);
+            insert.setString(2, jobId + "/0.png");
+            insert.setString(3, jobId + "/0.thumb.jpg");
+            insert.executeUpdate();
+        }
+
+        harness.status(StatusChanged.completed(jobId, spec, "storage-sink", List.of()));
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> count("select count(*) from media where job_id = ?", jobId) == 0);
+        assertThat(store.stat(jobId + "/0.png")).isEmpty();
+        assertThat(store.stat(jobId + "/0.thumb.jpg")).isEmpty();
+        assertThat(count("select count(*) from jobs where job_id = ? and status = 'CANCELLED'", jobId)).isEqualTo(1);
+        assertThat(count("select count(*) from job_status_events where job_id = ? and status = 'COMPLETED'", jobId))
+                .as("a refused second ending is not in the timeline").isZero();
+    }
+
     /** Whether storage-sink's group has committed every record on media.ready. */
     private static boolean sinkCaughtUp() throws Exception {
         var config = new java.util.Properties();
