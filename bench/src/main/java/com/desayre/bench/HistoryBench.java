@@ -192,7 +192,8 @@ final class HistoryBench {
         for (var explain : new String[] {
                 "select job_id from jobs j where j.deleted_at is null and j.owner_id = 'admin' order by j.created_at desc, j.job_id desc limit 21",
                 "select job_id from jobs j where j.deleted_at is null and j.owner_id = 'admin' and (j.created_at, j.job_id) < (now() - interval '100 days', 'seed-1') order by j.created_at desc, j.job_id desc limit 21",
-                "select job_id from jobs j where j.deleted_at is null and j.owner_id = 'admin' and j.kind = 'VIDEO' order by j.created_at desc, j.job_id desc limit 21",
+                // all columns, as the gateway reads them: a job_id-only plan can be index-only and hide a walk
+                "select j.* from jobs j where j.deleted_at is null and j.owner_id = 'admin' and j.kind = 'VIDEO' order by j.created_at desc, j.job_id desc limit 21",
                 "select job_id from jobs j where j.deleted_at is null and j.owner_id = 'admin' and j.status = 'FAILED' order by j.created_at desc, j.job_id desc limit 21",
                 "select job_id from jobs j where j.deleted_at is null and j.owner_id = 'admin' and j.search @@ websearch_to_tsquery('simple', 'lighthouse') order by j.created_at desc, j.job_id desc limit 21",
                 "select job_id from jobs j where j.deleted_at is null and j.owner_id = 'admin' and j.search @@ websearch_to_tsquery('simple', '#123455') order by j.created_at desc, j.job_id desc limit 21",
