@@ -47,6 +47,7 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.async.AsyncRequestBody;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
+import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 
 /**
  * storage-sink's throughput in 1 MB images per second against raw S3 PutObject of the same bytes to
@@ -54,10 +55,11 @@ import software.amazon.awssdk.services.s3.S3AsyncClient;
  * embedded broker, PostgreSQL and S3Mock: per record it downloads the image from a loopback HTTP
  * server, hashes and checks it, stores it and a thumbnail, writes its row and publishes STORING and
  * COMPLETED. It is rated by its COMPLETED statuses' own timestamps, first to last, for records
- * published once it has joined its group (its start-up does not count). The raw side puts the same
- * bytes from memory with {@code --raw-concurrency} puts in flight. CPU per image is printed too: on
- * a shared machine it moves less with the load than a rate does.
- * {@code ./desayre bench sink [--records=N] [--rounds=R] [--raw-concurrency=C]}
+ * published once it has joined its group. One sink serves the whole run, as in production; a warm-up
+ * round on both sides comes first and does not count. The raw side puts the same bytes from memory
+ * with {@code --raw-concurrency} puts in flight. CPU per image is printed too: on a shared machine it
+ * moves less with the load than a rate does.
+ * {@code ./desayre bench sink [--records=N] [--rounds=R] [--warmup=N] [--raw-concurrency=C]}
  */
 final class SinkBench {
     private static final String BUCKET = "desayre-media";
@@ -67,12 +69,15 @@ final class SinkBench {
         var records = 600;
         var rounds = 3;
         var rawConcurrency = 4;
+        var warmup = 200;
         var sinkProperties = new HashMap<String, String>();
         for (var arg : args) {
             if (arg.startsWith("--records=")) {
                 records = Integer.parseInt(arg.substring("--records=".length()));
             } else if (arg.startsWith("--rounds=")) {
                 rounds = Integer.parseInt(arg.substring("--rounds=".length()));
+            } else if (arg.startsWith("--warmup=")) {
+                warmup = Integer.parseInt(arg.substring("--warmup=".length()));
             } else if (arg.startsWith("--raw-concurrency=")) {
                 rawConcurrency = Integer.parseInt(arg.substring("--raw-concurrency=".length()));
             } else if (arg.startsWith("--sink.")) {
@@ -92,6 +97,7 @@ final class SinkBench {
              var source = new Source(image);
              var raw = client(s3)) {
             kafka.createTopics(Topics.all(), 3);
+            Cpu.postgresData = data.resolve("postgres").toString();
             var properties = new HashMap<String, String>(SpringProperties.kafka(kafka));
             properties.putAll(SpringProperties.postgres(postgres, PostgresServer.DEFAULT_DATABASE));
             properties.putAll(s3.springProperties(BUCKET));
@@ -99,28 +105,38 @@ final class SinkBench {
             properties.putAll(sinkProperties);
             double bestRaw = 0;
             double bestSink = 0;
-            for (int round = 1; round <= rounds; round++) {
-                var before = Cpu.now();
-                var rawRate = putRaw(raw, image, records, rawConcurrency, round);
-                var rawCpu = Cpu.now().minus(before).perImage(records);
-                bestRaw = Math.max(bestRaw, rawRate);
-                double sinkRate;
-                Cpu sinkCpu;
-                try (var ignored = StorageSinkApplication.builder().web(WebApplicationType.NONE)
-                        .run(SpringProperties.asArguments(properties))) {
-                    // measured from a running sink: its start-up is not what a record costs
-                    awaitConsumers(kafka, "storage-sink");
+            // one sink for the whole run, as in production: a round measures a running service, not its start-up or
+            // the JIT compiling what its start-up loaded; round 0 warms both sides up and does not count
+            try (var ignored = StorageSinkApplication.builder().web(WebApplicationType.NONE)
+                    .run(SpringProperties.asArguments(properties))) {
+                awaitConsumers(kafka, "storage-sink");
+                for (int round = 0; round <= rounds; round++) {
+                    var count = round == 0 ? warmup : records;
+                    if (count == 0) {
+                        continue;
+                    }
+                    // S3Mock rewrites a bucket's whole key list on every put, so a put costs more the fuller the bucket:
+                    // each side starts from an empty bucket, or the one measured second pays for the other's objects
+                    emptyBucket(raw);
+                    var before = Cpu.now();
+                    var rawRate = putRaw(raw, image, count, rawConcurrency, round);
+                    var rawCpu = Cpu.now().minus(before).perImage(count);
+                    emptyBucket(raw);
                     var from = EncoderServiceBench.endOffsets(kafka, Topics.STATUS);
                     before = Cpu.now();
-                    var jobIds = preload(kafka, source, records, round);
-                    sinkRate = completedPerSecond(kafka, from, jobIds);
-                    sinkCpu = Cpu.now().minus(before).perImage(records);
-                }
-                bestSink = Math.max(bestSink, sinkRate);
-                try (var db = postgres.dataSource(PostgresServer.DEFAULT_DATABASE).getConnection()) {
-                    System.out.printf(Locale.ROOT, "round %d: raw %.1f/s, sink %.1f/s (%.2f); media rows %d of %d%n", round, rawRate,
-                            sinkRate, sinkRate / rawRate, mediaRows(db, round), records);
-                    System.out.printf("  CPU ms per image, raw: %s; sink: %s%n", rawCpu, sinkCpu);
+                    var jobIds = preload(kafka, source, count, round);
+                    var sinkRate = completedPerSecond(kafka, from, jobIds);
+                    var sinkCpu = Cpu.now().minus(before).perImage(count);
+                    try (var db = postgres.dataSource(PostgresServer.DEFAULT_DATABASE).getConnection()) {
+                        System.out.printf(Locale.ROOT, "%s: raw %.1f/s, sink %.1f/s (%.2f); media rows %d of %d%n",
+                                round == 0 ? "warm-up" : "round " + round, rawRate, sinkRate, sinkRate / rawRate,
+                                mediaRows(db, round), count);
+                        System.out.printf("  CPU ms per image, raw: %s; sink: %s%n", rawCpu, sinkCpu);
+                    }
+                    if (round > 0) {
+                        bestRaw = Math.max(bestRaw, rawRate);
+                        bestSink = Math.max(bestSink, sinkRate);
+                    }
                 }
             }
             System.out.printf(Locale.ROOT, "%n%-52s %10s%n%-52s %10.1f%n%-52s %10.1f%n%nstorage-sink / raw PutObject: %.2f%n",
@@ -192,6 +208,18 @@ final class SinkBench {
         var seconds = (System.nanoTime() - started) / 1e9;
         System.out.printf(Locale.ROOT, "raw PutObject: %d objects in %.1f s%n", records, seconds);
         return records / seconds;
+    }
+
+    private static void emptyBucket(S3AsyncClient s3) {
+        for (int page = 0; page < 10_000; page++) { // a bound: each page deletes up to 1,000 objects
+            var listed = s3.listObjectsV2(b -> b.bucket(BUCKET).maxKeys(1000)).join();
+            if (listed.contents().isEmpty()) {
+                return;
+            }
+            var keys = listed.contents().stream().map(o -> ObjectIdentifier.builder().key(o.key()).build()).toList();
+            s3.deleteObjects(b -> b.bucket(BUCKET).delete(d -> d.objects(keys).quiet(true))).join();
+        }
+        throw new IllegalStateException("bucket " + BUCKET + " did not empty");
     }
 
     private static List<String> preload(KafkaBroker kafka, Source source, int records, int round) throws Exception {
@@ -280,21 +308,32 @@ final class SinkBench {
      * per image much less.
      */
     record Cpu(double jvm, double s3mock, double postgres) {
+        static volatile String postgresData;
+
+        /** PostgreSQL is found by its data folder: pg_ctl starts it detached, so it is no child of this JVM. */
         static Cpu now() {
             double s3mock = 0;
-            double postgres = 0;
             for (var child : ProcessHandle.current().descendants().toList()) {
-                var info = child.info();
-                var millis = info.totalCpuDuration().map(Duration::toMillis).orElse(0L);
-                var command = info.command().orElse("") + " " + String.join(" ", info.arguments().orElse(new String[0]));
-                if (command.contains("s3mock")) {
-                    s3mock += millis;
-                } else if (command.contains("postgres")) {
-                    postgres += millis;
+                if (commandLine(child).contains("s3mock")) {
+                    s3mock += cpuMillis(child);
                 }
             }
-            var jvm = ProcessHandle.current().info().totalCpuDuration().map(Duration::toMillis).orElse(0L);
-            return new Cpu(jvm, s3mock, postgres);
+            double postgres = 0;
+            var postmasters = ProcessHandle.allProcesses()
+                    .filter(p -> postgresData != null && commandLine(p).contains(postgresData)).toList();
+            for (var postmaster : postmasters) {
+                postgres += cpuMillis(postmaster) + postmaster.descendants().mapToLong(Cpu::cpuMillis).sum();
+            }
+            return new Cpu(cpuMillis(ProcessHandle.current()), s3mock, postgres);
+        }
+
+        private static long cpuMillis(ProcessHandle process) {
+            return process.info().totalCpuDuration().map(Duration::toMillis).orElse(0L);
+        }
+
+        private static String commandLine(ProcessHandle process) {
+            var info = process.info();
+            return info.command().orElse("") + " " + String.join(" ", info.arguments().orElse(new String[0]));
         }
 
         Cpu minus(Cpu earlier) {

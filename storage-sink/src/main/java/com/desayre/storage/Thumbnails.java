@@ -4,8 +4,6 @@ import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.awt.image.ComponentSampleModel;
 import java.awt.image.DataBufferByte;
-import java.awt.image.DataBufferInt;
-import java.awt.image.SinglePixelPackedSampleModel;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,6 +29,10 @@ final class Thumbnails {
 
     /** The thumbnail of an image file, or empty when Java cannot decode the format (e.g. WebP). */
     static Optional<Thumbnail> of(Path image) throws IOException {
+        var streamed = PngRows.boxAveraged(image, MAX_SIDE);
+        if (streamed.isPresent()) {
+            return Optional.of(jpeg(streamed.get()));
+        }
         BufferedImage source;
         try (var in = ImageIO.createImageInputStream(image.toFile())) {
             var readers = ImageIO.getImageReaders(in);
@@ -94,16 +96,15 @@ final class Thumbnails {
      * Java2D's bicubic over a full-size image cost as much CPU as decoding it.
      */
     static BufferedImage scaled(BufferedImage source) {
-        var side = Math.max(source.getWidth(), source.getHeight());
-        var block = Math.max(1, Math.min(side / MAX_SIDE, Math.min(source.getWidth(), source.getHeight())));
-        var image = block > 1 ? boxAverage(opaqueRgb(source), block) : source;
+        var block = BoxFilter.blockFor(source.getWidth(), source.getHeight(), MAX_SIDE);
+        var image = block > 1 ? boxAverage(opaqueBgr(source), block) : source;
         var scale = Math.min(1.0, (double) MAX_SIDE / Math.max(image.getWidth(), image.getHeight()));
         var width = Math.max(1, (int) Math.round(image.getWidth() * scale));
         var height = Math.max(1, (int) Math.round(image.getHeight() * scale));
-        if (image.getType() == BufferedImage.TYPE_INT_RGB && width == image.getWidth() && height == image.getHeight()) {
+        if (isOpaqueBgr(image) && width == image.getWidth() && height == image.getHeight()) {
             return image;
         }
-        var thumb = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        var thumb = new BufferedImage(width, height, BufferedImage.TYPE_3BYTE_BGR);
         var g = thumb.createGraphics();
         try {
             g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
@@ -114,80 +115,38 @@ final class Thumbnails {
         return thumb;
     }
 
-    /** The image as packed RGB, transparency flattened onto white; PNG's 3-byte BGR is read directly. */
-    private static BufferedImage opaqueRgb(BufferedImage source) {
-        if (source.getType() == BufferedImage.TYPE_INT_RGB
-                || source.getType() == BufferedImage.TYPE_3BYTE_BGR && source.getRaster().getNumBands() == 3) {
+    /** 3-byte BGR is what PNG RGB, JPEG and video frames decode to, what the box filter reads and the JPEG writer takes as is. */
+    private static boolean isOpaqueBgr(BufferedImage image) {
+        return image.getType() == BufferedImage.TYPE_3BYTE_BGR && image.getRaster().getNumBands() == 3;
+    }
+
+    /** The image as 3-byte BGR, transparency flattened onto white. */
+    private static BufferedImage opaqueBgr(BufferedImage source) {
+        if (isOpaqueBgr(source)) {
             return source;
         }
-        var rgb = new BufferedImage(source.getWidth(), source.getHeight(), BufferedImage.TYPE_INT_RGB);
-        var g = rgb.createGraphics();
+        var bgr = new BufferedImage(source.getWidth(), source.getHeight(), BufferedImage.TYPE_3BYTE_BGR);
+        var g = bgr.createGraphics();
         try {
             g.drawImage(source, 0, 0, java.awt.Color.WHITE, null);
         } finally {
             g.dispose();
         }
-        return rgb;
+        return bgr;
     }
 
-    /**
-     * Each {@code block}x{@code block} square of an INT_RGB or 3BYTE_BGR image averaged into one pixel,
-     * read from the image's own arrays (Raster's per-row copies cost more than the averaging).
-     */
-    private static BufferedImage boxAverage(BufferedImage source, int block) {
-        var width = source.getWidth() / block;
-        var height = source.getHeight() / block;
-        var out = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-        var target = ((DataBufferInt) out.getRaster().getDataBuffer()).getData();
-        var area = block * block;
-        var raster = source.getRaster();
-        if (source.getType() == BufferedImage.TYPE_INT_RGB) {
-            var model = (SinglePixelPackedSampleModel) raster.getSampleModel();
-            var stride = model.getScanlineStride();
-            var pixels = ((DataBufferInt) raster.getDataBuffer()).getData();
-            var base = raster.getDataBuffer().getOffset();
-            for (int y = 0; y < height; y++) {
-                for (int x = 0; x < width; x++) {
-                    int r = 0;
-                    int g = 0;
-                    int b = 0;
-                    for (int dy = 0; dy < block; dy++) {
-                        var at = base + (y * block + dy) * stride + x * block;
-                        for (int dx = 0; dx < block; dx++) {
-                            var p = pixels[at + dx];
-                            r += (p >> 16) & 0xff;
-                            g += (p >> 8) & 0xff;
-                            b += p & 0xff;
-                        }
-                    }
-                    target[y * width + x] = (r / area) << 16 | (g / area) << 8 | b / area;
-                }
-            }
-        } else {
-            var model = (ComponentSampleModel) raster.getSampleModel();
-            var stride = model.getScanlineStride();
-            var pixelStride = model.getPixelStride();
-            var offsets = model.getBandOffsets(); // bands R, G, B
-            var bytes = ((DataBufferByte) raster.getDataBuffer()).getData();
-            var base = raster.getDataBuffer().getOffset();
-            for (int y = 0; y < height; y++) {
-                for (int x = 0; x < width; x++) {
-                    int r = 0;
-                    int g = 0;
-                    int b = 0;
-                    for (int dy = 0; dy < block; dy++) {
-                        var at = base + (y * block + dy) * stride + x * block * pixelStride;
-                        for (int dx = 0; dx < block; dx++, at += pixelStride) {
-                            r += bytes[at + offsets[0]] & 0xff;
-                            g += bytes[at + offsets[1]] & 0xff;
-                            b += bytes[at + offsets[2]] & 0xff;
-                        }
-                    }
-                    target[y * width + x] = (r / area) << 16 | (g / area) << 8 | b / area;
-                }
-            }
+    /** The rows of a decoded 3-byte BGR image through the box filter, read from the image's own array. */
+    private static BufferedImage boxAverage(BufferedImage bgr, int block) {
+        var raster = bgr.getRaster();
+        var model = (ComponentSampleModel) raster.getSampleModel();
+        var offsets = model.getBandOffsets(); // bands R, G, B
+        var bytes = ((DataBufferByte) raster.getDataBuffer()).getData();
+        var base = raster.getDataBuffer().getOffset();
+        var box = new BoxFilter(bgr.getWidth(), bgr.getHeight(), block);
+        for (int y = 0; y < bgr.getHeight() && !box.done(); y++) {
+            box.add(bytes, base + y * model.getScanlineStride(), model.getPixelStride(), offsets[0], offsets[1], offsets[2]);
         }
-        return out;
+        return box.image();
     }
 
     private Thumbnails() {
