@@ -69,13 +69,16 @@ final class SinkBench {
         var records = 600;
         var rounds = 3;
         var rawConcurrency = 4;
-        var warmup = 200;
+        var warmup = 600;
+        var splitCores = false;
         var sinkProperties = new HashMap<String, String>();
         for (var arg : args) {
             if (arg.startsWith("--records=")) {
                 records = Integer.parseInt(arg.substring("--records=".length()));
             } else if (arg.startsWith("--rounds=")) {
                 rounds = Integer.parseInt(arg.substring("--rounds=".length()));
+            } else if (arg.equals("--split-cores")) {
+                splitCores = true;
             } else if (arg.startsWith("--warmup=")) {
                 warmup = Integer.parseInt(arg.substring("--warmup=".length()));
             } else if (arg.startsWith("--raw-concurrency=")) {
@@ -98,6 +101,9 @@ final class SinkBench {
              var raw = client(s3)) {
             kafka.createTopics(Topics.all(), 3);
             Cpu.postgresData = data.resolve("postgres").toString();
+            if (splitCores) {
+                splitCores();
+            }
             var properties = new HashMap<String, String>(SpringProperties.kafka(kafka));
             properties.putAll(SpringProperties.postgres(postgres, PostgresServer.DEFAULT_DATABASE));
             properties.putAll(s3.springProperties(BUCKET));
@@ -124,14 +130,18 @@ final class SinkBench {
                     emptyBucket(raw);
                     var from = EncoderServiceBench.endOffsets(kafka, Topics.STATUS);
                     before = Cpu.now();
+                    var threadsBefore = ThreadCpu.now();
                     var jobIds = preload(kafka, source, count, round);
                     var sinkRate = completedPerSecond(kafka, from, jobIds);
                     var sinkCpu = Cpu.now().minus(before).perImage(count);
+                    var sinkThreads = ThreadCpu.now().minus(threadsBefore);
                     try (var db = postgres.dataSource(PostgresServer.DEFAULT_DATABASE).getConnection()) {
                         System.out.printf(Locale.ROOT, "%s: raw %.1f/s, sink %.1f/s (%.2f); media rows %d of %d%n",
                                 round == 0 ? "warm-up" : "round " + round, rawRate, sinkRate, sinkRate / rawRate,
                                 mediaRows(db, round), count);
                         System.out.printf("  CPU ms per image, raw: %s; sink: %s%n", rawCpu, sinkCpu);
+                        System.out.printf("  sink side, this JVM's CPU ms per image by thread: %s%n",
+                                sinkThreads.perImage(count, sinkCpu.jvm()));
                     }
                     if (round > 0) {
                         bestRaw = Math.max(bestRaw, rawRate);
@@ -208,6 +218,43 @@ final class SinkBench {
         var seconds = (System.nanoTime() - started) / 1e9;
         System.out.printf(Locale.ROOT, "raw PutObject: %d objects in %.1f s%n", records, seconds);
         return records / seconds;
+    }
+
+    /**
+     * {@code --split-cores}: this JVM (broker, CDN, sink or raw client) on the first half of the CPUs,
+     * S3Mock and PostgreSQL on the other half, as R2 and a database server never share the sink's CPUs.
+     * On shared cores every S3Mock put takes CPU from the sink, and the ratio is one of total CPU per
+     * image; split, each side is limited by its own work. Both sides run on the same split.
+     */
+    private static void splitCores() throws Exception {
+        var cpus = Runtime.getRuntime().availableProcessors();
+        if (cpus < 2) {
+            throw new IllegalStateException("--split-cores needs at least 2 CPUs; this machine has " + cpus);
+        }
+        var half = cpus / 2;
+        var servers = ProcessHandle.current().descendants().filter(p -> Cpu.commandLine(p).contains("s3mock")).toList();
+        var postgres = ProcessHandle.allProcesses().filter(p -> Cpu.commandLine(p).contains(Cpu.postgresData)).toList();
+        for (var server : servers) {
+            pin(server.pid(), half + "-" + (cpus - 1));
+        }
+        for (var server : postgres) {
+            pin(server.pid(), half + "-" + (cpus - 1));
+            for (var backend : server.descendants().toList()) {
+                pin(backend.pid(), half + "-" + (cpus - 1));
+            }
+        }
+        pin(ProcessHandle.current().pid(), "0-" + (half - 1));
+        System.out.printf("split cores: this JVM on CPU 0-%d; S3Mock (%d) and PostgreSQL (%d processes) on CPU %d-%d%n",
+                half - 1, servers.size(), postgres.size(), half, cpus - 1);
+    }
+
+    /** Every thread of the process to the given CPUs (taskset, util-linux; new threads inherit it). */
+    private static void pin(long pid, String cpus) throws Exception {
+        var taskset = new ProcessBuilder("taskset", "-a", "-p", "-c", cpus, Long.toString(pid))
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        if (!taskset.waitFor(30, java.util.concurrent.TimeUnit.SECONDS) || taskset.exitValue() != 0) {
+            throw new IllegalStateException("taskset could not pin process " + pid + " to CPUs " + cpus);
+        }
     }
 
     private static void emptyBucket(S3AsyncClient s3) {
@@ -331,7 +378,7 @@ final class SinkBench {
             return process.info().totalCpuDuration().map(Duration::toMillis).orElse(0L);
         }
 
-        private static String commandLine(ProcessHandle process) {
+        static String commandLine(ProcessHandle process) {
             var info = process.info();
             return info.command().orElse("") + " " + String.join(" ", info.arguments().orElse(new String[0]));
         }
@@ -347,6 +394,63 @@ final class SinkBench {
         @Override
         public String toString() {
             return String.format(Locale.ROOT, "JVM %.1f, S3Mock %.1f, PostgreSQL %.1f", jvm, s3mock, postgres);
+        }
+    }
+
+    /**
+     * CPU time of this JVM's threads, grouped by name with numbers left out: where the sink's CPU goes
+     * (its consumer threads, the S3 client's event loops, the R2DBC driver, the broker, the CDN). The
+     * JVM's own threads (JIT, GC) are what is left of the process's total.
+     */
+    record ThreadCpu(Map<String, Long> nanosByGroup, long compilingMillis, long gcMillis) {
+        static ThreadCpu now() {
+            var compiling = java.lang.management.ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
+            var gc = java.lang.management.ManagementFactory.getGarbageCollectorMXBeans().stream()
+                    .mapToLong(java.lang.management.GarbageCollectorMXBean::getCollectionTime).sum();
+            var threads = java.lang.management.ManagementFactory.getThreadMXBean();
+            var byGroup = new HashMap<String, Long>();
+            for (var info : threads.getThreadInfo(threads.getAllThreadIds())) {
+                if (info != null) {
+                    var nanos = threads.getThreadCpuTime(info.getThreadId());
+                    if (nanos > 0) {
+                        byGroup.merge(group(info.getThreadName()), nanos, Long::sum);
+                    }
+                }
+            }
+            return new ThreadCpu(byGroup, compiling, gc);
+        }
+
+        private static String group(String thread) {
+            if (thread.startsWith("KafkaConsumerDestination")) {
+                var topic = thread.replaceAll(".*consumerDestinationName='([^']*)'.*", "$1");
+                return (topic.equals(Topics.MEDIA_READY) ? "sink consumers (" : "sink consumer (") + topic + ")";
+            }
+            return thread.replaceAll("\\d+", "N");
+        }
+
+        ThreadCpu minus(ThreadCpu earlier) {
+            var difference = new HashMap<String, Long>();
+            nanosByGroup.forEach((group, nanos) -> difference.put(group, nanos - earlier.nanosByGroup.getOrDefault(group, 0L)));
+            return new ThreadCpu(difference, compilingMillis - earlier.compilingMillis, gcMillis - earlier.gcMillis);
+        }
+
+        /** The biggest groups, in ms per image, then the JVM's own threads as the rest of {@code jvmMillisPerImage}. */
+        String perImage(int images, double jvmMillisPerImage) {
+            var out = new StringBuilder();
+            double listed = 0;
+            var sorted = nanosByGroup.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).toList();
+            for (var entry : sorted) {
+                var millis = entry.getValue() / 1e6 / images;
+                listed += millis;
+                if (millis >= 0.5) {
+                    out.append(String.format(Locale.ROOT, "%n    %6.1f  %s", millis, entry.getKey()));
+                }
+            }
+            out.append(String.format(Locale.ROOT, "%n    %6.1f  (threads under 0.5 ms each)"
+                            + "%n    %6.1f  JVM's own threads (JIT compiling %.1f ms, GC pauses %.1f ms)",
+                    listed - sorted.stream().mapToDouble(e -> e.getValue() / 1e6 / images).filter(m -> m >= 0.5).sum(),
+                    jvmMillisPerImage - listed, (double) compilingMillis / images, (double) gcMillis / images));
+            return out.toString();
         }
     }
 
