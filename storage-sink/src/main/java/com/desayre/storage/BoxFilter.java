@@ -16,13 +16,17 @@ final class BoxFilter {
     private final int[] sums;
     private final BufferedImage image;
     private final byte[] bgr;
-    // floor(sum / area) as (sum * reciprocal) >>> 48, exact for every sum a block can reach (below 2^48 / area):
-    // a division per channel per pixel cost more than the averaging
+    // floor(sum / area) as (sum * reciprocal) >>> 48, exact while sum * area < 2^48, so for every sum a block of up
+    // to MAX_BLOCK can reach (255 * area); a division per channel per pixel cost more than the averaging
+    static final int MAX_BLOCK = 1024;
     private final long reciprocal;
     private int rowsInBlock;
     private int outputRow;
 
     BoxFilter(int sourceWidth, int sourceHeight, int block) {
+        if (block < 1 || block > MAX_BLOCK) {
+            throw new IllegalArgumentException("block " + block + " is outside 1.." + MAX_BLOCK);
+        }
         this.block = block;
         this.width = Math.max(1, sourceWidth / block);
         this.height = Math.max(1, sourceHeight / block);

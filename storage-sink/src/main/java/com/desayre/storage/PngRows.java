@@ -28,14 +28,15 @@ final class PngRows {
     private static final int RGBA = 6;
     // far beyond any real image; a header claiming more is not streamed (ImageIO, subsampling, decides)
     private static final long MAX_ROW_BYTES = 1L << 20;
-    private static final long MAX_BOXED_PIXELS = 1L << 24;
+    // the averaged image's longer side, at most: a thin hostile header must not make a huge one
+    private static final int MAX_BOXED_SIDE_PER_MAX_SIDE = 4;
 
     /** The image box-averaged to about {@code maxSide} on its longer side, or empty when this reader does not take it. */
     static Optional<BufferedImage> boxAveraged(Path png, int maxSide) throws IOException {
         try (var in = new DataInputStream(new BufferedInputStream(Files.newInputStream(png), 64 * 1024))) {
             return new PngRows(in).read(maxSide);
-        } catch (EOFException | DataFormatException | IllegalStateException e) {
-            return Optional.empty();
+        } catch (EOFException | DataFormatException | RuntimeException e) {
+            return Optional.empty(); // ImageIO tries, and decides what a damaged file means
         }
     }
 
@@ -69,7 +70,7 @@ final class PngRows {
             return Optional.empty();
         }
         var block = BoxFilter.blockFor(width, height, maxSide);
-        if ((long) (width / block) * (height / block) > MAX_BOXED_PIXELS) {
+        if (block > BoxFilter.MAX_BLOCK || Math.max(width, height) / block > MAX_BOXED_SIDE_PER_MAX_SIDE * maxSide) {
             return Optional.empty();
         }
         byte[] alphas = null;
