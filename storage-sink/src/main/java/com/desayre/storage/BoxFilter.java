@@ -10,15 +10,16 @@ import java.awt.image.DataBufferByte;
  * The result is {@code TYPE_3BYTE_BGR}, the layout the JPEG writer reads without conversion.
  */
 final class BoxFilter {
+    // floor(sum / area) as (sum * reciprocal) >>> 48, exact while sum * area < 2^48, so for every sum a block of up
+    // to MAX_BLOCK can reach (255 * area); a division per channel per pixel cost more than the averaging
+    static final int MAX_BLOCK = 1024;
+
     private final int block;
     private final int width;
     private final int height;
     private final int[] sums;
     private final BufferedImage image;
     private final byte[] bgr;
-    // floor(sum / area) as (sum * reciprocal) >>> 48, exact while sum * area < 2^48, so for every sum a block of up
-    // to MAX_BLOCK can reach (255 * area); a division per channel per pixel cost more than the averaging
-    static final int MAX_BLOCK = 1024;
     private final long reciprocal;
     private int rowsInBlock;
     private int outputRow;
