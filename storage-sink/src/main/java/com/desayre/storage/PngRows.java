@@ -70,7 +70,7 @@ final class PngRows {
             return Optional.empty();
         }
         var block = BoxFilter.blockFor(width, height, maxSide);
-        if (block > BoxFilter.MAX_BLOCK || Math.max(width, height) / block > MAX_BOXED_SIDE_PER_MAX_SIDE * maxSide) {
+        if ((long) width * height > Thumbnails.MAX_PIXELS || block > BoxFilter.MAX_BLOCK || Math.max(width, height) / block > MAX_BOXED_SIDE_PER_MAX_SIDE * maxSide) {
             return Optional.empty();
         }
         byte[] alphas = null;

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -85,8 +86,7 @@ class StoreMedia implements Consumer<Message<MediaReady>> {
             try {
                 media = downloader.download(ready.outputUrls().get(i));
             } catch (BadProviderOutputException e) {
-                events.status(StatusChanged.failed(ready.jobId(), ready.spec(), STAGE,
-                        new JobError(JobError.BAD_PROVIDER_OUTPUT, e.getMessage())));
+                failBadOutput(ready, stored, e);
                 return;
             }
             Thumbnails.Thumbnail thumb = null;
@@ -106,6 +106,12 @@ class StoreMedia implements Consumer<Message<MediaReady>> {
                         ready.route().model());
                 stored.add(new StoredMedia(key, media.mimeType(), media.width(), media.height(), media.bytes(),
                         media.sha256(), thumbKey, media.durationMillis()));
+            } catch (BadProviderOutputException e) {
+                // a PNG or JPEG by its first bytes whose image data does not decode: the original went up meanwhile
+                upload.handle((done, error) -> null).join();
+                store.delete(key);
+                failBadOutput(ready, stored, e);
+                return;
             } finally {
                 // the upload reads the file until it ends, also when the thumbnail failed
                 upload.handle((done, error) -> null).join();
@@ -118,18 +124,29 @@ class StoreMedia implements Consumer<Message<MediaReady>> {
         // a cancel or a delete may have landed while we stored: then the result goes, and no COMPLETED is said
         var now = projection.standing(ready.jobId());
         if (now.map(j -> j.deleted() || j.status().isTerminal() && j.status() != JobStatus.COMPLETED).orElse(false)) {
-            for (var media : stored) {
-                store.delete(media.key());
-                if (media.thumbnailKey() != null) {
-                    store.delete(media.thumbnailKey());
-                }
-            }
-            projection.discardMedia(ready.jobId());
+            discard(ready.jobId(), stored);
             log.info("Job became {} while its result was stored; the result was discarded",
                     now.get().deleted() ? "deleted" : now.get().status());
             return;
         }
         events.status(StatusChanged.completed(ready.jobId(), ready.spec(), STAGE, stored));
         log.info("Stored {} output(s)", stored.size());
+    }
+
+    /** Retrying won't help: the job fails clearly, and outputs already stored for it go, so no half result stays. */
+    private void failBadOutput(MediaReady ready, List<StoredMedia> stored, BadProviderOutputException e)
+            throws IOException {
+        discard(ready.jobId(), stored);
+        events.status(StatusChanged.failed(ready.jobId(), ready.spec(), STAGE, new JobError(JobError.BAD_PROVIDER_OUTPUT, e.getMessage())));
+    }
+
+    private void discard(String jobId, List<StoredMedia> stored) throws IOException {
+        for (var media : stored) {
+            store.delete(media.key());
+            if (media.thumbnailKey() != null) {
+                store.delete(media.thumbnailKey());
+            }
+        }
+        projection.discardMedia(jobId);
     }
 }

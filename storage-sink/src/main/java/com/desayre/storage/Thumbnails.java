@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
+import javax.imageio.IIOException;
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageWriteParam;
@@ -22,13 +23,21 @@ import org.jcodec.scale.AWTUtil;
  */
 final class Thumbnails {
     static final int MAX_SIDE = 512;
+    // 64 MP (8192x8192), four times the largest image a provider or an upload gives: a header claiming more (a
+    // decompression bomb: a few KB that inflate to gigabytes) gets no thumbnail instead of minutes of CPU
+    static final long MAX_PIXELS = 1L << 26;
     private static final float QUALITY = 0.85f;
 
     record Thumbnail(Path file, int width, int height) {
     }
 
-    /** The thumbnail of an image file, or empty when Java cannot decode the format (e.g. WebP). */
-    static Optional<Thumbnail> of(Path image) throws IOException {
+    /**
+     * The thumbnail of an image file, or empty when Java cannot decode the format (e.g. WebP) or the
+     * image has more than {@link #MAX_PIXELS}: the original is stored all the same.
+     *
+     * @throws BadProviderOutputException when the image's data does not decode
+     */
+    static Optional<Thumbnail> of(Path image) throws IOException, BadProviderOutputException {
         var streamed = PngRows.boxAveraged(image, MAX_SIDE);
         if (streamed.isPresent()) {
             return Optional.of(jpeg(streamed.get()));
@@ -42,11 +51,17 @@ final class Thumbnails {
             var reader = readers.next();
             try {
                 reader.setInput(in);
+                if ((long) reader.getWidth(0) * reader.getHeight(0) > MAX_PIXELS) {
+                    return Optional.empty();
+                }
                 var side = Math.max(reader.getWidth(0), reader.getHeight(0));
                 var param = reader.getDefaultReadParam();
                 var subsample = Math.max(1, side / (MAX_SIDE * 2));
                 param.setSourceSubsampling(subsample, subsample, 0, 0);
                 source = reader.read(0, param);
+            } catch (IIOException e) {
+                // the header read, the image data did not (truncated, corrupt): the file is damaged, not the disk
+                throw new BadProviderOutputException("The provider returned a damaged image.");
             } finally {
                 reader.dispose();
             }

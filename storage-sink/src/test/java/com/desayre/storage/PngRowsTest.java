@@ -1,15 +1,18 @@
 package com.desayre.storage;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.desayre.testsupport.PngEncoder;
 import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Random;
+import java.util.zip.CRC32;
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageWriteParam;
@@ -115,6 +118,28 @@ class PngRowsTest {
         assertThat(PngRows.boxAveraged(garbage, Thumbnails.MAX_SIDE)).isEmpty();
         assertThat(PngRows.boxAveraged(thin, Thumbnails.MAX_SIDE)).isEmpty();
         assertThat(PngRows.boxAveraged(badIndex, Thumbnails.MAX_SIDE)).isEmpty();
+    }
+
+    @Test
+    void aPngClaimingMoreThanThePixelBudgetGetsNoThumbnailButOneJustUnderIsDamaged() throws Exception {
+        // a 1x1 image whose header claims 10,000 x 10,000: a few bytes that would inflate to 300 MB if they were real
+        var png = PngEncoder.encode(1, 1, PngEncoder.RGB, 8, new byte[3], null, null, PngEncoder.Filters.NONE, 1000);
+        var header = ByteBuffer.wrap(png);
+        header.putInt(16, 10_000).putInt(20, 10_000);
+        var crc = new CRC32();
+        crc.update(png, 12, 17); // "IHDR" and its 13 bytes
+        header.putInt(29, (int) crc.getValue());
+        var bomb = Files.write(dir.resolve("bomb.png"), png);
+
+        assertThat(PngRows.boxAveraged(bomb, Thumbnails.MAX_SIDE)).isEmpty();
+        assertThat(Thumbnails.of(bomb)).isEmpty();
+
+        header.putInt(16, 8000).putInt(20, 8000);
+        crc.reset();
+        crc.update(png, 12, 17);
+        header.putInt(29, (int) crc.getValue());
+        var damaged = Files.write(dir.resolve("damaged.png"), png);
+        assertThatThrownBy(() -> Thumbnails.of(damaged)).isInstanceOf(BadProviderOutputException.class);
     }
 
     @Test

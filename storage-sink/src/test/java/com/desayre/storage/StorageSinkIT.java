@@ -183,6 +183,24 @@ class StorageSinkIT {
     }
 
     @Test
+    void aPngWhoseImageDataIsDamagedFailsTheJobAndLeavesNothingStored() throws Exception {
+        var jobId = SinkHarness.newJobId();
+        var png = SinkHarness.png(640, 480);
+        var url = cdn.serve("/" + jobId + ".png", java.util.Arrays.copyOf(png, png.length / 2)); // cut off mid-image
+        try (var probe = TopicProbe.watch(TestServers.kafka(), Topics.STATUS)) {
+            harness.mediaReady(SinkHarness.ready(jobId, url));
+            await().atMost(Duration.ofSeconds(30)).until(() -> has(probe, jobId, JobStatus.FAILED));
+            var failed = statuses(probe, jobId).stream().filter(s -> s.status() == JobStatus.FAILED).findFirst().orElseThrow();
+            assertThat(failed.error().code()).isEqualTo("BAD_PROVIDER_OUTPUT");
+            assertThat(failed.error().message()).contains("damaged");
+            assertThat(count("select count(*) from media where job_id = ?", jobId)).isZero();
+            // the original went up while the thumbnail was tried; it is deleted again
+            await().atMost(Duration.ofSeconds(30)).until(() -> store.stat(jobId + "/0.png").isEmpty());
+            assertThat(statuses(probe, jobId)).noneMatch(s -> s.status() == JobStatus.COMPLETED);
+        }
+    }
+
+    @Test
     void aCancelledJobsLateResultIsDiscarded() throws Exception {
         var jobId = SinkHarness.newJobId();
         var url = cdn.serve("/" + jobId + ".png", SinkHarness.png(64, 48));
