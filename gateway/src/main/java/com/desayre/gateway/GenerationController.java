@@ -109,8 +109,8 @@ class GenerationController {
         return multipart(exchange).flatMap(parts -> {
             var form = form(parts, EDIT_FIELDS);
             var request = editRequest(new RequestFields(form, EDIT_FIELDS));
-            return upload(parts, user)
-                    .flatMap(source -> submissions.submit(request.specs(user, source), key, "edit " + form + " " + source.sha));
+            return upload(parts, user).flatMap(upload -> submissions.submit(request.specs(user, Source.of(upload)), key,
+                    "edit " + form + " " + upload.sha256(), uploads.put(upload)).doFinally(signal -> uploads.discard(upload)));
         });
     }
 
@@ -132,8 +132,8 @@ class GenerationController {
         return multipart(exchange).flatMap(parts -> {
             var form = form(parts, VIDEO_FIELDS);
             var request = videoRequest(new RequestFields(form, VIDEO_FIELDS), true);
-            return upload(parts, user)
-                    .flatMap(source -> submissions.submit(request.specs(user, source), key, "video " + form + " " + source.sha));
+            return upload(parts, user).flatMap(upload -> submissions.submit(request.specs(user, Source.of(upload)), key,
+                    "video " + form + " " + upload.sha256(), uploads.put(upload)).doFinally(signal -> uploads.discard(upload)));
         });
     }
 
@@ -219,6 +219,10 @@ class GenerationController {
     /** The stored image an edit or a video starts from; {@code sha} identifies an upload for idempotency. */
     private record Source(String key, int width, int height, String sha) {
         static final Source NONE = new Source(null, 0, 0, "");
+
+        static Source of(Uploads.Checked upload) {
+            return new Source(upload.key(), upload.width(), upload.height(), upload.sha256());
+        }
     }
 
     /** The first image output of one of the caller's finished image or edit jobs. */
@@ -234,13 +238,14 @@ class GenerationController {
                 .switchIfEmpty(Mono.error(notUsable));
     }
 
-    private Mono<Source> upload(MultiValueMap<String, Part> parts, CurrentUser user) {
+    /** The uploaded image, checked but not stored: it is stored once the request is admitted. */
+    private Mono<Uploads.Checked> upload(MultiValueMap<String, Part> parts, CurrentUser user) {
         var files = parts.getOrDefault(IMAGE_PART, List.of());
         if (files.size() != 1 || !(files.get(0) instanceof FilePart file)) {
             return Mono.error(ApiProblem.invalid(List.of(new ApiProblem.FieldError(IMAGE_PART,
                     "Attach exactly one image file as the multipart part 'image' (PNG, JPEG or WebP)."))));
         }
-        return uploads.store(user.id(), file).map(stored -> new Source(stored.key(), stored.width(), stored.height(), stored.sha256()));
+        return uploads.check(user.id(), file);
     }
 
     /**

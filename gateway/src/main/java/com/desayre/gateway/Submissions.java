@@ -89,15 +89,21 @@ class Submissions {
         return submit(List.of(spec), idempotencyKey, request);
     }
 
-    /**
-     * @param specs   one job per spec; one spec answers with one job, several with a list
-     * @param request what identifies the request for idempotency (its route and body); ignored without a key
-     */
     Mono<ResponseEntity<?>> submit(List<JobSpec> specs, String idempotencyKey, String request) {
+        return submit(specs, idempotencyKey, request, Mono.empty());
+    }
+
+    /**
+     * @param specs         one job per spec; one spec answers with one job, several with a list
+     * @param request       what identifies the request for idempotency (its route and body); ignored without a key
+     * @param beforePublish what the jobs need and only an admitted request may cost (storing an uploaded
+     *                      source); run after the limits admitted the request, before its jobs are published
+     */
+    Mono<ResponseEntity<?>> submit(List<JobSpec> specs, String idempotencyKey, String request, Mono<Void> beforePublish) {
         var jobIds = specs.stream().map(spec -> UUID.randomUUID().toString()).toList();
         boolean list = specs.size() > 1;
         if (idempotencyKey == null) {
-            return admitAndPublish(jobIds, specs).map(headers -> accepted(jobIds, list, headers));
+            return admitAndPublish(jobIds, specs, beforePublish).map(headers -> accepted(jobIds, list, headers));
         }
         validate(idempotencyKey);
         var key = "desayre:idempotency:" + specs.get(0).ownerId() + ":" + idempotencyKey;
@@ -111,7 +117,7 @@ class Submissions {
                             return Mono.error(reused());
                         }
                         var value = fingerprint + "|" + String.join(",", ids);
-                        return admitAndPublish(ids, specs)
+                        return admitAndPublish(ids, specs, beforePublish)
                                 .flatMap(headers -> redis.opsForValue().set(key, "done|" + value, Duration.ofSeconds(KEY_TTL_SECONDS))
                                         .thenReturn(accepted(ids, list, headers)))
                                 .onErrorResume(e -> redis.opsForValue().set(key, "failed|" + value, Duration.ofSeconds(KEY_TTL_SECONDS))
@@ -138,11 +144,11 @@ class Submissions {
                 + "Use a new key for a new request.", Map.of());
     }
 
-    /** Charges the limits for the jobs, publishes them, and hands the units back if publishing failed. */
-    private Mono<HttpHeaders> admitAndPublish(List<String> jobIds, List<JobSpec> specs) {
+    /** Charges the limits for the jobs, publishes them, and hands the units back if publishing (or what comes before it) failed. */
+    private Mono<HttpHeaders> admitAndPublish(List<String> jobIds, List<JobSpec> specs, Mono<Void> beforePublish) {
         var cost = specs.stream().mapToInt(spec -> limits.settings().cost(spec.kind(), 1)).sum();
         return limits.admit(specs.get(0).ownerId(), cost, jobIds)
-                .flatMap(admission -> publishAll(jobIds, specs)
+                .flatMap(admission -> beforePublish.then(publishAll(jobIds, specs))
                         .onErrorResume(e -> admission.refund().then(Mono.error(e)))
                         .thenReturn(admission.headers()));
     }

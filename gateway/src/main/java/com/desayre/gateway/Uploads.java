@@ -5,6 +5,7 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
@@ -16,16 +17,20 @@ import org.springframework.http.codec.multipart.FilePart;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Takes a source image uploaded for an edit or a video. Everything is checked before anything is
  * stored: the size while the bytes arrive, the format by its magic bytes (not the file name or the
  * declared type), the dimensions from the header before the pixels are decoded (a small file can
  * declare a gigapixel image). What is stored is a fresh PNG re-encoded from the decoded pixels,
- * so no metadata (EXIF, GPS) and nothing hidden after the image data reaches the provider.
+ * so no metadata (EXIF, GPS) and nothing hidden after the image data reaches the provider; and it is
+ * stored only once the request is admitted (limits, quota), just before its jobs are published.
  */
 @Component
 class Uploads {
+    private static final Logger log = LoggerFactory.getLogger(Uploads.class);
     static final String TOO_LARGE = "upload-too-large";
     static final String UNSUPPORTED = "unsupported-upload";
     static final String BAD_DIMENSIONS = "upload-dimensions";
@@ -39,11 +44,15 @@ class Uploads {
         this.settings = settings;
     }
 
-    /** A stored source image: its key in the media store, its size, and the SHA-256 of the bytes uploaded. */
-    record Stored(String key, int width, int height, String sha256) {
+    /**
+     * A checked upload, re-encoded as PNG in a temporary file and not stored yet: {@link #put} stores it
+     * once the request is admitted, {@link #discard} drops the file either way. A request the limits
+     * refuse leaves nothing in the media store.
+     */
+    record Checked(String key, int width, int height, String sha256, Path file) {
     }
 
-    Mono<Stored> store(String ownerId, FilePart part) {
+    Mono<Checked> check(String ownerId, FilePart part) {
         long max = settings.maxSize().toBytes();
         return DataBufferUtils.join(part.content(), (int) Math.min(Integer.MAX_VALUE - 8, max))
                 .onErrorMap(DataBufferLimitException.class, e -> tooLarge())
@@ -59,10 +68,30 @@ class Uploads {
                 .switchIfEmpty(Mono.error(() -> problem(HttpStatus.BAD_REQUEST, UNREADABLE, "Empty upload",
                         "The uploaded file is empty. Send a PNG, JPEG or WebP image.")))
                 .publishOn(Schedulers.boundedElastic())
-                .map(bytes -> save(ownerId, bytes));
+                .map(bytes -> reencode(ownerId, bytes));
     }
 
-    private Stored save(String ownerId, byte[] bytes) {
+    /** Stores a checked upload under its content-named key (a retried upload overwrites, never piles up). */
+    Mono<Void> put(Checked upload) {
+        return Mono.<Void>fromCallable(() -> {
+            try {
+                store.put(upload.key(), upload.file(), "image/png");
+                return null;
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException("Storing the upload failed", e);
+            }
+        }).subscribeOn(Schedulers.boundedElastic());
+    }
+
+    void discard(Checked upload) {
+        try {
+            Files.deleteIfExists(upload.file());
+        } catch (IOException e) {
+            log.warn("Could not delete the temporary upload {}: {}", upload.file(), e.getMessage());
+        }
+    }
+
+    private Checked reencode(String ownerId, byte[] bytes) {
         var format = format(bytes);
         if (format == null) {
             throw problem(HttpStatus.UNSUPPORTED_MEDIA_TYPE, UNSUPPORTED, "Unsupported image type",
@@ -72,20 +101,30 @@ class Uploads {
         var sha256 = sha256(bytes);
         // named by content: the same image uploaded again (a retried request) overwrites, never piles up
         var key = "uploads/" + safe(ownerId) + "/" + sha256 + ".png";
+        Path file = null;
         try {
-            var file = Files.createTempFile("desayre-upload-", ".png");
-            try {
-                if (!ImageIO.write(image, "png", file.toFile())) {
-                    throw new IOException("no PNG writer");
-                }
-                store.put(key, file, "image/png");
-            } finally {
-                Files.deleteIfExists(file);
+            file = Files.createTempFile("desayre-upload-", ".png");
+            if (!ImageIO.write(image, "png", file.toFile())) {
+                throw new IOException("no PNG writer");
             }
+            return new Checked(key, image.getWidth(), image.getHeight(), sha256, file);
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException("Storing the upload failed", e);
+            deleteQuietly(file);
+            throw new java.io.UncheckedIOException("Re-encoding the upload failed", e);
+        } catch (RuntimeException e) {
+            deleteQuietly(file);
+            throw e;
         }
-        return new Stored(key, image.getWidth(), image.getHeight(), sha256);
+    }
+
+    private static void deleteQuietly(Path file) {
+        if (file != null) {
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException ignored) {
+                // a temporary file: the OS cleans its temp folder
+            }
+        }
     }
 
     /** Reads the size from the header first; decodes the pixels only when it is within the limits. */

@@ -6,10 +6,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.desayre.contracts.Topics;
+import com.desayre.platform.MediaStore;
 import com.desayre.testsupport.TestServers;
 import com.desayre.testsupport.TopicProbe;
 import java.net.http.HttpResponse;
+import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -116,6 +119,40 @@ class GenerationLimitsIT {
             await().atMost(Duration.ofSeconds(30)).until(() -> published(probe, other) == 1);
             assertThat(published(probe, user)).isEqualTo(2);
         }
+    }
+
+    @Test
+    void aRefusedUploadLeavesNothingInTheMediaStoreAndAnAdmittedOneIsStored() throws Exception {
+        var user = member();
+        var token = a.token(user, PASSWORD);
+        // two videos of 3 units empty the bucket of 6
+        assertThat(generate(a, "video", VIDEO, token).statusCode()).isEqualTo(202);
+        assertThat(generate(a, "video", VIDEO, token).statusCode()).isEqualTo(202);
+        var image = png();
+        var key = "/" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(image)) + ".png";
+        var store = a.bean(MediaStore.class);
+
+        var refused = a.postMultipart("/api/generate/edit", Map.of("prompt", "make it dusk"), image, "Authorization", "Bearer " + token);
+
+        assertProblem(refused, 429, "rate-limited");
+        assertThat(store.stat("uploads/" + user + key)).isEmpty();
+
+        var other = member();
+        var admitted = a.postMultipart("/api/generate/edit", Map.of("prompt", "make it dusk"), image,
+                "Authorization", "Bearer " + a.token(other, PASSWORD));
+        assertThat(admitted.statusCode()).as(admitted.body()).isEqualTo(202);
+        assertThat(store.stat("uploads/" + other + key)).isPresent();
+    }
+
+    private static byte[] png() throws Exception {
+        var image = new java.awt.image.BufferedImage(96, 64, java.awt.image.BufferedImage.TYPE_INT_RGB);
+        var g = image.createGraphics();
+        g.setColor(java.awt.Color.ORANGE);
+        g.fillRect(0, 0, 48, 64);
+        g.dispose();
+        var out = new java.io.ByteArrayOutputStream();
+        javax.imageio.ImageIO.write(image, "png", out);
+        return out.toByteArray();
     }
 
     private static long published(TopicProbe probe, String owner) {
