@@ -109,8 +109,9 @@ class GenerationController {
         return multipart(exchange).flatMap(parts -> {
             var form = form(parts, EDIT_FIELDS);
             var request = editRequest(new RequestFields(form, EDIT_FIELDS));
-            return upload(parts, user).flatMap(upload -> submissions.submit(request.specs(user, Source.of(upload)), key,
-                    "edit " + form + " " + upload.sha256(), uploads.put(upload)).doFinally(signal -> uploads.discard(upload)));
+            // the submission stores the upload once admitted; whatever happens, its temporary file goes
+            return upload(parts, user).flatMap(upload -> Mono.defer(() -> submissions.submit(request.specs(user, Source.of(upload)),
+                    key, "edit " + form + " " + upload.sha256(), uploads.put(upload))).doFinally(signal -> uploads.discard(upload)));
         });
     }
 
@@ -132,8 +133,9 @@ class GenerationController {
         return multipart(exchange).flatMap(parts -> {
             var form = form(parts, VIDEO_FIELDS);
             var request = videoRequest(new RequestFields(form, VIDEO_FIELDS), true);
-            return upload(parts, user).flatMap(upload -> submissions.submit(request.specs(user, Source.of(upload)), key,
-                    "video " + form + " " + upload.sha256(), uploads.put(upload)).doFinally(signal -> uploads.discard(upload)));
+            // the submission stores the upload once admitted; whatever happens, its temporary file goes
+            return upload(parts, user).flatMap(upload -> Mono.defer(() -> submissions.submit(request.specs(user, Source.of(upload)),
+                    key, "video " + form + " " + upload.sha256(), uploads.put(upload))).doFinally(signal -> uploads.discard(upload)));
         });
     }
 

@@ -100,6 +100,21 @@ class Submissions {
      *                      source); run after the limits admitted the request, before its jobs are published
      */
     Mono<ResponseEntity<?>> submit(List<JobSpec> specs, String idempotencyKey, String request, Mono<Void> beforePublish) {
+        return runToTheEnd(Mono.defer(() -> claimAndSubmit(specs, idempotencyKey, request, beforePublish)));
+    }
+
+    /**
+     * Once started, a submission finishes even if the client hangs up: cancelled half-way, it would
+     * keep the units it was charged and the in-flight slots (no refund runs on cancel), leave its
+     * Idempotency-Key "pending" for a day, or publish some of its jobs and not others. The caller's
+     * Reactor context (the signed-in user, the API key) goes along.
+     */
+    private static <T> Mono<T> runToTheEnd(Mono<T> submission) {
+        return Mono.deferContextual(context -> Mono.fromFuture(submission.contextWrite(context).toFuture(), true));
+    }
+
+    private Mono<ResponseEntity<?>> claimAndSubmit(List<JobSpec> specs, String idempotencyKey, String request,
+                                                   Mono<Void> beforePublish) {
         var jobIds = specs.stream().map(spec -> UUID.randomUUID().toString()).toList();
         boolean list = specs.size() > 1;
         if (idempotencyKey == null) {

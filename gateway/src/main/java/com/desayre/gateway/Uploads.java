@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
@@ -17,8 +18,6 @@ import org.springframework.http.codec.multipart.FilePart;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Takes a source image uploaded for an edit or a video. Everything is checked before anything is
@@ -30,7 +29,6 @@ import org.slf4j.LoggerFactory;
  */
 @Component
 class Uploads {
-    private static final Logger log = LoggerFactory.getLogger(Uploads.class);
     static final String TOO_LARGE = "upload-too-large";
     static final String UNSUPPORTED = "unsupported-upload";
     static final String BAD_DIMENSIONS = "upload-dimensions";
@@ -49,7 +47,10 @@ class Uploads {
      * once the request is admitted, {@link #discard} drops the file either way. A request the limits
      * refuse leaves nothing in the media store.
      */
-    record Checked(String key, int width, int height, String sha256, Path file) {
+    record Checked(String key, int width, int height, String sha256, Path file, AtomicBoolean taken) {
+        Checked(String key, int width, int height, String sha256, Path file) {
+            this(key, width, height, sha256, file, new AtomicBoolean());
+        }
     }
 
     Mono<Checked> check(String ownerId, FilePart part) {
@@ -71,23 +72,30 @@ class Uploads {
                 .map(bytes -> reencode(ownerId, bytes));
     }
 
-    /** Stores a checked upload under its content-named key (a retried upload overwrites, never piles up). */
+    /**
+     * Stores a checked upload under its content-named key (a retried upload overwrites, never piles up)
+     * and deletes its temporary file; fails if {@link #discard} came first.
+     */
     Mono<Void> put(Checked upload) {
         return Mono.<Void>fromCallable(() -> {
+            if (!upload.taken().compareAndSet(false, true)) {
+                throw new IllegalStateException("the upload was discarded before it could be stored");
+            }
             try {
                 store.put(upload.key(), upload.file(), "image/png");
                 return null;
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException("Storing the upload failed", e);
+            } finally {
+                deleteQuietly(upload.file());
             }
         }).subscribeOn(Schedulers.boundedElastic());
     }
 
+    /** Deletes the temporary file of an upload that {@link #put} has not taken (refused, failed, or answered already). */
     void discard(Checked upload) {
-        try {
-            Files.deleteIfExists(upload.file());
-        } catch (IOException e) {
-            log.warn("Could not delete the temporary upload {}: {}", upload.file(), e.getMessage());
+        if (upload.taken().compareAndSet(false, true)) {
+            deleteQuietly(upload.file());
         }
     }
 
