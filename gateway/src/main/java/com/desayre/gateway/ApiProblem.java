@@ -54,6 +54,11 @@ class ApiProblem extends RuntimeException {
         return title;
     }
 
+    /** Extension members beyond type, title, status and detail (e.g. {@code errors}). */
+    Map<String, Object> properties() {
+        return properties;
+    }
+
     ProblemDetail toProblemDetail() {
         return problem(status, type, title, getMessage(), properties);
     }

@@ -26,7 +26,7 @@ class ProblemFallback implements WebExceptionHandler {
     public Mono<Void> handle(ServerWebExchange exchange, Throwable error) {
         if (error instanceof ApiProblem problem) {
             return SecurityConfiguration.writeProblem(exchange, problem.status(), problem.type(), problem.title(),
-                    problem.getMessage(), Map.of());
+                    problem.getMessage(), Map.of(), problem.properties());
         }
         if (error instanceof ResponseStatusException status && status.getStatusCode().is4xxClientError()) {
             var code = HttpStatus.valueOf(status.getStatusCode().value());
@@ -39,7 +39,7 @@ class ProblemFallback implements WebExceptionHandler {
                     "The request's URL or headers contain characters that are not allowed (e.g. an encoded NUL or line break). "
                     + "Encode parameters as plain text and try again.", Map.of());
         }
-        if (clientWentAway(error)) {
+        if (clientWentAway(exchange, error)) {
             // the client closed the connection mid-answer: nothing to answer, nothing wrong here
             log.debug("Client went away during {} {}: {}", exchange.getRequest().getMethod(), exchange.getRequest().getPath(),
                     error.toString());
@@ -52,14 +52,30 @@ class ProblemFallback implements WebExceptionHandler {
                 Map.of());
     }
 
-    private static boolean clientWentAway(Throwable error) {
+    /**
+     * The client closed the connection: an aborted write, or a reset or broken pipe on a connection
+     * that is no longer open. A reset from somewhere else (the media store's own connection to R2)
+     * on a request whose client is still there is an error like any other, and gets its answer.
+     */
+    private static boolean clientWentAway(ServerWebExchange exchange, Throwable error) {
+        var connectionLooksGone = false;
         for (var cause = error; cause != null; cause = cause.getCause()) {
             if (cause instanceof reactor.netty.channel.AbortedException || cause instanceof java.nio.channels.ClosedChannelException
                     || cause instanceof java.io.IOException io && io.getMessage() != null
                     && (io.getMessage().contains("Connection reset") || io.getMessage().contains("Broken pipe"))) {
-                return true;
+                connectionLooksGone = true;
+                break;
             }
         }
-        return false;
+        if (!connectionLooksGone) {
+            return false;
+        }
+        Object nativeRequest;
+        try {
+            nativeRequest = org.springframework.http.server.reactive.ServerHttpRequestDecorator.getNativeRequest(exchange.getRequest());
+        } catch (IllegalArgumentException notNetty) {
+            return true; // no connection to ask (not Reactor Netty): trust the error
+        }
+        return !(nativeRequest instanceof reactor.netty.Connection connection) || !connection.channel().isActive();
     }
 }

@@ -225,6 +225,12 @@ class SecurityConfiguration {
 
     static Mono<Void> writeProblem(ServerWebExchange exchange, HttpStatus status, String type, String title, String detail,
                                    Map<String, String> headers) {
+        return writeProblem(exchange, status, type, title, detail, headers, Map.of());
+    }
+
+    /** @param properties the problem's extension members (e.g. {@code errors}), after the standard ones */
+    static Mono<Void> writeProblem(ServerWebExchange exchange, HttpStatus status, String type, String title, String detail,
+                                   Map<String, String> headers, Map<String, Object> properties) {
         var response = exchange.getResponse();
         if (response.isCommitted()) {
             return Mono.empty();
@@ -232,8 +238,10 @@ class SecurityConfiguration {
         response.setStatusCode(status);
         response.getHeaders().setContentType(MediaType.APPLICATION_PROBLEM_JSON);
         headers.forEach((name, value) -> response.getHeaders().add(name, value));
-        var body = JSON.writeValueAsBytes(Map.of("type", "/problems/" + type, "title", title, "status", status.value(),
-                "detail", detail, "instance", exchange.getRequest().getPath().value()));
+        var members = new java.util.LinkedHashMap<String, Object>(Map.of("type", "/problems/" + type, "title", title,
+                "status", status.value(), "detail", detail, "instance", exchange.getRequest().getPath().value()));
+        properties.forEach(members::putIfAbsent);
+        var body = JSON.writeValueAsBytes(members);
         return response.writeWith(Mono.just(response.bufferFactory().wrap(body)));
     }
 }

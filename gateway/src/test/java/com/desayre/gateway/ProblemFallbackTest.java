@@ -1,0 +1,56 @@
+package com.desayre.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Function;
+import org.junit.jupiter.api.Test;
+import org.springframework.http.server.reactive.ReactorHttpHandlerAdapter;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.adapter.WebHttpHandlerBuilder;
+import reactor.core.publisher.Mono;
+import reactor.netty.http.server.HttpServer;
+
+/** {@link ProblemFallback} behind a real Reactor Netty server, as the gateway runs it. */
+class ProblemFallbackTest {
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+
+    @Test
+    void aProblemRaisedOutsideAControllerKeepsItsFieldErrors() throws Exception {
+        var answer = serve(exchange -> Mono.error(ApiProblem.invalid(List.of(new ApiProblem.FieldError("image", "Attach one image.")))));
+
+        assertThat(answer.statusCode()).isEqualTo(400);
+        assertThat(answer.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        assertThat(answer.body()).contains("\"type\":\"/problems/invalid-request\"")
+                .contains("\"errors\":[{\"field\":\"image\",\"message\":\"Attach one image.\"}]");
+    }
+
+    @Test
+    void aConnectionResetFromTheMediaStoreWhileTheClientWaitsIsAnErrorWithAnAnswer() throws Exception {
+        // as S3MediaStore reports R2 resetting its connection: the text says "Connection reset", the client is still there
+        var answer = serve(exchange -> Mono.error(new UncheckedIOException("Storing the upload failed",
+                new IOException("S3 request failed: Connection reset by peer"))));
+
+        assertThat(answer.statusCode()).isEqualTo(500);
+        assertThat(answer.body()).contains("\"type\":\"/problems/internal-error\"").contains("request id");
+    }
+
+    private HttpResponse<String> serve(Function<ServerWebExchange, Mono<Void>> handler) throws Exception {
+        var httpHandler = WebHttpHandlerBuilder.webHandler(handler::apply).exceptionHandler(new ProblemFallback()).build();
+        var server = HttpServer.create().host("127.0.0.1").port(0).handle(new ReactorHttpHandlerAdapter(httpHandler)).bindNow();
+        try {
+            var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/api/generate/edit"))
+                    .timeout(Duration.ofSeconds(10)).POST(HttpRequest.BodyPublishers.noBody()).build();
+            return http.send(request, HttpResponse.BodyHandlers.ofString());
+        } finally {
+            server.disposeNow();
+        }
+    }
+}
