@@ -66,4 +66,23 @@ class DlqLedger {
         spec = replayedTo == null ? spec.bindNull("to", String.class) : spec.bind("to", replayedTo);
         return spec.fetch().rowsUpdated().map(count -> count > 0);
     }
+
+    /**
+     * Forgets handled records that have expired from their topic (below a partition's first offset):
+     * nothing can replay them any more, and the audit log keeps who did what. Without this the table
+     * would only grow.
+     */
+    Mono<Long> forgetExpired(java.util.List<KafkaQueues.Extent> extents) {
+        if (extents.isEmpty()) {
+            return Mono.just(0L);
+        }
+        return db.sql("""
+                        delete from gateway.dlq_handled h
+                        using unnest(:topics, :partitions, :starts) as e(topic, partition, first_offset)
+                        where h.topic = e.topic and h.partition = e.partition and h."offset" < e.first_offset""")
+                .bind("topics", extents.stream().map(KafkaQueues.Extent::topic).toArray(String[]::new))
+                .bind("partitions", extents.stream().map(KafkaQueues.Extent::partition).toArray(Integer[]::new))
+                .bind("starts", extents.stream().map(KafkaQueues.Extent::start).toArray(Long[]::new))
+                .fetch().rowsUpdated();
+    }
 }

@@ -84,7 +84,7 @@ class QueueController {
         var now = Instant.now();
         var fromKafka = Mono.fromCallable(() -> Map.entry(kafka.lag(), kafka.extents(KafkaQueues.dlqs())))
                 .subscribeOn(Schedulers.boundedElastic());
-        return fromKafka.flatMap(found -> ledger.handledWithin(found.getValue())
+        return fromKafka.flatMap(found -> forgetExpired(found.getValue()).then(ledger.handledWithin(found.getValue()))
                         .map(handled -> new Status(now, new KafkaState(true, null), found.getKey(), depths(found.getValue(), handled),
                                 workers(now), lanes(now), board.caughtUp())))
                 .onErrorResume(IllegalStateException.class, e -> {
@@ -92,6 +92,14 @@ class QueueController {
                     return Mono.just(new Status(now, new KafkaState(false, "Kafka did not answer: " + e.getMessage()), List.of(),
                             List.of(), workers(now), lanes(now), board.caughtUp()));
                 });
+    }
+
+    /** Housekeeping on the way: handled records that left Kafka are forgotten; a failure only costs a warning. */
+    private Mono<Long> forgetExpired(List<KafkaQueues.Extent> extents) {
+        return ledger.forgetExpired(extents).onErrorResume(e -> {
+            log.warn("Could not forget expired DLQ records: {}", e.getMessage());
+            return Mono.just(0L);
+        });
     }
 
     private static List<DlqDepth> depths(List<KafkaQueues.Extent> extents, Map<String, Long> handled) {

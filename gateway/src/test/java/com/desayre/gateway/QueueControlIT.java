@@ -22,6 +22,7 @@ import java.util.Properties;
 import java.util.UUID;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.RecordsToDelete;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -49,10 +50,11 @@ class QueueControlIT {
     private static AuthTestGateway gateway;
     private static KafkaProducer<String, byte[]> producer;
     private static String admin;
+    private static String database;
 
     @BeforeAll
     static void start() {
-        var database = "queues_" + Long.toHexString(System.nanoTime());
+        database = "queues_" + Long.toHexString(System.nanoTime());
         TestServers.postgres().createDatabase(database);
         var extra = new HashMap<>(TestServers.postgres().springProperties(database));
         extra.put("desayre.auth.admin-password", ADMIN_PASSWORD);
@@ -154,6 +156,42 @@ class QueueControlIT {
             assertThat(entry.get("detail").get("count").asInt()).isEqualTo(1);
             assertThat(entry.get("detail").get("reason").asString()).isEqualTo("db is back");
         });
+    }
+
+    @Test
+    void aHandledRecordThatExpiredFromItsTopicIsForgotten() throws Exception {
+        var jobId = UUID.randomUUID().toString();
+        var letter = deadLetter(jobId, "{\"jobId\":\"" + jobId + "\"}");
+        var discard = asAdmin("POST", "/api/admin/queues", "{\"action\":\"discard\",\"dlq\":\"" + DLQ + "\",\"offsets\":[{\"partition\":"
+                + letter.partition() + ",\"offset\":" + letter.offset() + "}]}");
+        assertThat(json(discard).get("discarded").asInt()).isEqualTo(1);
+        status();
+        assertThat(ledgerRows(letter)).as("still in the topic: remembered").isEqualTo(1);
+
+        // retention as Kafka applies it: the partition now starts after the record
+        var config = new Properties();
+        config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, TestServers.kafka().bootstrapServers());
+        try (var kafka = Admin.create(config)) {
+            kafka.deleteRecords(Map.of(new TopicPartition(DLQ, letter.partition()), RecordsToDelete.beforeOffset(letter.offset() + 1)))
+                    .all().get();
+        }
+        status();
+
+        assertThat(ledgerRows(letter)).isZero();
+    }
+
+    private static long ledgerRows(RecordMetadata letter) throws Exception {
+        try (var connection = TestServers.postgres().dataSource(database).getConnection();
+             var query = connection.prepareStatement(
+                     "select count(*) from gateway.dlq_handled where topic = ? and partition = ? and \"offset\" = ?")) {
+            query.setString(1, DLQ);
+            query.setInt(2, letter.partition());
+            query.setLong(3, letter.offset());
+            try (var rows = query.executeQuery()) {
+                rows.next();
+                return rows.getLong(1);
+            }
+        }
     }
 
     @Test
