@@ -39,7 +39,7 @@ class ProblemFallback implements WebExceptionHandler {
                     "The request's URL or headers contain characters that are not allowed (e.g. an encoded NUL or line break). "
                     + "Encode parameters as plain text and try again.", Map.of());
         }
-        if (clientWentAway(exchange, error)) {
+        if (clientWentAway(error)) {
             // the client closed the connection mid-answer: nothing to answer, nothing wrong here
             log.debug("Client went away during {} {}: {}", exchange.getRequest().getMethod(), exchange.getRequest().getPath(),
                     error.toString());
@@ -53,29 +53,22 @@ class ProblemFallback implements WebExceptionHandler {
     }
 
     /**
-     * The client closed the connection: an aborted write, or a reset or broken pipe on a connection
-     * that is no longer open. A reset from somewhere else (the media store's own connection to R2)
-     * on a request whose client is still there is an error like any other, and gets its answer.
+     * The client closed the connection: an aborted write, a closed channel, or a reset or broken
+     * pipe. A failure of the media store (its own connection to R2 reset, say) is never taken for
+     * that, whatever its message says: the client is still waiting and gets its answer.
      */
-    private static boolean clientWentAway(ServerWebExchange exchange, Throwable error) {
-        var connectionLooksGone = false;
+    private static boolean clientWentAway(Throwable error) {
+        var looksLikeAHangUp = false;
         for (var cause = error; cause != null; cause = cause.getCause()) {
+            if (cause instanceof com.desayre.platform.MediaStoreException) {
+                return false;
+            }
             if (cause instanceof reactor.netty.channel.AbortedException || cause instanceof java.nio.channels.ClosedChannelException
                     || cause instanceof java.io.IOException io && io.getMessage() != null
                     && (io.getMessage().contains("Connection reset") || io.getMessage().contains("Broken pipe"))) {
-                connectionLooksGone = true;
-                break;
+                looksLikeAHangUp = true;
             }
         }
-        if (!connectionLooksGone) {
-            return false;
-        }
-        Object nativeRequest;
-        try {
-            nativeRequest = org.springframework.http.server.reactive.ServerHttpRequestDecorator.getNativeRequest(exchange.getRequest());
-        } catch (IllegalArgumentException notNetty) {
-            return true; // no connection to ask (not Reactor Netty): trust the error
-        }
-        return !(nativeRequest instanceof reactor.netty.Connection connection) || !connection.channel().isActive();
+        return looksLikeAHangUp;
     }
 }

@@ -11,14 +11,17 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Function;
+import com.desayre.platform.MediaStoreException;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.server.reactive.ReactorHttpHandlerAdapter;
+import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
+import org.springframework.mock.web.server.MockServerWebExchange;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.adapter.WebHttpHandlerBuilder;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.server.HttpServer;
 
-/** {@link ProblemFallback} behind a real Reactor Netty server, as the gateway runs it. */
+/** {@link ProblemFallback}: behind a real Reactor Netty server, as the gateway runs it, and for a client that hung up. */
 class ProblemFallbackTest {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
@@ -36,10 +39,20 @@ class ProblemFallbackTest {
     void aConnectionResetFromTheMediaStoreWhileTheClientWaitsIsAnErrorWithAnAnswer() throws Exception {
         // as S3MediaStore reports R2 resetting its connection: the text says "Connection reset", the client is still there
         var answer = serve(exchange -> Mono.error(new UncheckedIOException("Storing the upload failed",
-                new IOException("S3 request failed: Connection reset by peer"))));
+                new MediaStoreException("S3 request failed: Connection reset by peer", new IOException("Connection reset by peer")))));
 
         assertThat(answer.statusCode()).isEqualTo(500);
         assertThat(answer.body()).contains("\"type\":\"/problems/internal-error\"").contains("request id");
+    }
+
+    @Test
+    void aClientThatHungUpGetsNoAnswerWritten() {
+        var exchange = MockServerWebExchange.from(MockServerHttpRequest.post("/api/generate/edit"));
+
+        new ProblemFallback().handle(exchange, new IOException("recvAddress(..) failed: Connection reset by peer")).block();
+
+        assertThat(exchange.getResponse().getStatusCode()).isNull();
+        assertThat(exchange.getResponse().isCommitted()).as("nothing written").isFalse();
     }
 
     private HttpResponse<String> serve(Function<ServerWebExchange, Mono<Void>> handler) throws Exception {

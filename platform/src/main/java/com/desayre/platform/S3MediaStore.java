@@ -42,7 +42,7 @@ public final class S3MediaStore implements MediaStore, AutoCloseable {
             if (e.getCause() instanceof S3Exception s3e && s3e.statusCode() == 404) {
                 createBucket();
             } else {
-                throw new IOException("cannot reach bucket " + bucket + ": " + e.getCause().getMessage(), e.getCause());
+                throw new MediaStoreException("cannot reach bucket " + bucket + ": " + e.getCause().getMessage(), e.getCause());
             }
         }
     }
@@ -53,7 +53,7 @@ public final class S3MediaStore implements MediaStore, AutoCloseable {
         } catch (CompletionException e) {
             // 409: another service created it at the same moment; that is what we wanted
             if (!(e.getCause() instanceof S3Exception s3e && s3e.statusCode() == 409)) {
-                throw new IOException("cannot create bucket " + bucket + ": " + e.getCause().getMessage(), e.getCause());
+                throw new MediaStoreException("cannot create bucket " + bucket + ": " + e.getCause().getMessage(), e.getCause());
             }
         }
     }
@@ -69,7 +69,7 @@ public final class S3MediaStore implements MediaStore, AutoCloseable {
                 .handle((response, error) -> {
                     if (error != null) {
                         var cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-                        throw new CompletionException(new IOException("S3 request failed: " + cause.getMessage(), cause));
+                        throw new CompletionException(new MediaStoreException("S3 request failed: " + cause.getMessage(), cause));
                     }
                     return null;
                 });
@@ -85,7 +85,7 @@ public final class S3MediaStore implements MediaStore, AutoCloseable {
                     || e.getCause() instanceof S3Exception s3e && s3e.statusCode() == 404) {
                 return Optional.empty();
             }
-            throw new IOException("S3 HEAD " + key + " failed: " + e.getCause().getMessage(), e.getCause());
+            throw new MediaStoreException("S3 HEAD " + key + " failed: " + e.getCause().getMessage(), e.getCause());
         }
     }
 
@@ -110,7 +110,7 @@ public final class S3MediaStore implements MediaStore, AutoCloseable {
         try {
             return request.get();
         } catch (CompletionException e) {
-            throw new IOException("S3 request failed: " + e.getCause().getMessage(), e.getCause());
+            throw new MediaStoreException("S3 request failed: " + e.getCause().getMessage(), e.getCause());
         }
     }
 }
