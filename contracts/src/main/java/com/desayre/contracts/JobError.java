@@ -21,4 +21,9 @@ public record JobError(String code, String message) {
     public static final String PROVIDER_EXPIRED = "PROVIDER_EXPIRED";
     /** A submit's outcome is unknown and resending could charge twice: the job is not sent again. */
     public static final String SUBMISSION_UNKNOWN = "SUBMISSION_UNKNOWN";
+    /**
+     * The job waited in DESAYRE's own line for a place at the provider longer than its request allowed
+     * ({@code maxWaitSeconds}); it was never sent, so nothing was charged.
+     */
+    public static final String EXPIRED_IN_QUEUE = "EXPIRED_IN_QUEUE";
 }

@@ -17,6 +17,8 @@ import org.jspecify.annotations.Nullable;
  * @param sourceMediaKey the stored image an edit or a video starts from, or null
  * @param durationSeconds a video's length in seconds, or null for the video worker's default (absent in older events)
  * @param resolution     a video's resolution, e.g. {@code 480p} or {@code 720p}, or null for the default (absent in older events)
+ * @param maxWaitSeconds how long the job may wait in DESAYRE's own line for a place at the provider before it
+ *                       ends FAILED / {@code EXPIRED_IN_QUEUE}; null = it waits as long as it takes (absent in older events)
  */
 public record JobSpec(
         String ownerId,
@@ -31,12 +33,21 @@ public record JobSpec(
         Priority priority,
         @Nullable String sourceMediaKey,
         @Nullable Integer durationSeconds,
-        @Nullable String resolution) {
+        @Nullable String resolution,
+        @Nullable Integer maxWaitSeconds) {
+
+    /** A spec with no limit on waiting in line. */
+    public JobSpec(String ownerId, JobKind kind, String prompt, String aspectRatio, int width, int height, Long seed,
+                   String styleProfile, boolean enhance, Priority priority, String sourceMediaKey,
+                   Integer durationSeconds, String resolution) {
+        this(ownerId, kind, prompt, aspectRatio, width, height, seed, styleProfile, enhance, priority, sourceMediaKey,
+                durationSeconds, resolution, null);
+    }
 
     /** A spec without video options (images, edits): duration and resolution are null. */
     public JobSpec(String ownerId, JobKind kind, String prompt, String aspectRatio, int width, int height, Long seed,
                    String styleProfile, boolean enhance, Priority priority, String sourceMediaKey) {
         this(ownerId, kind, prompt, aspectRatio, width, height, seed, styleProfile, enhance, priority, sourceMediaKey,
-                null, null);
+                null, null, null);
     }
 }

@@ -12,7 +12,7 @@ import java.util.Set;
  * moves a job backwards or out of a terminal status.
  */
 public enum JobStatus {
-    QUEUED, ENCODED, SUBMITTED, PROCESSING, RETRYING, STORING, COMPLETED, FAILED, CANCELLED;
+    QUEUED, ENCODED, WAITING, SUBMITTED, PROCESSING, RETRYING, STORING, COMPLETED, FAILED, CANCELLED;
 
     /*
      * Forward moves may skip steps: stages publish on their own, so a projection can see a worker's
@@ -20,14 +20,16 @@ public enum JobStatus {
      * earlier step is then stale and ignored; a terminal status is final.
      */
     private static final Map<JobStatus, Set<JobStatus>> NEXT = Map.of(
-            QUEUED, EnumSet.of(ENCODED, SUBMITTED, PROCESSING, RETRYING, STORING, COMPLETED, FAILED, CANCELLED),
-            ENCODED, EnumSet.of(SUBMITTED, PROCESSING, RETRYING, STORING, COMPLETED, FAILED, CANCELLED),
+            QUEUED, EnumSet.of(ENCODED, WAITING, SUBMITTED, PROCESSING, RETRYING, STORING, COMPLETED, FAILED, CANCELLED),
+            ENCODED, EnumSet.of(WAITING, SUBMITTED, PROCESSING, RETRYING, STORING, COMPLETED, FAILED, CANCELLED),
+            // WAITING: at the worker, in line for a place in the provider's queue; repeats as the line moves
+            WAITING, EnumSet.of(WAITING, SUBMITTED, PROCESSING, RETRYING, STORING, COMPLETED, FAILED, CANCELLED),
             // a synchronous provider answer goes straight from SUBMITTED to STORING
             SUBMITTED, EnumSet.of(PROCESSING, RETRYING, STORING, COMPLETED, FAILED, CANCELLED),
             // PROCESSING repeats as progress moves on
             PROCESSING, EnumSet.of(PROCESSING, RETRYING, STORING, COMPLETED, FAILED, CANCELLED),
             // RETRYING is informational (attempt n of m), may repeat, and leads back to a submit or a poll
-            RETRYING, EnumSet.of(RETRYING, SUBMITTED, PROCESSING, STORING, COMPLETED, FAILED, CANCELLED),
+            RETRYING, EnumSet.of(RETRYING, WAITING, SUBMITTED, PROCESSING, STORING, COMPLETED, FAILED, CANCELLED),
             STORING, EnumSet.of(COMPLETED, FAILED, CANCELLED),
             COMPLETED, EnumSet.noneOf(JobStatus.class),
             FAILED, EnumSet.noneOf(JobStatus.class),

@@ -16,6 +16,7 @@ import org.jspecify.annotations.Nullable;
  * @param media    set when {@code status} is COMPLETED
  * @param encoding set on ENCODED: what will be sent to the model
  * @param retry    set on RETRYING: which attempt failed and when the next one starts (absent in older events)
+ * @param queue    set on WAITING: where the job stands in its worker's line for the provider (absent in older events)
  */
 public record StatusChanged(
         int schemaVersion,
@@ -31,7 +32,8 @@ public record StatusChanged(
         @Nullable JobError error,
         List<StoredMedia> media,
         @Nullable PromptEncoding encoding,
-        @Nullable RetryInfo retry) {
+        @Nullable RetryInfo retry,
+        @Nullable QueueInfo queue) {
 
     public static final int SCHEMA_VERSION = 1;
 
@@ -46,32 +48,50 @@ public record StatusChanged(
     /** A status for a job known by its owner and kind, e.g. one the gateway cancels. */
     public static StatusChanged of(String jobId, String ownerId, JobKind kind, JobStatus status, String stage, String message) {
         return new StatusChanged(SCHEMA_VERSION, UUID.randomUUID().toString(), jobId, Instant.now(), ownerId, kind, status,
-                stage, null, message, null, List.of(), null, null);
+                stage, null, message, null, List.of(), null, null, null);
     }
 
     public static StatusChanged failed(String jobId, JobSpec spec, String stage, JobError error) {
         return new StatusChanged(SCHEMA_VERSION, UUID.randomUUID().toString(), jobId, Instant.now(), spec.ownerId(),
-                spec.kind(), JobStatus.FAILED, stage, null, error.message(), error, List.of(), null, null);
+                spec.kind(), JobStatus.FAILED, stage, null, error.message(), error, List.of(), null, null, null);
     }
 
     public static StatusChanged completed(String jobId, JobSpec spec, String stage, List<StoredMedia> media) {
         return new StatusChanged(SCHEMA_VERSION, UUID.randomUUID().toString(), jobId, Instant.now(), spec.ownerId(),
-                spec.kind(), JobStatus.COMPLETED, stage, 100, "Your media is ready.", null, media, null, null);
+                spec.kind(), JobStatus.COMPLETED, stage, 100, "Your media is ready.", null, media, null, null, null);
     }
 
     public StatusChanged withProgress(int percent) {
         return new StatusChanged(schemaVersion, eventId, jobId, occurredAt, ownerId, kind, status, stage, percent,
-                message, error, media, encoding, retry);
+                message, error, media, encoding, retry, queue);
     }
 
     public StatusChanged withEncoding(PromptEncoding promptEncoding) {
         return new StatusChanged(schemaVersion, eventId, jobId, occurredAt, ownerId, kind, status, stage, progress,
-                message, error, media, promptEncoding, retry);
+                message, error, media, promptEncoding, retry, queue);
     }
 
     public StatusChanged withRetry(RetryInfo retryInfo) {
         return new StatusChanged(schemaVersion, eventId, jobId, occurredAt, ownerId, kind, status, stage, progress,
-                message, error, media, encoding, retryInfo);
+                message, error, media, encoding, retryInfo, queue);
+    }
+
+    public StatusChanged withQueue(QueueInfo queueInfo) {
+        return new StatusChanged(schemaVersion, eventId, jobId, occurredAt, ownerId, kind, status, stage, progress,
+                message, error, media, encoding, retry, queueInfo);
+    }
+
+    /**
+     * Where a waiting job stands in its worker's line for a place in the provider's queue.
+     *
+     * @param model      the model the line is for
+     * @param lane       the lane the job waits in (interactive jobs are sent before batch ones)
+     * @param position   1 for the job sent next
+     * @param ahead      jobs that will be sent before this one ({@code position - 1})
+     * @param etaSeconds roughly when it will be sent, from how fast the provider has been finishing
+     *                   jobs lately; null while nothing is known of that
+     */
+    public record QueueInfo(String model, Priority lane, int position, int ahead, @Nullable Long etaSeconds) {
     }
 
     /**

@@ -205,7 +205,7 @@ class HistoryRepository {
             var error = row.errorCode() == null ? null : new JobError(row.errorCode(), row.message());
             return new StatusChanged(StatusChanged.SCHEMA_VERSION, "db:" + jobId + ":" + status, jobId, row.updatedAt(),
                     row.ownerId(), JobKind.valueOf(row.kind()), status, row.stage(), status == JobStatus.COMPLETED ? 100 : null,
-                    row.message(), error, status == JobStatus.COMPLETED ? stored : List.of(), null, null);
+                    row.message(), error, status == JobStatus.COMPLETED ? stored : List.of(), null, null, null);
         });
     }
 
