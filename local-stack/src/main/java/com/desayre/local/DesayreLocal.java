@@ -42,7 +42,9 @@ public final class DesayreLocal {
         say("Starting DESAYRE with its data in " + dataDir);
         var postgres = running(PostgresServer.start(0, dataDir.resolve("postgres")));
         var redis = running(RedisServer.start(0, dataDir.resolve("redis")));
-        var kafka = running(KafkaBroker.start(0, dataDir.resolve("kafka")));
+        // DESAYRE_KAFKA_PORT keeps the address a topic-level integration connects to stable across runs
+        var kafkaPort = Integer.parseInt(env.getOrDefault("DESAYRE_KAFKA_PORT", "0"));
+        var kafka = running(KafkaBroker.start(kafkaPort, dataDir.resolve("kafka")));
         kafka.createTopics(Topics.all(), 3);
 
         var common = new HashMap<String, Object>();
@@ -73,11 +75,12 @@ public final class DesayreLocal {
                   Password:            %s
                   API:                 curl -X POST %s/api/auth/login -H 'Content-Type: application/json' \\
                                          -d '{"username":"%s","password":"…"}'
+                  Kafka:               %s   (topic-level integrations: docs/asyncapi.yaml)
                   Data:                %s%s
                   Stop:                Ctrl-C
                 ────────────────────────────────────────────────────────────
                 """.formatted(url, env.getOrDefault("ADMIN_USERNAME", "admin"), admin.howToSignIn(), url,
-                env.getOrDefault("ADMIN_USERNAME", "admin"), dataDir, faultSwitch()));
+                env.getOrDefault("ADMIN_USERNAME", "admin"), kafka.bootstrapServers(), dataDir, faultSwitch()));
         stopped.await();
     }
 
