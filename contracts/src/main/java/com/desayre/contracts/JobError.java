@@ -26,4 +26,18 @@ public record JobError(String code, String message) {
      * ({@code maxWaitSeconds}); it was never sent, so nothing was charged.
      */
     public static final String EXPIRED_IN_QUEUE = "EXPIRED_IN_QUEUE";
+    /**
+     * The request broke {@link RequestRules} (the REST door's {@code /problems/invalid-request}): a record published
+     * straight to {@code generation.requested} with a bad prompt, size, source or option. Nothing was sent anywhere.
+     */
+    public static final String INVALID_REQUEST = "INVALID_REQUEST";
+    /**
+     * The job's owner has no account, or a disabled one (the REST door's {@code /problems/unauthorized}): only a
+     * record published straight to {@code generation.requested} can say so. Nothing was sent anywhere.
+     */
+    public static final String OWNER_NOT_ALLOWED = "OWNER_NOT_ALLOWED";
+    /**
+     * The job grew past what Kafka takes for its next step ({@code max.request.size}): retrying cannot help.
+     */
+    public static final String JOB_TOO_LARGE = "JOB_TOO_LARGE";
 }
