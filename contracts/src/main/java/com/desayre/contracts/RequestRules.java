@@ -66,7 +66,7 @@ public final class RequestRules {
     public record Violation(String field, String message) {
         @Override
         public String toString() {
-            return field + ": " + message;
+            return field.isEmpty() ? message : field + ": " + message;
         }
     }
 

@@ -56,6 +56,12 @@ public record StatusChanged(
                 spec.kind(), JobStatus.FAILED, stage, null, error.message(), error, List.of(), null, null, null);
     }
 
+    /** A job that failed before it had a usable spec, e.g. a refused request record: known by its owner and kind only. */
+    public static StatusChanged failed(String jobId, String ownerId, JobKind kind, String stage, JobError error) {
+        return new StatusChanged(SCHEMA_VERSION, UUID.randomUUID().toString(), jobId, Instant.now(), ownerId, kind,
+                JobStatus.FAILED, stage, null, error.message(), error, List.of(), null, null, null);
+    }
+
     public static StatusChanged completed(String jobId, JobSpec spec, String stage, List<StoredMedia> media) {
         return new StatusChanged(SCHEMA_VERSION, UUID.randomUUID().toString(), jobId, Instant.now(), spec.ownerId(),
                 spec.kind(), JobStatus.COMPLETED, stage, 100, "Your media is ready.", null, media, null, null, null);

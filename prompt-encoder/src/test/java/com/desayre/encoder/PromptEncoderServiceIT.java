@@ -33,12 +33,17 @@ import org.springframework.context.ConfigurableApplicationContext;
 class PromptEncoderServiceIT {
     private static ConfigurableApplicationContext service;
     private static KafkaProducer<byte[], byte[]> producer;
+    private static final int IMAGE_TOPIC_LIMIT = 6000;
 
     @BeforeAll
     static void start() {
         var kafka = TestServers.kafka();
+        var properties = new java.util.HashMap<>(SpringProperties.kafka(kafka));
+        // a small limit on the image topic, so a long prompt's encoded job is too large for its next hop
+        properties.put("spring.cloud.stream.kafka.bindings[" + Topics.IMAGE_REQUESTED + "].producer.configuration.max.request.size",
+                String.valueOf(IMAGE_TOPIC_LIMIT));
         service = PromptEncoderApplication.builder().web(WebApplicationType.NONE)
-                .run(SpringProperties.asArguments(SpringProperties.kafka(kafka)));
+                .run(SpringProperties.asArguments(properties));
         producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
                 ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class));
@@ -133,6 +138,61 @@ class PromptEncoderServiceIT {
             var dead = probe.records(Topics.dlq(Topics.REQUESTED), poison).get(0);
             assertThat(dead.value()).isEqualTo("{this is not json");
             assertThat(dead.headers()).containsKey("x-exception-message").containsEntry("x-original-topic", Topics.REQUESTED);
+        }
+    }
+
+    @Test
+    void recordsThatBreakTheRequestRulesFailTheirJobAndGoToTheDlqOnTheFirstDelivery() throws Exception {
+        var nul = UUID.randomUUID().toString();
+        var wrongSize = UUID.randomUUID().toString();
+        var evil = "../../etc/evil";
+        var tombstone = UUID.randomUUID().toString();
+        var empty = UUID.randomUUID().toString();
+        var next = UUID.randomUUID().toString();
+        var dlq = Topics.dlq(Topics.REQUESTED);
+        try (var probe = TopicProbe.watch(TestServers.kafka(), dlq, Topics.IMAGE_REQUESTED, Topics.STATUS)) {
+            publish(nul, EventJson.write(GenerationRequested.of(nul, spec("a cat \u0000 on a mat", null))));
+            publish(wrongSize, EventJson.write(GenerationRequested.of(wrongSize, new JobSpec("ada", JobKind.IMAGE, "a cat", "16:9",
+                    4096, 4096, null, null, true, Priority.BATCH, null))));
+            publish(evil, EventJson.write(GenerationRequested.of(evil, spec("a cat", null))));
+            publish(tombstone, null);
+            publish(empty, new byte[0]);
+            publish(next, EventJson.write(GenerationRequested.of(next, spec("a lighthouse", null))));
+
+            await().atMost(Duration.ofSeconds(60)).until(() -> !probe.records(Topics.IMAGE_REQUESTED, next).isEmpty()
+                    && java.util.stream.Stream.of(nul, wrongSize, evil, tombstone, empty).allMatch(id -> !probe.records(dlq, id).isEmpty())
+                    && probe.has(Topics.STATUS, nul, r -> r.value().contains("FAILED"))
+                    && probe.has(Topics.STATUS, wrongSize, r -> r.value().contains("FAILED")));
+            for (var id : java.util.List.of(nul, wrongSize, evil, tombstone, empty)) {
+                assertThat(probe.records(dlq, id)).as("dead letters of %s", id).hasSize(1);
+                assertThat(probe.records(dlq, id).get(0).headers()).containsEntry("x-original-topic", Topics.REQUESTED)
+                        .containsKey("x-exception-message");
+                assertThat(probe.records(Topics.IMAGE_REQUESTED, id)).isEmpty();
+            }
+            var failed = EventJson.read(probe.records(Topics.STATUS, nul).get(0).value(), StatusChanged.class);
+            assertThat(failed.error().code()).isEqualTo("INVALID_REQUEST");
+            assertThat(failed.error().message()).contains("spec.prompt");
+            assertThat(failed.ownerId()).isEqualTo("ada");
+            assertThat(EventJson.read(probe.records(Topics.STATUS, wrongSize).get(0).value(), StatusChanged.class).error().message())
+                    .contains("spec.width");
+            assertThat(probe.records(Topics.STATUS, evil)).isEmpty();
+        }
+    }
+
+    @Test
+    void aJobTooLargeForItsNextHopFailsAndItsRequestGoesToTheDlq() throws Exception {
+        var jobId = UUID.randomUUID().toString();
+        var prompt = "a very detailed harbour scene with boats, ".repeat(100).substring(0, 3900);
+        try (var probe = TopicProbe.watch(TestServers.kafka(), Topics.dlq(Topics.REQUESTED), Topics.IMAGE_REQUESTED, Topics.STATUS)) {
+            publish(jobId, EventJson.write(GenerationRequested.of(jobId, spec(prompt, null))));
+
+            await().atMost(Duration.ofSeconds(60)).until(() -> probe.has(Topics.STATUS, jobId, r -> r.value().contains("FAILED"))
+                    && !probe.records(Topics.dlq(Topics.REQUESTED), jobId).isEmpty());
+            var failed = probe.records(Topics.STATUS, jobId).stream().map(r -> EventJson.read(r.value(), StatusChanged.class))
+                    .filter(status -> status.status() == JobStatus.FAILED).findFirst().orElseThrow();
+            assertThat(failed.error().code()).isEqualTo("JOB_TOO_LARGE");
+            assertThat(probe.records(Topics.IMAGE_REQUESTED, jobId)).isEmpty();
+            assertThat(probe.records(Topics.dlq(Topics.REQUESTED), jobId)).hasSize(1);
         }
     }
 }
