@@ -130,6 +130,9 @@ class ApiDocs {
     private static final String PROMPT = "What to make, in your words (up to 4000 characters)";
     private static final String N = "How many jobs to make (1–4); more than one answers a list of jobs";
     private static final String PRIORITY = "interactive (default) or batch: a person's interactive jobs overtake batch work";
+    private static final String MAX_WAIT = "How long (1–86400 s) each job may wait in DESAYRE's own line for a place at the provider; "
+            + "past it the job ends FAILED with EXPIRED_IN_QUEUE (never once sent to the provider). Default: as long as it takes. "
+            + "While a job waits, GET /api/jobs/{id} and the event streams show its place in line (queue)";
 
     @Schema(name = "ImageRequest")
     record ImageRequest(@Schema(requiredMode = Schema.RequiredMode.REQUIRED, description = PROMPT) String prompt,
@@ -138,7 +141,8 @@ class ApiDocs {
                         @Schema(minimum = "0") Long seed, @Schema(description = "A house style; GET /api/prompts/profiles") String styleProfile,
                         @Schema(defaultValue = "true", description = "false sends your prompt untouched") Boolean enhance,
                         @Schema(allowableValues = {"interactive", "batch"}, description = PRIORITY) String priority,
-                        @Schema(minimum = "1", maximum = "4", description = N) Integer n) {
+                        @Schema(minimum = "1", maximum = "4", description = N) Integer n,
+                        @Schema(minimum = "1", maximum = "86400", description = MAX_WAIT) Integer maxWaitSeconds) {
     }
 
     @Schema(name = "EditRequest")
@@ -149,14 +153,16 @@ class ApiDocs {
                                description = "Default: the source's shape") String aspectRatio,
                        @Schema(minimum = "0") Long seed, String styleProfile, Boolean enhance,
                        @Schema(allowableValues = {"interactive", "batch"}) String priority,
-                       @Schema(minimum = "1", maximum = "4", description = N) Integer n) {
+                       @Schema(minimum = "1", maximum = "4", description = N) Integer n,
+                       @Schema(minimum = "1", maximum = "86400", description = MAX_WAIT) Integer maxWaitSeconds) {
     }
 
     @Schema(name = "EditUpload", description = "multipart/form-data: the image plus the edit's fields as form fields")
     record EditUpload(@Schema(requiredMode = Schema.RequiredMode.REQUIRED, type = "string", format = "binary",
                               description = "PNG, JPEG or WebP, at most 20 MB, 64–4096 px a side") String image,
                       @Schema(requiredMode = Schema.RequiredMode.REQUIRED) String prompt, String aspectRatio, Long seed,
-                      String styleProfile, Boolean enhance, String priority, Integer n) {
+                      String styleProfile, Boolean enhance, String priority, Integer n,
+                      @Schema(minimum = "1", maximum = "86400", description = MAX_WAIT) Integer maxWaitSeconds) {
     }
 
     @Schema(name = "VideoRequest")
@@ -168,14 +174,16 @@ class ApiDocs {
                         @Schema(allowableValues = {"480p", "720p"}, defaultValue = "720p") String resolution,
                         @Schema(minimum = "0") Long seed, String styleProfile, Boolean enhance,
                         @Schema(allowableValues = {"interactive", "batch"}) String priority,
-                        @Schema(minimum = "1", maximum = "4", description = N) Integer n) {
+                        @Schema(minimum = "1", maximum = "4", description = N) Integer n,
+                        @Schema(minimum = "1", maximum = "86400", description = MAX_WAIT) Integer maxWaitSeconds) {
     }
 
     @Schema(name = "VideoUpload", description = "multipart/form-data: the first frame plus the video's fields as form fields")
     record VideoUpload(@Schema(requiredMode = Schema.RequiredMode.REQUIRED, type = "string", format = "binary") String image,
                        @Schema(requiredMode = Schema.RequiredMode.REQUIRED) String prompt, String aspectRatio,
                        Integer durationSeconds, String resolution, Long seed, String styleProfile, Boolean enhance,
-                       String priority, Integer n) {
+                       String priority, Integer n,
+                       @Schema(minimum = "1", maximum = "86400", description = MAX_WAIT) Integer maxWaitSeconds) {
     }
 
     @Schema(name = "PreviewRequest")

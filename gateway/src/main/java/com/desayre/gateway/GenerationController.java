@@ -39,19 +39,22 @@ import tools.jackson.databind.node.ObjectNode;
 @RestController
 @RequestMapping("/api/generate")
 class GenerationController {
-    static final Set<String> IMAGE_FIELDS = Set.of("prompt", "aspectRatio", "seed", "styleProfile", "enhance", "priority", "n");
+    static final Set<String> IMAGE_FIELDS = Set.of("prompt", "aspectRatio", "seed", "styleProfile", "enhance", "priority", "n",
+            "maxWaitSeconds");
     static final Set<String> EDIT_FIELDS = Set.of("prompt", "sourceJobId", "aspectRatio", "seed", "styleProfile",
-            "enhance", "priority", "n");
+            "enhance", "priority", "n", "maxWaitSeconds");
     static final Set<String> VIDEO_FIELDS = Set.of("prompt", "sourceJobId", "aspectRatio", "durationSeconds",
-            "resolution", "seed", "styleProfile", "enhance", "priority", "n");
+            "resolution", "seed", "styleProfile", "enhance", "priority", "n", "maxWaitSeconds");
     /** Form fields that are numbers or booleans in the JSON form of the same request. */
-    private static final Set<String> NUMBER_FIELDS = Set.of("seed", "durationSeconds", "n");
+    private static final Set<String> NUMBER_FIELDS = Set.of("seed", "durationSeconds", "n", "maxWaitSeconds");
     private static final Set<String> BOOLEAN_FIELDS = Set.of("enhance");
     static final String IDEMPOTENCY_KEY = "Idempotency-Key";
     static final String IMAGE_PART = "image";
     static final int MAX_VIDEO_SECONDS = 15;
     static final int DEFAULT_VIDEO_SECONDS = 6;
     static final int MAX_COUNT = 4;
+    /** The longest a request may ask its jobs to wait in line for the provider (a day): longer is the same as no limit. */
+    static final int MAX_WAIT_SECONDS = 86_400;
 
     private final Submissions submissions;
     private final GatewaySettings settings;
@@ -146,14 +149,18 @@ class GenerationController {
     }
 
     /** What every kind of request shares. */
-    private record Common(String prompt, Long seed, String styleProfile, boolean enhance, Priority priority, int count) {
-        /** {@code count} jobs of the spec; with a seed, each copy gets the next one, so the set is repeatable yet varied. */
+    private record Common(String prompt, Long seed, String styleProfile, boolean enhance, Priority priority, int count,
+                          Integer maxWaitSeconds) {
+        /**
+         * {@code count} jobs of the spec, each with the request's limit on waiting; with a seed, each copy gets the
+         * next one, so the set is repeatable yet varied.
+         */
         List<JobSpec> copies(JobSpec spec) {
             var specs = new ArrayList<JobSpec>(count);
             for (int i = 0; i < count; i++) {
-                specs.add(seed == null || i == 0 ? spec : new JobSpec(spec.ownerId(), spec.kind(), spec.prompt(), spec.aspectRatio(),
-                        spec.width(), spec.height(), seed + i, spec.styleProfile(), spec.enhance(), spec.priority(),
-                        spec.sourceMediaKey(), spec.durationSeconds(), spec.resolution()));
+                specs.add(new JobSpec(spec.ownerId(), spec.kind(), spec.prompt(), spec.aspectRatio(), spec.width(), spec.height(),
+                        seed == null ? null : seed + i, spec.styleProfile(), spec.enhance(), spec.priority(),
+                        spec.sourceMediaKey(), spec.durationSeconds(), spec.resolution(), maxWaitSeconds));
             }
             return specs;
         }
@@ -170,7 +177,14 @@ class GenerationController {
         if (n != null && (n < 1 || n > MAX_COUNT)) {
             fields.reject("n", "'n' must be between 1 and " + MAX_COUNT + ".");
         }
-        return new Common(prompt, seed, styleProfile, enhance, priority, n == null || n < 1 || n > MAX_COUNT ? 1 : n.intValue());
+        var maxWait = fields.optionalNonNegativeLong("maxWaitSeconds");
+        if (maxWait != null && (maxWait < 1 || maxWait > MAX_WAIT_SECONDS)) {
+            fields.reject("maxWaitSeconds", "'maxWaitSeconds' must be between 1 and " + MAX_WAIT_SECONDS + " (a day): how long "
+                    + "the job may wait in line for the provider before it ends EXPIRED_IN_QUEUE. Leave it out to wait as long as it takes.");
+            maxWait = null;
+        }
+        return new Common(prompt, seed, styleProfile, enhance, priority, n == null || n < 1 || n > MAX_COUNT ? 1 : n.intValue(),
+                maxWait == null ? null : maxWait.intValue());
     }
 
     /** An edit request, checked; its specs need the source image. */

@@ -29,7 +29,7 @@ class HistoryRepository {
             j.job_id, j.owner_id, j.kind, j.status, j.stage, j.message, j.error_code, j.prompt, j.encoded_prompt,
             j.style_profile, j.encoder_version, j.provider, j.model, j.aspect_ratio, j.seed, j.priority,
             j.requested_profile, j.enhance, j.source_media_key, j.duration_seconds, j.resolution,
-            j.created_at, j.updated_at, j.completed_at""";
+            j.max_wait_seconds, j.created_at, j.updated_at, j.completed_at""";
 
     private final DatabaseClient db;
 
@@ -48,7 +48,8 @@ class HistoryRepository {
     record Row(String jobId, String ownerId, String kind, String status, String stage, String message, String errorCode,
                String prompt, String encodedPrompt, String styleProfile, String encoderVersion, String provider, String model,
                String aspectRatio, Long seed, String priority, String requestedProfile, Boolean enhance, String sourceMediaKey,
-               Integer durationSeconds, String resolution, Instant createdAt, Instant updatedAt, Instant completedAt) {
+               Integer durationSeconds, String resolution, Integer maxWaitSeconds, Instant createdAt, Instant updatedAt,
+               Instant completedAt) {
     }
 
     record MediaRow(int index, String key, String thumbKey, String mimeType, int width, int height, long bytes, String sha256,
@@ -217,7 +218,7 @@ class HistoryRepository {
                 row.get("provider", String.class), row.get("model", String.class), row.get("aspect_ratio", String.class),
                 row.get("seed", Long.class), row.get("priority", String.class), row.get("requested_profile", String.class),
                 row.get("enhance", Boolean.class), row.get("source_media_key", String.class),
-                row.get("duration_seconds", Integer.class), row.get("resolution", String.class), instant(row, "created_at"),
+                row.get("duration_seconds", Integer.class), row.get("resolution", String.class), row.get("max_wait_seconds", Integer.class), instant(row, "created_at"),
                 instant(row, "updated_at"), instant(row, "completed_at"));
     }
 

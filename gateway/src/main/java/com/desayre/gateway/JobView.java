@@ -1,6 +1,7 @@
 package com.desayre.gateway;
 
 import com.desayre.contracts.JobError;
+import com.desayre.contracts.JobStatus;
 import com.desayre.contracts.PromptEncoding;
 import com.desayre.contracts.StatusChanged;
 import java.time.Instant;
@@ -8,10 +9,13 @@ import java.util.List;
 
 /**
  * A job as the API shows it: its latest status and, when done, its media. {@code encoding} is
- * set on the ENCODED event: what was sent to the model; {@code retry} on RETRYING: attempt n of m, next try.
+ * set on the ENCODED event: what was sent to the model; {@code retry} on RETRYING: attempt n of m, next try;
+ * {@code queue} while WAITING: the job's place in its worker's line for the provider (position, jobs ahead,
+ * a rough ETA in seconds, model and lane), updated as the line moves.
  */
 record JobView(String jobId, String kind, String status, String stage, Integer progress, String message, JobError error,
-               List<Media> media, PromptEncoding encoding, StatusChanged.RetryInfo retry, Instant updatedAt) {
+               List<Media> media, PromptEncoding encoding, StatusChanged.RetryInfo retry, StatusChanged.QueueInfo queue,
+               Instant updatedAt) {
 
     /**
      * @param thumbnailUrl a web-sized JPEG for galleries, or null
@@ -26,6 +30,7 @@ record JobView(String jobId, String kind, String status, String stage, Integer p
                         m.mimeType(), m.width(), m.height(), m.bytes(), m.durationMillis()))
                 .toList();
         return new JobView(status.jobId(), status.kind().name(), status.status().name(), status.stage(),
-                status.progress(), status.message(), status.error(), media, status.encoding(), status.retry(), status.occurredAt());
+                status.progress(), status.message(), status.error(), media, status.encoding(), status.retry(),
+                status.status() == JobStatus.WAITING ? status.queue() : null, status.occurredAt());
     }
 }

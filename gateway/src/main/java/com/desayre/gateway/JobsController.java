@@ -71,7 +71,7 @@ class JobsController {
         });
     }
 
-    /** A new job from a failed or cancelled one's inputs. */
+    /** A new job from a failed or cancelled one's inputs (its limit on waiting in line too). */
     @PostMapping("/{jobId}/retry")
     Mono<ResponseEntity<?>> retry(@PathVariable String jobId, CurrentUser user,
                                                      @RequestHeader(value = GenerationController.IDEMPOTENCY_KEY, required = false) String key) {
@@ -94,7 +94,8 @@ class JobsController {
                 : AspectRatios.SIZES.getOrDefault(aspect, AspectRatios.SIZES.get(AspectRatios.DEFAULT));
         var priority = row.priority() == null ? Priority.INTERACTIVE : Priority.valueOf(row.priority());
         return new JobSpec(row.ownerId(), kind, row.prompt(), aspect, size[0], size[1], row.seed(), row.requestedProfile(),
-                row.enhance() == null || row.enhance(), priority, row.sourceMediaKey(), row.durationSeconds(), row.resolution());
+                row.enhance() == null || row.enhance(), priority, row.sourceMediaKey(), row.durationSeconds(), row.resolution(),
+                row.maxWaitSeconds());
     }
 
 

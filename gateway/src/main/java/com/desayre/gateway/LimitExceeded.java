@@ -11,7 +11,8 @@ import org.springframework.http.ProblemDetail;
 
 /**
  * A generation request a limit refused: 429 with {@code Retry-After} and the rate-limit headers
- * (422 when no wait would help; 503 when limits cannot be checked and the fallback is closed).
+ * (422 when no wait would help; 503 when limits cannot be checked and the fallback is closed, or when the
+ * line for the provider is full: {@link QueueAdmission}).
  * Nothing was published for it. Rendered by {@link LimitsProblemHandler}.
  */
 class LimitExceeded extends RuntimeException {
@@ -20,6 +21,7 @@ class LimitExceeded extends RuntimeException {
     static final String DAILY_QUOTA_EXCEEDED = "daily-quota-exceeded";
     static final String REQUEST_EXCEEDS_LIMITS = "request-exceeds-limits";
     static final String LIMITS_UNAVAILABLE = "limits-unavailable";
+    static final String QUEUE_FULL = QueueAdmission.QUEUE_FULL;
 
     private final HttpStatus status;
     private final String type;
@@ -110,6 +112,28 @@ class LimitExceeded extends RuntimeException {
         return new LimitExceeded(HttpStatus.SERVICE_UNAVAILABLE, LIMITS_UNAVAILABLE, "Limits cannot be checked",
                 "Generation is paused because the gateway cannot reach the store its limits are kept in. Nothing was queued: "
                         + "try again in a minute.", headers, Map.of());
+    }
+
+    /**
+     * 503, not 429: the caller did nothing wrong and is over none of its own limits; the whole studio is busy for
+     * everyone sending this kind of job, which is what 503 with {@code Retry-After} says (RFC 9110 §15.6.4), and
+     * clients and proxies back off from it without blaming the user.
+     */
+    static LimitExceeded queueFull(String service, com.desayre.contracts.Priority lane, long waiting, int maxWaiting,
+                                   long retryAfterSeconds) {
+        var headers = new HttpHeaders();
+        headers.set(HttpHeaders.RETRY_AFTER, String.valueOf(Math.max(1, retryAfterSeconds)));
+        var kind = service.equals("video-worker") ? "videos" : "images and edits";
+        var properties = new LinkedHashMap<String, Object>();
+        properties.put("worker", service);
+        properties.put("lane", lane.name().toLowerCase(java.util.Locale.ROOT));
+        properties.put("waiting", waiting);
+        properties.put("maxWaiting", maxWaiting);
+        return new LimitExceeded(HttpStatus.SERVICE_UNAVAILABLE, QUEUE_FULL, "The line for the provider is full",
+                waiting + " " + kind + " are already waiting for the provider in the " + lane.name().toLowerCase(java.util.Locale.ROOT)
+                        + " lane, and DESAYRE takes at most " + maxWaiting + " there, so this request was not taken: nothing "
+                        + "was queued or charged. Send it again in about " + human(retryAfterSeconds * 1000) + " (Retry-After), "
+                        + "when the line has moved.", headers, properties);
     }
 
     HttpStatus status() {

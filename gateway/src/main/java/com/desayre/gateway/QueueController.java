@@ -133,8 +133,7 @@ class QueueController {
         var lanes = new ArrayList<Lane>();
         for (var service : WorkerBoard.SERVICES) {
             var live = instances.stream().filter(i -> i.heartbeat().service().equals(service) && i.state().equals("live")).toList();
-            var freshest = live.stream().map(WorkerBoard.Instance::heartbeat)
-                    .max(java.util.Comparator.comparing(com.desayre.contracts.WorkerHeartbeat::occurredAt));
+            var freshest = board.freshestLive(service, now);
             for (var lane : Priority.values()) {
                 var switched = switches.get(LaneSwitched.key(service, lane));
                 var paused = switched != null && switched.paused();

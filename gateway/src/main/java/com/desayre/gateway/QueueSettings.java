@@ -15,9 +15,13 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *                      listed until the heartbeat topic forgets it (a day)
  * @param kafkaTimeout  how long one look at Kafka (lag, DLQ depth, a DLQ's records) may take (default 10 s)
  * @param maxReplay     the most DLQ records one request reads or replays (default 1,000): call again for more
+ * @param maxWaiting    {@code DESAYRE_MAX_WAITING}: admission control; a generation request whose jobs would make the
+ *                      line they join (a worker's waiting jobs in their lane and the lanes sent before it) longer than
+ *                      this is refused with 503 {@code /problems/queue-full} (default 2,000); 0 switches the check off
  */
 @ConfigurationProperties("desayre.queues")
-record QueueSettings(String workerSecret, Integer staleAfter, Duration goneAfter, Duration kafkaTimeout, Integer maxReplay) {
+record QueueSettings(String workerSecret, Integer staleAfter, Duration goneAfter, Duration kafkaTimeout, Integer maxReplay,
+                     Integer maxWaiting) {
     static final int MIN_SECRET_BYTES = 32;
 
     QueueSettings {
@@ -30,11 +34,12 @@ record QueueSettings(String workerSecret, Integer staleAfter, Duration goneAfter
         goneAfter = goneAfter == null || goneAfter.isNegative() || goneAfter.isZero() ? Duration.ofMinutes(1) : goneAfter;
         kafkaTimeout = kafkaTimeout == null || kafkaTimeout.isNegative() || kafkaTimeout.isZero() ? Duration.ofSeconds(10) : kafkaTimeout;
         maxReplay = maxReplay == null || maxReplay < 1 ? 1000 : maxReplay;
+        maxWaiting = maxWaiting == null ? 2000 : Math.max(0, maxWaiting);
     }
 
     @Override
     public String toString() {
         return "QueueSettings[workerSecret=" + (workerSecret == null ? "unset" : "****") + ", staleAfter=" + staleAfter
-                + ", goneAfter=" + goneAfter + ", kafkaTimeout=" + kafkaTimeout + ", maxReplay=" + maxReplay + "]";
+                + ", goneAfter=" + goneAfter + ", kafkaTimeout=" + kafkaTimeout + ", maxReplay=" + maxReplay + ", maxWaiting=" + maxWaiting + "]";
     }
 }

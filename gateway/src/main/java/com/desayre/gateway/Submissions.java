@@ -37,7 +37,8 @@ import reactor.core.publisher.Mono;
  *
  * <p>Before publishing, {@link GenerationLimits} charges the request (each job's cost, one
  * in-flight slot per job): a refusal is a 429 and nothing is published; the units are handed
- * back if publishing then fails. A replay of an accepted request is not charged again.
+ * back if publishing then fails. A replay of an accepted request is not charged again. Before that,
+ * {@link QueueAdmission} refuses jobs whose line for the provider is full (503 queue-full).
  */
 @Component
 class Submissions {
@@ -70,12 +71,15 @@ class Submissions {
     private final StatusCache cache;
     private final ReactiveStringRedisTemplate redis;
     private final GenerationLimits limits;
+    private final QueueAdmission queues;
 
-    Submissions(JobPublisher publisher, StatusCache cache, ReactiveStringRedisTemplate redis, GenerationLimits limits) {
+    Submissions(JobPublisher publisher, StatusCache cache, ReactiveStringRedisTemplate redis, GenerationLimits limits,
+                QueueAdmission queues) {
         this.publisher = publisher;
         this.cache = cache;
         this.redis = redis;
         this.limits = limits;
+        this.queues = queues;
     }
 
     record Accepted(String jobId, String status, String statusUrl, String eventsUrl) {
@@ -159,10 +163,14 @@ class Submissions {
                 + "Use a new key for a new request.", Map.of());
     }
 
-    /** Charges the limits for the jobs, publishes them, and hands the units back if publishing (or what comes before it) failed. */
+    /**
+     * Refuses the jobs if the line they would join is full (in memory, before anything else), charges the limits for
+     * them, publishes them, and hands the units back if publishing (or what comes before it) failed.
+     */
     private Mono<HttpHeaders> admitAndPublish(List<String> jobIds, List<JobSpec> specs, Mono<Void> beforePublish) {
         var cost = specs.stream().mapToInt(spec -> limits.settings().cost(spec.kind(), 1)).sum();
-        return limits.admit(specs.get(0).ownerId(), cost, jobIds)
+        return Mono.fromRunnable(() -> queues.admit(specs))
+                .then(Mono.defer(() -> limits.admit(specs.get(0).ownerId(), cost, jobIds)))
                 .flatMap(admission -> beforePublish.then(publishAll(jobIds, specs))
                         .onErrorResume(e -> admission.refund().then(Mono.error(e)))
                         .thenReturn(admission.headers()));

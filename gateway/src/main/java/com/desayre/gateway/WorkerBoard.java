@@ -11,6 +11,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
@@ -51,24 +52,41 @@ class WorkerBoard implements SmartLifecycle {
     List<Instance> instances(Instant now) {
         return heartbeats.values().stream()
                 .sorted(Comparator.comparing(WorkerHeartbeat::service).thenComparing(WorkerHeartbeat::instanceId))
-                .map(beat -> {
-                    var silent = Duration.between(beat.occurredAt(), now);
-                    if (silent.isNegative()) {
-                        silent = Duration.ZERO;
-                    }
-                    String state;
-                    if (beat.stopping()) {
-                        state = "stopped";
-                    } else if (silent.compareTo(settings.goneAfter()) > 0) {
-                        state = "gone";
-                    } else if (silent.toMillis() > beat.everyMillis() * settings.staleAfter()) {
-                        state = "stale";
-                    } else {
-                        state = "live";
-                    }
-                    return new Instance(state, silent, beat);
-                })
+                .map(beat -> instance(beat, now))
                 .toList();
+    }
+
+    /**
+     * The latest heartbeat of a live instance of {@code service}: what it says of the service's shared queue
+     * (waiting jobs per lane) is the freshest word on it. Empty when no instance is live. In memory only.
+     */
+    Optional<WorkerHeartbeat> freshestLive(String service, Instant now) {
+        WorkerHeartbeat freshest = null;
+        for (var beat : heartbeats.values()) {
+            if (beat.service().equals(service) && instance(beat, now).state().equals("live")
+                    && (freshest == null || beat.occurredAt().isAfter(freshest.occurredAt()))) {
+                freshest = beat;
+            }
+        }
+        return Optional.ofNullable(freshest);
+    }
+
+    private Instance instance(WorkerHeartbeat beat, Instant now) {
+        var silent = Duration.between(beat.occurredAt(), now);
+        if (silent.isNegative()) {
+            silent = Duration.ZERO;
+        }
+        String state;
+        if (beat.stopping()) {
+            state = "stopped";
+        } else if (silent.compareTo(settings.goneAfter()) > 0) {
+            state = "gone";
+        } else if (silent.toMillis() > beat.everyMillis() * settings.staleAfter()) {
+            state = "stale";
+        } else {
+            state = "live";
+        }
+        return new Instance(state, silent, beat);
     }
 
     /** The lane switches in force, by {@code <service>/<LANE>}. */

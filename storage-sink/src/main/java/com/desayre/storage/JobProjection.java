@@ -28,18 +28,20 @@ class JobProjection {
         var occurred = request.occurredAt().atOffset(ZoneOffset.UTC);
         db.sql("""
                 insert into jobs (job_id, owner_id, kind, status, prompt, aspect_ratio, seed, requested_profile, enhance,
-                                  priority, source_media_key, duration_seconds, resolution, created_at, updated_at)
+                                  priority, source_media_key, duration_seconds, resolution, max_wait_seconds, created_at, updated_at)
                 values (:jobId, :ownerId, :kind, 'QUEUED', :prompt, :aspectRatio, :seed, :profile, :enhance, :priority,
-                        :source, :duration, :resolution, :occurredAt, :occurredAt)
+                        :source, :duration, :resolution, :maxWait, :occurredAt, :occurredAt)
                 on conflict (job_id) do update set
                     prompt = excluded.prompt, aspect_ratio = excluded.aspect_ratio, seed = excluded.seed,
                     requested_profile = excluded.requested_profile, enhance = excluded.enhance,
                     priority = excluded.priority, source_media_key = excluded.source_media_key,
                     duration_seconds = excluded.duration_seconds, resolution = excluded.resolution,
+                    max_wait_seconds = excluded.max_wait_seconds,
                     created_at = least(jobs.created_at, excluded.created_at)""")
                 .bind("source", nullable(spec.sourceMediaKey()))
                 .bind("duration", spec.durationSeconds() == null ? io.r2dbc.spi.Parameters.in(Integer.class) : spec.durationSeconds())
                 .bind("resolution", nullable(spec.resolution()))
+                .bind("maxWait", spec.maxWaitSeconds() == null ? io.r2dbc.spi.Parameters.in(Integer.class) : spec.maxWaitSeconds())
                 .bind("jobId", request.jobId())
                 .bind("ownerId", spec.ownerId())
                 .bind("kind", spec.kind().name())
