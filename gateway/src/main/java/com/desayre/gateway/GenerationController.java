@@ -3,6 +3,7 @@ package com.desayre.gateway;
 import com.desayre.contracts.JobKind;
 import com.desayre.contracts.JobSpec;
 import com.desayre.contracts.Priority;
+import com.desayre.contracts.RequestRules;
 import com.desayre.encoder.core.EncodeRequest;
 import com.desayre.encoder.core.EncoderConfig;
 import java.util.ArrayList;
@@ -53,8 +54,6 @@ class GenerationController {
     static final int MAX_VIDEO_SECONDS = 15;
     static final int DEFAULT_VIDEO_SECONDS = 6;
     static final int MAX_COUNT = 4;
-    /** The longest a request may ask its jobs to wait in line for the provider (a day): longer is the same as no limit. */
-    static final int MAX_WAIT_SECONDS = 86_400;
 
     private final Submissions submissions;
     private final GatewaySettings settings;
@@ -178,8 +177,8 @@ class GenerationController {
             fields.reject("n", "'n' must be between 1 and " + MAX_COUNT + ".");
         }
         var maxWait = fields.optionalNonNegativeLong("maxWaitSeconds");
-        if (maxWait != null && (maxWait < 1 || maxWait > MAX_WAIT_SECONDS)) {
-            fields.reject("maxWaitSeconds", "'maxWaitSeconds' must be between 1 and " + MAX_WAIT_SECONDS + " (a day): how long "
+        if (maxWait != null && (maxWait < 1 || maxWait > RequestRules.MAX_WAIT_SECONDS)) {
+            fields.reject("maxWaitSeconds", "'maxWaitSeconds' must be between 1 and " + RequestRules.MAX_WAIT_SECONDS + " (a day): how long "
                     + "the job may wait in line for the provider before it ends EXPIRED_IN_QUEUE. Leave it out to wait as long as it takes.");
             maxWait = null;
         }
