@@ -50,7 +50,7 @@ public final class PipelineBench {
     }
 
     public static void main(String[] args) {
-        if (args.length > 0 && List.of("encoder-service", "history", "image-worker", "gateway", "sse-clients", "sink").contains(args[0])) {
+        if (args.length > 0 && List.of("encoder-service", "history", "image-worker", "gateway", "sse-clients", "sink", "crowd").contains(args[0])) {
             try {
                 var rest = Arrays.copyOfRange(args, 1, args.length);
                 if (args[0].equals("sse-clients")) {
@@ -63,6 +63,8 @@ public final class PipelineBench {
                     ImageWorkerBench.run(rest);
                 } else if (args[0].equals("sink")) {
                     SinkBench.run(rest);
+                } else if (args[0].equals("crowd")) {
+                    CrowdBench.run(rest);
                 } else {
                     EncoderServiceBench.run(rest);
                 }
@@ -170,7 +172,7 @@ public final class PipelineBench {
         }
     }
 
-    private static Map<String, Object> common(Path data, KafkaBroker kafka, PostgresServer postgres, RedisServer redis,
+    static Map<String, Object> common(Path data, KafkaBroker kafka, PostgresServer postgres, RedisServer redis,
                                               ProviderSimulator simulator) {
         var common = new HashMap<String, Object>();
         common.putAll(SpringProperties.kafka(kafka));

@@ -150,7 +150,7 @@ final class ModelsLabApi {
         JobBook.Job job = newImageJob(owner, directives.prompt(), Json.text(body, "model_id"),
                 params, Json.text(body, "negative_prompt"), trackId, Json.text(body, "webhook"), latency, faults, source);
         queues.add(owner, job);
-        counters.submissions.incrementAndGet();
+        counters.submitted(trackId);
         LOG.log(Level.DEBUG, () -> "modelslab " + (edit ? "image-to-image" : "text-to-image") + " id=" + job.id()
                 + " owner=" + job.owner() + " mode=" + mode + " latency=" + latency.toMillis() + "ms size="
                 + job.meta().get("width") + "x" + job.meta().get("height"));

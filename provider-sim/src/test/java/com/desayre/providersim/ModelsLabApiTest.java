@@ -65,6 +65,24 @@ class ModelsLabApiTest {
     }
 
     @Test
+    void eachJobsSubmissionsAreCountedByItsTrackId() {
+        ProviderSimulator sim = start(SimulatorSettings.defaults());
+
+        client.post(textToImage(sim), with(request("a kite"), "track_id", "job-a"));
+        client.post(textToImage(sim), with(request("a kite"), "track_id", "job-b"));
+        client.post(textToImage(sim), with(request("a kite, sent again"), "track_id", "job-b"));
+        // refused submits created no job: nothing billed, nothing counted
+        client.post(textToImage(sim), with(request("[sim:fail=503] a kite"), "track_id", "job-c"));
+        client.post(textToImage(sim), request("no track id"));
+
+        assertThat(sim.submissionsOf("job-a")).isEqualTo(1);
+        assertThat(sim.submissionsOf("job-b")).isEqualTo(2);
+        assertThat(sim.submissionsOf("job-c")).isZero();
+        assertThat(sim.submissionsByTrack()).isEqualTo(Map.of("job-a", 1, "job-b", 2));
+        assertThat(sim.submissions()).isEqualTo(4);
+    }
+
+    @Test
     void syncSubmitAnswersSuccessWithADownloadablePng() {
         ProviderSimulator sim = start(SimulatorSettings.defaults());
 

@@ -1,0 +1,408 @@
+package com.desayre.bench;
+
+import com.desayre.contracts.EventJson;
+import com.desayre.contracts.JobStatus;
+import com.desayre.contracts.StatusChanged;
+import com.desayre.contracts.Topics;
+import com.desayre.local.ServiceStack;
+import com.desayre.providersim.ProviderSimulator;
+import com.desayre.providersim.SimulatorSettings;
+import com.desayre.testsupport.KafkaBroker;
+import com.desayre.testsupport.PostgresServer;
+import com.desayre.testsupport.RedisServer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/**
+ * A busy morning: {@code --users} people submit {@code --jobs} images at once over REST to the real pipeline (every
+ * service in one JVM, as {@code ./desayre up} runs it) while the provider simulator takes {@code --latency-ms} per
+ * image and the image-worker keeps {@code --slots} jobs at the provider, with a provider deadline far shorter than
+ * the backlog takes to clear. Every job is followed on {@code generation.status} to its end. It prints how the jobs
+ * ended (failures by code), how many times the simulator was asked for each job (exactly once, or it was paid for
+ * twice), whether each job's place in line only moved forward, throughput against the ideal (slots / latency) and
+ * end-to-end latency, then one machine-readable {@code crowd: …} line.
+ *
+ * <p>The per-user generation limits are off (30 users could not have 1,000 jobs in flight under the default cap of
+ * 10 each); admission control stays on with a bound above the crowd, and any refusal is counted.
+ *
+ * <pre>./desayre bench crowd [--jobs=1000] [--users=30] [--latency-ms=2000] [--slots=5] [--deadline-s=…] [--timeout-s=…]</pre>
+ */
+final class CrowdBench {
+    private static final String ADMIN = "admin";
+    private static final int PARTITIONS = 3;
+    private static final int HTTP_IN_FLIGHT = 32;
+
+    record Options(int jobs, int users, int latencyMs, int slots, int deadlineSeconds, int timeoutSeconds) {
+        static final String USAGE = """
+                usage: ./desayre bench crowd [--jobs=N] [--users=M] [--latency-ms=L] [--slots=S] [--deadline-s=D] [--timeout-s=T]
+                  --jobs        images submitted, all at once                 (default 1000)
+                  --users       people submitting them, round robin            (default 30)
+                  --latency-ms  the simulator's time per image                 (default 2000)
+                  --slots       jobs the image-worker keeps at the provider    (default 5)
+                  --deadline-s  the provider deadline per job                  (default 3 x latency, at least 5 s)
+                  --timeout-s   the longest the bench waits for every job      (default 3 x the ideal time + 120 s)
+                """;
+
+        static Options parse(String[] args) {
+            var values = new TreeMap<String, Integer>();
+            for (var arg : args) {
+                if (!arg.startsWith("--") || !arg.contains("=") || !USAGE.contains(arg.substring(0, arg.indexOf('=')) + " ")) {
+                    throw new IllegalArgumentException("unknown argument: " + arg);
+                }
+                var value = Integer.parseInt(arg.substring(arg.indexOf('=') + 1));
+                if (value < 1) {
+                    throw new IllegalArgumentException(arg + ": must be 1 or more");
+                }
+                values.put(arg.substring(2, arg.indexOf('=')), value);
+            }
+            int jobs = values.getOrDefault("jobs", 1000);
+            int latency = values.getOrDefault("latency-ms", 2000);
+            int slots = values.getOrDefault("slots", 5);
+            int deadline = values.getOrDefault("deadline-s", Math.max(5, (int) Math.ceil(3 * latency / 1000.0)));
+            int ideal = (int) Math.ceil((double) jobs * latency / slots / 1000);
+            return new Options(jobs, values.getOrDefault("users", 30), latency, slots, deadline,
+                    values.getOrDefault("timeout-s", 3 * ideal + 120));
+        }
+
+        /** Seconds the backlog takes at best: every slot busy all the time. */
+        double idealSeconds() {
+            return (double) jobs * latencyMs / slots / 1000;
+        }
+    }
+
+    /** One job as this bench saw it. Times are {@link System#nanoTime()}. */
+    private static final class Job {
+        volatile long sentAt;
+        volatile long endedAt;
+        volatile JobStatus end;
+        volatile String errorCode;
+        final List<Integer> positions = new ArrayList<>();
+    }
+
+    private final Options options;
+    private final Map<String, Job> jobs = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> refused = new ConcurrentHashMap<>();
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+    private String base;
+
+    private CrowdBench(Options options) {
+        this.options = options;
+    }
+
+    static void run(String[] args) throws Exception {
+        if (List.of(args).contains("--help")) {
+            System.out.print(Options.USAGE);
+            return;
+        }
+        new CrowdBench(Options.parse(args)).measure();
+    }
+
+    private void measure() throws Exception {
+        var data = Files.createTempDirectory("bench-crowd");
+        var backlog = options.idealSeconds();
+        say("%d images from %d users; simulator %d ms per image; %d provider slots; provider deadline %d s (the backlog takes"
+                        + " at least %.0f s); data in %s", options.jobs(), options.users(), options.latencyMs(), options.slots(),
+                options.deadlineSeconds(), backlog, data);
+        if (options.deadlineSeconds() >= backlog) {
+            say("note: the provider deadline is not shorter than the backlog: a deadline counted from arrival would not show");
+        }
+        try (var postgres = PostgresServer.start(0, data.resolve("postgres"));
+             var redis = RedisServer.start(0, data.resolve("redis"));
+             var kafka = KafkaBroker.start(0, data.resolve("kafka"))) {
+            // all up front: producing right after creating a topic races its leader election (stack.md trap 11)
+            kafka.createTopics(Topics.all(), PARTITIONS);
+            var simulator = ProviderSimulator.start(SimulatorSettings.defaults().withMode(SimulatorSettings.Mode.ASYNC)
+                    .withLatency(Duration.ofMillis(options.latencyMs())).withQueueLimit(options.slots()));
+            try (simulator) {
+                var common = PipelineBench.common(data, kafka, postgres, redis, simulator);
+                common.put("resilience4j.bulkhead.instances.modelslabs.max-concurrent-calls", options.slots());
+                common.put("desayre.modelslabs.job-deadline", options.deadlineSeconds() + "s");
+                common.put("desayre.modelslabs.models.nano-banana-pro.job-deadline", options.deadlineSeconds() + "s");
+                var password = "bench-" + UUID.randomUUID();
+                try (var stack = ServiceStack.start(common, Map.of(
+                        "server.port", 0,
+                        "desayre.auth.jwt-secret", UUID.randomUUID() + "-" + UUID.randomUUID(),
+                        "desayre.auth.admin-username", ADMIN,
+                        "desayre.auth.admin-password", password,
+                        "desayre.limits.enabled", false,
+                        "desayre.queues.max-waiting", Math.max(2000, 2 * options.jobs())));
+                     var watcher = new StatusWatcher(kafka.bootstrapServers())) {
+                    base = "http://127.0.0.1:" + stack.gatewayPort();
+                    var admin = new PipelineDriver(base, kafka.bootstrapServers());
+                    try (admin) {
+                        admin.signIn(ADMIN, password, Duration.ofMinutes(2));
+                    }
+                    var tokens = users(signIn(ADMIN, password));
+                    watcher.awaitPositioned();
+                    long first = System.nanoTime();
+                    submit(tokens);
+                    long submitted = System.nanoTime();
+                    say("submitted %d in %.1f s: %d accepted, %d refused %s", options.jobs(), (submitted - first) / 1e9, jobs.size(),
+                            refused.values().stream().mapToInt(AtomicInteger::get).sum(), refused);
+                    boolean all = awaitEnds(first);
+                    report(first, simulator, all);
+                }
+            }
+        } finally {
+            PipelineBench.deleteRecursively(data);
+        }
+    }
+
+    // ---- people ----
+
+    private List<String> users(String adminToken) throws Exception {
+        var tokens = new ArrayList<String>();
+        for (int i = 0; i < options.users(); i++) {
+            var username = String.format(Locale.ROOT, "crowd-%03d", i);
+            var password = "tide pools at noon " + UUID.randomUUID();
+            var created = http.send(post("/api/admin/users", EventJson.mapper().writeValueAsString(
+                    Map.of("username", username, "password", password, "role", "member")), adminToken), HttpResponse.BodyHandlers.ofString());
+            if (created.statusCode() != 201) {
+                throw new IllegalStateException("creating " + username + ": HTTP " + created.statusCode() + " " + created.body());
+            }
+            tokens.add(signIn(username, password));
+        }
+        return tokens;
+    }
+
+    private String signIn(String username, String password) throws Exception {
+        var login = http.send(post("/api/auth/login", EventJson.mapper().writeValueAsString(
+                Map.of("username", username, "password", password)), null), HttpResponse.BodyHandlers.ofString());
+        if (login.statusCode() != 200) {
+            throw new IllegalStateException("sign-in of " + username + " failed: HTTP " + login.statusCode() + " " + login.body());
+        }
+        return EventJson.mapper().readTree(login.body()).get("token").asString();
+    }
+
+    /** Every job at once (as fast as {@value #HTTP_IN_FLIGHT} requests in flight allow), round robin over the users. */
+    private void submit(List<String> tokens) throws InterruptedException {
+        var inFlight = new Semaphore(HTTP_IN_FLIGHT);
+        var answered = new CountDownLatch(options.jobs());
+        for (int i = 0; i < options.jobs(); i++) {
+            inFlight.acquire();
+            var body = "{\"prompt\":\"crowd " + i + ": a lighthouse at dusk\",\"seed\":" + i + "}";
+            long sent = System.nanoTime();
+            http.sendAsync(post("/api/generate/image", body, tokens.get(i % tokens.size())), HttpResponse.BodyHandlers.ofString())
+                    .whenComplete((response, error) -> {
+                        try {
+                            answered(sent, response, error);
+                        } finally {
+                            inFlight.release();
+                            answered.countDown();
+                        }
+                    });
+        }
+        if (!answered.await(5, TimeUnit.MINUTES)) {
+            throw new IllegalStateException("the gateway did not answer every submission within 5 min");
+        }
+    }
+
+    private void answered(long sent, HttpResponse<String> response, Throwable error) {
+        if (error != null || response.statusCode() != 202) {
+            String why = error != null ? error.getClass().getSimpleName() : "HTTP " + response.statusCode();
+            if (response != null && response.body().contains("/problems/")) {
+                why += " " + response.body().replaceAll(".*\"type\":\"/problems/([^\"]+)\".*", "$1");
+            }
+            refused.computeIfAbsent(why, w -> new AtomicInteger()).incrementAndGet();
+            return;
+        }
+        var jobId = EventJson.mapper().readTree(response.body()).get("jobId").asString();
+        jobs.computeIfAbsent(jobId, id -> new Job()).sentAt = sent;
+    }
+
+    /** Until every accepted job has ended, or the timeout; true when all did. */
+    private boolean awaitEnds(long first) throws InterruptedException {
+        long until = first + TimeUnit.SECONDS.toNanos(options.timeoutSeconds());
+        long nextReport = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < until) {
+            long open = jobs.values().stream().filter(job -> job.sentAt != 0 && job.end == null).count();
+            if (open == 0) {
+                return true;
+            }
+            if (System.nanoTime() > nextReport) {
+                say("%.0f s: %d of %d jobs still running", (System.nanoTime() - first) / 1e9, open, jobs.size());
+                nextReport += TimeUnit.SECONDS.toNanos(30);
+            }
+            Thread.sleep(200);
+        }
+        return false;
+    }
+
+    // ---- figures ----
+
+    private void report(long first, ProviderSimulator simulator, boolean all) {
+        var accepted = jobs.entrySet().stream().filter(e -> e.getValue().sentAt != 0).toList();
+        int completed = 0;
+        int cancelled = 0;
+        int unfinished = 0;
+        var failedByCode = new TreeMap<String, Integer>();
+        var latencies = new ArrayList<Long>();
+        long lastEnd = first;
+        int waitingSeen = 0;
+        int notMonotone = 0;
+        int paidThenFailed = 0;
+        var submissions = new TreeMap<Integer, Integer>();
+        var byTrack = simulator.submissionsByTrack();
+        for (var entry : accepted) {
+            var job = entry.getValue();
+            submissions.merge(byTrack.getOrDefault(entry.getKey(), 0), 1, Integer::sum);
+            synchronized (job.positions) {
+                if (!job.positions.isEmpty()) {
+                    waitingSeen++;
+                }
+                for (int i = 1; i < job.positions.size(); i++) {
+                    if (job.positions.get(i) >= job.positions.get(i - 1)) {
+                        notMonotone++;
+                        break;
+                    }
+                }
+            }
+            if (job.end == null) {
+                unfinished++;
+                continue;
+            }
+            lastEnd = Math.max(lastEnd, job.endedAt);
+            switch (job.end) {
+                case COMPLETED -> {
+                    completed++;
+                    latencies.add(job.endedAt - job.sentAt);
+                }
+                case CANCELLED -> cancelled++;
+                default -> {
+                    failedByCode.merge(String.valueOf(job.errorCode), 1, Integer::sum);
+                    if (byTrack.getOrDefault(entry.getKey(), 0) > 0) {
+                        paidThenFailed++;
+                    }
+                }
+            }
+        }
+        int failed = failedByCode.values().stream().mapToInt(Integer::intValue).sum();
+        int doubleSubmitted = submissions.entrySet().stream().filter(e -> e.getKey() > 1).mapToInt(Map.Entry::getValue).sum();
+        double seconds = (lastEnd - first) / 1e9;
+        double throughput = seconds > 0 ? completed / seconds : 0;
+        double ideal = options.slots() * 1000.0 / options.latencyMs();
+        var nanos = latencies.stream().mapToLong(Long::longValue).toArray();
+
+        System.out.println();
+        System.out.printf(Locale.ROOT, "jobs accepted   %d of %d (refused: %s)%n", accepted.size(), options.jobs(), refused);
+        System.out.printf(Locale.ROOT, "ended           completed %d · failed %d %s · cancelled %d · unfinished %d%s%n", completed,
+                failed, failedByCode, cancelled, unfinished, all ? "" : " (timed out after " + options.timeoutSeconds() + " s)");
+        System.out.printf(Locale.ROOT, "provider        submissions per job (count: jobs) %s; double-submitted %d;"
+                + " failed after the provider took them (paid for, nothing to show) %d%n", submissions, doubleSubmitted, paidThenFailed);
+        System.out.printf(Locale.ROOT, "place in line   WAITING seen for %d jobs; positions strictly decreasing for all: %s"
+                + " (%d not)%n", waitingSeen, notMonotone == 0, notMonotone);
+        System.out.printf(Locale.ROOT, "throughput      %.2f jobs/s over %.1f s; ideal %.2f (%d slots / %.1f s): %.2f of ideal%n",
+                throughput, seconds, ideal, options.slots(), options.latencyMs() / 1000.0, throughput / ideal);
+        System.out.printf(Locale.ROOT, "end to end      p50 %.1f s, p99 %.1f s (POST sent -> COMPLETED seen)%n",
+                Stats.percentileMillis(nanos, 50) / 1000, Stats.percentileMillis(nanos, 99) / 1000);
+        System.out.printf(Locale.ROOT, "crowd: jobs=%d completed=%d failed=%d cancelled=%d unfinished=%d refused=%d double_submitted=%d"
+                        + " paid_then_failed=%d waiting_seen=%d positions_monotone=%s throughput/ideal=%.2f p50_s=%.1f p99_s=%.1f%n",
+                options.jobs(), completed, failed, cancelled, unfinished, options.jobs() - accepted.size(), doubleSubmitted,
+                paidThenFailed, waitingSeen, notMonotone == 0, throughput / ideal, Stats.percentileMillis(nanos, 50) / 1000,
+                Stats.percentileMillis(nanos, 99) / 1000);
+    }
+
+    // ---- statuses ----
+
+    /** Follows {@code generation.status} from its end: each job's places in line and how it ended. */
+    private final class StatusWatcher implements AutoCloseable {
+        private final KafkaConsumer<String, byte[]> consumer;
+        private final Thread thread;
+        private final CountDownLatch positioned = new CountDownLatch(1);
+        private volatile boolean running = true;
+        private volatile RuntimeException broken;
+
+        StatusWatcher(String bootstrap) {
+            consumer = new KafkaConsumer<>(Map.<String, Object>of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                    ConsumerConfig.CLIENT_ID_CONFIG, "bench-crowd-watcher", ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
+                    new StringDeserializer(), new ByteArrayDeserializer());
+            thread = new Thread(this::watch, "bench-crowd-watcher");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        void awaitPositioned() throws InterruptedException {
+            if (!positioned.await(30, TimeUnit.SECONDS) || broken != null) {
+                throw new IllegalStateException("the status watcher did not start", broken);
+            }
+        }
+
+        private void watch() {
+            try {
+                var partitions = consumer.partitionsFor(Topics.STATUS).stream()
+                        .map(p -> new TopicPartition(Topics.STATUS, p.partition())).toList();
+                consumer.assign(partitions);
+                consumer.seekToEnd(partitions);
+                partitions.forEach(consumer::position);
+                positioned.countDown();
+                while (running) {
+                    for (var record : consumer.poll(Duration.ofMillis(100))) {
+                        seen(EventJson.read(record.value(), StatusChanged.class), System.nanoTime());
+                    }
+                }
+            } catch (WakeupException e) {
+                // closing
+            } catch (RuntimeException e) {
+                broken = e;
+                positioned.countDown();
+            }
+        }
+
+        private void seen(StatusChanged event, long now) {
+            var job = jobs.computeIfAbsent(event.jobId(), id -> new Job());
+            if (event.status() == JobStatus.WAITING && event.queue() != null) {
+                synchronized (job.positions) {
+                    job.positions.add(event.queue().position());
+                }
+            }
+            if (event.status().isTerminal() && job.end == null) {
+                job.errorCode = event.error() == null ? null : event.error().code();
+                job.endedAt = now;
+                job.end = event.status();
+            }
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            running = false;
+            consumer.wakeup();
+            thread.join(10_000);
+            consumer.close(Duration.ofSeconds(5));
+        }
+    }
+
+    private HttpRequest post(String path, String json, String bearer) {
+        var builder = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60))
+                .header("Content-Type", "application/json");
+        if (bearer != null) {
+            builder.header("Authorization", "Bearer " + bearer);
+        }
+        return builder.POST(HttpRequest.BodyPublishers.ofString(json)).build();
+    }
+
+    private static void say(String format, Object... args) {
+        System.out.printf(Locale.ROOT, "[crowd] " + format + "%n", args);
+    }
+}
