@@ -298,7 +298,7 @@ final class PoisonBench {
         for (var id : jobIds) {
             var answer = studio.get("/api/history/" + id, token);
             if (answer.statusCode() == 200) {
-                var prompt = EventJson.mapper().readTree(answer.body()).path("prompt").asString(null);
+                var prompt = EventJson.mapper().readTree(answer.body()).path("job").path("prompt").asString(null);
                 if (jobs.get(id).prompt.equals(prompt)) {
                     found++;
                 }
