@@ -13,7 +13,9 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.function.LongSupplier;
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 import reactor.core.Disposable;
 
@@ -48,13 +50,24 @@ class QueueAdmission implements DisposableBean {
     private final Map<String, SinceBeat> admittedSinceBeat = new ConcurrentHashMap<>();
     private final Map<String, Departures> departures = new ConcurrentHashMap<>();
     private final Disposable listening;
+    private final LongSupplier nanoTime;
+    private final long listeningSince;
 
+    @Autowired
     QueueAdmission(WorkerBoard board, StatusBus bus, QueueSettings settings) {
+        this(board, bus, settings, System::nanoTime);
+    }
+
+    /** @param nanoTime the clock the line's pace is measured with ({@link System#nanoTime()}; tests turn it by hand) */
+    QueueAdmission(WorkerBoard board, StatusBus bus, QueueSettings settings, LongSupplier nanoTime) {
         this.board = board;
         this.settings = settings;
+        this.nanoTime = nanoTime;
+        this.listeningSince = nanoTime.getAsLong();
         // a SUBMITTED status is a job leaving its line for the provider: their pace is the line's speed
         this.listening = bus.events().filter(event -> event.status() == JobStatus.SUBMITTED)
-                .subscribe(event -> departures.computeIfAbsent(service(event.kind()), s -> new Departures()).add(System.nanoTime()));
+                .subscribe(event -> departures.computeIfAbsent(service(event.kind()), s -> new Departures())
+                        .add(nanoTime.getAsLong()));
     }
 
     /** The worker service that runs a kind of job. */
@@ -120,7 +133,7 @@ class QueueAdmission implements DisposableBean {
     /** How long until {@code over} jobs have left the line, at the pace jobs left it lately; clamped to [1 s, 1 h]. */
     long retryAfterSeconds(String service, long over) {
         var left = departures.get(service);
-        double perSecond = left == null ? 0 : left.perSecond(System.nanoTime());
+        double perSecond = left == null ? 0 : left.perSecond(nanoTime.getAsLong(), listeningSince);
         if (perSecond <= 0) {
             return STILL_LINE_RETRY_AFTER;
         }
@@ -137,7 +150,6 @@ class QueueAdmission implements DisposableBean {
     /** When jobs left a service's line lately (nanoTime), oldest first, within {@link #SPEED_WINDOW}. */
     private static final class Departures {
         private final ArrayDeque<Long> times = new ArrayDeque<>();
-        private final long startedAt = System.nanoTime();
 
         synchronized void add(long nanos) {
             times.addLast(nanos);
@@ -148,12 +160,12 @@ class QueueAdmission implements DisposableBean {
         }
 
         /** Jobs per second over the window (or since this gateway started listening, if that is shorter). */
-        synchronized double perSecond(long now) {
+        synchronized double perSecond(long now, long listeningSince) {
             forgetBefore(now - SPEED_WINDOW.toNanos());
             if (times.isEmpty()) {
                 return 0;
             }
-            long span = Math.min(SPEED_WINDOW.toNanos(), now - startedAt);
+            long span = Math.min(SPEED_WINDOW.toNanos(), now - listeningSince);
             return times.size() / Math.max(1.0, span / 1e9);
         }
 
