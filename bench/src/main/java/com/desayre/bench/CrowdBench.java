@@ -10,9 +10,6 @@ import com.desayre.providersim.SimulatorSettings;
 import com.desayre.testsupport.KafkaBroker;
 import com.desayre.testsupport.PostgresServer;
 import com.desayre.testsupport.RedisServer;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -27,12 +24,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * A busy morning: {@code --users} people submit {@code --jobs} images at once over REST to the real pipeline (every
@@ -103,9 +94,7 @@ final class CrowdBench {
     private final Options options;
     private final Map<String, Job> jobs = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> refused = new ConcurrentHashMap<>();
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
-    private String base;
+    private StudioClient studio;
 
     private CrowdBench(Options options) {
         this.options = options;
@@ -148,20 +137,22 @@ final class CrowdBench {
                         "desayre.auth.admin-password", password,
                         "desayre.limits.enabled", false,
                         "desayre.queues.max-waiting", Math.max(2000, 2 * options.jobs())));
-                     var watcher = new StatusWatcher(kafka.bootstrapServers())) {
-                    base = "http://127.0.0.1:" + stack.gatewayPort();
-                    var admin = new PipelineDriver(base, kafka.bootstrapServers());
-                    try (admin) {
+                     var follower = new StatusFollower(kafka.bootstrapServers(), "bench-crowd-statuses", this::seen)) {
+                    var base = "http://127.0.0.1:" + stack.gatewayPort();
+                    studio = new StudioClient(base);
+                    try (var admin = new PipelineDriver(base, kafka.bootstrapServers())) {
+                        // waits until the gateway is healthy
                         admin.signIn(ADMIN, password, Duration.ofMinutes(2));
                     }
-                    var tokens = users(signIn(ADMIN, password));
-                    watcher.awaitPositioned();
+                    var tokens = users(studio.signIn(ADMIN, password));
+                    follower.awaitPositioned();
                     long first = System.nanoTime();
                     submit(tokens);
                     long submitted = System.nanoTime();
                     say("submitted %d in %.1f s: %d accepted, %d refused %s", options.jobs(), (submitted - first) / 1e9, jobs.size(),
                             refused.values().stream().mapToInt(AtomicInteger::get).sum(), refused);
                     boolean all = awaitEnds(first);
+                    follower.check();
                     report(first, simulator, all);
                 }
             }
@@ -175,25 +166,9 @@ final class CrowdBench {
     private List<String> users(String adminToken) throws Exception {
         var tokens = new ArrayList<String>();
         for (int i = 0; i < options.users(); i++) {
-            var username = String.format(Locale.ROOT, "crowd-%03d", i);
-            var password = "tide pools at noon " + UUID.randomUUID();
-            var created = http.send(post("/api/admin/users", EventJson.mapper().writeValueAsString(
-                    Map.of("username", username, "password", password, "role", "member")), adminToken), HttpResponse.BodyHandlers.ofString());
-            if (created.statusCode() != 201) {
-                throw new IllegalStateException("creating " + username + ": HTTP " + created.statusCode() + " " + created.body());
-            }
-            tokens.add(signIn(username, password));
+            tokens.add(studio.newMember(adminToken, String.format(Locale.ROOT, "crowd-%03d", i)));
         }
         return tokens;
-    }
-
-    private String signIn(String username, String password) throws Exception {
-        var login = http.send(post("/api/auth/login", EventJson.mapper().writeValueAsString(
-                Map.of("username", username, "password", password)), null), HttpResponse.BodyHandlers.ofString());
-        if (login.statusCode() != 200) {
-            throw new IllegalStateException("sign-in of " + username + " failed: HTTP " + login.statusCode() + " " + login.body());
-        }
-        return EventJson.mapper().readTree(login.body()).get("token").asString();
     }
 
     /** Every job at once (as fast as {@value #HTTP_IN_FLIGHT} requests in flight allow), round robin over the users. */
@@ -204,7 +179,8 @@ final class CrowdBench {
             inFlight.acquire();
             var body = "{\"prompt\":\"crowd " + i + ": a lighthouse at dusk\",\"seed\":" + i + "}";
             long sent = System.nanoTime();
-            http.sendAsync(post("/api/generate/image", body, tokens.get(i % tokens.size())), HttpResponse.BodyHandlers.ofString())
+            studio.http().sendAsync(studio.post("/api/generate/image", body, tokens.get(i % tokens.size())),
+                            HttpResponse.BodyHandlers.ofString())
                     .whenComplete((response, error) -> {
                         try {
                             answered(sent, response, error);
@@ -326,80 +302,19 @@ final class CrowdBench {
 
     // ---- statuses ----
 
-    /** Follows {@code generation.status} from its end: each job's places in line and how it ended. */
-    private final class StatusWatcher implements AutoCloseable {
-        private final KafkaConsumer<String, byte[]> consumer;
-        private final Thread thread;
-        private final CountDownLatch positioned = new CountDownLatch(1);
-        private volatile boolean running = true;
-        private volatile RuntimeException broken;
-
-        StatusWatcher(String bootstrap) {
-            consumer = new KafkaConsumer<>(Map.<String, Object>of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                    ConsumerConfig.CLIENT_ID_CONFIG, "bench-crowd-watcher", ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
-                    new StringDeserializer(), new ByteArrayDeserializer());
-            thread = new Thread(this::watch, "bench-crowd-watcher");
-            thread.setDaemon(true);
-            thread.start();
-        }
-
-        void awaitPositioned() throws InterruptedException {
-            if (!positioned.await(30, TimeUnit.SECONDS) || broken != null) {
-                throw new IllegalStateException("the status watcher did not start", broken);
+    /** Each job's places in line and how it ended, from {@code generation.status}. */
+    private void seen(StatusChanged event, long now) {
+        var job = jobs.computeIfAbsent(event.jobId(), id -> new Job());
+        if (event.status() == JobStatus.WAITING && event.queue() != null) {
+            synchronized (job.positions) {
+                job.positions.add(event.queue().position());
             }
         }
-
-        private void watch() {
-            try {
-                var partitions = consumer.partitionsFor(Topics.STATUS).stream()
-                        .map(p -> new TopicPartition(Topics.STATUS, p.partition())).toList();
-                consumer.assign(partitions);
-                consumer.seekToEnd(partitions);
-                partitions.forEach(consumer::position);
-                positioned.countDown();
-                while (running) {
-                    for (var record : consumer.poll(Duration.ofMillis(100))) {
-                        seen(EventJson.read(record.value(), StatusChanged.class), System.nanoTime());
-                    }
-                }
-            } catch (WakeupException e) {
-                // closing
-            } catch (RuntimeException e) {
-                broken = e;
-                positioned.countDown();
-            }
+        if (event.status().isTerminal() && job.end == null) {
+            job.errorCode = event.error() == null ? null : event.error().code();
+            job.endedAt = now;
+            job.end = event.status();
         }
-
-        private void seen(StatusChanged event, long now) {
-            var job = jobs.computeIfAbsent(event.jobId(), id -> new Job());
-            if (event.status() == JobStatus.WAITING && event.queue() != null) {
-                synchronized (job.positions) {
-                    job.positions.add(event.queue().position());
-                }
-            }
-            if (event.status().isTerminal() && job.end == null) {
-                job.errorCode = event.error() == null ? null : event.error().code();
-                job.endedAt = now;
-                job.end = event.status();
-            }
-        }
-
-        @Override
-        public void close() throws InterruptedException {
-            running = false;
-            consumer.wakeup();
-            thread.join(10_000);
-            consumer.close(Duration.ofSeconds(5));
-        }
-    }
-
-    private HttpRequest post(String path, String json, String bearer) {
-        var builder = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60))
-                .header("Content-Type", "application/json");
-        if (bearer != null) {
-            builder.header("Authorization", "Bearer " + bearer);
-        }
-        return builder.POST(HttpRequest.BodyPublishers.ofString(json)).build();
     }
 
     private static void say(String format, Object... args) {
