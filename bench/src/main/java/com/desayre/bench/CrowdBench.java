@@ -239,11 +239,11 @@ final class CrowdBench {
         int waitingSeen = 0;
         int notMonotone = 0;
         int paidThenFailed = 0;
-        var submissions = new TreeMap<Integer, Integer>();
-        var byTrack = simulator.submissionsByTrack();
+        var submissions = new TreeMap<Long, Integer>();
         for (var entry : accepted) {
             var job = entry.getValue();
-            submissions.merge(byTrack.getOrDefault(entry.getKey(), 0), 1, Integer::sum);
+            long sent = simulator.submissionsOf(entry.getKey());
+            submissions.merge(sent, 1, Integer::sum);
             synchronized (job.positions) {
                 if (!job.positions.isEmpty()) {
                     waitingSeen++;
@@ -268,7 +268,7 @@ final class CrowdBench {
                 case CANCELLED -> cancelled++;
                 default -> {
                     failedByCode.merge(String.valueOf(job.errorCode), 1, Integer::sum);
-                    if (byTrack.getOrDefault(entry.getKey(), 0) > 0) {
+                    if (sent > 0) {
                         paidThenFailed++;
                     }
                 }

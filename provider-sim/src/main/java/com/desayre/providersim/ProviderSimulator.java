@@ -130,16 +130,8 @@ public final class ProviderSimulator implements AutoCloseable {
      * bills, so a job submitted twice shows 2. 0 for one never submitted. Counts start over past
      * {@value SimCounters#MAX_TRACKED} jobs.
      */
-    public int submissionsOf(String trackId) {
-        var count = counters.submissionsByTrack.get(trackId);
-        return count == null ? 0 : count.get();
-    }
-
-    /** {@link #submissionsOf} for every job submitted with a {@code track_id}, as a copy. */
-    public java.util.Map<String, Integer> submissionsByTrack() {
-        var copy = new java.util.HashMap<String, Integer>();
-        counters.submissionsByTrack.forEach((track, count) -> copy.put(track, count.get()));
-        return copy;
+    public long submissionsOf(String trackId) {
+        return counters.submissionsOf(trackId);
     }
 
     /** Every request to a submit endpoint, including refused and faulted ones. */

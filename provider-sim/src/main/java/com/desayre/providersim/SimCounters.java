@@ -2,7 +2,6 @@ package com.desayre.providersim;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** What the simulator has done, for tests to assert on. */
@@ -18,17 +17,25 @@ final class SimCounters {
     final AtomicLong queueFull = new AtomicLong();
     final AtomicLong fetches = new AtomicLong();
     final AtomicLong downloads = new AtomicLong();
-    /** ModelsLab submits that created a job, per {@code track_id} (DESAYRE sends its job id): 2 means billed twice. */
-    final Map<String, AtomicInteger> submissionsByTrack = new ConcurrentHashMap<>();
+    /**
+     * Jobs created per client job: ModelsLab's {@code track_id} (DESAYRE sends its job id). A job billed twice shows as 2.
+     */
+    private final Map<String, AtomicLong> submissionsByJob = new ConcurrentHashMap<>();
 
-    void submitted(String trackId) {
+    /** A submit created a job; {@code clientJob} names it for {@link #submissionsOf}, or is null. */
+    void submitted(String clientJob) {
         submissions.incrementAndGet();
-        if (trackId == null) {
+        if (clientJob == null || clientJob.isBlank()) {
             return;
         }
-        if (submissionsByTrack.size() > MAX_TRACKED) {
-            submissionsByTrack.clear();
+        if (submissionsByJob.size() > MAX_TRACKED) {
+            submissionsByJob.clear();
         }
-        submissionsByTrack.computeIfAbsent(trackId, t -> new AtomicInteger()).incrementAndGet();
+        submissionsByJob.computeIfAbsent(clientJob, k -> new AtomicLong()).incrementAndGet();
+    }
+
+    long submissionsOf(String clientJob) {
+        var count = submissionsByJob.get(clientJob);
+        return count == null ? 0 : count.get();
     }
 }

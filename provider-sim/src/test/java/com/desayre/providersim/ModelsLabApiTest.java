@@ -78,7 +78,6 @@ class ModelsLabApiTest {
         assertThat(sim.submissionsOf("job-a")).isEqualTo(1);
         assertThat(sim.submissionsOf("job-b")).isEqualTo(2);
         assertThat(sim.submissionsOf("job-c")).isZero();
-        assertThat(sim.submissionsByTrack()).isEqualTo(Map.of("job-a", 1, "job-b", 2));
         assertThat(sim.submissions()).isEqualTo(4);
     }
 
