@@ -1,6 +1,9 @@
 package com.desayre.gateway;
 
+import com.desayre.contracts.JobStatus;
 import com.desayre.contracts.StatusChanged;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.springframework.http.MediaType;
 import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -11,28 +14,63 @@ import reactor.core.publisher.Flux;
 /**
  * Every status of the caller's jobs (everyone's for an admin), live, for the studio. Each event
  * carries its id; a client reconnecting with {@code Last-Event-ID} first gets what it missed
- * from the gateway's recent-events buffer, then the live stream, without duplicates.
+ * from the gateway's recent-events buffer, then the live stream, without duplicates. When this
+ * instance does not remember that id (a new connection, another instance's event, or one from
+ * before a restart), the stream starts instead with where the caller's own jobs stand now: each
+ * unfinished job, and each that changed since that event, read from the stores
+ * ({@link JobStatuses#catchUp}). So a studio that reconnects after a gateway restart hears how
+ * its jobs ended while it was away.
  */
 @RestController
 class EventsController {
+    /** Jobs whose last status one stream keeps, to drop stale and repeated events (least recently changed go first). */
+    static final int JOBS_TRACKED = 4096;
+
     private final StatusBus bus;
+    private final JobStatuses statuses;
     private final MediaUrls urls;
 
-    EventsController(StatusBus bus, MediaUrls urls) {
+    EventsController(StatusBus bus, JobStatuses statuses, MediaUrls urls) {
         this.bus = bus;
+        this.statuses = statuses;
         this.urls = urls;
     }
 
     @GetMapping(path = "/api/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
     Flux<ServerSentEvent<JobView>> events(CurrentUser user,
                                           @RequestHeader(value = "Last-Event-ID", required = false) String lastEventId) {
-        var events = bus.resume(lastEventId)
+        var events = bus.resume(lastEventId, Flux.defer(() -> statuses.catchUp(user.id(), lastEventId)))
                 .filter((StatusChanged status) -> user.maySee(status.ownerId()))
+                .transform(EventsController::legalMovesPerJob)
                 .map(status -> ServerSentEvent.builder(JobView.of(status, urls)).id(status.eventId()).event("status").build());
         var heartbeats = Flux.interval(JobsController.HEARTBEAT)
                 .map(tick -> ServerSentEvent.<JobView>builder().comment("keep-alive").build());
         // a first comment commits the response at once, so a client knows the stream is listening
         var connected = Flux.just(ServerSentEvent.<JobView>builder().comment("connected").build());
         return Flux.merge(connected, events, heartbeats);
+    }
+
+    /**
+     * Per job, what {@link JobsController#legalMovesOnly} does for one: a repeated event or a move
+     * the state machine refuses (a live event older than the catch-up that came first) is dropped.
+     */
+    static Flux<StatusChanged> legalMovesPerJob(Flux<StatusChanged> statuses) {
+        return Flux.defer(() -> {
+            var last = new LinkedHashMap<String, StatusChanged>(16, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, StatusChanged> eldest) {
+                    return size() > JOBS_TRACKED;
+                }
+            };
+            return statuses.filter(status -> {
+                var before = last.get(status.jobId());
+                if (before != null && (before.eventId().equals(status.eventId())
+                        || !JobStatus.shouldApply(before.status(), status.status()))) {
+                    return false;
+                }
+                last.put(status.jobId(), status);
+                return true;
+            });
+        });
     }
 }

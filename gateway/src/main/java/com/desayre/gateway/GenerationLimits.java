@@ -10,6 +10,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -32,10 +33,13 @@ import reactor.core.publisher.Mono;
  * user's jobs in flight, and a daily quota per user. All of it is one Lua script in Redis, so
  * concurrent requests on any number of gateway instances are counted exactly once.
  *
- * <p>Jobs in flight are a sorted set per user (job id, scored by submit time). Every instance
- * reads every status ({@link StatusBus}), so each one removes a job that reached a terminal
- * status: removal is idempotent. Entries older than {@code in-flight-expiry} are dropped at the
- * next check, so a lost status cannot hold a slot for ever.
+ * <p>Jobs in flight are a sorted set per user (job id, scored by submit time). A terminal status
+ * frees its job's slot when the gateways' durable status projection applies it
+ * ({@link StatusProjection}, so a status published while no gateway ran still does), and again
+ * whenever a read finds a job ended ({@link JobStatuses}); removal is idempotent. Before a user is
+ * refused for too many jobs in flight, and when they look at their limits, the set is checked
+ * against storage-sink's projection, so a slot whose release Redis missed (it was down) is freed
+ * then. Entries older than {@code in-flight-expiry} are dropped at the next check, the last resort.
  *
  * <p>If Redis does not answer within {@code redis-timeout}, this instance switches to
  * {@link LocalLimits} (same limits, counted in memory, per instance) and says so in health and
@@ -144,6 +148,7 @@ class GenerationLimits implements DisposableBean {
     private static final RedisScript<Long> REFUND = RedisScript.of(REFUND_SCRIPT, Long.class);
 
     private final ReactiveStringRedisTemplate redis;
+    private final HistoryRepository history;
     private final LimitSettings settings;
     private final DailyQuotas quotas;
     private final LocalLimits local;
@@ -152,9 +157,10 @@ class GenerationLimits implements DisposableBean {
     private final MeterRegistry meters;
     private final Disposable.Composite running = Disposables.composite();
 
-    GenerationLimits(ReactiveStringRedisTemplate redis, LimitSettings settings, DailyQuotas quotas, StatusBus bus,
-                     MeterRegistry meters) {
+    GenerationLimits(ReactiveStringRedisTemplate redis, HistoryRepository history, LimitSettings settings, DailyQuotas quotas,
+                     StatusBus bus, MeterRegistry meters) {
         this.redis = redis;
+        this.history = history;
         this.settings = settings;
         this.quotas = quotas;
         this.local = new LocalLimits(settings, System::currentTimeMillis);
@@ -162,8 +168,9 @@ class GenerationLimits implements DisposableBean {
         Gauge.builder(FALLBACK_GAUGE, onLocal, on -> on.get() ? 1 : 0)
                 .description("1 while this instance limits generation on its own, in memory, because Redis is unreachable")
                 .register(meters);
+        // the in-memory fallback is this instance's own: every instance frees its slots from the statuses it streams
         running.add(bus.events().filter(event -> event.status().isTerminal() && event.ownerId() != null)
-                .subscribe(this::release));
+                .subscribe(event -> local.release(event.ownerId(), event.jobId())));
         // a tick that comes while a probe still runs is dropped, never queued
         running.add(Flux.interval(settings.probeInterval())
                 .onBackpressureDrop()
@@ -224,7 +231,9 @@ class GenerationLimits implements DisposableBean {
             if (impossible != null) {
                 return Mono.error(impossible);
             }
-            return check(ask).map(checked -> {
+            return check(ask).flatMap(checked -> checked.shared() && checked.outcome().verdict() == Verdict.IN_FLIGHT
+                    // a slot may still be held by a job that ended while Redis could not hear of it: look, then ask again
+                    ? reconcileInFlight(user).then(check(ask)) : Mono.just(checked)).map(checked -> {
                 var outcome = checked.outcome();
                 var headers = RateLimitHeaders.of(policies(ask), states(ask, outcome));
                 meters.counter(DECISIONS, "verdict", outcome.verdict().name().toLowerCase(), "backend",
@@ -253,7 +262,7 @@ class GenerationLimits implements DisposableBean {
         }
         return Mono.zip(apiKeyId, quotas.of(user)).flatMap(context -> {
             var ask = new Ask(user, context.getT1().orElse(null), 0, List.of(), context.getT2().dailyQuota(), true);
-            return check(ask).map(checked -> new Standing(policies(ask), states(ask, checked.outcome()), ask.dailyQuota(),
+            return reconcileInFlight(user).then(check(ask)).map(checked -> new Standing(policies(ask), states(ask, checked.outcome()), ask.dailyQuota(),
                     context.getT2().own(), checked.outcome().dailyUsed(), checked.shared()));
         }).onErrorResume(LimitExceeded.class, e -> quotas.of(user)
                 .map(quota -> new Standing(List.of(), List.of(), quota.dailyQuota(), quota.own(), 0, false)));
@@ -264,12 +273,45 @@ class GenerationLimits implements DisposableBean {
         return standing(user).map(Standing::headers).onErrorResume(e -> Mono.just(new HttpHeaders()));
     }
 
-    /** Frees the job's in-flight slot (idempotent: every instance does it for every terminal status). */
-    void release(StatusChanged status) {
+    /**
+     * Frees the job's in-flight slot of a terminal status (idempotent, so the projection, a read and a cancel may all do it).
+     * Completes once Redis answered; a Redis failure is logged, not raised: the next reconciliation frees the slot.
+     */
+    Mono<Void> release(StatusChanged status) {
+        if (status.ownerId() == null || !status.status().isTerminal()) {
+            return Mono.empty();
+        }
         local.release(status.ownerId(), status.jobId());
-        redis.opsForZSet().remove(key(status.ownerId(), "in-flight"), status.jobId())
+        return redis.opsForZSet().remove(key(status.ownerId(), "in-flight"), status.jobId())
                 .timeout(settings.redisTimeout())
-                .subscribe(null, e -> log.debug("Could not free job {}'s in-flight slot in Redis: {}", status.jobId(), e.toString()));
+                .then()
+                .onErrorResume(e -> {
+                    log.debug("Could not free job {}'s in-flight slot in Redis: {}", status.jobId(), e.toString());
+                    return Mono.empty();
+                });
+    }
+
+    /**
+     * Frees the slots of the user's jobs that storage-sink's projection shows ended (a release Redis missed). One query
+     * for the whole set; errors are swallowed: this only ever gives slots back, and the expiry remains the last resort.
+     */
+    Mono<Void> reconcileInFlight(String user) {
+        if (!settings.enabled() || onLocal.get()) {
+            return Mono.empty();
+        }
+        var key = key(user, "in-flight");
+        return redis.opsForZSet().range(key, org.springframework.data.domain.Range.unbounded()).collectList()
+                .timeout(settings.redisTimeout())
+                .flatMap(jobIds -> history.statuses(jobIds))
+                .flatMap(statuses -> {
+                    var ended = statuses.entrySet().stream().filter(e -> e.getValue().isTerminal()).map(Map.Entry::getKey).toArray();
+                    return ended.length == 0 ? Mono.<Void>empty()
+                            : redis.opsForZSet().remove(key, ended).timeout(settings.redisTimeout()).then();
+                })
+                .onErrorResume(e -> {
+                    log.debug("Could not check {}'s jobs in flight against the job history: {}", user, e.toString());
+                    return Mono.empty();
+                });
     }
 
     private record Checked(Outcome outcome, boolean shared) {

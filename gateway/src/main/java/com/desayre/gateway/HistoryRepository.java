@@ -6,10 +6,12 @@ import com.desayre.contracts.JobStatus;
 import com.desayre.contracts.StatusChanged;
 import com.desayre.contracts.StoredMedia;
 import io.r2dbc.spi.Readable;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -194,20 +196,71 @@ class HistoryRepository {
                 .bind("jobId", jobId).fetch().rowsUpdated().map(count -> count > 0);
     }
 
-    /** The job's latest status as an event, for when the Redis cache no longer has it. */
+    /** The job's latest status as an event (media read only when it completed), for when the Redis cache lacks or trails it. */
     Mono<StatusChanged> latestStatus(String jobId) {
-        return job(jobId).zipWith(media(List.of(jobId)), (row, media) -> {
-            var stored = new ArrayList<StoredMedia>();
-            for (var m : media.getOrDefault(jobId, List.of())) {
-                stored.add(new StoredMedia(m.key(), m.mimeType(), m.width(), m.height(), m.bytes(), m.sha256(), m.thumbKey(),
-                        m.durationMillis()));
-            }
-            var status = JobStatus.valueOf(row.status());
-            var error = row.errorCode() == null ? null : new JobError(row.errorCode(), row.message());
-            return new StatusChanged(StatusChanged.SCHEMA_VERSION, "db:" + jobId + ":" + status, jobId, row.updatedAt(),
-                    row.ownerId(), JobKind.valueOf(row.kind()), status, row.stage(), status == JobStatus.COMPLETED ? 100 : null,
-                    row.message(), error, status == JobStatus.COMPLETED ? stored : List.of(), null, null, null);
-        });
+        return job(jobId).flatMap(row -> JobStatus.COMPLETED.name().equals(row.status())
+                ? media(List.of(jobId)).map(media -> status(row, media.getOrDefault(jobId, List.of())))
+                : Mono.just(status(row, List.of())));
+    }
+
+    /**
+     * The owner's jobs an event stream that has lost track should hear about: every unfinished
+     * one, and those whose status changed at or after {@code changedSince} (when given), newest
+     * change first, at most {@code limit}. A job ending after {@code changedSince} started at most
+     * {@link #LONGEST_JOB} before it, which keeps the second part on the (owner, created_at) index.
+     */
+    Flux<StatusChanged> recentStatuses(String ownerId, Instant changedSince, int limit) {
+        var unfinished = Arrays.stream(JobStatus.values()).filter(status -> !status.isTerminal()).map(JobStatus::name)
+                .toArray(String[]::new);
+        var changed = changedSince == null ? "" : """
+                union
+                select job_id from public.jobs where owner_id = :owner and deleted_at is null
+                  and created_at >= :createdSince and updated_at >= :changedSince""";
+        var spec = db.sql("select " + COLUMNS + " from public.jobs j where j.job_id in ("
+                        + "select job_id from public.jobs where owner_id = :owner and deleted_at is null and status = any(:unfinished)"
+                        + changed + ") order by j.updated_at desc limit :limit")
+                .bind("owner", ownerId).bind("unfinished", unfinished).bind("limit", limit);
+        if (changedSince != null) {
+            spec = spec.bind("changedSince", changedSince.atOffset(ZoneOffset.UTC))
+                    .bind("createdSince", changedSince.minus(LONGEST_JOB).atOffset(ZoneOffset.UTC));
+        }
+        return spec.map(HistoryRepository::row).all().collectList().flatMapMany(rows -> media(rows.stream()
+                        .filter(row -> JobStatus.COMPLETED.name().equals(row.status())).map(Row::jobId).toList())
+                .flatMapIterable(media -> rows.stream().map(row -> status(row, media.getOrDefault(row.jobId(), List.of()))).toList()));
+    }
+
+    /** Longer than any job runs (a video's deadline is minutes): how far back a job that changed recently may have started. */
+    static final Duration LONGEST_JOB = Duration.ofDays(1);
+
+    /** When the status event with this id happened, if storage-sink recorded it. */
+    Mono<Instant> statusEventTime(String eventId) {
+        return db.sql("select occurred_at from public.job_status_events where event_id = :eventId")
+                .bind("eventId", eventId).map(row -> instant(row, "occurred_at")).one();
+    }
+
+    /** Each listed job's status, by job id (jobs that are unknown or deleted are left out). */
+    Mono<Map<String, JobStatus>> statuses(List<String> jobIds) {
+        if (jobIds.isEmpty()) {
+            return Mono.just(Map.of());
+        }
+        return db.sql("select job_id, status from public.jobs where job_id = any(:ids) and deleted_at is null")
+                .bind("ids", jobIds.toArray(String[]::new))
+                .map(row -> Map.entry(row.get("job_id", String.class), JobStatus.valueOf(row.get("status", String.class))))
+                .all()
+                .collectMap(Map.Entry::getKey, Map.Entry::getValue);
+    }
+
+    private static StatusChanged status(Row row, List<MediaRow> media) {
+        var stored = new ArrayList<StoredMedia>();
+        for (var m : media) {
+            stored.add(new StoredMedia(m.key(), m.mimeType(), m.width(), m.height(), m.bytes(), m.sha256(), m.thumbKey(),
+                    m.durationMillis()));
+        }
+        var status = JobStatus.valueOf(row.status());
+        var error = row.errorCode() == null ? null : new JobError(row.errorCode(), row.message());
+        return new StatusChanged(StatusChanged.SCHEMA_VERSION, "db:" + row.jobId() + ":" + status, row.jobId(), row.updatedAt(),
+                row.ownerId(), JobKind.valueOf(row.kind()), status, row.stage(), status == JobStatus.COMPLETED ? 100 : null,
+                row.message(), error, status == JobStatus.COMPLETED ? stored : List.of(), null, null, null);
     }
 
     private static Row row(Readable row) {

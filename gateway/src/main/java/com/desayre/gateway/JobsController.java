@@ -14,6 +14,7 @@ import org.springframework.web.bind.annotation.RequestHeader;
 import com.desayre.contracts.StatusChanged;
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.concurrent.atomic.AtomicReference;
 import org.springframework.http.MediaType;
 import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -33,15 +34,19 @@ class JobsController {
     static final String JOB_FINISHED = "job-finished";
 
     private final StatusCache cache;
+    private final JobStatuses statuses;
+    private final GenerationLimits limits;
     private final StatusBus bus;
     private final MediaUrls urls;
     private final HistoryRepository history;
     private final JobPublisher publisher;
     private final Submissions submissions;
 
-    JobsController(StatusCache cache, StatusBus bus, MediaUrls urls, HistoryRepository history, JobPublisher publisher,
-                   Submissions submissions) {
+    JobsController(StatusCache cache, JobStatuses statuses, GenerationLimits limits, StatusBus bus, MediaUrls urls,
+                   HistoryRepository history, JobPublisher publisher, Submissions submissions) {
         this.cache = cache;
+        this.statuses = statuses;
+        this.limits = limits;
         this.bus = bus;
         this.urls = urls;
         this.history = history;
@@ -50,7 +55,8 @@ class JobsController {
     }
 
     /**
-     * Cancels a job that has not finished. The CANCELLED status is published at once (the user's
+     * Cancels a job that has not finished (in the status cache nor in the job history: a job either
+     * store shows ended is a 409). The CANCELLED status is published at once (the user's
      * decision is final: stale statuses after it are ignored, and storage discards a late result);
      * the control message tells the worker holding the job to stop spending on it.
      */
@@ -67,6 +73,7 @@ class JobsController {
                             current.ownerId(), user.id()))
                     .then(publisher.publish(Topics.STATUS, jobId, cancelled))
                     .then(cache.offer(cancelled))
+                    .then(limits.release(cancelled))
                     .thenReturn(ResponseEntity.accepted().body(JobView.of(cancelled, urls)));
         });
     }
@@ -105,20 +112,30 @@ class JobsController {
     }
 
     /**
-     * The current status first, then each transition, then the stream completes after a terminal
-     * status. A client that connects after the job finished still gets the final event.
+     * The current status first (the more advanced of the cache and the job history, so a stream
+     * opened after a restart starts where the job really is), then each transition, then the stream
+     * completes after a terminal status. A client that connects after the job finished gets the
+     * final event and the end of the stream. Every keep-alive also looks at the stores again, so a
+     * status this instance's live feed dropped (a slow client) or never saw cannot leave the
+     * stream waiting for ever.
      */
     @GetMapping(path = "/{jobId}/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
     Flux<ServerSentEvent<JobView>> events(@PathVariable String jobId, CurrentUser user) {
         return visible(jobId, user).flatMapMany(first -> {
-            // listen before reading the cache, so nothing published in between is missed
+            // listen before reading the stores, so nothing published in between is missed
             var live = Sinks.many().unicast().<StatusChanged>onBackpressureBuffer();
             var subscription = bus.events().filter(e -> e.jobId().equals(jobId)).subscribe(live::tryEmitNext);
-            var statuses = latest(jobId).defaultIfEmpty(first).flux()
-                    .concatWith(live.asFlux())
+            // a recheck only matters when it finds the job in another status than the stream last sent
+            var sent = new AtomicReference<JobStatus>();
+            var rechecks = Flux.interval(HEARTBEAT)
+                    .concatMap(tick -> statuses.current(jobId).onErrorResume(e -> Mono.empty()), 0)
+                    .filter(status -> status.status() != sent.get());
+            var statusesInOrder = statuses.current(jobId).defaultIfEmpty(first).flux()
+                    .concatWith(live.asFlux().mergeWith(rechecks))
                     .transform(JobsController::legalMovesOnly)
+                    .doOnNext(status -> sent.set(status.status()))
                     .doFinally(signal -> subscription.dispose());
-            var events = statuses.map(status -> ServerSentEvent.builder(JobView.of(status, urls))
+            var events = statusesInOrder.map(status -> ServerSentEvent.builder(JobView.of(status, urls))
                     .id(status.eventId()).event("status").build());
             // comments keep proxies from closing a quiet stream
             var heartbeats = Flux.interval(HEARTBEAT).map(tick -> ServerSentEvent.<JobView>builder().comment("keep-alive").build());
@@ -142,14 +159,9 @@ class JobsController {
         });
     }
 
-    /** Redis first (fast, and current to the last event); Postgres when the cache no longer has the job. */
-    private Mono<StatusChanged> latest(String jobId) {
-        return cache.latest(jobId).switchIfEmpty(Mono.defer(() -> history.latestStatus(jobId)));
-    }
-
     /** The job's latest status if the caller may see it; 404 either way otherwise, so ids can't be probed. */
     private Mono<StatusChanged> visible(String jobId, CurrentUser user) {
-        return latest(jobId)
+        return statuses.current(jobId)
                 .filter(status -> user.maySee(status.ownerId()))
                 .switchIfEmpty(Mono.error(() -> ApiProblem.notFound("There is no job " + jobId + " that you can see.")));
     }

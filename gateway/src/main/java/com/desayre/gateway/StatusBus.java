@@ -35,12 +35,12 @@ class StatusBus {
         return sink.asFlux();
     }
 
-    /** The remembered events after the one with this id; none when it is unknown or null. */
+    /** The remembered events after the one with this id; null when it is null or not remembered. */
     synchronized List<StatusChanged> since(String eventId) {
-        var after = new ArrayList<StatusChanged>();
         if (eventId == null) {
-            return after;
+            return null;
         }
+        var after = new ArrayList<StatusChanged>();
         var found = false;
         for (var event : recent) {
             if (found) {
@@ -49,18 +49,25 @@ class StatusBus {
                 found = true;
             }
         }
-        return after;
+        return found ? after : null;
     }
 
-    /** What was missed since {@code lastEventId}, then live events: listening starts first, so nothing falls between. */
-    Flux<StatusChanged> resume(String lastEventId) {
+    /**
+     * What was missed since {@code lastEventId}, then live events: listening starts first, so nothing
+     * falls between. When this instance does not remember that event (none given, another instance's,
+     * or from before a restart), {@code otherwise} is sent instead of the missed events: where the
+     * client's jobs stand now, read from the stores.
+     */
+    Flux<StatusChanged> resume(String lastEventId, Flux<StatusChanged> otherwise) {
         return Flux.defer(() -> {
             var live = Sinks.many().unicast().<StatusChanged>onBackpressureBuffer();
             var subscription = events().subscribe(live::tryEmitNext);
             var missed = since(lastEventId);
             var replayed = new HashSet<String>();
-            missed.forEach(event -> replayed.add(event.eventId()));
-            return Flux.fromIterable(missed)
+            if (missed != null) {
+                missed.forEach(event -> replayed.add(event.eventId()));
+            }
+            return (missed != null ? Flux.fromIterable(missed) : otherwise)
                     .concatWith(live.asFlux().filter(event -> !replayed.contains(event.eventId())))
                     .doFinally(signal -> subscription.dispose());
         });

@@ -23,6 +23,8 @@ import org.springframework.context.ConfigurableApplicationContext;
 public final class ServiceStack implements AutoCloseable {
     private final List<ConfigurableApplicationContext> started = new ArrayList<>();
     private ConfigurableApplicationContext gateway;
+    private Map<String, ?> commonProperties = Map.of();
+    private Map<String, ?> gatewayProperties = Map.of();
 
     /**
      * @param common  properties every service gets: where Kafka, Postgres, Redis and media are
@@ -33,6 +35,8 @@ public final class ServiceStack implements AutoCloseable {
         var gateway = new HashMap<String, Object>(gatewayProperties);
         servedSources(common, gateway);
         var stack = new ServiceStack();
+        stack.commonProperties = Map.copyOf(common);
+        stack.gatewayProperties = Map.copyOf(gateway);
         try {
             // storage-sink first: it owns the database migrations
             stack.run(StorageSinkApplication.builder(), common, Map.of(), false);
@@ -102,6 +106,22 @@ public final class ServiceStack implements AutoCloseable {
                 .run(arguments);
         started.add(context);
         return context;
+    }
+
+    /** Stops the gateway alone (the other services go on working), as a deployment restarting it would. */
+    public synchronized void stopGateway() {
+        if (gateway != null) {
+            started.remove(gateway);
+            gateway.close();
+            gateway = null;
+        }
+    }
+
+    /** Starts the gateway again, on the same port and with the same settings as at first. */
+    public synchronized void startGateway() {
+        if (gateway == null) {
+            gateway = run(GatewayApplication.builder(), commonProperties, gatewayProperties, true);
+        }
     }
 
     public ConfigurableApplicationContext gateway() {

@@ -75,6 +75,27 @@ final class Studio {
         return running;
     }
 
+    /** Another real account (a member unless {@code role} says otherwise), signed in: its session token. */
+    String account(String username, String role) throws Exception {
+        var created = post("/api/admin/users", token,
+                "{\"username\":\"" + username + "\",\"password\":\"" + PASSWORD + "\",\"role\":\"" + role + "\"}");
+        assertThat(created.statusCode()).as(created.body()).isIn(201, 409);
+        var login = post("/api/auth/login", null, "{\"username\":\"" + username + "\",\"password\":\"" + PASSWORD + "\"}");
+        assertThat(login.statusCode()).as(login.body()).isEqualTo(200);
+        return JSON.readTree(login.body()).get("token").asString();
+    }
+
+    /** Stops the gateway (the other services go on), runs {@code whileDown}, starts it again and waits until it is ready. */
+    void restartGateway(ThrowingRunnable whileDown) throws Exception {
+        stack.stopGateway();
+        try {
+            whileDown.run();
+        } finally {
+            stack.startGateway();
+            await().atMost(Duration.ofSeconds(120)).until(() -> send(base, "GET", "/actuator/health", null, null).statusCode() == 200);
+        }
+    }
+
     HttpResponse<String> get(String path, String bearer) throws Exception {
         return send(base, "GET", path, bearer, null);
     }
@@ -120,7 +141,12 @@ final class Studio {
      * data. Bounded: a stream that never ends fails the test instead of hanging it.
      */
     List<JsonNode> sse(String path) throws Exception {
-        var response = HTTP.send(request(base, path, token).header("Accept", "text/event-stream").timeout(Duration.ofSeconds(60))
+        return sse(path, token);
+    }
+
+    /** As {@link #sse(String)}, signed in with {@code bearer}. */
+    List<JsonNode> sse(String path, String bearer) throws Exception {
+        var response = HTTP.send(request(base, path, bearer).header("Accept", "text/event-stream").timeout(Duration.ofSeconds(60))
                 .GET().build(), HttpResponse.BodyHandlers.ofLines());
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.headers().firstValue("Content-Type").orElseThrow()).startsWith("text/event-stream");
@@ -163,7 +189,13 @@ final class Studio {
     /** As above; {@code onOpen} runs once the stream is listening (its headers arrived). */
     List<Event> sseUntil(String path, Map<String, String> headers, ThrowingRunnable onOpen,
                          java.util.function.Predicate<List<Event>> done) throws Exception {
-        var request = request(base, path, token).header("Accept", "text/event-stream");
+        return sseUntil(path, token, headers, onOpen, done);
+    }
+
+    /** As above, signed in with {@code bearer}. */
+    List<Event> sseUntil(String path, String bearer, Map<String, String> headers, ThrowingRunnable onOpen,
+                         java.util.function.Predicate<List<Event>> done) throws Exception {
+        var request = request(base, path, bearer).header("Accept", "text/event-stream");
         headers.forEach(request::header);
         var response = HTTP.send(request.GET().build(), HttpResponse.BodyHandlers.ofLines());
         assertThat(response.statusCode()).isEqualTo(200);
