@@ -12,6 +12,7 @@ import com.desayre.contracts.JobStatus;
 import com.desayre.contracts.StatusChanged;
 import com.desayre.contracts.Topics;
 import com.desayre.testsupport.PostgresServer;
+import com.desayre.testsupport.RedisServer;
 import com.desayre.testsupport.TestServers;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -24,9 +25,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
@@ -38,7 +43,8 @@ import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
  * A gateway's statuses never stay behind what happened: statuses published while no gateway ran
  * are applied (cache and in-flight slots) before a gateway that starts says it is ready, and a job
  * whose ending the cache missed is read from the job history, written back and its slot freed.
- * No storage-sink runs here: what Postgres says is written by the test, and nothing else moves.
+ * While Redis is down, statuses are not held up and reads come from the job history. No
+ * storage-sink runs here: what Postgres says is written by the test, and nothing else moves.
  */
 class StatusContinuityIT {
     private static final String ADMIN_PASSWORD = "the continuity admin's passphrase";
@@ -123,6 +129,62 @@ class StatusContinuityIT {
         var events = streamOf(completed, token);
         assertThat(events).as("the stream starts with the ending, and ends").hasSize(1);
         assertThat(events.get(0)).contains("\"COMPLETED\"");
+    }
+
+    @Test
+    void whileRedisIsDownStatusesAreNotHeldUpAndAJobIsAnsweredFromTheJobHistoryThenRepaired() throws Exception {
+        var redis = RedisServer.start(0, null);
+        var port = redis.port();
+        try {
+            var properties = new java.util.HashMap<>(PROPERTIES);
+            properties.put("spring.data.redis.url", redis.url());
+            gateway = ready(new AuthTestGateway(properties));
+            var user = unique("outage");
+            var token = member(user);
+            var jobId = submit(token);
+
+            redis.close();
+            // the job ends, and a crowd of other statuses follows, while no status can be cached
+            var others = new ArrayList<StatusChanged>();
+            for (int i = 0; i < 40; i++) {
+                others.add(status(java.util.UUID.randomUUID().toString(), user, JobStatus.PROCESSING, null));
+            }
+            publish(status(jobId, user, JobStatus.PROCESSING, null), status(jobId, user, JobStatus.COMPLETED, null));
+            publish(others.toArray(StatusChanged[]::new));
+            // 42 writes waited for in turn would take 42 x 2 s: after the first failure they are no longer waited for
+            await().atMost(Duration.ofSeconds(30)).until(StatusContinuityIT::projectionCaughtUp);
+            row(jobId, user, "COMPLETED");
+            assertThat(statusOf(jobId, token)).as("answered from the job history while Redis is down").isEqualTo("COMPLETED");
+            assertFinished(gateway.call("POST", "/api/jobs/" + jobId + "/cancel", null, "Authorization", "Bearer " + token));
+
+            redis = RedisServer.start(port, null);
+            var cache = gateway.bean(StatusCache.class);
+            // the first read once Redis answers writes the ending back
+            await().atMost(Duration.ofSeconds(30)).until(() -> "COMPLETED".equals(statusOf(jobId, token))
+                    && cache.latest(jobId).map(StatusChanged::status).onErrorResume(e -> reactor.core.publisher.Mono.empty())
+                    .blockOptional(Duration.ofSeconds(5)).orElse(null) == JobStatus.COMPLETED);
+        } finally {
+            if (gateway != null) {
+                gateway.close();
+                gateway = null;
+            }
+            redis.close();
+        }
+    }
+
+    /** Whether the gateways' status group has committed every status on the topic. */
+    private static boolean projectionCaughtUp() throws Exception {
+        try (var admin = Admin.create(Map.<String, Object>of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                TestServers.kafka().bootstrapServers()))) {
+            var committed = admin.listConsumerGroupOffsets("gateway-status").partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
+            var partitions = new java.util.HashMap<TopicPartition, OffsetSpec>();
+            for (int p = 0; p < TestServers.TOPIC_PARTITIONS; p++) {
+                partitions.put(new TopicPartition(Topics.STATUS, p), OffsetSpec.latest());
+            }
+            var ends = admin.listOffsets(partitions).all().get(10, TimeUnit.SECONDS);
+            return ends.entrySet().stream().allMatch(end -> end.getValue().offset() == 0 || committed.get(end.getKey()) != null
+                    && committed.get(end.getKey()).offset() >= end.getValue().offset());
+        }
     }
 
     private AuthTestGateway ready(AuthTestGateway started) {
