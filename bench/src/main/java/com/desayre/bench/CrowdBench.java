@@ -35,7 +35,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * end-to-end latency, then one machine-readable {@code crowd: …} line.
  *
  * <p>The per-user generation limits are off (30 users could not have 1,000 jobs in flight under the default cap of
- * 10 each); admission control stays on with a bound above the crowd, and any refusal is counted.
+ * 10 each); admission control stays on, by default with a bound above the crowd ({@code --max-waiting} lower shows it
+ * refuse), and every refusal is counted by its problem type.
  *
  * <pre>./desayre bench crowd [--jobs=1000] [--users=30] [--latency-ms=2000] [--slots=5] [--deadline-s=…] [--timeout-s=…]</pre>
  */
@@ -44,15 +45,17 @@ final class CrowdBench {
     private static final int PARTITIONS = 3;
     private static final int HTTP_IN_FLIGHT = 32;
 
-    record Options(int jobs, int users, int latencyMs, int slots, int deadlineSeconds, int timeoutSeconds) {
+    record Options(int jobs, int users, int latencyMs, int slots, int deadlineSeconds, int timeoutSeconds, int maxWaiting) {
         static final String USAGE = """
                 usage: ./desayre bench crowd [--jobs=N] [--users=M] [--latency-ms=L] [--slots=S] [--deadline-s=D] [--timeout-s=T]
+                                             [--max-waiting=W]
                   --jobs        images submitted, all at once                 (default 1000)
                   --users       people submitting them, round robin            (default 30)
                   --latency-ms  the simulator's time per image                 (default 2000)
                   --slots       jobs the image-worker keeps at the provider    (default 5)
                   --deadline-s  the provider deadline per job                  (default 3 x latency, at least 5 s)
                   --timeout-s   the longest the bench waits for every job      (default 3 x the ideal time + 120 s)
+                  --max-waiting admission control's bound on a line            (default 2 x jobs, at least 2000: none refused)
                 """;
 
         static Options parse(String[] args) {
@@ -73,7 +76,7 @@ final class CrowdBench {
             int deadline = values.getOrDefault("deadline-s", Math.max(5, (int) Math.ceil(3 * latency / 1000.0)));
             int ideal = (int) Math.ceil((double) jobs * latency / slots / 1000);
             return new Options(jobs, values.getOrDefault("users", 30), latency, slots, deadline,
-                    values.getOrDefault("timeout-s", 3 * ideal + 120));
+                    values.getOrDefault("timeout-s", 3 * ideal + 120), values.getOrDefault("max-waiting", Math.max(2000, 2 * jobs)));
         }
 
         /** Seconds the backlog takes at best: every slot busy all the time. */
@@ -136,7 +139,7 @@ final class CrowdBench {
                         "desayre.auth.admin-username", ADMIN,
                         "desayre.auth.admin-password", password,
                         "desayre.limits.enabled", false,
-                        "desayre.queues.max-waiting", Math.max(2000, 2 * options.jobs())));
+                        "desayre.queues.max-waiting", options.maxWaiting()));
                      var follower = new StatusFollower(kafka.bootstrapServers(), "bench-crowd-statuses", this::seen)) {
                     var base = "http://127.0.0.1:" + stack.gatewayPort();
                     studio = new StudioClient(base);
