@@ -15,11 +15,12 @@ import reactor.core.publisher.Flux;
  * Every status of the caller's jobs (everyone's for an admin), live, for the studio. Each event
  * carries its id; a client reconnecting with {@code Last-Event-ID} first gets what it missed
  * from the gateway's recent-events buffer, then the live stream, without duplicates. When this
- * instance does not remember that id (a new connection, another instance's event, or one from
- * before a restart), the stream starts instead with where the caller's own jobs stand now: each
- * unfinished job, and each that changed since that event, read from the stores
- * ({@link JobStatuses#catchUp}). So a studio that reconnects after a gateway restart hears how
- * its jobs ended while it was away.
+ * instance does not remember that id (another instance's event, or one from before a restart),
+ * the stream starts instead with where the caller's own jobs stand now: each unfinished job, and
+ * each that changed since that event, read from the stores ({@link JobStatuses#catchUp}). So a
+ * studio that reconnects after a gateway restart hears how its jobs ended while it was away. A
+ * first connection (no id) gets live events only, as before: it has nothing to make up, and ten
+ * thousand of them must not each cost a Postgres query.
  */
 @RestController
 class EventsController {

@@ -58,13 +58,13 @@ class JobStatuses {
     /**
      * What an event stream that has lost track of the owner's jobs should hear first: the current
      * status of each unfinished job, and of each that changed since the event with id
-     * {@code lastEventId} (its time as storage-sink recorded it, else the last hour) when one is given.
+     * {@code lastEventId} (its time as storage-sink recorded it, less {@link #CLOCK_SLACK}; else the
+     * last hour).
      */
     Flux<StatusChanged> catchUp(String ownerId, String lastEventId) {
-        Mono<Optional<Instant>> since = lastEventId == null ? Mono.just(Optional.empty())
-                : history.statusEventTime(lastEventId).map(at -> at.minus(CLOCK_SLACK)).onErrorResume(e -> Mono.empty())
-                        .defaultIfEmpty(Instant.now().minus(CATCH_UP_WINDOW)).map(Optional::of);
-        return since.flatMapMany(from -> history.recentStatuses(ownerId, from.orElse(null), CATCH_UP_LIMIT))
+        var since = history.statusEventTime(lastEventId).map(at -> at.minus(CLOCK_SLACK)).onErrorResume(e -> Mono.empty())
+                .defaultIfEmpty(Instant.now().minus(CATCH_UP_WINDOW));
+        return since.flatMapMany(from -> history.recentStatuses(ownerId, from, CATCH_UP_LIMIT))
                 .concatMap(stored -> cached(stored.jobId()).flatMap(cached -> settle(cached.orElse(null), stored)))
                 .onErrorResume(e -> {
                     log.warn("Could not read {}'s recent jobs for an event stream: {}", ownerId, e.toString());

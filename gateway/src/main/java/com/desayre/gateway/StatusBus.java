@@ -54,9 +54,9 @@ class StatusBus {
 
     /**
      * What was missed since {@code lastEventId}, then live events: listening starts first, so nothing
-     * falls between. When this instance does not remember that event (none given, another instance's,
-     * or from before a restart), {@code otherwise} is sent instead of the missed events: where the
-     * client's jobs stand now, read from the stores.
+     * falls between. When this instance does not remember that event (another instance's, or from
+     * before a restart), {@code otherwise} is sent instead of the missed events: where the client's
+     * jobs stand now, read from the stores. Without a {@code lastEventId} there is nothing to make up.
      */
     Flux<StatusChanged> resume(String lastEventId, Flux<StatusChanged> otherwise) {
         return Flux.defer(() -> {
@@ -67,7 +67,8 @@ class StatusBus {
             if (missed != null) {
                 missed.forEach(event -> replayed.add(event.eventId()));
             }
-            return (missed != null ? Flux.fromIterable(missed) : otherwise)
+            var first = missed != null ? Flux.fromIterable(missed) : lastEventId == null ? Flux.<StatusChanged>empty() : otherwise;
+            return first
                     .concatWith(live.asFlux().filter(event -> !replayed.contains(event.eventId())))
                     .doFinally(signal -> subscription.dispose());
         });
