@@ -75,6 +75,7 @@ public final class ProviderSimulator implements AutoCloseable {
         new XaiVideoApi(settings, baseUrl, jobs, new VideoRenderer(renderer), counters, faults).register(router);
         new FaultAdmin(faults).register(router);
         new OutputFiles(jobs, new OutputCache(), counters).register(router);
+        registerCounters();
 
         server.createContext("/", this::handle);
         server.setExecutor(workers);
@@ -137,6 +138,17 @@ public final class ProviderSimulator implements AutoCloseable {
     /** Every request to a submit endpoint, including refused and faulted ones. */
     public long submitRequests() {
         return counters.submitRequests.get();
+    }
+
+    /** {@code GET /sim/submissions} and {@code GET /sim/submissions/{trackId}} ({@link #submissionsOf}): what was billed, over HTTP. */
+    private void registerCounters() {
+        router.add("GET", "^/sim/submissions/?$", r -> SimResponse.json(200, java.util.Map.of(
+                "submissions", counters.submissions.get(), "submitRequests", counters.submitRequests.get(),
+                "queueFull", counters.queueFull.get())));
+        router.add("GET", "^/sim/submissions/([^/]+)/?$", r -> {
+            var job = java.net.URLDecoder.decode(r.pathParam(0), java.nio.charset.StandardCharsets.UTF_8);
+            return SimResponse.json(200, java.util.Map.of("job", job, "submissions", submissionsOf(job)));
+        });
     }
 
     /** Submits answered 429 because the key's queue ({@link SimulatorSettings#queueLimit()}) was full. */

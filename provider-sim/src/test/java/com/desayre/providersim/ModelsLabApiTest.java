@@ -329,6 +329,25 @@ class ModelsLabApiTest {
     }
 
     @Test
+    void submissionsAreCountedPerTrackIdOverHttp() {
+        ProviderSimulator sim = start(SimulatorSettings.defaults().withMode(SimulatorSettings.Mode.ASYNC));
+
+        client.post(textToImage(sim), with(request("one"), "track_id", "job-1"));
+        client.post(textToImage(sim), with(request("one again"), "track_id", "job-1"));
+        client.post(textToImage(sim), with(request("two"), "track_id", "job-2"));
+        client.post(textToImage(sim), with(with(request("refused"), "track_id", "job-3"), "aspect_ratio", "nope"));
+
+        assertThat(sim.submissionsOf("job-1")).isEqualTo(2);
+        var one = SimClient.JSON.readTree(client.get(sim.baseUrl() + "/sim/submissions/job-2").body());
+        assertThat(one.path("submissions").asLong()).isEqualTo(1);
+        var refused = SimClient.JSON.readTree(client.get(sim.baseUrl() + "/sim/submissions/job-3").body());
+        assertThat(refused.path("submissions").asLong()).isZero();
+        var all = SimClient.JSON.readTree(client.get(sim.baseUrl() + "/sim/submissions").body());
+        assertThat(all.path("submissions").asLong()).isEqualTo(3);
+        assertThat(all.path("submitRequests").asLong()).isEqualTo(4);
+    }
+
+    @Test
     void promptDirectivesScriptOneRequest() {
         ProviderSimulator syncSim = start(SimulatorSettings.defaults());
         ProviderSimulator asyncSim = start(SimulatorSettings.defaults().withMode(SimulatorSettings.Mode.ASYNC)
