@@ -13,7 +13,9 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *
  * @param sourceBaseUrl where the provider can fetch an edit's source image: {@code <base>/<sourceMediaKey>}
  *                      (a public bucket URL such as {@code R2_PUBLIC_URL}); empty = edits fail as not supported
- * @param jobDeadline   how long a job may stay unfinished at the provider before it fails (per model in {@code models})
+ * @param jobDeadline   how long a job usually takes at the provider, from when the provider took it (per model in
+ *                      {@code models}); past it the user is told it is late and it is polled on, slowly
+ * @param providerRetention how long ModelsLabs keeps a job and its result (24 h: providers.md §1.1); polling stops then
  * @param pollMin       shortest wait between two polls of one job
  * @param pollMax       longest wait between two polls when the provider gives no {@code eta}
  * @param etaCap        longest wait the provider's {@code eta} may impose
@@ -21,7 +23,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  */
 @ConfigurationProperties("desayre.modelslabs")
 record ModelsLabSettings(String baseUrl, String apiKey, String sourceBaseUrl, Duration jobDeadline, Duration pollMin,
-                         Duration pollMax, Duration etaCap, Map<String, Model> models) implements JobTiming {
+                         Duration pollMax, Duration etaCap, Map<String, Model> models, Duration providerRetention)
+        implements JobTiming {
     static final String REAL_API = "https://modelslab.com";
     static final String PROVIDER = "modelslabs";
 
@@ -33,6 +36,7 @@ record ModelsLabSettings(String baseUrl, String apiKey, String sourceBaseUrl, Du
         baseUrl = baseUrl.replaceAll("/+$", "");
         sourceBaseUrl = sourceBaseUrl == null ? "" : sourceBaseUrl.strip().replaceAll("/+$", "");
         models = models == null ? Map.of() : Map.copyOf(models);
+        providerRetention = providerRetention == null ? Duration.ofHours(24) : providerRetention;
     }
 
     /** @param jobDeadline this model's deadline, or null for the default */

@@ -125,6 +125,39 @@ class CrowdIT {
         assertThat(jobs.stream().filter(j -> placesTold(j.jobId()).size() > 1).count()).isGreaterThan(JOBS / 2);
         // once the provider had finished a few, the line knew how long the wait would be
         assertThat(jobs.stream().flatMap(j -> placesTold(j.jobId()).stream()).anyMatch(q -> q.etaSeconds() != null)).isTrue();
-        assertThat(sim.submissions()).isGreaterThanOrEqualTo(JOBS);
+        var notices = jobs.stream().mapToInt(j -> placesTold(j.jobId()).size()).sum();
+        System.out.printf("CrowdIT: %d jobs, %d told their place, %d WAITING notices (at most %d for one job)%n", JOBS, told, notices,
+                jobs.stream().mapToInt(j -> placesTold(j.jobId()).size()).max().orElse(0));
+    }
+
+    @Test
+    void aJobThatWaitsLongerThanItsRequestAllowsEndsExpiredAndIsNeverSent() throws Exception {
+        // the provider's 5 places are taken by slow jobs, and one more waits ahead
+        var blockers = new ArrayList<EncodedJob>();
+        for (int i = 0; i < PLACES; i++) {
+            blockers.add(job("a slow blocker " + i + " [sim:latency=4000]", null));
+        }
+        blockers.forEach(harness::send);
+        blockers.forEach(b -> harness.awaitStatus(b.jobId(), JobStatus.SUBMITTED));
+        var ahead = job("a job ahead in line", null);
+        harness.send(ahead);
+        harness.awaitStatus(ahead.jobId(), JobStatus.WAITING);
+        var impatient = job("an impatient job", 1);
+        harness.send(impatient);
+
+        var failed = harness.awaitStatus(impatient.jobId(), JobStatus.FAILED);
+
+        assertThat(failed.error().code()).isEqualTo(JobError.EXPIRED_IN_QUEUE);
+        // the real cause: how long, behind whom, for which model, and what the request allowed
+        assertThat(failed.error().message()).contains("waited", "nano-banana-pro", "interactive lane", "1 job still ahead",
+                "5 at ModelsLabs", "at most 1 s", "never sent");
+        assertThat(harness.statuses(impatient.jobId())).extracting(StatusChanged::status)
+                .doesNotContain(JobStatus.SUBMITTED, JobStatus.PROCESSING).endsWith(JobStatus.FAILED);
+        // it held no place: the jobs around it go on and finish
+        harness.awaitMedia(ahead.jobId());
+        blockers.forEach(b -> harness.awaitMedia(b.jobId()));
+        assertThat(submissionsAtProvider(impatient.jobId())).isZero();
+        assertThat(submissionsAtProvider(ahead.jobId())).isEqualTo(1);
+        assertThat(harness.deadLetters(impatient.jobId())).isEmpty();
     }
 }

@@ -71,7 +71,7 @@ class ModelsLabContractTest {
     @BeforeEach
     void setUp() {
         var settings = new ModelsLabSettings(modelsLab.baseUrl(), KEY, SOURCE_BASE, Duration.ofMinutes(5), Duration.ofSeconds(1),
-                Duration.ofSeconds(10), Duration.ofSeconds(30), Map.of());
+                Duration.ofSeconds(10), Duration.ofSeconds(30), Map.of(), null);
         client = new ModelsLabClient(settings, new ProviderHttp("ModelsLabs", KEY, callbacks, timers));
         logs.start();
         root().addAppender(logs);

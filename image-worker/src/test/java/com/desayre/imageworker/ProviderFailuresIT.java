@@ -58,6 +58,7 @@ class ProviderFailuresIT {
         harness = new WorkerHarness("image_worker_it");
         worker = harness.startWorker(sim.baseUrl(), Map.of(
                 "desayre.modelslabs.models.deadline-model.job-deadline", "3s",
+                "desayre.modelslabs.provider-retention", "6s",
                 "resilience4j.bulkhead.instances.modelslabs.max-concurrent-calls", "5",
                 "resilience4j.circuitbreaker.instances.modelslabs-fragile-model.sliding-window-size", "2",
                 "resilience4j.circuitbreaker.instances.modelslabs-fragile-model.minimum-number-of-calls", "2",
@@ -224,19 +225,39 @@ class ProviderFailuresIT {
     }
 
     @Test
-    void aJobThatNeverFinishesFailsAtItsDeadline() {
+    void aJobPastItsDeadlineIsNotAbandoned() {
+        var before = Calls.now();
+        // the deadline (3 s) counts from when ModelsLabs took the job; this one takes 5 s there
+        var job = WorkerHarness.job("deadline-model", "a slow but sure task [sim:async] [sim:latency=5000]");
+
+        harness.send(job);
+
+        var late = harness.awaitStatus(job.jobId(), s -> s.status() == JobStatus.PROCESSING && s.message().contains("longer than usual"));
+        assertThat(late.message()).contains("ModelsLabs has been working on it for", "keeps waiting");
+        harness.awaitMedia(job.jobId());
+        assertThat(statusesOf(job.jobId())).containsExactly(JobStatus.SUBMITTED, JobStatus.PROCESSING, JobStatus.PROCESSING);
+        assertThat(Calls.now().since(before)).isEqualTo(new Calls(1, 1));
+        assertThat(harness.deadLetters(job.jobId())).isEmpty();
+    }
+
+    @Test
+    void aJobThatNeverFinishesIsPolledOnUntilTheProviderKeepsItNoLonger() {
         var before = Calls.now();
         var job = WorkerHarness.job("deadline-model", "an endless task [sim:async] [sim:never]");
 
-        var sent = harness.send(job);
+        harness.send(job);
 
+        harness.awaitStatus(job.jobId(), s -> s.status() == JobStatus.PROCESSING && s.message().contains("longer than usual"));
+        var fetchesWhenLate = sim.fetches();
         var failed = harness.awaitStatus(job.jobId(), JobStatus.FAILED);
-        assertThat(failed.error().code()).isEqualTo(JobError.PROVIDER_UNAVAILABLE);
-        var dlq = harness.awaitDeadLetter(job.jobId());
-        assertThat(header(dlq, "x-desayre-failure-class")).isEqualTo("TIMEOUT");
-        assertThat(ByteBuffer.wrap(dlq.headers().lastHeader("x-original-offset").value()).getLong()).isEqualTo(sent.offset());
-        assertThat(statusesOf(job.jobId())).containsExactly(JobStatus.SUBMITTED, JobStatus.PROCESSING, JobStatus.FAILED);
+        // past the deadline it was polled on (slowly) until ModelsLabs' retention (6 s here, 24 h for real) was over
+        assertThat(sim.fetches()).isGreaterThan(fetchesWhenLate);
+        assertThat(failed.error().code()).isEqualTo(JobError.PROVIDER_EXPIRED);
+        assertThat(failed.error().message()).contains("keeps a job no longer");
+        assertThat(statusesOf(job.jobId())).containsExactly(JobStatus.SUBMITTED, JobStatus.PROCESSING, JobStatus.PROCESSING,
+                JobStatus.FAILED);
         assertThat(Calls.now().since(before)).isEqualTo(new Calls(1, 1));
+        assertThat(harness.deadLetters(job.jobId())).isEmpty();
     }
 
     @Test

@@ -86,11 +86,14 @@ class JobProjection {
                 .bind("legalFrom", legalFrom)
                 .fetch().rowsUpdated().block();
         boolean moved = updated != null && updated > 0;
-        // a second ending (a result that lands after a cancel) is no part of the job's story: not in its timeline
+        // a second ending (a result that lands after a cancel) is no part of the job's story: not in its timeline;
+        // nor is every step up the line for the provider: only the first WAITING is (the job row holds the latest)
         if (moved || !event.status().isTerminal()) {
             db.sql("""
                     insert into job_status_events (event_id, job_id, status, stage, progress, message, error_code, occurred_at)
-                    values (:eventId, :jobId, :status, :stage, :progress, :message, :errorCode, :occurredAt)
+                    select :eventId, :jobId, :status, :stage, :progress, :message, :errorCode, :occurredAt
+                    where :status <> 'WAITING'
+                       or not exists (select 1 from job_status_events where job_id = :jobId and status = 'WAITING')
                     on conflict (event_id) do nothing""")
                     .bind("eventId", event.eventId())
                     .bind("jobId", event.jobId())

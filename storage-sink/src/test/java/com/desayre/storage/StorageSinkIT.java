@@ -246,6 +246,24 @@ class StorageSinkIT {
                 .as("a refused second ending is not in the timeline").isZero();
     }
 
+    @Test
+    void aJobMovingUpTheLineHasOneWaitingRowInItsTimeline() throws Exception {
+        var jobId = SinkHarness.newJobId();
+        var spec = SinkHarness.spec();
+        for (int position = 3; position >= 1; position--) {
+            harness.status(StatusChanged.of(jobId, spec, JobStatus.WAITING, "image-worker", "number " + position + " in line")
+                    .withQueue(new StatusChanged.QueueInfo("nano-banana-pro", com.desayre.contracts.Priority.INTERACTIVE, position,
+                            position - 1, null)));
+        }
+        harness.status(StatusChanged.of(jobId, spec, JobStatus.SUBMITTED, "image-worker", "sent"));
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> count("select count(*) from jobs where job_id = ? and status = 'SUBMITTED'", jobId) == 1);
+        assertThat(count("select count(*) from job_status_events where job_id = ? and status = 'WAITING'", jobId))
+                .as("only the first WAITING is in the timeline").isEqualTo(1);
+        assertThat(count("select count(*) from job_status_events where job_id = ? and status = 'WAITING' and message = 'number 3 in line'",
+                jobId)).isEqualTo(1);
+    }
+
     /** Whether storage-sink's group has committed every record on media.ready. */
     private static boolean sinkCaughtUp() throws Exception {
         var config = new java.util.Properties();

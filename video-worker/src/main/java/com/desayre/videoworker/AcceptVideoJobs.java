@@ -45,7 +45,7 @@ class AcceptVideoJobs implements Consumer<Message<EncodedJob>> {
             return;
         }
         var headers = message.getHeaders();
-        intake.accept(job, settings.deadlineOf(job.route().model()),
+        intake.accept(job,
                 headers.get(KafkaHeaders.RECEIVED_PARTITION, Integer.class),
                 headers.get(KafkaHeaders.OFFSET, Long.class),
                 headers.get(KafkaHeaders.RECEIVED_TIMESTAMP, Long.class));

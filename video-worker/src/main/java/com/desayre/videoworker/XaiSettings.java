@@ -13,7 +13,10 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *
  * @param sourceBaseUrl     where xAI can fetch an image-to-video job's source image: {@code <base>/<sourceMediaKey>}
  *                          (a public bucket URL such as {@code R2_PUBLIC_URL}); empty = image-to-video fails as not supported
- * @param jobDeadline       how long a video may stay unfinished at xAI before it fails (per model in {@code models})
+ * @param jobDeadline       how long a video usually takes at xAI, from when xAI took it (per model in {@code models});
+ *                          past it the user is told it is late and it is polled on, slowly, until xAI ends it
+ * @param providerRetention how long xAI keeps a video request (about an hour by one account, providers.md §2.3; xAI
+ *                          answers {@code expired} itself, this is the backstop): polling stops then
  * @param pollMin           shortest wait between two polls of one video (xAI's clients poll every 1–10 s)
  * @param pollMax           longest wait between two polls (backoff while xAI keeps saying pending, or errs)
  * @param defaultDuration   seconds, when the job does not say (xAI: 1–15)
@@ -22,8 +25,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  */
 @ConfigurationProperties("desayre.xai")
 record XaiSettings(String baseUrl, String apiKey, String sourceBaseUrl, Duration jobDeadline, Duration pollMin,
-                   Duration pollMax, int defaultDuration, String defaultResolution, Map<String, Model> models)
-        implements JobTiming {
+                   Duration pollMax, int defaultDuration, String defaultResolution, Map<String, Model> models,
+                   Duration providerRetention) implements JobTiming {
     static final String REAL_API = "https://api.x.ai";
     static final String PROVIDER = "xai";
 
@@ -35,6 +38,7 @@ record XaiSettings(String baseUrl, String apiKey, String sourceBaseUrl, Duration
         baseUrl = baseUrl.replaceAll("/+$", "");
         sourceBaseUrl = sourceBaseUrl == null ? "" : sourceBaseUrl.strip().replaceAll("/+$", "");
         models = models == null ? Map.of() : Map.copyOf(models);
+        providerRetention = providerRetention == null ? Duration.ofHours(2) : providerRetention;
     }
 
     /** @param jobDeadline this model's deadline, or null for the default */

@@ -47,7 +47,8 @@ class VideoJobsIT {
         sim = ProviderSimulator.start(SimulatorSettings.defaults().withVideoLatency(Duration.ofMillis(800)));
         harness = new VideoHarness("video_worker_it");
         worker = harness.startWorker(sim.baseUrl(), Map.of(
-                "desayre.xai.models[grok-imagine-video-1.5-lite].job-deadline", "3s"));
+                "desayre.xai.models[grok-imagine-video-1.5-lite].job-deadline", "3s",
+                "desayre.xai.provider-retention", "6s"));
     }
 
     @AfterAll
@@ -234,16 +235,35 @@ class VideoJobsIT {
     }
 
     @Test
-    void aVideoThatNeverFinishesFailsAtItsDeadline() {
+    void aVideoPastItsDeadlineIsPolledOnUntilXaiKeepsItNoLonger() {
         var before = Calls.now();
         var job = VideoHarness.job("grok-imagine-video-1.5-lite", "an endless task [sim:never]", null, 2, null);
 
         harness.send(job);
 
+        // the deadline (3 s from when xAI took it) passes: late, not lost
+        var late = harness.awaitStatus(job.jobId(), s -> s.status() == JobStatus.PROCESSING && s.message().contains("longer than usual"));
+        assertThat(late.message()).contains("xAI has been working on it for");
+        var fetchesWhenLate = sim.fetches();
         var failed = harness.awaitStatus(job.jobId(), JobStatus.FAILED);
-        assertThat(failed.error().code()).isEqualTo(JobError.PROVIDER_UNAVAILABLE);
-        assertThat(failed.error().message()).contains("not finished within 1 min");
-        assertThat(harness.awaitDeadLetter(job.jobId()).headers()).containsEntry("x-desayre-failure-class", "TIMEOUT");
+        assertThat(sim.fetches()).isGreaterThan(fetchesWhenLate);
+        assertThat(failed.error().code()).isEqualTo(JobError.PROVIDER_EXPIRED);
+        assertThat(failed.error().message()).contains("keeps a job no longer");
+        assertThat(harness.records(VideoHarness.DLQ, job.jobId())).isEmpty();
+        assertThat(Calls.now().since(before)).isEqualTo(new Calls(1, 1));
+        assertLegalSequence(job.jobId());
+    }
+
+    @Test
+    void aVideoPastItsDeadlineIsNotAbandoned() {
+        var before = Calls.now();
+        var job = VideoHarness.job("grok-imagine-video-1.5-lite", "a slow sunrise [sim:latency=4500]", null, 2, null);
+
+        harness.send(job);
+
+        harness.awaitMedia(job.jobId());
+        assertThat(harness.statuses(job.jobId())).anySatisfy(s -> assertThat(s.message()).contains("longer than usual"));
+        assertThat(harness.statusList(job.jobId())).doesNotContain(JobStatus.FAILED, JobStatus.RETRYING);
         assertThat(Calls.now().since(before)).isEqualTo(new Calls(1, 1));
         assertLegalSequence(job.jobId());
     }

@@ -74,7 +74,7 @@ class XaiContractTest {
     @BeforeEach
     void setUp() {
         var settings = new XaiSettings(xai.baseUrl(), KEY, SOURCE_BASE, Duration.ofMinutes(15), Duration.ofSeconds(1),
-                Duration.ofSeconds(10), 8, "480p", Map.of());
+                Duration.ofSeconds(10), 8, "480p", Map.of(), null);
         client = new XaiClient(settings, new ProviderHttp("xAI", KEY, callbacks, timers));
         logs.start();
         root().addAppender(logs);

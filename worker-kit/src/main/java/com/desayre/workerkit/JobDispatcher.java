@@ -27,6 +27,7 @@ public class JobDispatcher implements SmartLifecycle {
     private final WorkerSettings settings;
     private final WorkerMetrics metrics;
     private final LaneSwitches lanes;
+    private final WaitingLine line;
     private final Executor work;
     private final ScheduledThreadPoolExecutor ticker;
     private final String name;
@@ -36,9 +37,10 @@ public class JobDispatcher implements SmartLifecycle {
     private long housekeepingRuns;
 
     /** @param name the worker's name, for its dispatch thread and logs */
-    public JobDispatcher(String name, JobStore store, JobProgress progress, WorkerSettings settings, WorkerMetrics metrics,
-                         LaneSwitches lanes, Executor work) {
+    JobDispatcher(String name, JobStore store, JobProgress progress, WorkerSettings settings, WorkerMetrics metrics,
+                  LaneSwitches lanes, WaitingLine line, Executor work) {
         this.lanes = lanes;
+        this.line = line;
         this.name = name;
         this.store = store;
         this.progress = progress;
@@ -115,6 +117,8 @@ public class JobDispatcher implements SmartLifecycle {
         running = true;
         ticker.scheduleWithFixedDelay(this::dispatch, 0, settings.tick().toMillis(), TimeUnit.MILLISECONDS);
         ticker.scheduleWithFixedDelay(this::housekeeping, 0, HOUSEKEEPING_SECONDS, TimeUnit.SECONDS);
+        // the line: expire waits past their limit, tell waiting jobs their place
+        ticker.scheduleWithFixedDelay(line::look, line.every().toMillis(), line.every().toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** Stops taking jobs, lets running steps finish for a grace period, then gives the leases back. */

@@ -3,7 +3,6 @@ package com.desayre.workerkit;
 import com.desayre.contracts.ControlRequested;
 import com.desayre.contracts.EncodedJob;
 import com.desayre.contracts.EventJson;
-import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,9 +26,12 @@ public class JobIntake {
         this.notices = notices;
     }
 
-    /** Records a job and starts it; a job already known (a redelivered record) is left alone. */
-    public void accept(EncodedJob job, Duration deadline, Integer partition, Long offset, Long timestamp) {
-        if (store.insertIfAbsent(job, deadline, partition, offset, timestamp)) {
+    /**
+     * Records a job at the end of its line and starts it; a job already known (a redelivered record)
+     * is left alone. Its provider deadline starts only when the provider takes it.
+     */
+    public void accept(EncodedJob job, Integer partition, Long offset, Long timestamp) {
+        if (store.insertIfAbsent(job, partition, offset, timestamp)) {
             dispatcher.wake();
             return;
         }

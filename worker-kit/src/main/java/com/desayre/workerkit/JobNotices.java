@@ -62,6 +62,25 @@ public class JobNotices {
         events.status(percent == null ? status : status.withProgress(percent));
     }
 
+    /** Past the provider deadline: the job is late, not lost. Told once; polling goes on. */
+    void late(EncodedJob job, Duration deadline, Duration working, Duration retention) {
+        events.status(StatusChanged.of(job.jobId(), job.spec(), JobStatus.PROCESSING, stage, "This is taking longer than usual: "
+                + provider + " has been working on it for " + human(working) + " (usually under " + human(deadline) + "). "
+                + "DESAYRE keeps waiting for it until " + provider + " finishes or gives up (it keeps a job for "
+                + human(retention) + ")."));
+    }
+
+    /** Where a waiting job stands in the line for a place at the provider. */
+    void waiting(EncodedJob job, StatusChanged.QueueInfo place) {
+        var lane = place.lane() == null ? "" : " (" + place.lane().name().toLowerCase(java.util.Locale.ROOT) + " lane)";
+        events.status(StatusChanged.of(job.jobId(), job.spec(), JobStatus.WAITING, stage, (place.position() == 1
+                        ? "Next in line for " + provider + "'s " + job.route().model() + lane
+                        : "Waiting for a place at " + provider + ": number " + place.position() + " in line for "
+                        + job.route().model() + lane + ", " + place.ahead() + " ahead")
+                        + (place.etaSeconds() == null ? "." : ", sent in about " + human(Duration.ofSeconds(place.etaSeconds())) + "."))
+                .withQueue(place));
+    }
+
     void retrying(EncodedJob job, int attempt, int maxAttempts, Instant next, String why) {
         events.status(StatusChanged.of(job.jobId(), job.spec(), JobStatus.RETRYING, stage, "Attempt " + attempt + " of "
                         + maxAttempts + " failed (" + why + "). Next try at " + CLOCK.format(next) + ".")
@@ -117,7 +136,10 @@ public class JobNotices {
 
     static String human(Duration elapsed) {
         long s = Math.max(0, elapsed.toSeconds());
-        return s < 60 ? s + " s" : s / 60 + " min " + s % 60 + " s";
+        if (s >= 3600) {
+            return s / 3600 + " h" + (s % 3600 / 60 == 0 ? "" : " " + s % 3600 / 60 + " min");
+        }
+        return s < 60 ? s + " s" : s / 60 + " min" + (s % 60 == 0 ? "" : " " + s % 60 + " s");
     }
 
     private static byte[] bytes(String text) {

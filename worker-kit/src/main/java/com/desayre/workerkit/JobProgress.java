@@ -17,8 +17,11 @@ import org.slf4j.LoggerFactory;
  * chain of futures: no thread waits on the provider, and no Kafka record is held meanwhile.
  *
  * <p>Submit vs poll are different risks (providers.md §2): a failed submit is an <em>attempt</em>
- * (retried with backoff, then dead-lettered); a failed poll is not (the provider still holds the
- * job, so polling backs off and goes on until the job's deadline).
+ * (retried with backoff, then dead-lettered, bounded by attempts); a failed poll is not (the provider
+ * still holds the job, so polling backs off and goes on). A job's provider deadline starts when the
+ * provider takes it; past it the job is late, not lost: the user is told once, and it is polled on
+ * at the slow interval until the provider ends it or its retention ({@link JobTiming#providerRetention()})
+ * is over.
  */
 public class JobProgress {
     private static final Logger log = LoggerFactory.getLogger(JobProgress.class);
@@ -55,12 +58,19 @@ public class JobProgress {
             releaseQueuePlace(row.jobId());
             return done();
         }
-        if (row.overdue()) {
-            var minutes = Math.max(1, settings.deadlineOf(row.model()).toMinutes());
-            giveUp(row, row.attempts(), new ProviderFailure(FailureClass.TIMEOUT, "the job did not finish within its deadline of "
-                    + settings.deadlineOf(row.model()) + (row.providerId() == null ? "" : " (provider id " + row.providerId() + ")"),
-                    null, "not finished within " + minutes + " min", false));
+        if (row.state() == JobRow.JobState.POLLING && row.pastRetention()) {
+            // the provider keeps no result past its retention: nothing more can come of this job
+            releaseQueuePlace(row.jobId());
+            var retention = settings.providerRetention();
+            fail(row, new ProviderFailure(FailureClass.EXPIRED, client.name() + " did not finish " + row.providerId() + " within "
+                    + retention + ", its retention", null, "it was not finished after " + JobNotices.human(retention) + ", and "
+                    + client.name() + " keeps a job no longer", false), JobError.PROVIDER_EXPIRED);
             return done();
+        }
+        if (row.state() == JobRow.JobState.POLLING && row.overdue() && !row.lateTold() && store.markLate(row.jobId())) {
+            // late, not lost: the user hears so once, and the job is polled on (slowly) while the provider may deliver
+            log.info("Job {}: past its deadline of {} at {}; polling on", row.jobId(), settings.deadlineOf(row.model()), client.name());
+            notices.late(row.job(), settings.deadlineOf(row.model()), Duration.ofMillis(row.workingMs()), settings.providerRetention());
         }
         return switch (row.state()) {
             case QUEUED -> submit(row);
@@ -135,7 +145,7 @@ public class JobProgress {
         }
         // keep the provider's id the moment it is known: from now on the job is only ever polled
         if (store.startPolling(row.jobId(), answer.providerId(), answer.pollUrl(), answer.laterLinks(),
-                spaced(firstPollWait(answer)))) {
+                spaced(firstPollWait(answer)), settings.deadlineOf(model), settings.providerRetention())) {
             log.info("Job {}: {} accepted it as {} (eta {} s)", row.jobId(), model, answer.providerId(), answer.etaSeconds());
             notices.processing(row.job(), answer.etaSeconds());
         } else {
@@ -161,11 +171,8 @@ public class JobProgress {
             giveUp(row, attempt, failure);
             return;
         }
+        // bounded by attempts only: a job not at the provider has no deadline running
         var wait = policies.backoff(row.model(), attempt, failure);
-        if (wait.toMillis() >= row.remainingMs()) {
-            giveUp(row, attempt, failure);
-            return;
-        }
         if (store.retryLater(row.jobId(), wait, failure.failureClass())) {
             metrics.retry(row.model(), failure.failureClass());
             notices.retrying(row.job(), attempt, max, Instant.now().plus(wait), describe(failure));
@@ -228,11 +235,14 @@ public class JobProgress {
             return;
         }
         metrics.call(model, "fetch", "processing", nanos);
-        var wait = spaced(answer.etaSeconds() > 0 ? etaWait(answer.etaSeconds()) : pollBackoff(polls));
+        // past its deadline a job is polled at the slow interval (the provider's eta means little by then)
+        // until the provider ends it or its retention is over
+        var wait = spaced(row.overdue() ? settings.pollMax()
+                : answer.etaSeconds() > 0 ? etaWait(answer.etaSeconds()) : pollBackoff(polls));
         Integer told = null;
         if (worker.tellsProgress() && row.sinceNoticeMs() >= worker.progressEvery().toMillis()) {
             told = answer.progress() != null ? answer.progress() : row.progress() != null ? row.progress() : -1;
-            notices.progress(row.job(), told < 0 ? null : told, Duration.ofMillis(row.ageMs()));
+            notices.progress(row.job(), told < 0 ? null : told, Duration.ofMillis(row.workingMs()));
         }
         keepOrForget(row, store.pending(row.jobId(), wait, told));
     }

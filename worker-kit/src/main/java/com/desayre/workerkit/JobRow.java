@@ -10,19 +10,31 @@ import com.desayre.contracts.EncodedJob;
  * @param parked        waiting for an open circuit breaker (told to the user once)
  * @param providerId    the provider's id for the job, kept the moment it was known
  * @param pollUrl       where the provider said to poll, or empty
- * @param overdue       its deadline has passed
- * @param remainingMs   time left until the deadline
+ * @param overdue       its provider deadline has passed (it has one only once the provider took the job)
+ * @param remainingMs   time left until the deadline; {@link Long#MAX_VALUE} while it has none
  * @param ageMs         time since the worker accepted the job
  * @param progress      the provider's last percentage told to the user, or null
  * @param sinceNoticeMs time since the user was last told how the job is doing
  * @param laterLinks    where the provider said the outputs would be ({@link ProviderAnswer#laterLinks()}), or empty
+ * @param workingMs     time since the provider took the job (since the worker accepted it, before)
+ * @param pastRetention the provider keeps no result of it any more ({@code provider-retention} after it took it)
+ * @param lateTold      the user was told it takes longer than usual
  */
 public record JobRow(EncodedJob job, JobState state, int attempts, int polls, boolean parked, String providerId, String pollUrl,
                      boolean overdue, long remainingMs, long ageMs, Integer sourcePartition, Long sourceOffset,
-                     Long sourceTimestamp, Integer progress, long sinceNoticeMs, java.util.List<String> laterLinks) {
+                     Long sourceTimestamp, Integer progress, long sinceNoticeMs, java.util.List<String> laterLinks,
+                     long workingMs, boolean pastRetention, boolean lateTold) {
 
     public JobRow {
         laterLinks = laterLinks == null ? java.util.List.of() : java.util.List.copyOf(laterLinks);
+    }
+
+    /** A row as a provider client's tests make one: taken by the provider {@code ageMs} ago, on time. */
+    public JobRow(EncodedJob job, JobState state, int attempts, int polls, boolean parked, String providerId, String pollUrl,
+                  boolean overdue, long remainingMs, long ageMs, Integer sourcePartition, Long sourceOffset,
+                  Long sourceTimestamp, Integer progress, long sinceNoticeMs, java.util.List<String> laterLinks) {
+        this(job, state, attempts, polls, parked, providerId, pollUrl, overdue, remainingMs, ageMs, sourcePartition, sourceOffset,
+                sourceTimestamp, progress, sinceNoticeMs, laterLinks, ageMs, false, false);
     }
 
     public String jobId() {

@@ -36,17 +36,25 @@ public class JobStore {
         this.owner = owner;
     }
 
-    /** Records a new job; false when the job id is already known (a redelivered record). */
-    public boolean insertIfAbsent(EncodedJob job, Duration deadline, Integer partition, Long offset, Long timestamp) {
-        var spec = db.sql("insert into " + table + " (job_id, model, job, state, next_at, deadline_at, source_partition,"
-                        + " source_offset, source_timestamp, lane) values (:id, :model, :job, 'QUEUED', now(),"
-                        + " now() + :deadline * interval '1 millisecond', :partition, :offset, :timestamp, :lane)"
+    /**
+     * Records a new job, at the end of its lane's line; false when the job id is already known (a
+     * redelivered record). It has no provider deadline yet: that starts when the provider takes it
+     * ({@link #startPolling}). {@code maxWaitSeconds} counts from when the job entered DESAYRE: the
+     * encoded job's {@code occurredAt}, never later than now.
+     */
+    public boolean insertIfAbsent(EncodedJob job, Integer partition, Long offset, Long timestamp) {
+        var maxWait = job.spec().maxWaitSeconds();
+        var spec = db.sql("insert into " + table + " (job_id, model, job, state, next_at, line_at, entered_at, wait_until,"
+                        + " source_partition, source_offset, source_timestamp, lane) select :id, :model, :job, 'QUEUED', now(), now(),"
+                        + " entered, case when :maxWait < 0 then null else entered + :maxWait * interval '1 second' end,"
+                        + " :partition, :offset, :timestamp, :lane from (select least(now(), :occurred) as entered) e"
                         + " on conflict (job_id) do nothing")
                 .bind("id", job.jobId())
                 .bind("lane", job.route().lane() == null ? "INTERACTIVE" : job.route().lane().name())
                 .bind("model", job.route().model())
                 .bind("job", new String(EventJson.write(job), java.nio.charset.StandardCharsets.UTF_8))
-                .bind("deadline", deadline.toMillis());
+                .bind("occurred", (job.occurredAt() == null ? java.time.Instant.now() : job.occurredAt()).atOffset(java.time.ZoneOffset.UTC))
+                .bind("maxWait", maxWait == null ? -1 : Math.max(0, maxWait));
         spec = partition == null ? spec.bindNull("partition", Integer.class) : spec.bind("partition", partition);
         spec = offset == null ? spec.bindNull("offset", Long.class) : spec.bind("offset", offset);
         spec = timestamp == null ? spec.bindNull("timestamp", Long.class) : spec.bind("timestamp", timestamp);
@@ -56,75 +64,115 @@ public class JobStore {
     /**
      * Takes up to {@code limit} due jobs for {@code lease}; a job whose lease ran out is due again.
      * Jobs already at the provider (being polled) come first; jobs waiting to be sent are taken
-     * only as many as the provider's queue has places ({@code submitSlots}), interactive before
-     * batch, so the first interactive job gets the next free place and the rest keep their turn.
+     * only as many as the provider's queue has places ({@code submitSlots}), in the line's order
+     * ({@link #LINE_ORDER}), so the first interactive job gets the next free place and the rest keep
+     * their turn. A job whose own limit on waiting has passed is never taken (the line expires it).
      */
     List<JobRow> claimDue(int limit, Duration lease, int submitSlots, java.util.Set<Priority> lanes) {
-        var claimed = new java.util.ArrayList<>(claim("('SUBMITTING', 'POLLING')", limit, lease, null));
+        var claimed = new java.util.ArrayList<>(claim("state in ('SUBMITTING', 'POLLING')", "(lane = 'BATCH'), next_at", limit, lease,
+                null));
         var sendable = Math.min(limit - claimed.size(), submitSlots);
         if (sendable > 0 && !lanes.isEmpty()) {
             // a paused lane's jobs stay queued: only the lanes that may send are claimed
-            claimed.addAll(claim("('QUEUED')", sendable, lease, lanes.stream().map(Enum::name).toArray(String[]::new)));
+            claimed.addAll(claim("state = 'QUEUED' and (wait_until is null or wait_until > now() or attempts > 0)"
+                    + " and lane = any(:lanes)", LINE_ORDER, sendable, lease, lanes.stream().map(Enum::name).toArray(String[]::new)));
         }
         return claimed;
     }
 
-    private List<JobRow> claim(String states, int limit, Duration lease, String[] lanes) {
+    /**
+     * The order of the line for the provider: interactive before batch (batch jobs wait while a
+     * person is waiting), then by when the job joined the line ({@code line_at}: when it arrived, or
+     * when a retry's backoff ended). Claims and the places told to waiting jobs both use it.
+     */
+    static final String LINE_ORDER = "(lane = 'BATCH'), line_at, job_id";
+
+    private List<JobRow> claim(String which, String order, int limit, Duration lease, String[] lanes) {
         var spec = db.sql("update " + table + " set lease_owner = :owner, lease_until = now() + :lease * interval '1 millisecond',"
                         + " updated_at = now() where job_id in (select job_id from " + table
-                        + " where state in " + states + (lanes == null ? "" : " and lane = any(:lanes)")
+                        + " where " + which
                         + " and next_at <= now() and (lease_until is null or lease_until < now())"
-                        // interactive work first: batch jobs wait while a person is waiting
-                        + " order by (lane = 'BATCH'), next_at limit :limit for update skip locked)"
-                        + " returning job, state, attempts, polls, parked, provider_id, fetch_url, deadline_at <= now() as overdue,"
+                        + " order by " + order + " limit :limit for update skip locked)"
+                        + " returning job, state, attempts, polls, parked, provider_id, fetch_url,"
+                        + " coalesce(deadline_at <= now(), false) as overdue,"
                         + " (extract(epoch from deadline_at - now()) * 1000)::bigint as remaining_ms,"
                         + " (extract(epoch from now() - created_at) * 1000)::bigint as age_ms,"
                         + " source_partition, source_offset, source_timestamp, progress,"
                         + " (extract(epoch from now() - coalesce(noticed_at, created_at)) * 1000)::bigint as since_notice_ms,"
-                        + " future_links")
+                        + " future_links,"
+                        + " (extract(epoch from now() - coalesce(accepted_at, created_at)) * 1000)::bigint as working_ms,"
+                        + " coalesce(provider_keeps_until <= now(), false) as past_retention, late_told")
                 .bind("owner", owner)
                 .bind("lease", lease.toMillis())
                 .bind("limit", limit);
         if (lanes != null) {
             spec = spec.bind("lanes", lanes);
         }
-        return spec.map((row, meta) -> new JobRow(
-                        EventJson.read(row.get("job", String.class), EncodedJob.class),
-                        JobRow.JobState.valueOf(row.get("state", String.class)),
-                        row.get("attempts", Integer.class),
-                        row.get("polls", Integer.class),
-                        Boolean.TRUE.equals(row.get("parked", Boolean.class)),
-                        row.get("provider_id", String.class),
-                        row.get("fetch_url", String.class),
-                        Boolean.TRUE.equals(row.get("overdue", Boolean.class)),
-                        row.get("remaining_ms", Long.class),
-                        row.get("age_ms", Long.class),
-                        row.get("source_partition", Integer.class),
-                        row.get("source_offset", Long.class),
-                        row.get("source_timestamp", Long.class),
-                        row.get("progress", Integer.class),
-                        row.get("since_notice_ms", Long.class),
-                        lines(row.get("future_links", String.class))))
+        return spec.map((row, meta) -> {
+                    var remaining = row.get("remaining_ms", Long.class);
+                    return new JobRow(
+                            EventJson.read(row.get("job", String.class), EncodedJob.class),
+                            JobRow.JobState.valueOf(row.get("state", String.class)),
+                            row.get("attempts", Integer.class),
+                            row.get("polls", Integer.class),
+                            Boolean.TRUE.equals(row.get("parked", Boolean.class)),
+                            row.get("provider_id", String.class),
+                            row.get("fetch_url", String.class),
+                            Boolean.TRUE.equals(row.get("overdue", Boolean.class)),
+                            remaining == null ? Long.MAX_VALUE : remaining,
+                            row.get("age_ms", Long.class),
+                            row.get("source_partition", Integer.class),
+                            row.get("source_offset", Long.class),
+                            row.get("source_timestamp", Long.class),
+                            row.get("progress", Integer.class),
+                            row.get("since_notice_ms", Long.class),
+                            lines(row.get("future_links", String.class)),
+                            row.get("working_ms", Long.class),
+                            Boolean.TRUE.equals(row.get("past_retention", Boolean.class)),
+                            Boolean.TRUE.equals(row.get("late_told", Boolean.class)));
+                })
                 .all().collectList().block(TIMEOUT);
     }
 
     /** Before a submit goes out: if the worker dies during it, the next owner knows the outcome is unknown. */
     boolean startSubmit(String jobId, int attempt) {
-        return update(jobId, "state = 'SUBMITTING', attempts = :attempt, parked = false", Map.of("attempt", attempt), false);
+        return update(jobId, "state = 'SUBMITTING', attempts = :attempt, parked = false, sent_at = now()", Map.of("attempt", attempt),
+                false);
     }
 
-    /** The provider holds the job: keep its id at once, poll after {@code wait}. */
-    boolean startPolling(String jobId, String providerId, String fetchUrl, List<String> laterLinks, Duration wait) {
+    /**
+     * The provider holds the job: keep its id at once, poll after {@code wait}. Its deadline starts
+     * now (time in DESAYRE's line never counts), and so does the provider's {@code retention}: past
+     * it the provider keeps no result, so polling stops.
+     */
+    boolean startPolling(String jobId, String providerId, String fetchUrl, List<String> laterLinks, Duration wait,
+                         Duration deadline, Duration retention) {
         var values = new HashMap<String, Object>();
         values.put("providerId", providerId);
         values.put("fetchUrl", fetchUrl == null ? "" : fetchUrl);
         values.put("laterLinks", String.join("\n", laterLinks));
         values.put("wait", wait.toMillis());
+        values.put("deadline", deadline.toMillis());
+        values.put("retention", retention.toMillis());
         return update(jobId, "state = 'POLLING', provider_id = :providerId, fetch_url = :fetchUrl, future_links = :laterLinks,"
                 + " parked = false, polls = 0,"
-                + " noticed_at = now(),"
-                + " next_at = least(now() + :wait * interval '1 millisecond', deadline_at)", values);
+                + " noticed_at = now(), accepted_at = now(),"
+                + " deadline_at = now() + :deadline * interval '1 millisecond',"
+                + " provider_keeps_until = now() + :retention * interval '1 millisecond',"
+                + " next_at = now() + least(:wait, :deadline) * interval '1 millisecond'", values);
     }
+
+    /** The user was told the job takes longer than usual: once. Keeps the lease (the poll goes on). */
+    boolean markLate(String jobId) {
+        return update(jobId, "late_told = true", Map.of(), false);
+    }
+
+    /**
+     * {@code next_at} after {@code :wait}, but never past a deadline still to come, so the user is
+     * told on time that the job is late, nor past the provider's retention, so it ends on time.
+     */
+    private static final String NEXT_AT = "next_at = least(now() + :wait * interval '1 millisecond',"
+            + " case when deadline_at > now() then deadline_at end, provider_keeps_until)";
 
     /** One URL per line, as {@link #startPolling} keeps them. */
     private static List<String> lines(String text) {
@@ -133,9 +181,7 @@ public class JobStore {
 
     /** Looks again after {@code wait}, in the same state; {@code polled} counts a poll. */
     boolean later(String jobId, Duration wait, boolean polled, boolean parked) {
-        // never sleep past the deadline: the job must fail on time
-        return update(jobId, "next_at = least(now() + :wait * interval '1 millisecond', deadline_at), polls = polls + :polled,"
-                + " parked = :parked",
+        return update(jobId, NEXT_AT + ", polls = polls + :polled, parked = :parked",
                 Map.of("wait", wait.toMillis(), "polled", polled ? 1 : 0, "parked", parked));
     }
 
@@ -144,13 +190,13 @@ public class JobStore {
         if (progress == null) {
             return later(jobId, wait, true, false);
         }
-        return update(jobId, "next_at = least(now() + :wait * interval '1 millisecond', deadline_at), polls = polls + 1,"
-                + " parked = false, progress = :progress, noticed_at = now()", Map.of("wait", wait.toMillis(), "progress", progress));
+        return update(jobId, NEXT_AT + ", polls = polls + 1, parked = false, progress = :progress, noticed_at = now()", Map.of("wait", wait.toMillis(), "progress", progress));
     }
 
-    /** A failed attempt: submit again after {@code wait}. */
+    /** A failed attempt: submit again after {@code wait}, joining the line again then. */
     boolean retryLater(String jobId, Duration wait, FailureClass failure) {
-        return update(jobId, "state = 'QUEUED', next_at = now() + :wait * interval '1 millisecond', failure = :failure",
+        return update(jobId, "state = 'QUEUED', next_at = now() + :wait * interval '1 millisecond', line_at = now() + :wait * interval"
+                + " '1 millisecond', failure = :failure",
                 Map.of("wait", wait.toMillis(), "failure", failure.name()));
     }
 
@@ -170,8 +216,8 @@ public class JobStore {
      * when the job had already ended.
      */
     java.util.Optional<String> cancel(String jobId) {
-        return db.sql("insert into " + table + " as t (job_id, model, job, state, next_at, deadline_at)"
-                        + " values (:id, '', '" + NO_JOB + "', 'CANCELLED', now(), now())"
+        return db.sql("insert into " + table + " as t (job_id, model, job, state, next_at)"
+                        + " values (:id, '', '" + NO_JOB + "', 'CANCELLED', now())"
                         + " on conflict (job_id) do update set state = 'CANCELLED', lease_owner = null, lease_until = null,"
                         + " updated_at = now() where t.state in " + OPEN + " returning t.job")
                 .bind("id", jobId)
@@ -212,6 +258,103 @@ public class JobStore {
                 .map((row, meta) -> Map.entry(row.get("lane", String.class), row.get("n", Long.class)))
                 .all().toIterable().forEach(e -> counts.put(Priority.valueOf(e.getKey()), e.getValue()));
         return counts;
+    }
+
+    // ---- the line for the provider ---------------------------------------------------------------
+
+    /**
+     * A waiting job's place in line.
+     *
+     * @param position  its place among the waiting jobs of its model and lane, from 1
+     * @param overall   its place in the whole line of this worker service (every model and lane share
+     *                  the provider's places), from 1: what its ETA counts
+     * @param waitedMs  time since it entered DESAYRE
+     */
+    record Place(EncodedJob job, Priority lane, int position, long overall, long waitedMs) {
+    }
+
+    /**
+     * Every waiting job's place, per model and lane and overall, in {@link #LINE_ORDER}. A job whose
+     * retry is not due yet is not in line: it joins at the end when its backoff ends.
+     */
+    private String line() {
+        return "line as (select job_id,"
+                + " row_number() over (partition by model, lane order by line_at, job_id) as position,"
+                + " row_number() over (order by " + LINE_ORDER + ") as overall"
+                + " from " + table + " where state = 'QUEUED' and line_at <= now())";
+    }
+
+    /**
+     * Ends the waiting jobs whose own limit on waiting ({@code maxWaitSeconds}) has passed and that were
+     * never sent: FAILED / EXPIRED_IN_QUEUE. A job held by a step (being sent right now) is left alone:
+     * it was taken in time. Several instances may run this at once; a row ends once.
+     */
+    List<Place> expireWaits() {
+        return db.sql("with " + line() + " update " + table + " t set state = 'FAILED', error_code = '"
+                        + com.desayre.contracts.JobError.EXPIRED_IN_QUEUE + "', failure = 'EXPIRED_IN_QUEUE',"
+                        + " lease_owner = null, lease_until = null, updated_at = now() from line where t.job_id = line.job_id"
+                        + " and t.state = 'QUEUED' and t.attempts = 0 and t.wait_until <= now()"
+                        + " and (t.lease_until is null or t.lease_until < now())"
+                        + " returning t.job, t.lane, line.position, line.overall,"
+                        + " (extract(epoch from now() - coalesce(t.entered_at, t.created_at)) * 1000)::bigint as waited_ms")
+                .map((row, meta) -> place(row))
+                .all().collectList().block(TIMEOUT);
+    }
+
+    /**
+     * The waiting jobs to tell their place now, each marked told (so with several instances only one
+     * tells a given change): a job new to the line at once; then only when its place changed, at most
+     * every {@code every}, and, far back in a long line, every 6 × {@code every} unless it moved a
+     * tenth of the way or is among the first {@code near}. A job held by a step (being sent) is skipped,
+     * and so is one in line for less than {@code grace}: it is sent at the dispatcher's next look if a
+     * place is free, and telling it that it waits would only be noise.
+     */
+    List<Place> placesToTell(Duration every, int near, Duration grace) {
+        return db.sql("with " + line() + " update " + table + " t set queue_position = line.position, queue_told_at = now()"
+                        + " from line where t.job_id = line.job_id and t.state = 'QUEUED'"
+                        + " and (t.lease_until is null or t.lease_until < now())"
+                        + " and t.line_at <= now() - :grace * interval '1 millisecond'"
+                        + " and t.queue_position is distinct from line.position"
+                        + " and (t.queue_told_at is null or t.queue_told_at <= now() - :every * interval '1 millisecond'"
+                        + " and (line.position <= :near or abs(t.queue_position - line.position) * 10 >= t.queue_position"
+                        + " or t.queue_told_at <= now() - 6 * :every * interval '1 millisecond'))"
+                        + " returning t.job, t.lane, line.position, line.overall,"
+                        + " (extract(epoch from now() - coalesce(t.entered_at, t.created_at)) * 1000)::bigint as waited_ms")
+                .bind("every", every.toMillis())
+                .bind("near", near)
+                .bind("grace", grace.toMillis())
+                .map((row, meta) -> place(row))
+                .all().collectList().block(TIMEOUT);
+    }
+
+    private static Place place(io.r2dbc.spi.Readable row) {
+        return new Place(EventJson.read(row.get("job", String.class), EncodedJob.class),
+                Priority.valueOf(row.get("lane", String.class)),
+                row.get("position", Long.class).intValue(),
+                row.get("overall", Long.class),
+                row.get("waited_ms", Long.class));
+    }
+
+    /**
+     * How fast the line moves, from every instance's jobs: those at the provider now, and how long
+     * the provider held each of the last (up to 50, in 10 minutes) it finished.
+     *
+     * @param atProvider    jobs at the provider now (being sent or polled)
+     * @param meanHeldMs    mean time from send to finished of the recent ones, or null when none finished lately
+     */
+    record Pace(long atProvider, Double meanHeldMs) {
+    }
+
+    Pace pace() {
+        return db.sql("select (select count(*) from " + table + " where state in ('SUBMITTING', 'POLLING')) as at_provider,"
+                        + " (select avg(extract(epoch from updated_at - sent_at) * 1000) from (select updated_at, sent_at from "
+                        + table + " where state = 'DONE' and sent_at is not null and updated_at > now() - interval '10 minutes'"
+                        + " order by updated_at desc limit 50) recent) as mean_held_ms")
+                .map((row, meta) -> {
+                    var mean = row.get("mean_held_ms", java.math.BigDecimal.class);
+                    return new Pace(row.get("at_provider", Long.class), mean == null ? null : mean.doubleValue());
+                })
+                .one().block(TIMEOUT);
     }
 
     /** This running worker's id, as its leases name it. */

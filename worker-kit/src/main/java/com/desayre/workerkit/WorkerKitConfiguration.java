@@ -117,8 +117,9 @@ public abstract class WorkerKitConfiguration {
 
     @Bean
     JobDispatcher jobDispatcher(JobStore store, JobProgress progress, WorkerSettings worker, WorkerMetrics metrics,
-                                LaneSwitches lanes, @Qualifier("workerSteps") ExecutorService steps) {
-        return new JobDispatcher(stage(), store, progress, worker, metrics, lanes, steps);
+                                LaneSwitches lanes, JobNotices notices, @Qualifier("workerSteps") ExecutorService steps) {
+        var line = new WaitingLine(store, notices, metrics, lanes, worker.queueNoticeEvery(), worker.tick());
+        return new JobDispatcher(stage(), store, progress, worker, metrics, lanes, line, steps);
     }
 
     @Bean

@@ -19,14 +19,18 @@ import java.time.Duration;
  * @param maxPollsPerSecond      the most polls per second this worker puts on the provider, whatever the number of
  *                               jobs: the wait between two polls of a job grows with the jobs open; 0 = no limit
  * @param heartbeatEvery         how often the instance sends its heartbeat to the gateway (default 5 s)
+ * @param queueNoticeEvery       a job waiting for a place at the provider is told its new place (WAITING) at most this
+ *                               often (default 5 s; far back in a long line, 6 times less often unless it moved a tenth)
  */
 public record WorkerSettings(Duration tick, int maxCalls, int claimBatch, Duration lease, Duration shutdownGrace,
                              Duration retention, boolean resubmitUnknownOutcome, Duration progressEvery,
-                             double maxPollsPerSecond, Duration heartbeatEvery) {
+                             double maxPollsPerSecond, Duration heartbeatEvery, Duration queueNoticeEvery) {
 
     public WorkerSettings {
         heartbeatEvery = heartbeatEvery == null || heartbeatEvery.isZero() || heartbeatEvery.isNegative()
                 ? Duration.ofSeconds(5) : heartbeatEvery;
+        queueNoticeEvery = queueNoticeEvery == null || queueNoticeEvery.isZero() || queueNoticeEvery.isNegative()
+                ? Duration.ofSeconds(5) : queueNoticeEvery;
     }
 
     boolean tellsProgress() {
