@@ -70,6 +70,10 @@ public class JobDispatcher implements SmartLifecycle {
                 if (room <= 0) {
                     return;
                 }
+                if (progress.submitSlots() == 0) {
+                    // places held for jobs another instance finished come back
+                    progress.reconcilePlaces();
+                }
                 var rows = store.claimDue(room, settings.lease(), progress.submitSlots(), lanes.sendable());
                 for (var row : rows) {
                     inFlight.incrementAndGet();
@@ -99,6 +103,7 @@ public class JobDispatcher implements SmartLifecycle {
 
     private void housekeeping() {
         try {
+            progress.reconcilePlaces();
             var open = store.openByModel();
             metrics.open(open);
             if (housekeepingRuns++ % PURGE_EVERY_TICKS == 0) {

@@ -27,6 +27,7 @@ public class JobProgress {
     private static final Logger log = LoggerFactory.getLogger(JobProgress.class);
     /** How soon a job that found the account's queue full looks again. */
     private static final Duration QUEUE_FULL_WAIT = Duration.ofMillis(500);
+    private static final Duration RECONCILE_EVERY = Duration.ofSeconds(1);
 
     private final ProviderClient client;
     private final ProviderPolicies policies;
@@ -38,6 +39,7 @@ public class JobProgress {
     private final Executor work;
     /** Jobs holding a permit of the account-queue bulkhead, so a permit is never given back twice. */
     private final Set<String> queued = ConcurrentHashMap.newKeySet();
+    private final java.util.concurrent.atomic.AtomicLong lastReconcile = new java.util.concurrent.atomic.AtomicLong(System.nanoTime());
     /** When the next poll of this worker may go out (System.nanoTime): the pace of {@link #spaced}. */
     private final java.util.concurrent.atomic.AtomicLong nextPollSlot = new java.util.concurrent.atomic.AtomicLong(System.nanoTime());
 
@@ -273,6 +275,27 @@ public class JobProgress {
     /** Places free in the provider's queue (the account-queue bulkhead): how many waiting jobs may be sent now. */
     int submitSlots() {
         return policies.accountQueue().getMetrics().getAvailableConcurrentCalls();
+    }
+
+    /**
+     * Gives back the places this instance holds for jobs no longer at the provider. Any instance may
+     * poll a job another one sent (leases, not owners, decide who polls), so the instance that sent it
+     * may never see it finish; without this its places would leak until it sent nothing more. At most
+     * once a second.
+     */
+    void reconcilePlaces() {
+        long now = System.nanoTime();
+        long last = lastReconcile.get();
+        if (queued.isEmpty() || now - last < RECONCILE_EVERY.toNanos() || !lastReconcile.compareAndSet(last, now)) {
+            return;
+        }
+        var held = java.util.Set.copyOf(queued);
+        var stillThere = store.stillAtProvider(held);
+        for (var jobId : held) {
+            if (!stillThere.contains(jobId)) {
+                releaseQueuePlace(jobId);
+            }
+        }
     }
 
     /** A job cancelled while this worker may hold its place in the provider's queue. */

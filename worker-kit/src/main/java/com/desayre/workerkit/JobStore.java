@@ -242,6 +242,16 @@ public class JobStore {
                 .bind("owner", owner).fetch().rowsUpdated().blockOptional(TIMEOUT).orElse(0L);
     }
 
+    /** Of {@code jobIds}, those still at the provider, or in a step of this instance (about to be sent). */
+    java.util.Set<String> stillAtProvider(java.util.Set<String> jobIds) {
+        return new java.util.HashSet<>(db.sql("select job_id from " + table + " where job_id = any(:ids)"
+                        + " and (state in ('SUBMITTING', 'POLLING') or lease_owner = :owner)")
+                .bind("ids", jobIds.toArray(String[]::new))
+                .bind("owner", owner)
+                .map((row, meta) -> row.get("job_id", String.class))
+                .all().collectList().block(TIMEOUT));
+    }
+
     /** Jobs not finished, per model. */
     Map<String, Long> openByModel() {
         var counts = new HashMap<String, Long>();
