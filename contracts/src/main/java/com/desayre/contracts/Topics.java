@@ -24,8 +24,14 @@ public final class Topics {
      */
     public static final String LANE_SWITCHES = "generation.lane.switches";
 
+    /**
+     * Whether each user may have jobs run ({@link AccountChanged}), keyed by username: compacted and kept
+     * forever, written by the gateway, read whole by prompt-encoder to check a job's owner.
+     */
+    public static final String ACCOUNTS = "generation.accounts";
+
     /** Topics that keep the latest record per key ({@code cleanup.policy=compact}), not a history. */
-    public static final List<String> COMPACTED = List.of(WORKER_HEARTBEATS, LANE_SWITCHES);
+    public static final List<String> COMPACTED = List.of(WORKER_HEARTBEATS, LANE_SWITCHES, ACCOUNTS);
 
     /** How long the heartbeat topic keeps a record at all: an instance silent this long is forgotten. */
     public static final java.time.Duration HEARTBEAT_RETENTION = java.time.Duration.ofDays(1);
@@ -46,11 +52,19 @@ public final class Topics {
     public static final List<String> PROJECTION_DLQS = List.of("generation.status.storage-sink.dlq",
             "generation.requested.storage-sink.dlq", "generation.control.storage-sink.dlq");
 
+    /**
+     * DLQs of the workers' control bindings ({@code generation.control}, read by each worker's own group): a
+     * cancel that can never be carried out is kept here rather than dropped.
+     */
+    public static final List<String> CONTROL_DLQS = List.of("generation.control.image-worker.dlq",
+            "generation.control.video-worker.dlq");
+
     /** Every topic DESAYRE uses, DLQs included: created up front so no producer races a leader election. */
     public static List<String> all() {
         var all = new java.util.ArrayList<>(List.of(REQUESTED, IMAGE_REQUESTED, VIDEO_REQUESTED, MEDIA_READY, STATUS, CONTROL));
         WITH_DLQ.forEach(topic -> all.add(dlq(topic)));
         all.addAll(PROJECTION_DLQS);
+        all.addAll(CONTROL_DLQS);
         all.addAll(COMPACTED);
         return List.copyOf(all);
     }
@@ -70,6 +84,30 @@ public final class Topics {
 
     public static String dlq(String topic) {
         return topic + ".dlq";
+    }
+
+    /** Every DLQ: {@code <topic>.dlq} of {@link #WITH_DLQ}, then {@link #PROJECTION_DLQS} and {@link #CONTROL_DLQS}. */
+    public static List<String> dlqs() {
+        var all = new java.util.ArrayList<String>();
+        WITH_DLQ.forEach(topic -> all.add(dlq(topic)));
+        all.addAll(PROJECTION_DLQS);
+        all.addAll(CONTROL_DLQS);
+        return List.copyOf(all);
+    }
+
+    /**
+     * The topic a DLQ's records failed on: {@code <topic>.dlq}, and a consumer group's own
+     * {@code <topic>.<group>.dlq}, both come from {@code <topic>}.
+     */
+    public static String origin(String dlq) {
+        var topic = dlq.substring(0, dlq.length() - ".dlq".length());
+        String best = topic;
+        for (var input : List.of(REQUESTED, IMAGE_REQUESTED, VIDEO_REQUESTED, MEDIA_READY, STATUS, CONTROL)) {
+            if (topic.startsWith(input + ".") && (best.equals(topic) || input.length() > best.length())) {
+                best = input;
+            }
+        }
+        return best;
     }
 
     private Topics() {

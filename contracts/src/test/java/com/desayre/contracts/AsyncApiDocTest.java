@@ -55,7 +55,8 @@ class AsyncApiDocTest {
             Topics.STATUS, StatusChanged.class,
             Topics.CONTROL, ControlRequested.class,
             Topics.WORKER_HEARTBEATS, WorkerHeartbeat.class,
-            Topics.LANE_SWITCHES, LaneSwitched.class);
+            Topics.LANE_SWITCHES, LaneSwitched.class,
+            Topics.ACCOUNTS, AccountChanged.class);
 
     /** The services whose Spring Cloud Stream bindings (src/main/resources/<service>.yml) the document describes. */
     private static final List<String> SERVICES = List.of("gateway", "prompt-encoder", "image-worker", "video-worker", "storage-sink");

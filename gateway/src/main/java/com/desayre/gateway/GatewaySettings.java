@@ -9,5 +9,5 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param statusTtl how long the Redis status cache keeps a job's latest status
  */
 @ConfigurationProperties("desayre.gateway")
-record GatewaySettings(int maxPromptLength, Duration statusTtl) {
+record GatewaySettings(Duration statusTtl) {
 }

@@ -51,20 +51,17 @@ class GenerationController {
     private static final Set<String> BOOLEAN_FIELDS = Set.of("enhance");
     static final String IDEMPOTENCY_KEY = "Idempotency-Key";
     static final String IMAGE_PART = "image";
-    static final int MAX_VIDEO_SECONDS = 15;
     static final int DEFAULT_VIDEO_SECONDS = 6;
     static final int MAX_COUNT = 4;
 
     private final Submissions submissions;
-    private final GatewaySettings settings;
     private final PromptChecks checks;
     private final HistoryRepository history;
     private final Uploads uploads;
 
-    GenerationController(Submissions submissions, GatewaySettings settings, PromptChecks checks, HistoryRepository history,
+    GenerationController(Submissions submissions, PromptChecks checks, HistoryRepository history,
                          Uploads uploads) {
         this.submissions = submissions;
-        this.settings = settings;
         this.checks = checks;
         this.history = history;
         this.uploads = uploads;
@@ -76,15 +73,15 @@ class GenerationController {
         var fields = new RequestFields(body, IMAGE_FIELDS);
         var common = common(fields, "describe the image you want.");
         var aspectRatio = fields.optionalText("aspectRatio");
-        aspectRatio = aspectRatio == null ? AspectRatios.DEFAULT : aspectRatio;
-        if (!AspectRatios.SIZES.containsKey(aspectRatio)) {
+        aspectRatio = aspectRatio == null ? RequestRules.DEFAULT_ASPECT_RATIO : aspectRatio;
+        if (!RequestRules.IMAGE_SIZES.containsKey(aspectRatio)) {
             fields.reject("aspectRatio", "'" + aspectRatio + "' is not a supported aspect ratio. Use one of: "
-                    + String.join(", ", AspectRatios.SIZES.keySet()) + ".");
+                    + String.join(", ", RequestRules.IMAGE_SIZES.keySet()) + ".");
         }
         fields.throwIfInvalid();
         checks.encode(new EncodeRequest(JobKind.IMAGE, common.prompt, common.styleProfile, common.enhance, aspectRatio, false));
-        var size = AspectRatios.SIZES.get(aspectRatio);
-        var spec = new JobSpec(user.id(), JobKind.IMAGE, common.prompt, aspectRatio, size[0], size[1], common.seed,
+        var size = RequestRules.IMAGE_SIZES.get(aspectRatio);
+        var spec = new JobSpec(user.id(), JobKind.IMAGE, common.prompt, aspectRatio, size.width(), size.height(), common.seed,
                 common.styleProfile, common.enhance, common.priority, null);
         return submissions.submit(common.copies(spec), key, "image " + body);
     }
@@ -166,7 +163,7 @@ class GenerationController {
     }
 
     private Common common(RequestFields fields, String promptHint) {
-        var prompt = fields.requiredText("prompt", settings.maxPromptLength(), promptHint);
+        var prompt = prompt(fields, promptHint);
         var seed = fields.optionalNonNegativeLong("seed");
         var styleProfile = fields.optionalText("styleProfile");
         var enhance = fields.optionalBoolean("enhance", true);
@@ -186,12 +183,26 @@ class GenerationController {
                 maxWait == null ? null : maxWait.intValue());
     }
 
+    /**
+     * The prompt by {@link RequestRules} (prompt-encoder holds a record on the topic to the same rules):
+     * required, at most {@link RequestRules#MAX_PROMPT_LENGTH} characters, no control characters but newline and tab.
+     */
+    static String prompt(RequestFields fields, String hint) {
+        var prompt = fields.optionalText("prompt");
+        var problem = RequestRules.promptProblem(prompt);
+        if (problem == null) {
+            return prompt;
+        }
+        fields.reject("prompt", "'prompt' " + problem + (prompt == null || prompt.isBlank() ? ": " + hint : "."));
+        return null;
+    }
+
     /** An edit request, checked; its specs need the source image. */
     private record EditRequest(Common common, String aspectRatio) {
         List<JobSpec> specs(CurrentUser user, Source source) {
             var ratio = aspectRatio != null ? aspectRatio : closestRatio(source.width, source.height, EncoderConfig.GROK_RATIOS);
-            var size = AspectRatios.SIZES.get(ratio);
-            return common.copies(new JobSpec(user.id(), JobKind.EDIT, common.prompt, ratio, size[0], size[1], common.seed,
+            var size = RequestRules.IMAGE_SIZES.get(ratio);
+            return common.copies(new JobSpec(user.id(), JobKind.EDIT, common.prompt, ratio, size.width(), size.height(), common.seed,
                     common.styleProfile, common.enhance, common.priority, source.key));
         }
     }
@@ -211,8 +222,8 @@ class GenerationController {
 
     private record VideoRequest(Common common, String aspectRatio, int seconds, String resolution) {
         List<JobSpec> specs(CurrentUser user, Source source) {
-            var size = VideoSizes.of(aspectRatio, resolution);
-            return common.copies(new JobSpec(user.id(), JobKind.VIDEO, common.prompt, aspectRatio, size[0], size[1], common.seed,
+            var size = RequestRules.videoSize(aspectRatio, resolution);
+            return common.copies(new JobSpec(user.id(), JobKind.VIDEO, common.prompt, aspectRatio, size.width(), size.height(), common.seed,
                     common.styleProfile, common.enhance, common.priority, source.key, seconds, resolution));
         }
     }
@@ -222,10 +233,11 @@ class GenerationController {
         var aspectRatio = fields.optionalText("aspectRatio");
         aspectRatio = aspectRatio == null ? "16:9" : aspectRatio;
         var duration = fields.optionalNonNegativeLong("durationSeconds");
-        if (duration != null && (duration < 1 || duration > MAX_VIDEO_SECONDS)) {
-            fields.reject("durationSeconds", "'durationSeconds' must be between 1 and " + MAX_VIDEO_SECONDS + ".");
+        if (duration != null && (duration < RequestRules.MIN_VIDEO_SECONDS || duration > RequestRules.MAX_VIDEO_SECONDS)) {
+            fields.reject("durationSeconds", "'durationSeconds' must be between " + RequestRules.MIN_VIDEO_SECONDS + " and "
+                    + RequestRules.MAX_VIDEO_SECONDS + ".");
         }
-        var resolution = fields.optionalChoice("resolution", List.of("480p", "720p"), "720p");
+        var resolution = fields.optionalChoice("resolution", RequestRules.VIDEO_RESOLUTIONS, "720p");
         fields.throwIfInvalid();
         checks.encode(new EncodeRequest(JobKind.VIDEO, common.prompt, common.styleProfile, common.enhance, aspectRatio, fromImage));
         return new VideoRequest(common, aspectRatio, duration == null ? DEFAULT_VIDEO_SECONDS : duration.intValue(), resolution);

@@ -5,6 +5,7 @@ import com.desayre.contracts.JobKind;
 import com.desayre.contracts.JobSpec;
 import com.desayre.contracts.JobStatus;
 import com.desayre.contracts.Priority;
+import com.desayre.contracts.RequestRules;
 import com.desayre.contracts.Topics;
 import java.util.Map;
 import org.springframework.http.HttpStatus;
@@ -96,11 +97,11 @@ class JobsController {
 
     private static JobSpec spec(HistoryRepository.Row row, CurrentUser user) {
         var kind = JobKind.valueOf(row.kind());
-        var aspect = row.aspectRatio() == null ? AspectRatios.DEFAULT : row.aspectRatio();
-        var size = kind == JobKind.VIDEO ? VideoSizes.of(aspect, row.resolution() == null ? "720p" : row.resolution())
-                : AspectRatios.SIZES.getOrDefault(aspect, AspectRatios.SIZES.get(AspectRatios.DEFAULT));
+        var aspect = row.aspectRatio() == null ? RequestRules.DEFAULT_ASPECT_RATIO : row.aspectRatio();
+        var size = kind == JobKind.VIDEO ? RequestRules.videoSize(aspect, row.resolution() == null ? "720p" : row.resolution())
+                : RequestRules.IMAGE_SIZES.getOrDefault(aspect, RequestRules.IMAGE_SIZES.get(RequestRules.DEFAULT_ASPECT_RATIO));
         var priority = row.priority() == null ? Priority.INTERACTIVE : Priority.valueOf(row.priority());
-        return new JobSpec(row.ownerId(), kind, row.prompt(), aspect, size[0], size[1], row.seed(), row.requestedProfile(),
+        return new JobSpec(row.ownerId(), kind, row.prompt(), aspect, size.width(), size.height(), row.seed(), row.requestedProfile(),
                 row.enhance() == null || row.enhance(), priority, row.sourceMediaKey(), row.durationSeconds(), row.resolution(),
                 row.maxWaitSeconds());
     }

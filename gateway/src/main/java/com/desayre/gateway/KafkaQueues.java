@@ -73,19 +73,15 @@ class KafkaQueues implements DisposableBean {
 
     /** Every DLQ DESAYRE has. */
     static List<String> dlqs() {
-        var all = new ArrayList<String>();
-        Topics.WITH_DLQ.forEach(topic -> all.add(Topics.dlq(topic)));
-        all.addAll(Topics.PROJECTION_DLQS);
-        return List.copyOf(all);
+        return Topics.dlqs();
     }
 
     /**
-     * Where a DLQ's records came from when a record does not say: {@code <topic>.dlq} and
-     * storage-sink's {@code <topic>.storage-sink.dlq} both go back to {@code <topic>}.
+     * Where a DLQ's records came from when a record does not say: {@code <topic>.dlq} and a group's own
+     * {@code <topic>.<group>.dlq} (storage-sink's projections, the workers' control) go back to {@code <topic>}.
      */
     static String defaultOrigin(String dlq) {
-        var topic = dlq.substring(0, dlq.length() - ".dlq".length());
-        return topic.endsWith(".storage-sink") ? topic.substring(0, topic.length() - ".storage-sink".length()) : topic;
+        return Topics.origin(dlq);
     }
 
     record PartitionLag(int partition, long committed, long end, long lag) {

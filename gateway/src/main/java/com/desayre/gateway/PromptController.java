@@ -22,11 +22,9 @@ class PromptController {
     static final Set<String> FIELDS = Set.of("prompt", "kind", "styleProfile", "enhance", "aspectRatio", "sourceImage");
 
     private final PromptChecks checks;
-    private final GatewaySettings settings;
 
-    PromptController(PromptChecks checks, GatewaySettings settings) {
+    PromptController(PromptChecks checks) {
         this.checks = checks;
-        this.settings = settings;
     }
 
     record Preview(String prompt, String negativePrompt, String profile, String encoderVersion, List<String> added,
@@ -39,7 +37,7 @@ class PromptController {
     @PostMapping("/preview")
     Preview preview(@RequestBody JsonNode body) {
         var fields = new RequestFields(body, FIELDS);
-        var prompt = fields.requiredText("prompt", settings.maxPromptLength(), "the prompt to preview.");
+        var prompt = GenerationController.prompt(fields, "the prompt to preview.");
         var kind = JobKind.valueOf(fields.optionalChoice("kind", List.of("image", "edit", "video"), "image").toUpperCase(Locale.ROOT));
         var profile = fields.optionalText("styleProfile");
         var enhance = fields.optionalBoolean("enhance", true);

@@ -29,6 +29,7 @@ class StatusFanout implements Consumer<StatusChanged>, KafkaBindingRebalanceList
 
     @Override
     public void accept(StatusChanged event) {
+        UnreadableStatuses.requireFollowable(event);
         bus.publish(event);
     }
 

@@ -86,6 +86,7 @@ class StatusProjection implements Consumer<StatusChanged>, HealthIndicator, Disp
 
     @Override
     public void accept(StatusChanged event) {
+        UnreadableStatuses.requireFollowable(event); // not a Redis failure: passed over, counted
         var write = cache.offer(event).then(limits.release(event)).timeout(WRITE_TIMEOUT);
         if (System.currentTimeMillis() < unwaitedUntil.get()) {
             write.subscribe(null, e -> log.debug("Status of job {} not cached: {}", event.jobId(), e.toString()));

@@ -3,12 +3,14 @@ package com.desayre.gateway;
 import com.desayre.contracts.GenerationRequested;
 import com.desayre.contracts.JobSpec;
 import com.desayre.contracts.JobStatus;
+import com.desayre.contracts.RequestRules;
 import com.desayre.contracts.StatusChanged;
 import com.desayre.contracts.Topics;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -104,6 +106,13 @@ class Submissions {
      *                      source); run after the limits admitted the request, before its jobs are published
      */
     Mono<ResponseEntity<?>> submit(List<JobSpec> specs, String idempotencyKey, String request, Mono<Void> beforePublish) {
+        // the rules prompt-encoder holds every generation.requested record to: what the door takes, the pipeline takes
+        var violations = new ArrayList<RequestRules.Violation>();
+        specs.forEach(spec -> RequestRules.check(spec, "", violations));
+        if (!violations.isEmpty()) {
+            return Mono.error(ApiProblem.invalid(violations.stream()
+                    .map(v -> new ApiProblem.FieldError(v.field(), "'" + v.field() + "' " + v.message() + ".")).distinct().toList()));
+        }
         return runToTheEnd(Mono.defer(() -> claimAndSubmit(specs, idempotencyKey, request, beforePublish)));
     }
 

@@ -53,6 +53,11 @@ final class SinkHarness implements AutoCloseable {
         producer.send(new ProducerRecord<>(topic, jobId.getBytes(StandardCharsets.UTF_8), EventJson.write(event))).get();
     }
 
+    /** A record as bytes, e.g. one that is not JSON. */
+    void publishRaw(String topic, String key, String value) throws Exception {
+        producer.send(new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8), value.getBytes(StandardCharsets.UTF_8))).get();
+    }
+
     void mediaReady(MediaReady ready) throws Exception {
         publish(Topics.MEDIA_READY, ready.jobId(), ready);
     }

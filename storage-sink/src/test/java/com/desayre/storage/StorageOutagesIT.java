@@ -87,6 +87,47 @@ class StorageOutagesIT {
         }
     }
 
+    /**
+     * {@code max-attempts} counts retries in Spring Cloud Stream 5, so {@code max-attempts: 2} is three
+     * deliveries: StoreMedia fails the job on the third (its {@code max-attempts + 1}), never on a
+     * delivery before it, and the record goes to the DLQ once.
+     */
+    @Test
+    void aMediaStoreThatStaysDownEndsTheJobStorageFailedOnTheLastDelivery() throws Exception {
+        var dir = Files.createTempDirectory("sink-outage-gone-");
+        try {
+            var s3 = open(S3MockServer.start(0, dir.resolve("s3"), List.of(BUCKET)));
+            var pg = open(PostgresServer.start(0, dir.resolve("pg")));
+            var group = "storage-sink-gone";
+            var properties = properties(s3, pg, group, dir);
+            var store = "spring.cloud.stream.bindings.storeMedia-in-0.consumer.";
+            properties.put(store + "max-attempts", "2");
+            properties.put(store + "back-off-initial-interval", "200");
+            properties.put(store + "back-off-max-interval", "400");
+            var harness = open(new SinkHarness(TestServers.kafka(), properties));
+            awaitAssigned(group + "-outage");
+            var jobId = SinkHarness.newJobId();
+            var url = cdn.serve("/" + jobId + ".png", SinkHarness.png(320, 200));
+            try (var probe = TopicProbe.watch(TestServers.kafka(), Topics.STATUS, Topics.dlq(Topics.MEDIA_READY))) {
+                s3.close();
+                harness.mediaReady(SinkHarness.ready(jobId, url));
+                await().atMost(Duration.ofSeconds(60)).until(() -> has(probe, jobId, JobStatus.FAILED)
+                        && !probe.records(Topics.dlq(Topics.MEDIA_READY), jobId).isEmpty());
+
+                var failed = statuses(probe, jobId).stream().filter(s -> s.status() == JobStatus.FAILED).toList();
+                assertThat(failed).hasSize(1);
+                assertThat(failed.get(0).error().code()).isEqualTo("STORAGE_FAILED");
+                assertThat(failed.get(0).error().message()).contains("after 3 tries");
+                // one STORING per delivery: three deliveries, the FAILED after the last
+                assertThat(statuses(probe, jobId).stream().filter(s -> s.status() == JobStatus.STORING)).hasSize(3);
+                assertThat(probe.records(Topics.dlq(Topics.MEDIA_READY), jobId)).hasSize(1);
+            }
+        } finally {
+            closeAll();
+            delete(dir);
+        }
+    }
+
     @Test
     void anOutageOfPostgresIsWaitedOut() throws Exception {
         var dir = Files.createTempDirectory("sink-outage-pg-");

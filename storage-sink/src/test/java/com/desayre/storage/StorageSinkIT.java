@@ -60,6 +60,41 @@ class StorageSinkIT {
         }
     }
 
+    /**
+     * A record that can never be processed goes to its binding's DLQ on its first delivery (not after
+     * retries that would hold up the partition), and the records behind it flow; a request record that
+     * breaks the request rules is not recorded (prompt-encoder refuses it) and is not dead-lettered here.
+     */
+    @Test
+    void poisonRecordsGoToTheirDlqAtOnceAndTheNextRecordsFlow() throws Exception {
+        var statusPoison = SinkHarness.newJobId();
+        var emptyStatus = SinkHarness.newJobId();
+        var controlPoison = SinkHarness.newJobId();
+        var mediaPoison = SinkHarness.newJobId();
+        var nulRequest = java.util.UUID.randomUUID().toString();
+        var next = SinkHarness.newJobId();
+        var dlqs = new String[] {"generation.status.storage-sink.dlq", "generation.control.storage-sink.dlq",
+                Topics.dlq(Topics.MEDIA_READY), "generation.requested.storage-sink.dlq"};
+        try (var probe = TopicProbe.watch(TestServers.kafka(), dlqs)) {
+            harness.publishRaw(Topics.STATUS, statusPoison, "not json at all");
+            harness.publishRaw(Topics.STATUS, emptyStatus, "{}");
+            harness.publishRaw(Topics.CONTROL, controlPoison, "{\"action\":");
+            harness.publishRaw(Topics.MEDIA_READY, mediaPoison, "[]");
+            harness.publish(Topics.REQUESTED, nulRequest, com.desayre.contracts.GenerationRequested.of(nulRequest,
+                    new com.desayre.contracts.JobSpec("ada", com.desayre.contracts.JobKind.IMAGE, "nul \u0000", "1:1", 1024, 1024,
+                            null, null, true, com.desayre.contracts.Priority.INTERACTIVE, null)));
+            harness.status(StatusChanged.of(next, SinkHarness.spec(), JobStatus.ENCODED, "prompt-encoder", "Encoded."));
+
+            // deliveries before the DLQ take 1+2+4+... s of backoff: at once means well within the first backoff
+            await().atMost(Duration.ofSeconds(20)).until(() -> count("select count(*) from jobs where job_id = ?", next) == 1
+                    && probe.records(dlqs[0], statusPoison).size() == 1 && probe.records(dlqs[0], emptyStatus).size() == 1
+                    && probe.records(dlqs[1], controlPoison).size() == 1 && probe.records(dlqs[2], mediaPoison).size() == 1);
+            assertThat(probe.records(dlqs[0], statusPoison).get(0).headers()).containsEntry("x-original-topic", Topics.STATUS);
+            assertThat(probe.records(dlqs[3], nulRequest)).isEmpty();
+            assertThat(count("select count(*) from jobs where job_id = ?", nulRequest)).isZero();
+        }
+    }
+
     @Test
     void anOutputIsStoredWithItsThumbnailAndTheJobCompletes() throws Exception {
         var jobId = SinkHarness.newJobId();
