@@ -91,8 +91,11 @@ final class EncoderServiceBench {
         try (var producer = new KafkaProducer<byte[], byte[]>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
                 ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class, ProducerConfig.LINGER_MS_CONFIG, 5))) {
+            // the encoder runs jobs of known, enabled accounts only (the gateway writes them there)
+            producer.send(new ProducerRecord<>(Topics.ACCOUNTS, "bench".getBytes(StandardCharsets.UTF_8),
+                    EventJson.write(com.desayre.contracts.AccountChanged.of("bench", true))));
             for (int i = 0; i < records; i++) {
-                var jobId = "bench-" + i;
+                var jobId = java.util.UUID.randomUUID().toString();
                 var spec = new JobSpec("bench", JobKind.IMAGE, PROMPTS[i % PROMPTS.length] + " #" + i, "1:1", 1024, 1024, null,
                         null, true, Priority.BATCH, null, null, null);
                 var value = EventJson.write(GenerationRequested.of(jobId, spec));

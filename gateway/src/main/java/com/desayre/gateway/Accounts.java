@@ -29,8 +29,11 @@ class Accounts {
     private final AuditLog audit;
     private final long stateTtlNanos;
     private final Map<String, CachedState> states = new ConcurrentHashMap<>();
+    private final AccountDirectory directory;
 
-    Accounts(DatabaseClient db, ReactiveTransactionManager transactions, AuditLog audit, AuthSettings settings) {
+    Accounts(DatabaseClient db, ReactiveTransactionManager transactions, AuditLog audit, AuthSettings settings,
+             AccountDirectory directory) {
+        this.directory = directory;
         this.db = db;
         this.tx = TransactionalOperator.create(transactions);
         this.audit = audit;
@@ -106,7 +109,8 @@ class Accounts {
                         "There is already a user called '" + username + "' (usernames are never reused; enable the old account "
                                 + "instead).", Map.of())))
                 .flatMap(account -> audit.record(actor, "user.create", username, Map.of("role", role)).thenReturn(account.view()));
-        return tx.transactional(insert).doFinally(signal -> states.remove(username));
+        return tx.transactional(insert).doFinally(signal -> states.remove(username))
+                .flatMap(view -> directory.tell(view.username(), view.enabled()).thenReturn(view));
     }
 
     /**
@@ -139,7 +143,8 @@ class Accounts {
                     .map(Accounts::account).one()
                     .flatMap(updated -> Flux.concat(entries).then(Mono.just(updated.view())));
         }));
-        return tx.transactional(change).doFinally(signal -> states.remove(username));
+        return tx.transactional(change).doFinally(signal -> states.remove(username))
+                .flatMap(view -> directory.tell(view.username(), view.enabled()).thenReturn(view));
     }
 
     /**
@@ -168,6 +173,7 @@ class Accounts {
                 .fetch().rowsUpdated()
                 .flatMap(rows -> rows == 0 ? Mono.just(false)
                         : audit.record(SYSTEM, "user.create", username, Map.of("role", AccountRules.ADMIN, "bootstrap", true)).thenReturn(true));
+        // the gateway's start writes every account to generation.accounts (AccountDirectory), this one too
         return tx.transactional(insert).doFinally(signal -> states.remove(username));
     }
 

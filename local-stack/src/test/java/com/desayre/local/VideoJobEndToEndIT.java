@@ -34,7 +34,7 @@ class VideoJobEndToEndIT {
     void aVideoRequestEndsCompletedWithAStoredMp4AndAPoster() throws Exception {
         var studio = Studio.get();
         var jobId = UUID.randomUUID().toString();
-        var spec = new JobSpec("video-e2e", JobKind.VIDEO, "waves rolling onto a beach at dusk", "16:9", 1280, 720, null, null, true,
+        var spec = new JobSpec("admin", JobKind.VIDEO, "waves rolling onto a beach at dusk", "16:9", 854, 480, null, null, true,
                 Priority.INTERACTIVE, null, 2, "480p");
         try (var probe = TopicProbe.watch(TestServers.kafka(), Topics.STATUS);
              var producer = new KafkaProducer<byte[], byte[]>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,

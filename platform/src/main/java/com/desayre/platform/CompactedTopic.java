@@ -5,6 +5,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.BiConsumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -34,6 +36,9 @@ public final class CompactedTopic implements AutoCloseable {
     private volatile boolean running = true;
     private volatile boolean caughtUp;
     private volatile KafkaConsumer<byte[], byte[]> consumer;
+    /** Callers waiting until what is in the topic now has been read; the reader thread answers them. */
+    private final ConcurrentLinkedQueue<CompletableFuture<Void>> endWanted =
+            new ConcurrentLinkedQueue<>();
 
     private CompactedTopic(String topic, Map<String, Object> clientConfig, BiConsumer<String, byte[]> listener) {
         this.topic = topic;
@@ -65,6 +70,16 @@ public final class CompactedTopic implements AutoCloseable {
         return caughtUp;
     }
 
+    /**
+     * Completes once every record in the topic at the time of the call has been handed to the listener:
+     * to know of a key written a moment ago before deciding it is absent.
+     */
+    public CompletableFuture<Void> readToEnd() {
+        var done = new CompletableFuture<Void>();
+        endWanted.add(done);
+        return done;
+    }
+
     private void run() {
         while (running) {
             try (var kafka = new KafkaConsumer<byte[], byte[]>(config)) {
@@ -92,7 +107,11 @@ public final class CompactedTopic implements AutoCloseable {
         kafka.assign(partitions);
         kafka.seekToBeginning(partitions);
         var ends = kafka.endOffsets(partitions, Duration.ofSeconds(30));
+        var waiting = new ArrayList<Map.Entry<Map<TopicPartition, Long>, CompletableFuture<Void>>>();
         while (running) {
+            for (var wanted = endWanted.poll(); wanted != null; wanted = endWanted.poll()) {
+                waiting.add(Map.entry(kafka.endOffsets(partitions, Duration.ofSeconds(30)), wanted));
+            }
             for (var record : kafka.poll(POLL)) {
                 var key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
                 if (key == null) {
@@ -109,6 +128,13 @@ public final class CompactedTopic implements AutoCloseable {
                 caughtUp = true;
                 log.info("Read {} to its end", topic);
             }
+            waiting.removeIf(wanted -> {
+                var reached = caughtUp && wanted.getKey().entrySet().stream().allMatch(end -> kafka.position(end.getKey()) >= end.getValue());
+                if (reached) {
+                    wanted.getValue().complete(null);
+                }
+                return reached;
+            });
         }
     }
 

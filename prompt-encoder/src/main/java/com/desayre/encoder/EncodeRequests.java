@@ -29,7 +29,8 @@ import org.springframework.stereotype.Component;
  * publish there directly: each record is held to the same {@link RequestRules} as a REST request. A record
  * that breaks them ends its job FAILED / {@code INVALID_REQUEST} (when it names a usable job id and owner)
  * and goes to {@code generation.requested.dlq} on its first delivery, reaching no provider and no storage
- * key. A valid one is encoded in the house style, routed to its model and lane, and passed on; a prompt
+ * key. So does a job whose owner has no account, or a disabled one ({@code OWNER_NOT_ALLOWED}, from the
+ * gateway's {@code generation.accounts}, see {@link Owners}). A valid one is encoded in the house style, routed to its model and lane, and passed on; a prompt
  * the encoder rejects ends the job FAILED with the encoder's code. Deterministic: a redelivered request is
  * encoded the same way again.
  */
@@ -41,11 +42,13 @@ class EncodeRequests implements Consumer<Message<?>> {
     private final JobEvents events;
     private final PromptEncoder encoder;
     private final MeterRegistry meters;
+    private final Owners owners;
 
-    EncodeRequests(JobEvents events, PromptEncoder encoder, MeterRegistry meters) {
+    EncodeRequests(JobEvents events, PromptEncoder encoder, MeterRegistry meters, Owners owners) {
         this.events = events;
         this.encoder = encoder;
         this.meters = meters;
+        this.owners = owners;
     }
 
     @Override
@@ -56,6 +59,14 @@ class EncodeRequests implements Consumer<Message<?>> {
         try {
             if (!reading.valid()) {
                 refuse(reading, new JobError(JobError.INVALID_REQUEST, reading.summary()));
+            }
+            var owner = reading.request().spec().ownerId();
+            switch (owners.standing(owner)) {
+                case UNKNOWN -> refuse(reading, new JobError(JobError.OWNER_NOT_ALLOWED, "There is no account '" + owner
+                        + "': only users of this studio may have jobs run."));
+                case DISABLED -> refuse(reading, new JobError(JobError.OWNER_NOT_ALLOWED, "The account '" + owner
+                        + "' is disabled: ask an admin to enable it."));
+                case ENABLED -> { }
             }
             encode(reading.request());
         } finally {

@@ -3,6 +3,7 @@ package com.desayre.encoder;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.desayre.contracts.AccountChanged;
 import com.desayre.contracts.EncodedJob;
 import com.desayre.contracts.EventJson;
 import com.desayre.contracts.GenerationRequested;
@@ -47,6 +48,18 @@ class PromptEncoderServiceIT {
         producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
                 ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class));
+        account("ada", true);
+        account("eve", false);
+    }
+
+    /** What the gateway writes for each account. */
+    private static void account(String username, boolean enabled) {
+        try {
+            producer.send(new ProducerRecord<>(Topics.ACCOUNTS, username.getBytes(StandardCharsets.UTF_8),
+                    EventJson.write(AccountChanged.of(username, enabled)))).get();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @AfterAll
@@ -194,5 +207,35 @@ class PromptEncoderServiceIT {
             assertThat(probe.records(Topics.IMAGE_REQUESTED, jobId)).isEmpty();
             assertThat(probe.records(Topics.dlq(Topics.REQUESTED), jobId)).hasSize(1);
         }
+    }
+
+    @Test
+    void aJobOfAnUnknownOrDisabledOwnerFailsAndOneOfAnAccountMadeAMomentAgoRuns() throws Exception {
+        var unknown = UUID.randomUUID().toString();
+        var disabled = UUID.randomUUID().toString();
+        var fresh = UUID.randomUUID().toString();
+        var dlq = Topics.dlq(Topics.REQUESTED);
+        try (var probe = TopicProbe.watch(TestServers.kafka(), dlq, Topics.IMAGE_REQUESTED, Topics.STATUS)) {
+            publish(unknown, EventJson.write(GenerationRequested.of(unknown, owned("nobody-" + unknown))));
+            publish(disabled, EventJson.write(GenerationRequested.of(disabled, owned("eve"))));
+            var newUser = "new-" + fresh;
+            account(newUser, true);
+            publish(fresh, EventJson.write(GenerationRequested.of(fresh, owned(newUser))));
+
+            await().atMost(Duration.ofSeconds(60)).until(() -> !probe.records(Topics.IMAGE_REQUESTED, fresh).isEmpty()
+                    && probe.has(Topics.STATUS, unknown, r -> r.value().contains("FAILED"))
+                    && probe.has(Topics.STATUS, disabled, r -> r.value().contains("FAILED"))
+                    && !probe.records(dlq, unknown).isEmpty() && !probe.records(dlq, disabled).isEmpty());
+            for (var id : java.util.List.of(unknown, disabled)) {
+                var failed = EventJson.read(probe.records(Topics.STATUS, id).get(0).value(), StatusChanged.class);
+                assertThat(failed.error().code()).isEqualTo("OWNER_NOT_ALLOWED");
+                assertThat(probe.records(Topics.IMAGE_REQUESTED, id)).isEmpty();
+                assertThat(probe.records(dlq, id)).hasSize(1);
+            }
+        }
+    }
+
+    private static JobSpec owned(String owner) {
+        return new JobSpec(owner, JobKind.IMAGE, "a cat", "16:9", 1376, 768, null, null, true, Priority.BATCH, null);
     }
 }
