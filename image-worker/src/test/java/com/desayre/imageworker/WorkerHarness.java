@@ -50,7 +50,9 @@ import org.springframework.context.ConfigurableApplicationContext;
  */
 final class WorkerHarness implements AutoCloseable {
     static final String KEY = "sk-test-" + UUID.randomUUID() + "-never-leak";
-    private static final List<String> WATCHED = List.of(Topics.STATUS, Topics.MEDIA_READY, Topics.dlq(Topics.IMAGE_REQUESTED));
+    static final String CONTROL_DLQ = "generation.control.image-worker.dlq";
+    private static final List<String> WATCHED = List.of(Topics.STATUS, Topics.MEDIA_READY, Topics.dlq(Topics.IMAGE_REQUESTED),
+            CONTROL_DLQ);
 
     final String database;
     final String group;
@@ -165,6 +167,15 @@ final class WorkerHarness implements AutoCloseable {
     RecordMetadata send(EncodedJob job) {
         try {
             return producer.send(new ProducerRecord<>(Topics.IMAGE_REQUESTED, job.jobId(), EventJson.write(job))).get();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A record as raw bytes (null for a tombstone), e.g. one that is not JSON. */
+    RecordMetadata sendRaw(String topic, String key, byte[] value) {
+        try {
+            return producer.send(new ProducerRecord<>(topic, key, value)).get();
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }

@@ -98,7 +98,7 @@ class PoisonIT {
             await().atMost(Duration.ofMinutes(1)).until(() -> bad.stream().allMatch(b -> !probe.records(Topics.dlq(Topics.REQUESTED), b.key()).isEmpty())
                     && badStatuses.stream().allMatch(key -> !probe.records("generation.status.storage-sink.dlq", key).isEmpty()));
             // every consumer group has read everything (lag back to 0)
-            await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofSeconds(1)).until(() -> totalLag(studio) == 0);
+            await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofSeconds(1)).until(() -> lagging(studio), Map::isEmpty);
 
             for (var jobId : valid) {
                 var history = Studio.JSON.readTree(studio.get("/api/history/" + jobId, studio.token).body()).get("job");
@@ -205,16 +205,24 @@ class PoisonIT {
         return studio.stack.gateway().getBean(MeterRegistry.class).counter("gateway.status.unreadable", "consumer", "fanout").count();
     }
 
-    /** Every consumer group's lag on DESAYRE's topics, as the gateway's queue status reports it. */
-    private static long totalLag(Studio studio) throws Exception {
+    /**
+     * Every live consumer group's lag on DESAYRE's topics, as the gateway's queue status reports it. A group
+     * without members is left out: an earlier test's stopped gateway leaves its anonymous group behind.
+     */
+    private static Map<String, Long> lagging(Studio studio) throws Exception {
         var consumers = Studio.JSON.readTree(studio.get("/api/worker", studio.token).body()).get("consumers");
-        long lag = 0;
+        var lagging = new java.util.TreeMap<String, Long>();
         Set<String> seen = new HashSet<>();
         for (var group : consumers) {
+            if (group.get("members").asInt() == 0) {
+                continue;
+            }
             seen.add(group.get("group").asString());
-            lag += group.get("lag").asLong();
+            if (group.get("lag").asLong() > 0) {
+                lagging.put(group.get("group").asString() + " on " + group.get("topic").asString(), group.get("lag").asLong());
+            }
         }
         assertThat(seen).contains("prompt-encoder", "storage-sink-requests", "storage-sink-status");
-        return lag;
+        return lagging;
     }
 }
