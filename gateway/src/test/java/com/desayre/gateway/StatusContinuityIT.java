@@ -132,6 +132,31 @@ class StatusContinuityIT {
     }
 
     @Test
+    void aStreamWhoseLiveFeedMissedTheEndingFindsItAtTheNextKeepAliveAndEnds() throws Exception {
+        gateway = ready(new AuthTestGateway(PROPERTIES));
+        var user = unique("dropped");
+        var token = member(user);
+        var jobId = submit(token);
+        var response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(gateway.base + "/api/jobs/" + jobId + "/events"))
+                .header("Authorization", "Bearer " + token).header("Accept", "text/event-stream").GET().build(),
+                HttpResponse.BodyHandlers.ofLines());
+        var events = new java.util.concurrent.CopyOnWriteArrayList<String>();
+        var read = java.util.concurrent.CompletableFuture.runAsync(() -> response.body().filter(line -> line.startsWith("data:"))
+                .forEach(events::add));
+        try {
+            await().atMost(Duration.ofSeconds(10)).until(() -> events.size() == 1);
+            // the job ends where this gateway's live feed cannot see it: only the stores know
+            row(jobId, user, "COMPLETED");
+            read.get(JobsController.HEARTBEAT.toSeconds() * 2 + 10, TimeUnit.SECONDS);
+            assertThat(events).hasSize(2);
+            assertThat(events.get(0)).contains("\"QUEUED\"");
+            assertThat(events.get(1)).contains("\"COMPLETED\"");
+        } finally {
+            response.body().close();
+        }
+    }
+
+    @Test
     void whileRedisIsDownStatusesAreNotHeldUpAndAJobIsAnsweredFromTheJobHistoryThenRepaired() throws Exception {
         var redis = RedisServer.start(0, null);
         var port = redis.port();
