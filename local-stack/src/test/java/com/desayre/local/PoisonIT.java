@@ -37,9 +37,11 @@ import org.junit.jupiter.api.Test;
  * exactly once (and nowhere else), the jobs a bad record names end FAILED with the REST door's code,
  * nothing bad reaches a worker, and every consumer group's lag goes back to 0.
  *
- * <p>On the code before poison isolation (4fbc908) the same records stalled storage-sink's request
- * projection (a NUL in a prompt was retried for about 75 s per record, with other records of the
- * poll behind it), and a job of an owner without an account was generated and paid for.
+ * <p>On the code before poison isolation (4fbc908), a smaller mix (60 valid jobs, 6 NUL prompts, 6 records
+ * that are not JSON, an unknown owner, {@code ../../etc/evil}) left 37 of the 60 valid jobs without their
+ * prompt in history after 227 s: storage-sink's request projection retried each NUL record for about 75 s
+ * with the rest of its poll behind it; the unknown owner's job was generated, and {@code ../../etc/evil} was
+ * sent on to the image-worker.
  */
 class PoisonIT {
     private static final int VALID = 240;
