@@ -48,6 +48,8 @@ public class JobDispatcher implements SmartLifecycle {
         this.metrics = metrics;
         this.work = work;
         this.ticker = new ScheduledThreadPoolExecutor(1, WorkerThreads.daemons(name + "-dispatch-"));
+        // a freed place is taken by the next job in line at once, not at the next tick
+        progress.onPlaceFreed(this::wake);
     }
 
     /** Looks for due jobs now (a job just arrived), not at the next tick. */

@@ -39,6 +39,8 @@ public class JobProgress {
     private final Executor work;
     /** Jobs holding a permit of the account-queue bulkhead, so a permit is never given back twice. */
     private final Set<String> queued = ConcurrentHashMap.newKeySet();
+    /** Told when a place in the provider's queue frees: the dispatcher looks for a waiting job at once. */
+    private volatile Runnable placeFreed = () -> { };
     private final java.util.concurrent.atomic.AtomicLong lastReconcile = new java.util.concurrent.atomic.AtomicLong(System.nanoTime());
     /** When the next poll of this worker may go out (System.nanoTime): the pace of {@link #spaced}. */
     private final java.util.concurrent.atomic.AtomicLong nextPollSlot = new java.util.concurrent.atomic.AtomicLong(System.nanoTime());
@@ -371,7 +373,13 @@ public class JobProgress {
     private void releaseQueuePlace(String jobId) {
         if (queued.remove(jobId)) {
             policies.accountQueue().onComplete();
+            placeFreed.run();
         }
+    }
+
+    /** {@code whenFreed} runs each time a place in the provider's queue frees (the next waiting job need not wait for a tick). */
+    void onPlaceFreed(Runnable whenFreed) {
+        placeFreed = whenFreed;
     }
 
     private static void record(CircuitBreaker breaker, long nanos, ProviderFailure failure) {
