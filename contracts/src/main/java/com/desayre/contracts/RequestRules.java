@@ -183,7 +183,10 @@ public final class RequestRules {
         checkSize(spec, prefix, violations);
     }
 
-    /** Why a prompt is refused, or null when it is fine: required, at most {@link #MAX_PROMPT_LENGTH}, no control characters but newline and tab. */
+    /**
+     * Why a prompt is refused, or null when it is fine: required, at most {@link #MAX_PROMPT_LENGTH}, no control characters
+     * but line breaks (LF, and the CR of a CRLF that a form or a Windows client sends) and tab.
+     */
     public static @Nullable String promptProblem(@Nullable String prompt) {
         if (prompt == null || prompt.isBlank()) {
             return "is required";
@@ -192,7 +195,7 @@ public final class RequestRules {
             return "is " + prompt.length() + " characters; the limit is " + MAX_PROMPT_LENGTH;
         }
         if (hasControl(prompt, true)) {
-            return "must not contain control characters (such as NUL) other than newline and tab";
+            return "must not contain control characters (such as NUL) other than line breaks and tab";
         }
         return null;
     }
@@ -276,7 +279,7 @@ public final class RequestRules {
     private static boolean hasControl(String text, boolean newlineAndTabAllowed) {
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
-            if (newlineAndTabAllowed && (c == '\n' || c == '\t')) {
+            if (newlineAndTabAllowed && (c == '\n' || c == '\r' || c == '\t')) {
                 continue;
             }
             if (Character.isISOControl(c)) {

@@ -65,7 +65,8 @@ class RequestRulesTest {
     @Test
     void promptsAreCheckedForLengthAndControlCharacters() {
         assertThat(RequestRules.promptProblem("a\u0000b")).contains("control");
-        assertThat(RequestRules.promptProblem("a\rb")).contains("control");
+        assertThat(RequestRules.promptProblem("a\u001bb")).contains("control");
+        assertThat(RequestRules.promptProblem("line one\r\nline two\tand a tab")).isNull();
         assertThat(RequestRules.promptProblem("a\uD800b")).contains("control");
         assertThat(RequestRules.promptProblem(" ")).contains("required");
         assertThat(RequestRules.promptProblem("x".repeat(RequestRules.MAX_PROMPT_LENGTH))).isNull();

@@ -185,7 +185,7 @@ class GenerationController {
 
     /**
      * The prompt by {@link RequestRules} (prompt-encoder holds a record on the topic to the same rules):
-     * required, at most {@link RequestRules#MAX_PROMPT_LENGTH} characters, no control characters but newline and tab.
+     * required, at most {@link RequestRules#MAX_PROMPT_LENGTH} characters, no control characters but line breaks (LF, CR) and tab.
      */
     static String prompt(RequestFields fields, String hint) {
         var prompt = fields.optionalText("prompt");

@@ -112,6 +112,7 @@ class KafkaQueues implements DisposableBean {
         var ends = get(admin.listOffsets(partitions).all());
         var members = new HashMap<String, Integer>();
         var groupsWithOffsets = committed.entrySet().stream()
+                .filter(e -> !leftBehind(e.getKey(), states.get(e.getKey())))
                 .filter(e -> e.getValue().keySet().stream().anyMatch(tp -> ours.contains(tp.topic()))).map(Map.Entry::getKey).toList();
         try {
             get(admin.describeConsumerGroups(groupsWithOffsets).all())
@@ -137,6 +138,15 @@ class KafkaQueues implements DisposableBean {
             });
         }
         return result;
+    }
+
+    /**
+     * An anonymous group with no members: a stopped instance's own feed (a gateway's SSE fan-out reads every status
+     * with a group named {@code anonymous.<random>} per start). Nobody will ever read on from its offsets, so its
+     * "lag" would only grow; Kafka forgets the group after {@code offsets.retention.minutes}.
+     */
+    private static boolean leftBehind(String group, String state) {
+        return group.startsWith("anonymous.") && "EMPTY".equals(state);
     }
 
     /** A partition's records from {@code start} (the oldest kept) up to {@code end} (the next offset). */

@@ -13,4 +13,10 @@ class JobEventsConfiguration {
     JobEvents jobEvents(StreamBridge bridge) {
         return new JobEvents(bridge);
     }
+
+    @Bean
+    @ConditionalOnBean(StreamBridge.class)
+    FailedRecordLog failedRecordLog(org.springframework.context.ApplicationContext context) {
+        return new FailedRecordLog(context);
+    }
 }
