@@ -73,8 +73,9 @@ final class RequestFields {
         if (node == null || node.isNull()) {
             return null;
         }
-        if (!node.isIntegralNumber() || node.asLong() < 0) {
-            errors.add(new ApiProblem.FieldError(field, "'" + field + "' must be a whole number of 0 or more."));
+        // canConvertToLong first: Jackson 3 throws on asLong() of a number past Long.MAX_VALUE (a 500 JsonFuzzIT found)
+        if (!node.isIntegralNumber() || !node.canConvertToLong() || node.asLong() < 0) {
+            errors.add(new ApiProblem.FieldError(field, "'" + field + "' must be a whole number from 0 to " + Long.MAX_VALUE + "."));
             return null;
         }
         return node.asLong();
