@@ -45,7 +45,8 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     @Override
     protected Mono<ResponseEntity<Object>> createResponseEntity(Object body, HttpHeaders headers, HttpStatusCode status,
                                                                 ServerWebExchange exchange) {
-        if (body instanceof ProblemDetail problem && "about:blank".equals(problem.getType().toString())) {
+        // Spring leaves the type null (not about:blank) on its own problems: give each a stable one either way
+        if (body instanceof ProblemDetail problem && (problem.getType() == null || "about:blank".equals(problem.getType().toString()))) {
             problem.setType(java.net.URI.create("/problems/" + slug(status)));
         }
         return super.createResponseEntity(body, headers, status, exchange);

@@ -2,8 +2,11 @@ package com.desayre.gateway;
 
 import com.nimbusds.jose.jwk.source.ImmutableSecret;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.SecretKeySpec;
 import org.slf4j.Logger;
@@ -20,9 +23,13 @@ import org.springframework.security.core.context.ReactiveSecurityContextHolder;
 import org.springframework.security.core.context.SecurityContext;
 import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
+import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
 import org.springframework.security.oauth2.jose.jws.MacAlgorithm;
+import org.springframework.security.oauth2.jwt.JwtClaimNames;
+import org.springframework.security.oauth2.jwt.JwtClaimValidator;
 import org.springframework.security.oauth2.jwt.JwtEncoder;
 import org.springframework.security.oauth2.jwt.JwtValidators;
+import org.springframework.security.oauth2.jwt.MappedJwtClaimSetConverter;
 import org.springframework.security.oauth2.jwt.NimbusJwtEncoder;
 import org.springframework.security.oauth2.jwt.NimbusReactiveJwtDecoder;
 import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
@@ -66,11 +73,26 @@ class SecurityConfiguration {
         return new SecretKeySpec(settings.jwtSecret().getBytes(StandardCharsets.UTF_8), "HmacSHA256");
     }
 
-    /** HS256 only (so {@code alg: none} and other algorithms are refused), our issuer, not expired (60 s skew). */
+    /**
+     * HS256 only (so {@code alg: none} and other algorithms are refused), our issuer, {@code exp}
+     * and {@code iat} present (the default validators skip a missing {@code exp}, which would make
+     * a token valid forever), not expired (60 s skew).
+     */
     @Bean
     ReactiveJwtDecoder jwtDecoder(SecretKey jwtKey) {
         var decoder = NimbusReactiveJwtDecoder.withSecretKey(jwtKey).macAlgorithm(MacAlgorithm.HS256).build();
-        decoder.setJwtValidator(JwtValidators.createDefaultWithIssuer(Sessions.ISSUER));
+        var claimTypes = MappedJwtClaimSetConverter.withDefaults(Map.of());
+        decoder.setClaimSetConverter(claims -> {
+            var mapped = new HashMap<>(claimTypes.convert(claims));
+            if (claims.get(JwtClaimNames.IAT) == null) {
+                // the default converter makes up iat = exp - 1 s; a token must carry its own for the check below
+                mapped.remove(JwtClaimNames.IAT);
+            }
+            return mapped;
+        });
+        decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(JwtValidators.createDefaultWithIssuer(Sessions.ISSUER),
+                new JwtClaimValidator<Instant>(JwtClaimNames.EXP, Objects::nonNull),
+                new JwtClaimValidator<Instant>(JwtClaimNames.IAT, Objects::nonNull)));
         return decoder;
     }
 
@@ -122,13 +144,16 @@ class SecurityConfiguration {
                 .requestCache(cache -> cache.requestCache(NoOpServerRequestCache.getInstance()))
                 .authorizeExchange(auth -> auth
                         .pathMatchers(HttpMethod.POST, LOGIN_PATH).permitAll()
-                        .pathMatchers("/actuator/health/**", "/actuator/health", "/actuator/prometheus", "/problems/**").permitAll()
+                        // health is open (details only for admins, management.endpoint.health.show-details); metrics
+                        // and every other Actuator endpoint are for admins only
+                        .pathMatchers("/actuator/health/**", "/actuator/health", "/problems/**").permitAll()
+                        .pathMatchers("/actuator/**").hasAuthority(DesayreAuthentication.ROLE_ADMIN)
                         // the queue endpoints: admins, or automation with WORKER_SECRET (which opens nothing else)
                         .pathMatchers(QueueController.PATHS).hasAnyAuthority(DesayreAuthentication.ROLE_ADMIN,
                                 DesayreAuthentication.WORKER_SECRET)
                         .pathMatchers("/api/admin/**").hasRole("ADMIN")
                         .pathMatchers("/api/keys", "/api/keys/**", PASSWORD_PATH).hasAuthority(DesayreAuthentication.SESSION)
-                        .pathMatchers("/api/**", "/actuator/**").hasAnyAuthority(DesayreAuthentication.ROLE_ADMIN,
+                        .pathMatchers("/api/**").hasAnyAuthority(DesayreAuthentication.ROLE_ADMIN,
                                 DesayreAuthentication.ROLE_MEMBER)
                         .anyExchange().permitAll())
                 .exceptionHandling(e -> e.authenticationEntryPoint(unauthenticated).accessDeniedHandler(denied))

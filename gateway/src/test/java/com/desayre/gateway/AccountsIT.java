@@ -8,21 +8,35 @@ import static com.desayre.gateway.AuthTestGateway.unique;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import com.nimbusds.jose.jwk.source.ImmutableSecret;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+import org.springframework.security.oauth2.jose.jws.MacAlgorithm;
+import org.springframework.security.oauth2.jwt.JwsHeader;
+import org.springframework.security.oauth2.jwt.JwtClaimsSet;
+import org.springframework.security.oauth2.jwt.JwtEncoderParameters;
+import org.springframework.security.oauth2.jwt.NimbusJwtEncoder;
 
 /**
  * Accounts and sign-in against a real gateway on real Postgres and Redis: tokens (missing,
- * expired, forged, alg none, revoked), users disabled and demoted, roles, CSRF, sign-in limits,
+ * expired, without exp or iat, forged, alg none, revoked), users disabled and demoted, roles, CSRF, sign-in limits,
  * API keys, sliding renewal, password changes and the audit log.
  */
 class AccountsIT {
@@ -100,6 +114,86 @@ class AccountsIT {
         var edited = parts[0] + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(payload.getBytes(StandardCharsets.UTF_8))
                 + "." + parts[2];
         assertUnauthorized(me(edited), "not valid");
+    }
+
+    @Test
+    void aCorrectlySignedTokenWithoutExpiryOrIssueTimeIsRefused() {
+        var user = member();
+        var now = Instant.now();
+        var key = new SecretKeySpec(AuthTestGateway.SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256");
+        var encoder = new NimbusJwtEncoder(new ImmutableSecret<>(key));
+        var header = JwsHeader.with(MacAlgorithm.HS256).type("JWT").build();
+        Function<Consumer<JwtClaimsSet.Builder>, String> sign =
+                customize -> {
+                    var claims = JwtClaimsSet.builder().issuer(Sessions.ISSUER).subject(user)
+                            .id(UUID.randomUUID().toString()).claim(Sessions.SESSION_ID, "s-" + UUID.randomUUID())
+                            .claim(Sessions.AUTH_TIME, now.getEpochSecond()).claim(Sessions.EPOCH, 0).claim(Sessions.ROLE, "member");
+                    customize.accept(claims);
+                    return encoder.encode(JwtEncoderParameters.from(header, claims.build()))
+                            .getTokenValue();
+                };
+
+        assertUnauthorized(me(sign.apply(claims -> claims.issuedAt(now))), "not valid");
+        assertUnauthorized(me(sign.apply(claims -> claims.expiresAt(now.plusSeconds(600)))), "not valid");
+        assertUnauthorized(me(sign.apply(claims -> claims.issuedAt(now).expiresAt(now.plusSeconds(600)).issuer("someone-else"))),
+                "not valid");
+        // the same claims with both times are a working session
+        assertThat(me(sign.apply(claims -> claims.issuedAt(now).expiresAt(now.plusSeconds(600)))).statusCode()).isEqualTo(200);
+        assertThat(me(gateway.token(user, PASSWORD)).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void metricsAreForAdminsAndHealthIsOpenWithoutDetails() {
+        var anonymous = gateway.call("GET", "/actuator/prometheus", null);
+        assertUnauthorized(anonymous, "POST /api/auth/login");
+        assertThat(anonymous.body()).doesNotContain("jvm_");
+        var asMember = gateway.call("GET", "/actuator/prometheus", null, "Authorization", "Bearer " + gateway.token(member(), PASSWORD));
+        assertThat(asMember.statusCode()).isEqualTo(403);
+        assertThat(asMember.headers().firstValue("Content-Type").orElseThrow()).startsWith("application/problem+json");
+        var asAdmin = gateway.call("GET", "/actuator/prometheus", null, "Authorization", "Bearer " + admin);
+        assertThat(asAdmin.statusCode()).isEqualTo(200);
+        assertThat(asAdmin.body()).contains("jvm_");
+
+        var health = gateway.call("GET", "/actuator/health", null);
+        assertThat(health.statusCode()).isEqualTo(200);
+        assertThat(json(health).get("status").asString()).isEqualTo("UP");
+        assertThat(json(health).has("components")).as("no details for anonymous callers").isFalse();
+    }
+
+    @Test
+    void refusalsBeforeAndOutsideControllersAreProblemsAndLogNoStackTrace() {
+        var root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        var logs = new ListAppender<ILoggingEvent>();
+        logs.start();
+        root.addAppender(logs);
+        try {
+            var textLogin = gateway.call("POST", "/api/auth/login", null, "Content-Type", "text/plain", "X-Forwarded-For", newAddress());
+            // and with a body, as the probe sent it
+            var withBody = gateway.callWithBody("POST", "/api/auth/login", "text/plain", "admin:guess", "X-Forwarded-For", newAddress());
+            for (var response : List.of(textLogin, withBody)) {
+                assertThat(response.statusCode()).as(response.body()).isEqualTo(415);
+                assertProblem(response, "/problems/unsupported-media-type");
+            }
+            var favicon = gateway.call("GET", "/favicon.ico", null);
+            assertThat(favicon.statusCode()).isEqualTo(404);
+            assertProblem(favicon, "/problems/not-found");
+            var unknown = gateway.call("GET", "/no/such/page", null);
+            assertThat(unknown.statusCode()).isEqualTo(404);
+            assertProblem(unknown, "/problems/not-found");
+        } finally {
+            root.detachAppender(logs);
+        }
+        assertThat(logs.list).as("nothing logged with a stack trace")
+                .noneMatch(event -> event.getThrowableProxy() != null)
+                .noneMatch(event -> event.getFormattedMessage().contains("NullPointerException"));
+    }
+
+    private static void assertProblem(HttpResponse<String> response, String type) {
+        assertThat(response.headers().firstValue("Content-Type").orElseThrow()).startsWith("application/problem+json");
+        var problem = json(response);
+        assertThat(problem.get("type").asString()).isEqualTo(type);
+        assertThat(problem.get("status").asInt()).isEqualTo(response.statusCode());
+        assertThat(response.body()).doesNotContain("Exception");
     }
 
     @Test

@@ -94,6 +94,20 @@ final class AuthTestGateway implements AutoCloseable {
         }
     }
 
+    /** One request with a body of the given content type. */
+    HttpResponse<String> callWithBody(String method, String path, String contentType, String body, String... headers) {
+        var builder = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
+                .header("Content-Type", contentType).method(method, HttpRequest.BodyPublishers.ofString(body));
+        if (headers.length > 0) {
+            builder.headers(headers);
+        }
+        try {
+            return http.send(builder.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** A multipart/form-data POST: the form fields, then {@code image} as the file part 'image'. */
     HttpResponse<String> postMultipart(String path, Map<String, String> fields, byte[] image, String... headers) {
         var boundary = "desayre-" + UUID.randomUUID();

@@ -39,7 +39,7 @@ class LimitsRedisDownIT {
 
             assertThat(rateLimit(generate(gateway, token))).startsWith("\"user\";r=2;");
             assertThat(limitsMode(gateway, admin)).isEqualTo("shared");
-            assertThat(fallbackGauge(gateway)).isEqualTo("0.0");
+            assertThat(fallbackGauge(gateway, admin)).isEqualTo("0.0");
 
             redis.close();
 
@@ -48,7 +48,7 @@ class LimitsRedisDownIT {
             assertThat(during.statusCode()).as(during.body()).isEqualTo(202);
             assertThat(rateLimit(during)).startsWith("\"user\";r=2;");
             assertThat(limitsMode(gateway, admin)).isEqualTo("local-fallback");
-            assertThat(fallbackGauge(gateway)).isEqualTo("1.0");
+            assertThat(fallbackGauge(gateway, admin)).isEqualTo("1.0");
             assertThat(generate(gateway, token).statusCode()).isEqualTo(202);
             assertThat(rateLimit(generate(gateway, token))).startsWith("\"user\";r=0;");
             var refused = generate(gateway, token);
@@ -58,7 +58,7 @@ class LimitsRedisDownIT {
             redis = RedisServer.start(port, null);
 
             await().atMost(Duration.ofSeconds(60)).until(() -> "shared".equals(limitsMode(gateway, admin)));
-            assertThat(fallbackGauge(gateway)).isEqualTo("0.0");
+            assertThat(fallbackGauge(gateway, admin)).isEqualTo("0.0");
             // the restarted Redis is empty: counting starts afresh there, in the shared bucket
             var after = generate(gateway, token);
             assertThat(after.statusCode()).as(after.body()).isEqualTo(202);
@@ -114,8 +114,9 @@ class LimitsRedisDownIT {
         return limits.get("details").get("mode").asString();
     }
 
-    private static String fallbackGauge(AuthTestGateway gateway) {
-        var metrics = gateway.call("GET", "/actuator/prometheus", null).body();
+    /** The local-fallback gauge from /actuator/prometheus (admins only). */
+    private static String fallbackGauge(AuthTestGateway gateway, String admin) {
+        var metrics = gateway.call("GET", "/actuator/prometheus", null, "Authorization", "Bearer " + admin).body();
         return metrics.lines().filter(line -> line.startsWith("desayre_limits_local_fallback ")).findFirst()
                 .map(line -> line.substring(line.indexOf(' ') + 1)).orElseThrow(() -> new AssertionError("no fallback gauge"));
     }

@@ -23,6 +23,9 @@ import org.slf4j.LoggerFactory;
  * temporary directory removed on {@link #close()}. The default database {@value #DEFAULT_DATABASE}
  * exists once the server has started.
  *
+ * <p>A cluster in a given data directory is durable ({@code fsync}, {@code full_page_writes} and
+ * {@code synchronous_commit} on); a temporary one, for tests, runs with all three off.
+ *
  * <p>Authentication is {@code trust} on loopback: the password is accepted whatever it is.
  */
 public final class PostgresServer implements AutoCloseable {
@@ -64,8 +67,15 @@ public final class PostgresServer implements AutoCloseable {
                 .setPGStartupWait(Duration.ofSeconds(30))
                 .setServerConfig("listen_addresses", "localhost");
         if (directory.temporary()) {
-            // throwaway test data: skip durability work
-            builder.setServerConfig("fsync", "off").setServerConfig("full_page_writes", "off");
+            // throwaway test data (tests only): skip durability work; a crash loses nothing that matters.
+            // synchronous_commit is already off by zonky's default
+            builder.setServerConfig("fsync", "off").setServerConfig("full_page_writes", "off")
+                    .setServerConfig("synchronous_commit", "off");
+        } else {
+            // a caller's cluster (./desayre up keeps accepted jobs and history in it) is durable: zonky turns
+            // synchronous_commit off by default, so say every setting a power cut depends on
+            builder.setServerConfig("fsync", "on").setServerConfig("full_page_writes", "on")
+                    .setServerConfig("synchronous_commit", "on");
         }
         EmbeddedPostgres postgres;
         try {

@@ -55,6 +55,32 @@ class PostgresServerTest {
         }
     }
 
+    /** As local-stack ({@code ./desayre up}) starts it: a data directory of its own, so accepted jobs survive a power cut. */
+    @Test
+    void aClusterInADataDirectoryIsDurable(@TempDir Path dataDir) throws SQLException {
+        try (PostgresServer server = PostgresServer.start(0, dataDir.resolve("postgres"));
+             Connection connection = connect(server, PostgresServer.DEFAULT_DATABASE)) {
+            assertThat(setting(connection, "fsync")).isEqualTo("on");
+            assertThat(setting(connection, "synchronous_commit")).isEqualTo("on");
+            assertThat(setting(connection, "full_page_writes")).isEqualTo("on");
+        }
+    }
+
+    @Test
+    void aTemporaryTestClusterSkipsDurability() throws SQLException {
+        try (Connection connection = connect(TestServers.postgres(), PostgresServer.DEFAULT_DATABASE)) {
+            assertThat(setting(connection, "fsync")).isEqualTo("off");
+            assertThat(setting(connection, "synchronous_commit")).isEqualTo("off");
+        }
+    }
+
+    private static String setting(Connection connection, String name) throws SQLException {
+        try (var rows = connection.createStatement().executeQuery("SHOW " + name)) {
+            assertThat(rows.next()).isTrue();
+            return rows.getString(1);
+        }
+    }
+
     private static Connection connect(PostgresServer postgres, String database) throws SQLException {
         return DriverManager.getConnection(postgres.jdbcUrl(database), postgres.username(), postgres.password());
     }
