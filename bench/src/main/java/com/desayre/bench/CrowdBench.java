@@ -3,22 +3,15 @@ package com.desayre.bench;
 import com.desayre.contracts.EventJson;
 import com.desayre.contracts.JobStatus;
 import com.desayre.contracts.StatusChanged;
-import com.desayre.contracts.Topics;
-import com.desayre.local.ServiceStack;
 import com.desayre.providersim.ProviderSimulator;
 import com.desayre.providersim.SimulatorSettings;
-import com.desayre.testsupport.KafkaBroker;
-import com.desayre.testsupport.PostgresServer;
-import com.desayre.testsupport.RedisServer;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
@@ -41,8 +34,6 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <pre>./desayre bench crowd [--jobs=1000] [--users=30] [--latency-ms=2000] [--slots=5] [--deadline-s=…] [--timeout-s=…]</pre>
  */
 final class CrowdBench {
-    private static final String ADMIN = "admin";
-    private static final int PARTITIONS = 3;
     private static final int HTTP_IN_FLIGHT = 32;
 
     record Options(int jobs, int users, int latencyMs, int slots, int deadlineSeconds, int timeoutSeconds, int maxWaiting) {
@@ -112,55 +103,32 @@ final class CrowdBench {
     }
 
     private void measure() throws Exception {
-        var data = Files.createTempDirectory("bench-crowd");
         var backlog = options.idealSeconds();
         say("%d images from %d users; simulator %d ms per image; %d provider slots; provider deadline %d s (the backlog takes"
-                        + " at least %.0f s); data in %s", options.jobs(), options.users(), options.latencyMs(), options.slots(),
-                options.deadlineSeconds(), backlog, data);
+                        + " at least %.0f s)", options.jobs(), options.users(), options.latencyMs(), options.slots(),
+                options.deadlineSeconds(), backlog);
         if (options.deadlineSeconds() >= backlog) {
             say("note: the provider deadline is not shorter than the backlog: a deadline counted from arrival would not show");
         }
-        try (var postgres = PostgresServer.start(0, data.resolve("postgres"));
-             var redis = RedisServer.start(0, data.resolve("redis"));
-             var kafka = KafkaBroker.start(0, data.resolve("kafka"))) {
-            // all up front: producing right after creating a topic races its leader election (stack.md trap 11)
-            kafka.createTopics(Topics.all(), PARTITIONS);
-            var simulator = ProviderSimulator.start(SimulatorSettings.defaults().withMode(SimulatorSettings.Mode.ASYNC)
-                    .withLatency(Duration.ofMillis(options.latencyMs())).withQueueLimit(options.slots()));
-            try (simulator) {
-                var common = PipelineBench.common(data, kafka, postgres, redis, simulator);
-                common.put("resilience4j.bulkhead.instances.modelslabs.max-concurrent-calls", options.slots());
-                common.put("desayre.modelslabs.job-deadline", options.deadlineSeconds() + "s");
-                common.put("desayre.modelslabs.models.nano-banana-pro.job-deadline", options.deadlineSeconds() + "s");
-                var password = "bench-" + UUID.randomUUID();
-                try (var stack = ServiceStack.start(common, Map.of(
-                        "server.port", 0,
-                        "desayre.auth.jwt-secret", UUID.randomUUID() + "-" + UUID.randomUUID(),
-                        "desayre.auth.admin-username", ADMIN,
-                        "desayre.auth.admin-password", password,
-                        "desayre.limits.enabled", false,
-                        "desayre.queues.max-waiting", options.maxWaiting()));
-                     var follower = new StatusFollower(kafka.bootstrapServers(), "bench-crowd-statuses", this::seen)) {
-                    var base = "http://127.0.0.1:" + stack.gatewayPort();
-                    studio = new StudioClient(base);
-                    try (var admin = new PipelineDriver(base, kafka.bootstrapServers())) {
-                        // waits until the gateway is healthy
-                        admin.signIn(ADMIN, password, Duration.ofMinutes(2));
-                    }
-                    var tokens = users(studio.signIn(ADMIN, password));
-                    follower.awaitPositioned();
-                    long first = System.nanoTime();
-                    submit(tokens);
-                    long submitted = System.nanoTime();
-                    say("submitted %d in %.1f s: %d accepted, %d refused %s", options.jobs(), (submitted - first) / 1e9, jobs.size(),
-                            refused.values().stream().mapToInt(AtomicInteger::get).sum(), refused);
-                    boolean all = awaitEnds(first);
-                    follower.check();
-                    report(first, simulator, all);
-                }
-            }
-        } finally {
-            PipelineBench.deleteRecursively(data);
+        var simulator = SimulatorSettings.defaults().withMode(SimulatorSettings.Mode.ASYNC)
+                .withLatency(Duration.ofMillis(options.latencyMs())).withQueueLimit(options.slots());
+        try (var studioRun = BenchStudio.start("crowd", simulator, Map.of(
+                        "resilience4j.bulkhead.instances.modelslabs.max-concurrent-calls", options.slots(),
+                        "desayre.modelslabs.job-deadline", options.deadlineSeconds() + "s",
+                        "desayre.modelslabs.models.nano-banana-pro.job-deadline", options.deadlineSeconds() + "s"),
+                Map.of("desayre.queues.max-waiting", options.maxWaiting()));
+             var follower = new StatusFollower(studioRun.bootstrapServers(), "bench-crowd-statuses", this::seen)) {
+            studio = studioRun.client();
+            var tokens = users(studioRun.adminToken());
+            follower.awaitPositioned();
+            long first = System.nanoTime();
+            submit(tokens);
+            long submitted = System.nanoTime();
+            say("submitted %d in %.1f s: %d accepted, %d refused %s", options.jobs(), (submitted - first) / 1e9, jobs.size(),
+                    refused.values().stream().mapToInt(AtomicInteger::get).sum(), refused);
+            boolean all = awaitEnds(first);
+            follower.check();
+            report(first, studioRun.simulator(), all);
         }
     }
 

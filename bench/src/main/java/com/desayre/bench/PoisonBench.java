@@ -8,15 +8,9 @@ import com.desayre.contracts.JobStatus;
 import com.desayre.contracts.Priority;
 import com.desayre.contracts.StatusChanged;
 import com.desayre.contracts.Topics;
-import com.desayre.local.ServiceStack;
-import com.desayre.providersim.ProviderSimulator;
 import com.desayre.providersim.SimulatorSettings;
-import com.desayre.testsupport.KafkaBroker;
-import com.desayre.testsupport.PostgresServer;
-import com.desayre.testsupport.RedisServer;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -56,9 +50,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * <pre>./desayre bench poison [--valid=1000] [--bad=100] [--rate=5] [--latency-ms=300] [--slots=10] [--warmup=100]</pre>
  */
 final class PoisonBench {
-    private static final String ADMIN = "admin";
     private static final String OWNER = "poison-owner";
-    private static final int PARTITIONS = 3;
     private static final String BAD_KEY = "poison-";
 
     record Options(int valid, int bad, int rate, int latencyMs, int slots, int warmup) {
@@ -125,49 +117,28 @@ final class PoisonBench {
     }
 
     private void measure() throws Exception {
-        var data = Files.createTempDirectory("bench-poison");
         say("%d valid jobs per round at %d/s over REST; %d bad records of %d kinds in the poisoned round; simulator %d ms per"
-                        + " image, %d provider slots; data in %s", options.valid(), options.rate(), options.bad(), badKinds().size(),
-                options.latencyMs(), options.slots(), data);
-        try (var postgres = PostgresServer.start(0, data.resolve("postgres"));
-             var redis = RedisServer.start(0, data.resolve("redis"));
-             var kafka = KafkaBroker.start(0, data.resolve("kafka"))) {
-            kafka.createTopics(Topics.all(), PARTITIONS);
-            var simulator = ProviderSimulator.start(SimulatorSettings.defaults().withMode(SimulatorSettings.Mode.ASYNC)
-                    .withLatency(Duration.ofMillis(options.latencyMs())).withQueueLimit(options.slots()));
-            try (simulator) {
-                var common = PipelineBench.common(data, kafka, postgres, redis, simulator);
-                common.put("resilience4j.bulkhead.instances.modelslabs.max-concurrent-calls", options.slots());
-                var password = "bench-" + UUID.randomUUID();
-                try (var stack = ServiceStack.start(common, Map.of(
-                        "server.port", 0,
-                        "desayre.auth.jwt-secret", UUID.randomUUID() + "-" + UUID.randomUUID(),
-                        "desayre.auth.admin-username", ADMIN,
-                        "desayre.auth.admin-password", password,
-                        "desayre.limits.enabled", false));
-                     var follower = new StatusFollower(kafka.bootstrapServers(), "bench-poison-follower", this::seen);
-                     var producer = producer(kafka.bootstrapServers())) {
-                    var base = "http://127.0.0.1:" + stack.gatewayPort();
-                    try (var driver = new PipelineDriver(base, kafka.bootstrapServers())) {
-                        driver.signIn(ADMIN, password, Duration.ofMinutes(2)); // waits for the gateway to be healthy
-                    }
-                    studio = new StudioClient(base);
-                    token = studio.newMember(studio.signIn(ADMIN, password), OWNER);
-                    follower.awaitPositioned();
-                    if (options.warmup() > 0) {
-                        var warm = round("warm-up", options.warmup(), 0, producer, follower);
-                        say("warm-up: %d jobs, p99 %.0f ms", options.warmup(), warm.p99());
-                    }
-                    var clean = round("clean", options.valid(), 0, producer, follower);
-                    say("clean round: p50 %.0f ms, p99 %.0f ms, %d not completed", clean.p50(), clean.p99(), clean.notCompleted());
-                    var poisoned = round("poisoned", options.valid(), options.bad(), producer, follower);
-                    say("poisoned round: p50 %.0f ms, p99 %.0f ms, %d not completed", poisoned.p50(), poisoned.p99(),
-                            poisoned.notCompleted());
-                    report(clean, poisoned, kafka.bootstrapServers());
-                }
+                        + " image, %d provider slots", options.valid(), options.rate(), options.bad(), badKinds().size(),
+                options.latencyMs(), options.slots());
+        var simulator = SimulatorSettings.defaults().withMode(SimulatorSettings.Mode.ASYNC)
+                .withLatency(Duration.ofMillis(options.latencyMs())).withQueueLimit(options.slots());
+        try (var studioRun = BenchStudio.start("poison", simulator,
+                        Map.of("resilience4j.bulkhead.instances.modelslabs.max-concurrent-calls", options.slots()), Map.of());
+             var follower = new StatusFollower(studioRun.bootstrapServers(), "bench-poison-follower", this::seen);
+             var producer = producer(studioRun.bootstrapServers())) {
+            studio = studioRun.client();
+            token = studio.newMember(studioRun.adminToken(), OWNER);
+            follower.awaitPositioned();
+            if (options.warmup() > 0) {
+                var warm = round("warm-up", options.warmup(), 0, producer, follower);
+                say("warm-up: %d jobs, p99 %.0f ms", options.warmup(), warm.p99());
             }
-        } finally {
-            PipelineBench.deleteRecursively(data);
+            var clean = round("clean", options.valid(), 0, producer, follower);
+            say("clean round: p50 %.0f ms, p99 %.0f ms, %d not completed", clean.p50(), clean.p99(), clean.notCompleted());
+            var poisoned = round("poisoned", options.valid(), options.bad(), producer, follower);
+            say("poisoned round: p50 %.0f ms, p99 %.0f ms, %d not completed", poisoned.p50(), poisoned.p99(),
+                    poisoned.notCompleted());
+            report(clean, poisoned, studioRun.bootstrapServers());
         }
     }
 
