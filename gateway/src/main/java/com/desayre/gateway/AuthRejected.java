@@ -22,18 +22,28 @@ final class AuthRejected extends AuthenticationException {
     }
 
     private final Reason reason;
+    private final String detail;
 
     AuthRejected(Reason reason) {
-        super(reason.name());
-        this.reason = reason;
+        this(reason, reason.detail, null);
     }
 
     AuthRejected(Reason reason, Throwable cause) {
+        this(reason, reason.detail, cause);
+    }
+
+    /** @param detail the 401's sentence when it can say more than the reason's own (which rule a token broke) */
+    AuthRejected(Reason reason, String detail, Throwable cause) {
         super(reason.name(), cause);
         this.reason = reason;
+        this.detail = detail;
     }
 
     Reason reason() {
         return reason;
+    }
+
+    String detail() {
+        return detail;
     }
 }

@@ -1,5 +1,6 @@
 package com.desayre.gateway;
 
+import java.util.Objects;
 import org.springframework.security.authentication.ReactiveAuthenticationManager;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.oauth2.jwt.JwtException;
@@ -101,9 +102,19 @@ class Authenticator implements ReactiveAuthenticationManager {
                 .switchIfEmpty(Mono.error(() -> new AuthRejected(AuthRejected.Reason.INVALID)));
     }
 
+    /** Expired, or which rules of {@link SessionTokenRules} a well-signed token broke, or just "not valid" (signature, format). */
     private static AuthRejected rejected(JwtException e) {
-        var expired = e instanceof JwtValidationException invalid && invalid.getErrors().stream()
-                .anyMatch(error -> error.getDescription() != null && error.getDescription().contains("expired"));
-        return new AuthRejected(expired ? AuthRejected.Reason.EXPIRED : AuthRejected.Reason.INVALID, e);
+        if (!(e instanceof JwtValidationException invalid)) {
+            return new AuthRejected(AuthRejected.Reason.INVALID, e);
+        }
+        var problems = invalid.getErrors().stream().map(error -> error.getDescription()).filter(Objects::nonNull).toList();
+        if (problems.stream().anyMatch(problem -> problem.contains("expired"))) {
+            return new AuthRejected(AuthRejected.Reason.EXPIRED, e);
+        }
+        if (problems.isEmpty()) {
+            return new AuthRejected(AuthRejected.Reason.INVALID, e);
+        }
+        return new AuthRejected(AuthRejected.Reason.INVALID, "The session token is not valid: " + String.join("; ", problems)
+                + ". Sign in again (POST /api/auth/login).", e);
     }
 }

@@ -2,11 +2,10 @@ package com.desayre.gateway;
 
 import com.nimbusds.jose.jwk.source.ImmutableSecret;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
+import java.time.Clock;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Objects;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.SecretKeySpec;
 import org.slf4j.Logger;
@@ -26,7 +25,6 @@ import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
 import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
 import org.springframework.security.oauth2.jose.jws.MacAlgorithm;
 import org.springframework.security.oauth2.jwt.JwtClaimNames;
-import org.springframework.security.oauth2.jwt.JwtClaimValidator;
 import org.springframework.security.oauth2.jwt.JwtEncoder;
 import org.springframework.security.oauth2.jwt.JwtValidators;
 import org.springframework.security.oauth2.jwt.MappedJwtClaimSetConverter;
@@ -74,12 +72,12 @@ class SecurityConfiguration {
     }
 
     /**
-     * HS256 only (so {@code alg: none} and other algorithms are refused), our issuer, {@code exp}
-     * and {@code iat} present (the default validators skip a missing {@code exp}, which would make
-     * a token valid forever), not expired (60 s skew).
+     * HS256 only (so {@code alg: none} and other algorithms are refused), not expired (60 s skew),
+     * and every claim a session token carries, within a session's lifetime ({@link SessionTokenRules}):
+     * a correctly signed token that breaks any of these is a 401, never taken as valid for ever.
      */
     @Bean
-    ReactiveJwtDecoder jwtDecoder(SecretKey jwtKey) {
+    ReactiveJwtDecoder jwtDecoder(SecretKey jwtKey, AuthSettings settings) {
         var decoder = NimbusReactiveJwtDecoder.withSecretKey(jwtKey).macAlgorithm(MacAlgorithm.HS256).build();
         var claimTypes = MappedJwtClaimSetConverter.withDefaults(Map.of());
         decoder.setClaimSetConverter(claims -> {
@@ -90,9 +88,8 @@ class SecurityConfiguration {
             }
             return mapped;
         });
-        decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(JwtValidators.createDefaultWithIssuer(Sessions.ISSUER),
-                new JwtClaimValidator<Instant>(JwtClaimNames.EXP, Objects::nonNull),
-                new JwtClaimValidator<Instant>(JwtClaimNames.IAT, Objects::nonNull)));
+        decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(JwtValidators.createDefault(),
+                new SessionTokenRules(settings.sessionTtl(), settings.sessionMaxAge(), Clock.systemUTC())));
         return decoder;
     }
 
@@ -213,7 +210,7 @@ class SecurityConfiguration {
         }
         String detail;
         if (e instanceof AuthRejected rejected) {
-            detail = rejected.reason().detail;
+            detail = rejected.detail();
         } else if (e instanceof OAuth2AuthenticationException) {
             detail = AuthRejected.Reason.INVALID.detail;
         } else {

@@ -4,6 +4,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -34,6 +35,8 @@ import reactor.core.publisher.Mono;
 @Component
 class Sessions {
     static final String ISSUER = "desayre";
+    /** Who a session token is for: this gateway (a token minted for another service with the same key is refused). */
+    static final String AUDIENCE = "desayre-gateway";
     static final String ROLE = AuthController.ROLE_CLAIM;
     static final String SESSION_ID = "sid";
     static final String AUTH_TIME = "auth_time";
@@ -146,7 +149,7 @@ class Sessions {
     }
 
     private Issued mint(String username, String role, int epoch, String sid, Instant authTime, Instant now, Instant expires) {
-        var claims = JwtClaimsSet.builder().issuer(ISSUER).subject(username).issuedAt(now).expiresAt(expires)
+        var claims = JwtClaimsSet.builder().issuer(ISSUER).audience(List.of(AUDIENCE)).subject(username).issuedAt(now).expiresAt(expires)
                 .id(UUID.randomUUID().toString())
                 .claim(SESSION_ID, sid)
                 .claim(AUTH_TIME, authTime.getEpochSecond())

@@ -120,26 +120,59 @@ class AccountsIT {
     void aCorrectlySignedTokenWithoutExpiryOrIssueTimeIsRefused() {
         var user = member();
         var now = Instant.now();
-        var key = new SecretKeySpec(AuthTestGateway.SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256");
-        var encoder = new NimbusJwtEncoder(new ImmutableSecret<>(key));
-        var header = JwsHeader.with(MacAlgorithm.HS256).type("JWT").build();
-        Function<Consumer<JwtClaimsSet.Builder>, String> sign =
-                customize -> {
-                    var claims = JwtClaimsSet.builder().issuer(Sessions.ISSUER).subject(user)
-                            .id(UUID.randomUUID().toString()).claim(Sessions.SESSION_ID, "s-" + UUID.randomUUID())
-                            .claim(Sessions.AUTH_TIME, now.getEpochSecond()).claim(Sessions.EPOCH, 0).claim(Sessions.ROLE, "member");
-                    customize.accept(claims);
-                    return encoder.encode(JwtEncoderParameters.from(header, claims.build()))
-                            .getTokenValue();
-                };
+        Function<Consumer<JwtClaimsSet.Builder>, String> sign = customize -> sign(user, now, claims -> {
+            claims.claims(all -> {
+                all.remove("iat");
+                all.remove("exp");
+            });
+            customize.accept(claims);
+        });
 
-        assertUnauthorized(me(sign.apply(claims -> claims.issuedAt(now))), "not valid");
-        assertUnauthorized(me(sign.apply(claims -> claims.expiresAt(now.plusSeconds(600)))), "not valid");
+        assertUnauthorized(me(sign.apply(claims -> claims.issuedAt(now))), "no expiry (exp)");
+        assertUnauthorized(me(sign.apply(claims -> claims.expiresAt(now.plusSeconds(600)))), "no issue time (iat)");
         assertUnauthorized(me(sign.apply(claims -> claims.issuedAt(now).expiresAt(now.plusSeconds(600)).issuer("someone-else"))),
-                "not valid");
+                "issuer (iss)");
         // the same claims with both times are a working session
         assertThat(me(sign.apply(claims -> claims.issuedAt(now).expiresAt(now.plusSeconds(600)))).statusCode()).isEqualTo(200);
         assertThat(me(gateway.token(user, PASSWORD)).statusCode()).isEqualTo(200);
+    }
+
+    /**
+     * A token signed with the right key but missing a claim the gateway mints, or living longer than
+     * a session may (exp - iat over session-ttl, auth_time older than session-max-age), is a 401 that
+     * says which rule it broke.
+     */
+    @Test
+    void aCorrectlySignedTokenWithoutIssuerAudienceSessionOrIdOrTooLongALifeIsRefused() {
+        var user = member();
+        var now = Instant.now();
+        assertThat(me(sign(user, now, claims -> { })).statusCode()).isEqualTo(200);
+
+        assertUnauthorized(me(sign(user, now, claims -> claims.claims(all -> all.remove("iss")))), "issuer (iss)");
+        assertUnauthorized(me(sign(user, now, claims -> claims.claims(all -> all.remove("aud")))), "audience (aud)");
+        assertUnauthorized(me(sign(user, now, claims -> claims.audience(List.of("another-service")))), "audience (aud)");
+        assertUnauthorized(me(sign(user, now, claims -> claims.claims(all -> all.remove(Sessions.SESSION_ID)))), "no sid claim");
+        assertUnauthorized(me(sign(user, now, claims -> claims.claims(all -> all.remove("jti")))), "no jti claim");
+        // a day-long token, though the session ttl is 30 minutes
+        assertUnauthorized(me(sign(user, now, claims -> claims.expiresAt(now.plus(Duration.ofDays(1))))), "live longer");
+        // a session that began longer ago than session-max-age (12 h) allows
+        assertUnauthorized(me(sign(user, now, claims -> claims.claim(Sessions.AUTH_TIME, now.minus(Duration.ofHours(13))
+                .getEpochSecond()))), "session began longer ago");
+        assertUnauthorized(me(sign(user, now, claims -> claims.issuedAt(now.plus(Duration.ofHours(1)))
+                .expiresAt(now.plus(Duration.ofMinutes(70))))), "in the future");
+    }
+
+    /** A token signed with the gateway's key and every claim it mints (10 minutes' life), changed by {@code customize}. */
+    private static String sign(String user, Instant now, Consumer<JwtClaimsSet.Builder> customize) {
+        var key = new SecretKeySpec(AuthTestGateway.SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256");
+        var encoder = new NimbusJwtEncoder(new ImmutableSecret<>(key));
+        var header = JwsHeader.with(MacAlgorithm.HS256).type("JWT").build();
+        var claims = JwtClaimsSet.builder().issuer(Sessions.ISSUER).audience(List.of(Sessions.AUDIENCE)).subject(user)
+                .issuedAt(now).expiresAt(now.plusSeconds(600))
+                .id(UUID.randomUUID().toString()).claim(Sessions.SESSION_ID, "s-" + UUID.randomUUID())
+                .claim(Sessions.AUTH_TIME, now.getEpochSecond()).claim(Sessions.EPOCH, 0).claim(Sessions.ROLE, "member");
+        customize.accept(claims);
+        return encoder.encode(JwtEncoderParameters.from(header, claims.build())).getTokenValue();
     }
 
     @Test

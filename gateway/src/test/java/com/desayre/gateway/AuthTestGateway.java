@@ -186,7 +186,7 @@ final class AuthTestGateway implements AutoCloseable {
     static String mint(String secret, String username, String role, int epoch, String sid, Instant authTime, Instant issuedAt,
                        Instant expiresAt) {
         var key = new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256");
-        var claims = JwtClaimsSet.builder().issuer(Sessions.ISSUER).subject(username).issuedAt(issuedAt).expiresAt(expiresAt)
+        var claims = JwtClaimsSet.builder().issuer(Sessions.ISSUER).audience(List.of(Sessions.AUDIENCE)).subject(username).issuedAt(issuedAt).expiresAt(expiresAt)
                 .id(UUID.randomUUID().toString())
                 .claim(Sessions.SESSION_ID, sid)
                 .claim(Sessions.AUTH_TIME, authTime.getEpochSecond())
