@@ -50,7 +50,7 @@ public final class PipelineBench {
     }
 
     public static void main(String[] args) {
-        if (args.length > 0 && List.of("encoder-service", "history", "image-worker", "gateway", "sse-clients", "sink", "crowd", "poison").contains(args[0])) {
+        if (args.length > 0 && List.of("encoder-service", "history", "image-worker", "gateway", "sse-clients", "sink", "crowd", "poison", "fuzz").contains(args[0])) {
             try {
                 var rest = Arrays.copyOfRange(args, 1, args.length);
                 if (args[0].equals("sse-clients")) {
@@ -67,6 +67,8 @@ public final class PipelineBench {
                     CrowdBench.run(rest);
                 } else if (args[0].equals("poison")) {
                     PoisonBench.run(rest);
+                } else if (args[0].equals("fuzz")) {
+                    FuzzBench.run(rest);
                 } else {
                     EncoderServiceBench.run(rest);
                 }

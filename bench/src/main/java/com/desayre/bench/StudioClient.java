@@ -22,6 +22,10 @@ final class StudioClient {
         return http;
     }
 
+    String base() {
+        return base;
+    }
+
     /** A session token for this user. */
     String signIn(String username, String password) throws Exception {
         var login = http.send(post("/api/auth/login", json(Map.of("username", username, "password", password)), null),
