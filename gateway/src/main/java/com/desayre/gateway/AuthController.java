@@ -31,7 +31,8 @@ import tools.jackson.databind.JsonNode;
  *
  * <p>A wrong password, an unknown user and a disabled account get the same answer after the
  * same bcrypt work (a decoy hash stands in for a missing user), so none can be told apart by
- * reply or timing. Failed attempts are limited per account and per address ({@link LoginLimiter}).
+ * reply or timing. Failed attempts slow an account down and stop the address they come from, but never lock an
+ * account for everyone ({@link LoginLimiter}).
  */
 @RestController
 @RequestMapping("/api/auth")
@@ -69,11 +70,11 @@ class AuthController {
         var credentials = credentials(body);
         var username = AccountRules.normalize(credentials.username());
         var address = clientAddress(exchange);
-        return limiter.reserve(username, address).flatMap(wait -> {
-            if (wait.isPresent()) {
-                return Mono.just(tooManyAttempts(exchange, wait.get()));
+        return limiter.reserve(username, address).flatMap(attempt -> {
+            if (attempt.refused()) {
+                return Mono.just(tooManyAttempts(exchange, attempt.refusedFor()));
             }
-            return accounts.find(username).map(Optional::of).defaultIfEmpty(Optional.empty())
+            return waitFor(attempt).then(Mono.defer(() -> accounts.find(username))).map(Optional::of).defaultIfEmpty(Optional.empty())
                     // bcrypt is deliberately slow: keep it off the event loop
                     .publishOn(Schedulers.boundedElastic())
                     .map(account -> verify(account, credentials.password()))
@@ -131,11 +132,11 @@ class AuthController {
         }
         fields.throwIfInvalid();
         var address = clientAddress(exchange);
-        return limiter.reserve(user.id(), address).flatMap(wait -> {
-            if (wait.isPresent()) {
-                return Mono.just(tooManyAttempts(exchange, wait.get()));
+        return limiter.reserve(user.id(), address).flatMap(attempt -> {
+            if (attempt.refused()) {
+                return Mono.just(tooManyAttempts(exchange, attempt.refusedFor()));
             }
-            return accounts.find(user.id())
+            return waitFor(attempt).then(Mono.defer(() -> accounts.find(user.id())))
                     .switchIfEmpty(Mono.error(() -> Accounts.noSuchUser(user.id())))
                     .publishOn(Schedulers.boundedElastic())
                     .flatMap(account -> {
@@ -149,6 +150,11 @@ class AuthController {
                                 .map(updated -> session(exchange, updated));
                     });
         });
+    }
+
+    /** An account with recent failures is slowed, never locked: a timer (no thread is held), at most desayre.auth.login.max-delay. */
+    private static Mono<Void> waitFor(LoginLimiter.Attempt attempt) {
+        return attempt.delay().isZero() ? Mono.empty() : Mono.delay(attempt.delay()).then();
     }
 
     private Optional<Accounts.Account> verify(Optional<Accounts.Account> account, String password) {
@@ -185,7 +191,7 @@ class AuthController {
     private static ResponseEntity<Object> tooManyAttempts(ServerWebExchange exchange, Duration wait) {
         var seconds = Math.max(1, (wait.toMillis() + 999) / 1000);
         var problem = ApiProblem.problem(HttpStatus.TOO_MANY_REQUESTS, TOO_MANY_ATTEMPTS, "Too many sign-in attempts",
-                "Too many failed sign-ins for this account or from this address. Try again in " + seconds + " seconds.",
+                "Too many failed sign-ins from this address. Try again in " + seconds + " seconds.",
                 Map.of("retryAfterSeconds", seconds));
         problem.setInstance(URI.create(exchange.getRequest().getPath().value()));
         return ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS).header(HttpHeaders.RETRY_AFTER, String.valueOf(seconds))

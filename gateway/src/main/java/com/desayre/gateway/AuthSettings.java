@@ -53,19 +53,29 @@ record AuthSettings(String jwtSecret, String adminUsername, String adminPassword
         if (sessionMaxAge.compareTo(sessionTtl) < 0) {
             sessionMaxAge = sessionTtl;
         }
-        login = login == null ? new LoginLimits(0, 0, null) : login;
+        login = login == null ? new LoginLimits(0, 0, null, 0, null) : login;
         userCacheTtl = userCacheTtl == null || userCacheTtl.isNegative() ? Duration.ofSeconds(5) : userCacheTtl;
     }
 
     /**
-     * Failed sign-ins allowed per account and per client address within {@code window}; past
-     * either, sign-in answers 429 until the window ends.
+     * Failed sign-ins (OWASP: throttle, never lock an account for everyone). Per client address and
+     * per (account, address) pair at most {@code perIp} / {@code perAccountAndIp} failures within
+     * {@code window}; past either, that address answers 429 until the window ends. Per account, nothing
+     * is refused: after {@code slowAfter} failures within the window each attempt on the account waits
+     * (250 ms, doubling per further failure) up to {@code maxDelay}, so a guesser elsewhere slows the
+     * owner by at most that much and cannot lock them out.
      */
-    record LoginLimits(int perAccount, int perIp, Duration window) {
+    record LoginLimits(int perIp, int perAccountAndIp, Duration window, int slowAfter, Duration maxDelay) {
         LoginLimits {
-            perAccount = perAccount > 0 ? perAccount : 10;
             perIp = perIp > 0 ? perIp : 50;
+            perAccountAndIp = perAccountAndIp > 0 ? perAccountAndIp : 5;
             window = window == null || window.isZero() || window.isNegative() ? Duration.ofMinutes(15) : window;
+            slowAfter = slowAfter > 0 ? slowAfter : 3;
+            maxDelay = maxDelay == null || maxDelay.isNegative() ? Duration.ofSeconds(3) : maxDelay;
+            if (maxDelay.compareTo(Duration.ofSeconds(10)) > 0) {
+                throw new IllegalStateException("desayre.auth.login.max-delay must be at most 10s: a longer wait on an account "
+                        + "would let a guesser elsewhere keep its owner out.");
+            }
         }
     }
 

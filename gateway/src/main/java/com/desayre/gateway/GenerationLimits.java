@@ -432,7 +432,7 @@ class GenerationLimits implements DisposableBean {
     }
 
     /** The script's answer, as Spring Data hands it over: the list itself, or its elements one by one. */
-    private static List<Long> longs(List<?> result) {
+    static List<Long> longs(List<?> result) {
         var flat = result.size() == 1 && result.get(0) instanceof List<?> inner ? inner : result;
         return flat.stream().map(value -> ((Number) value).longValue()).toList();
     }

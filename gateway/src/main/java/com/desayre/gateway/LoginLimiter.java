@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,45 +16,56 @@ import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
 /**
- * Limits failed sign-ins per account and per client address, in fixed windows kept in Redis
- * so every gateway instance counts together.
+ * Throttles failed sign-ins without handing anyone a way to lock an account (OWASP's advice on
+ * lockout): counters in fixed windows kept in Redis, so every gateway instance counts together.
  *
- * <p>Each attempt first <em>reserves</em> one failure on both counters in one atomic script
- * (refused, with the time left, once either is at its limit), and a successful sign-in hands
- * its reservation back. So only failures count, and concurrent guesses cannot slip past the
- * limit between a check and an increment. The account counter is keyed by a hash of the
- * username, known or not, so the answer does not reveal which accounts exist.
+ * <ul>
+ * <li>per client address, and per (account, address): past their limits, <em>that address</em> is refused
+ *     (429) until the window ends — a guesser stops, the owner elsewhere is not affected;</li>
+ * <li>per account: never refused, only slowed. After {@code slow-after} failures in the window, each
+ *     attempt on the account waits 250 ms, doubling per further failure, at most {@code max-delay}. A
+ *     guesser spread over many addresses gets a few guesses a second at most per address and account;
+ *     the owner waits at most {@code max-delay} and signs in.</li>
+ * </ul>
  *
- * <p>If Redis does not answer, each instance limits on its own in memory (with the same
- * limits) rather than letting guesses through or refusing every sign-in.
+ * <p>Each attempt first <em>reserves</em> one failure on all three counters in one atomic script, and a
+ * successful sign-in hands its reservation back, so only failures count and concurrent guesses cannot
+ * slip past a limit between a check and an increment. The account counter is keyed by a hash of the
+ * username, known or not, so neither a refusal nor a delay tells whether an account exists.
+ *
+ * <p>If Redis does not answer, each instance counts on its own in memory (with the same limits) rather
+ * than letting guesses through or refusing every sign-in.
  */
 @Component
 class LoginLimiter {
     private static final Logger log = LoggerFactory.getLogger(LoginLimiter.class);
     private static final String PREFIX = "desayre:auth:login-failures:";
     private static final Duration REDIS_TIMEOUT = Duration.ofSeconds(1);
+    static final Duration FIRST_DELAY = Duration.ofMillis(250);
 
-    // KEYS: account counter, address counter. ARGV: account limit, address limit, window ms.
-    // Answers 0 when the attempt may go ahead (one failure reserved on both), else the ms to wait.
-    private static final RedisScript<Long> RESERVE = RedisScript.of("""
+    // KEYS: account counter, address counter, (account, address) counter. ARGV: address limit, pair limit, window ms.
+    // Answers {ms until the address may try again (0: go ahead, one failure reserved on all three), account failures before}.
+    @SuppressWarnings("rawtypes")
+    private static final RedisScript<List> RESERVE = RedisScript.of("""
             local wait = 0
-            for i, key in ipairs(KEYS) do
-              local count = tonumber(redis.call('GET', key) or '0')
-              if count >= tonumber(ARGV[i]) then
-                local ttl = redis.call('PTTL', key)
+            for i = 2, 3 do
+              local count = tonumber(redis.call('GET', KEYS[i]) or '0')
+              if count >= tonumber(ARGV[i - 1]) then
+                local ttl = redis.call('PTTL', KEYS[i])
                 if ttl < 0 then
-                  redis.call('PEXPIRE', key, ARGV[3])
+                  redis.call('PEXPIRE', KEYS[i], ARGV[3])
                   ttl = tonumber(ARGV[3])
                 end
                 if ttl > wait then wait = ttl end
               end
             end
-            if wait > 0 then return wait end
+            if wait > 0 then return {wait, 0} end
+            local failures = tonumber(redis.call('GET', KEYS[1]) or '0')
             for _, key in ipairs(KEYS) do
               if redis.call('INCR', key) == 1 then redis.call('PEXPIRE', key, ARGV[3]) end
             end
-            return 0
-            """, Long.class);
+            return {0, failures}
+            """, List.class);
 
     // Hands a reservation back (a successful sign-in is not a failure).
     private static final RedisScript<Long> RELEASE = RedisScript.of("""
@@ -75,14 +85,24 @@ class LoginLimiter {
         this.limits = settings.login();
     }
 
-    /** Empty when the attempt may go ahead (and counts as a failure until {@link #succeeded}), else how long to wait. */
-    Mono<Optional<Duration>> reserve(String username, String address) {
+    /**
+     * What one attempt may do: {@code refusedFor} non-null when this address must wait that long (nothing reserved);
+     * otherwise the attempt counts as a failure until {@link #succeeded}, after waiting {@code delay}.
+     */
+    record Attempt(Duration refusedFor, Duration delay) {
+        boolean refused() {
+            return refusedFor != null;
+        }
+    }
+
+    Mono<Attempt> reserve(String username, String address) {
         var keys = keys(username, address);
-        return redis.execute(RESERVE, keys, List.of(String.valueOf(limits.perAccount()), String.valueOf(limits.perIp()),
+        return redis.execute(RESERVE, keys, List.of(String.valueOf(limits.perIp()), String.valueOf(limits.perAccountAndIp()),
                         String.valueOf(limits.window().toMillis())))
-                .next()
+                .collectList()
                 .timeout(REDIS_TIMEOUT)
-                .map(wait -> wait > 0 ? Optional.of(Duration.ofMillis(wait)) : Optional.<Duration>empty())
+                .map(GenerationLimits::longs)
+                .map(answer -> attempt(answer.get(0), answer.get(1)))
                 .onErrorResume(e -> {
                     log.warn("Sign-in limits: Redis did not answer ({}); limiting on this instance only", e.toString());
                     return Mono.just(reserveLocally(keys));
@@ -95,14 +115,29 @@ class LoginLimiter {
         return redis.execute(RELEASE, keys, List.of()).then().timeout(REDIS_TIMEOUT).onErrorResume(e -> Mono.empty());
     }
 
-    private List<String> keys(String username, String address) {
-        return List.of(PREFIX + "account:" + sha256(AccountRules.normalize(username)), PREFIX + "ip:" + address);
+    private Attempt attempt(long waitMs, long accountFailures) {
+        return waitMs > 0 ? new Attempt(Duration.ofMillis(waitMs), Duration.ZERO) : new Attempt(null, delay(accountFailures, limits));
     }
 
-    private synchronized Optional<Duration> reserveLocally(List<String> keys) {
+    /** The wait before an attempt on an account that failed {@code failures} times in the window: 0, then 250 ms doubling, capped. */
+    static Duration delay(long failures, AuthSettings.LoginLimits limits) {
+        if (failures < limits.slowAfter()) {
+            return Duration.ZERO;
+        }
+        var doublings = Math.min(failures - limits.slowAfter(), 20);
+        var delay = FIRST_DELAY.multipliedBy(1L << doublings);
+        return delay.compareTo(limits.maxDelay()) > 0 ? limits.maxDelay() : delay;
+    }
+
+    private List<String> keys(String username, String address) {
+        var account = sha256(AccountRules.normalize(username));
+        return List.of(PREFIX + "account:" + account, PREFIX + "ip:" + address, PREFIX + "account-ip:" + account + ":" + address);
+    }
+
+    private synchronized Attempt reserveLocally(List<String> keys) {
         var now = System.currentTimeMillis();
         local.values().removeIf(window -> window.endsAt() <= now);
-        var limitsByKey = List.of(limits.perAccount(), limits.perIp());
+        var limitsByKey = List.of(Integer.MAX_VALUE, limits.perIp(), limits.perAccountAndIp());
         long wait = 0;
         for (int i = 0; i < keys.size(); i++) {
             var window = local.get(keys.get(i));
@@ -111,12 +146,14 @@ class LoginLimiter {
             }
         }
         if (wait > 0) {
-            return Optional.of(Duration.ofMillis(wait));
+            return attempt(wait, 0);
         }
+        var account = local.get(keys.get(0));
+        var failures = account == null ? 0 : account.count();
         for (var key : keys) {
             local.merge(key, new Window(1, now + limits.window().toMillis()), (old, one) -> new Window(old.count() + 1, old.endsAt()));
         }
-        return Optional.empty();
+        return attempt(0, failures);
     }
 
     private synchronized void releaseLocally(String key) {

@@ -48,8 +48,9 @@ class AuthSettingsTest {
         var defaults = settings(GOOD_SECRET, "admin", null, "pw");
         assertThat(defaults.sessionTtl()).isEqualTo(Duration.ofMinutes(30));
         assertThat(defaults.sessionMaxAge()).isEqualTo(Duration.ofHours(12));
-        assertThat(defaults.login().perAccount()).isEqualTo(10);
         assertThat(defaults.login().perIp()).isEqualTo(50);
+        assertThat(defaults.login().perAccountAndIp()).isEqualTo(5);
+        assertThat(defaults.login().maxDelay()).isEqualTo(Duration.ofSeconds(3));
         assertThat(defaults.login().window()).isEqualTo(Duration.ofMinutes(15));
     }
 

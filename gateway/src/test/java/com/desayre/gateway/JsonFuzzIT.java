@@ -40,7 +40,7 @@ class JsonFuzzIT {
         AuthTestGateway.withJobTables();
         gateway = new AuthTestGateway(Map.of("desayre.auth.admin-password", ADMIN_PASSWORD,
                 // the fuzz signs in often and sends thousands of requests: limits would only answer 429
-                "desayre.auth.login.per-ip", "100000", "desayre.auth.login.per-account", "100000",
+                "desayre.auth.login.per-ip", "100000", "desayre.auth.login.per-account-and-ip", "100000",
                 "desayre.limits.enabled", "false"));
         admin = gateway.token("admin", ADMIN_PASSWORD);
         gateway.createUser(admin, "fuzz-target", "a perfectly good passphrase", "member");
