@@ -7,11 +7,13 @@ import com.desayre.gateway.LimitUsage.Outcome;
 import com.desayre.gateway.LimitUsage.Verdict;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -41,10 +43,15 @@ import reactor.core.publisher.Mono;
  * against storage-sink's projection, so a slot whose release Redis missed (it was down) is freed
  * then. Entries older than {@code in-flight-expiry} are dropped at the next check, the last resort.
  *
- * <p>If Redis does not answer within {@code redis-timeout}, this instance switches to
- * {@link LocalLimits} (same limits, counted in memory, per instance) and says so in health and
- * metrics; it tries Redis again every {@code probe-interval} and switches back once it answers.
- * With {@code fallback: closed} it refuses to generate instead (503).
+ * <p><b>Through Redis trouble no unit is lost</b> (docs/limits.md, "Through a Redis outage"). Every charge has an
+ * id and a row in the durable {@link QuotaLedger}; Redis remembers, per user and day, the ids it counted. A check
+ * Redis does not answer within {@code redis-timeout} is decided by {@link LocalLimits} (buckets, slots) and the ledger
+ * (the daily quota, from every instance's charges that day) and written to the ledger as pending; the reconciler adds
+ * pending rows to Redis's daily counter once it answers, exactly once (a late run of the timed-out script, a second
+ * reconciler or a crash between Redis and Postgres all find the id already counted). Only an outage
+ * ({@link RedisOutage}: failures in a row, lasting) switches this instance to limiting locally without asking Redis,
+ * which it says in health and metrics; every {@code probe-interval} it tries Redis, reconciles the ledger, and only
+ * then shares the limits again. With {@code fallback: closed} it refuses to generate instead (503).
  */
 @Component
 class GenerationLimits implements DisposableBean {
@@ -59,9 +66,11 @@ class GenerationLimits implements DisposableBean {
 
     private static final Logger log = LoggerFactory.getLogger(GenerationLimits.class);
 
-    // KEYS: user bucket, API key bucket, in-flight set, today's counter.
+    // KEYS: user bucket, API key bucket, in-flight set, today's counter, today's charges (charge id -> units, 'r' refunded).
     // ARGV: dry run (1/0), cost, user capacity, user window ms, has key (1/0), key capacity, key window ms,
-    //       max in flight, in-flight expiry ms, daily quota, now (epoch ms), then the job ids.
+    //       max in flight, in-flight expiry ms, daily quota, now (epoch ms), charge id, then the job ids.
+    // A charge id Redis already knows (the reconciler counted it, or refunded it, after this call timed out and
+    // the request was decided locally) charges nothing: a late run never counts a request twice.
     // Answers {verdict, user tokens, ms to full, key tokens, ms to full, in flight, used today, wait ms,
     //          ms to midnight UTC, day}. The time comes from the gateway, not Redis's TIME: a script that
     //          reads the clock is not deterministic, which replicas that re-run scripts (Upstash asks for
@@ -93,7 +102,7 @@ class GenerationLimits implements DisposableBean {
             local max_in, expiry = tonumber(ARGV[8]), tonumber(ARGV[9])
             redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now - expiry)
             local in_flight = redis.call('ZCARD', KEYS[3])
-            local jobs = #ARGV - 11
+            local jobs = #ARGV - 12
             local day = math.floor(now / 86400000)
             local daily = KEYS[4]
             local quota = tonumber(ARGV[10])
@@ -106,14 +115,15 @@ class GenerationLimits implements DisposableBean {
               if has_key and ktok < cost then verdict = 2; wait = math.max(wait, wait_for(cost, ktok, kcap, kwin)) end
               if in_flight + jobs > max_in then verdict = 3 end
               if used + cost > quota then verdict = 4; wait = math.max(wait, to_midnight) end
-              if verdict == 0 then
+              if verdict == 0 and redis.call('HSETNX', KEYS[5], ARGV[12], cost) == 1 then
+                redis.call('PEXPIRE', KEYS[5], to_midnight + 3600000)
                 utok = utok - cost
                 take(KEYS[1], utok, ucap, uwin)
                 if has_key then
                   ktok = ktok - cost
                   take(KEYS[2], ktok, kcap, kwin)
                 end
-                for i = 12, #ARGV do redis.call('ZADD', KEYS[3], now, ARGV[i]) end
+                for i = 13, #ARGV do redis.call('ZADD', KEYS[3], now, ARGV[i]) end
                 redis.call('PEXPIRE', KEYS[3], expiry)
                 in_flight = in_flight + jobs
                 used = redis.call('INCRBY', daily, cost)
@@ -126,44 +136,67 @@ class GenerationLimits implements DisposableBean {
                     to_midnight, day}
             """;
 
-    // Hands back what an admitted request took when its job could not be published.
-    // KEYS as above, with the counter of the day the request was charged on. ARGV: cost, user capacity,
-    // has key (1/0), key capacity, then the job ids.
+    // Hands back what a charge took, if Redis counted it, and marks it refunded so a late run of its check charges
+    // nothing. Idempotent. KEYS as CHECK's (with the counter and charges of the day it was charged on).
+    // ARGV: charge id, user capacity, has key (1/0), key capacity, ms to keep the charges, then the job ids.
     private static final String REFUND_SCRIPT = """
-            local cost = tonumber(ARGV[1])
+            local before = redis.call('HGET', KEYS[5], ARGV[1])
+            redis.call('HSET', KEYS[5], ARGV[1], 'r')
+            if redis.call('PTTL', KEYS[5]) < 0 then redis.call('PEXPIRE', KEYS[5], ARGV[5]) end
+            if not before or before == 'r' then return 0 end
+            local cost = tonumber(before)
             local function give(key, cap)
               local tokens = tonumber(redis.call('HGET', key, 'tokens'))
               if tokens then redis.call('HSET', key, 'tokens', math.min(cap, tokens + cost)) end
             end
             give(KEYS[1], tonumber(ARGV[2]))
             if ARGV[3] == '1' then give(KEYS[2], tonumber(ARGV[4])) end
-            for i = 5, #ARGV do redis.call('ZREM', KEYS[3], ARGV[i]) end
-            local daily = KEYS[4]
-            if tonumber(redis.call('GET', daily) or '0') >= cost then redis.call('DECRBY', daily, cost) end
-            return 0
+            for i = 6, #ARGV do redis.call('ZREM', KEYS[3], ARGV[i]) end
+            if tonumber(redis.call('GET', KEYS[4]) or '0') >= cost then redis.call('DECRBY', KEYS[4], cost) end
+            return cost
+            """;
+
+    // Adds a charge made while Redis could not be reached to the day's counter, once per charge id.
+    // KEYS: the day's counter, the day's charges. ARGV: charge id, units, ms to keep them.
+    private static final String APPLY_SCRIPT = """
+            if redis.call('HSETNX', KEYS[2], ARGV[1], ARGV[2]) == 0 then return 0 end
+            redis.call('INCRBY', KEYS[1], ARGV[2])
+            redis.call('PEXPIRE', KEYS[1], ARGV[3])
+            redis.call('PEXPIRE', KEYS[2], ARGV[3])
+            return 1
             """;
 
     @SuppressWarnings("rawtypes")
     private static final RedisScript<List> CHECK = RedisScript.of(CHECK_SCRIPT, List.class);
     private static final RedisScript<Long> REFUND = RedisScript.of(REFUND_SCRIPT, Long.class);
+    private static final RedisScript<Long> APPLY = RedisScript.of(APPLY_SCRIPT, Long.class);
+    static final String RECONCILED = "desayre.limits.ledger.reconciled";
+    private static final Duration LEDGER_TIMEOUT = Duration.ofSeconds(2);
+    private static final int RECONCILE_PAGE = 200;
+    private static final int RECONCILE_PAGES = 50;
 
     private final ReactiveStringRedisTemplate redis;
     private final HistoryRepository history;
     private final LimitSettings settings;
     private final DailyQuotas quotas;
     private final LocalLimits local;
+    private final QuotaLedger ledger;
+    private final RedisOutage outage;
+    private volatile long forgottenBefore;
     private final AtomicBoolean onLocal = new AtomicBoolean();
     private final AtomicReference<Instant> localSince = new AtomicReference<>();
     private final MeterRegistry meters;
     private final Disposable.Composite running = Disposables.composite();
 
     GenerationLimits(ReactiveStringRedisTemplate redis, HistoryRepository history, LimitSettings settings, DailyQuotas quotas,
-                     StatusBus bus, MeterRegistry meters) {
+                     QuotaLedger ledger, StatusBus bus, MeterRegistry meters) {
         this.redis = redis;
         this.history = history;
         this.settings = settings;
         this.quotas = quotas;
         this.local = new LocalLimits(settings, System::currentTimeMillis);
+        this.ledger = ledger;
+        this.outage = new RedisOutage(settings.outageFailures(), settings.outageLasting(), System::currentTimeMillis);
         this.meters = meters;
         Gauge.builder(FALLBACK_GAUGE, onLocal, on -> on.get() ? 1 : 0)
                 .description("1 while this instance limits generation on its own, in memory, because Redis is unreachable")
@@ -171,11 +204,12 @@ class GenerationLimits implements DisposableBean {
         // the in-memory fallback is this instance's own: every instance frees its slots from the statuses it streams
         running.add(bus.events().filter(event -> event.status().isTerminal() && event.ownerId() != null)
                 .subscribe(event -> local.release(event.ownerId(), event.jobId())));
-        // a tick that comes while a probe still runs is dropped, never queued
+        // on the fallback: try Redis (and reconcile before sharing again); otherwise: apply the ledger's stragglers
+        // (a call that timed out, another instance's outage). A tick that comes while one still runs is dropped, never queued.
         running.add(Flux.interval(settings.probeInterval())
                 .onBackpressureDrop()
-                .filter(tick -> onLocal.get())
-                .concatMap(tick -> probe(), 0)
+                .filter(tick -> settings.enabled())
+                .concatMap(tick -> onLocal.get() ? probe() : reconcileQuietly(), 0)
                 .subscribe(null, e -> log.error("Generation limits: the Redis probe stopped: {}", e.toString())));
     }
 
@@ -241,7 +275,7 @@ class GenerationLimits implements DisposableBean {
                 if (outcome.verdict() != Verdict.ADMITTED) {
                     throw LimitExceeded.of(ask, outcome, settings, headers);
                 }
-                return new Admission(headers, Mono.defer(() -> refund(ask, outcome, checked.shared())));
+                return new Admission(headers, Mono.defer(() -> refund(ask, outcome, checked)));
             });
         });
     }
@@ -314,67 +348,193 @@ class GenerationLimits implements DisposableBean {
                 });
     }
 
-    private record Checked(Outcome outcome, boolean shared) {
+    private record Checked(Outcome outcome, boolean shared, String chargeId) {
     }
 
     private Mono<Checked> check(Ask ask) {
+        var chargeId = UUID.randomUUID().toString();
         if (onLocal.get()) {
-            return locally(ask);
+            return locally(ask, chargeId, false);
         }
         var now = System.currentTimeMillis();
-        return redis.execute(CHECK, keys(ask, Math.floorDiv(now, LocalLimits.DAY_MS)), arguments(ask, now))
+        return redis.execute(CHECK, keys(ask.user(), ask.apiKeyId(), Math.floorDiv(now, LocalLimits.DAY_MS)),
+                        arguments(ask, now, chargeId))
                 .collectList()
                 .timeout(settings.redisTimeout())
-                .map(result -> new Checked(Outcome.of(longs(result)), true))
+                .map(result -> Outcome.of(longs(result)))
+                .doOnNext(answered -> outage.answered())
+                .flatMap(outcome -> charged(ask, outcome)
+                        ? ledger.recordShared(chargeId, ask.user(), outcome.day(), ask.cost(), ask.jobIds())
+                                .timeout(LEDGER_TIMEOUT)
+                                .onErrorResume(e -> {
+                                    log.warn("Could not write {}'s charge of {} units to the quota ledger (Redis counted it): {}",
+                                            ask.user(), ask.cost(), e.toString());
+                                    return Mono.empty();
+                                })
+                                .thenReturn(new Checked(outcome, true, chargeId))
+                        : Mono.just(new Checked(outcome, true, chargeId)))
                 .onErrorResume(e -> {
-                    toLocal(e);
-                    return locally(ask);
+                    if (outage.failed()) {
+                        toLocal(e);
+                    } else {
+                        log.info("Generation limits: Redis did not answer one check ({}); decided on this instance and "
+                                + "written to the quota ledger", e.toString());
+                    }
+                    return locally(ask, chargeId, true);
                 });
     }
 
-    private Mono<Checked> locally(Ask ask) {
-        if (settings.fallback() == LimitSettings.Fallback.CLOSED) {
-            return Mono.error(LimitExceeded.unavailable(settings));
-        }
-        return Mono.fromCallable(() -> new Checked(local.check(ask), false));
+    private static boolean charged(Ask ask, Outcome outcome) {
+        return !ask.dryRun() && outcome.verdict() == Verdict.ADMITTED;
     }
 
-    private Mono<Void> refund(Ask ask, Outcome outcome, boolean shared) {
-        if (!shared) {
-            local.refund(ask, outcome.day());
+    /**
+     * Decides without Redis: buckets and slots from this instance's memory, the daily quota from the ledger (every
+     * instance's charges today), and an admitted charge written to the ledger as pending. {@code afterFailedCall}: Redis
+     * may still run the check that timed out, so a refusal leaves a tombstone that keeps it from charging.
+     */
+    private Mono<Checked> locally(Ask ask, String chargeId, boolean afterFailedCall) {
+        var day = Math.floorDiv(System.currentTimeMillis(), LocalLimits.DAY_MS);
+        var tombstone = afterFailedCall && !ask.dryRun()
+                ? ledger.tombstone(chargeId, ask.user(), day, ask.cost(), ask.jobIds()).timeout(LEDGER_TIMEOUT).onErrorResume(e -> {
+                    log.warn("Could not write a refused request's tombstone to the quota ledger: {}", e.toString());
+                    return Mono.empty();
+                })
+                : Mono.<Void>empty();
+        if (settings.fallback() == LimitSettings.Fallback.CLOSED) {
+            return tombstone.then(Mono.error(LimitExceeded.unavailable(settings)));
+        }
+        Mono<Checked> decided = ledger.used(ask.user(), day).timeout(LEDGER_TIMEOUT).flatMap(used -> {
+            var outcome = local.check(ask, used);
+            if (!charged(ask, outcome)) {
+                return Mono.just(new Checked(outcome, false, chargeId));
+            }
+            return ledger.chargeWithin(chargeId, ask.user(), day, ask.cost(), ask.jobIds(), ask.dailyQuota())
+                    .timeout(LEDGER_TIMEOUT)
+                    .doOnError(e -> local.refund(ask))
+                    .map(charged -> {
+                        if (charged.admitted()) {
+                            return new Checked(outcome.withDailyUsed(charged.used()), false, chargeId);
+                        }
+                        // another request took the rest of the quota meanwhile
+                        local.refund(ask);
+                        return new Checked(outcome.refusedForTheDay(charged.used()), false, chargeId);
+                    });
+        });
+        return decided
+                .flatMap(checked -> charged(ask, checked.outcome()) ? Mono.just(checked) : tombstone.thenReturn(checked))
+                .onErrorResume(e -> {
+                    // neither Redis nor the ledger: a charge that cannot be recorded is not made
+                    log.warn("Generation limits: neither Redis nor the quota ledger answered ({}); refusing to generate", e.toString());
+                    return tombstone.then(Mono.error(LimitExceeded.unavailable(settings)));
+                });
+    }
+
+    private Mono<Void> refund(Ask ask, Outcome outcome, Checked checked) {
+        if (!checked.shared()) {
+            local.refund(ask);
+            return ledgerRefunded(checked.chargeId(), false);
+        }
+        return redis.execute(REFUND, keys(ask.user(), ask.apiKeyId(), outcome.day()), refundArguments(checked.chargeId(),
+                        ask.apiKeyId() != null, outcome.day(), ask.jobIds()))
+                .then()
+                .timeout(settings.redisTimeout())
+                .then(ledgerRefunded(checked.chargeId(), true))
+                .onErrorResume(e -> {
+                    log.warn("Could not hand back {} units to {} in Redis after a failed submission ({}); the reconciler will",
+                            ask.cost(), ask.user(), e.toString());
+                    return ledgerRefunded(checked.chargeId(), false);
+                });
+    }
+
+    private Mono<Void> ledgerRefunded(String chargeId, boolean inRedis) {
+        return ledger.refunded(chargeId, inRedis).timeout(LEDGER_TIMEOUT).onErrorResume(e -> {
+            log.warn("Could not mark charge {} refunded in the quota ledger: {}", chargeId, e.toString());
+            return Mono.empty();
+        });
+    }
+
+    private List<String> refundArguments(String chargeId, boolean hasKey, long day, List<String> jobIds) {
+        var arguments = new ArrayList<>(List.of(chargeId, String.valueOf(settings.user().capacity()), hasKey ? "1" : "0",
+                String.valueOf(settings.apiKey().capacity()), String.valueOf(keepMs(day))));
+        arguments.addAll(jobIds);
+        return arguments;
+    }
+
+    /** How long a day's counter and charges stay in Redis: until an hour after that day ends (UTC). */
+    private static long keepMs(long day) {
+        return (day + 1) * LocalLimits.DAY_MS - System.currentTimeMillis() + 3_600_000;
+    }
+
+    /**
+     * Applies every pending ledger row to Redis: a charge is added to its day's counter, a refund (or a refused
+     * request's tombstone) taken back — each at most once, however many instances do this at the same time or die
+     * half-way. Fails on the first Redis error (the rows left stay pending).
+     */
+    Mono<Void> reconcile() {
+        return Flux.range(0, RECONCILE_PAGES)
+                .concatMap(page -> ledger.pending(RECONCILE_PAGE).concatMap(this::apply).count(), 0)
+                .takeUntil(applied -> applied < RECONCILE_PAGE)
+                .then(forgetPastDays());
+    }
+
+    private Mono<Void> reconcileQuietly() {
+        return reconcile().onErrorResume(e -> {
+            log.debug("Could not reconcile the quota ledger with Redis now: {}", e.toString());
+            return Mono.empty();
+        });
+    }
+
+    private Mono<Boolean> apply(QuotaLedger.Pending row) {
+        var keep = keepMs(row.day());
+        Mono<Long> inRedis;
+        if (keep <= 0) {
+            inRedis = Mono.empty(); // that day's quota has renewed: nothing left to make whole
+        } else if (row.refunded()) {
+            inRedis = redis.execute(REFUND, keys(row.username(), null, row.day()), refundArguments(row.id(), false, row.day(),
+                    row.jobIds())).next();
+        } else {
+            inRedis = redis.execute(APPLY, List.of(key(row.username(), "day:" + row.day()), key(row.username(), "charges:" + row.day())),
+                    List.of(row.id(), String.valueOf(row.units()), String.valueOf(keep))).next();
+        }
+        return inRedis.timeout(settings.redisTimeout())
+                .then(ledger.reconciled(row.id(), row.refunded()))
+                .doOnNext(done -> meters.counter(RECONCILED, "kind", row.refunded() ? "refund" : "charge").increment());
+    }
+
+    /** Once an hour: the ledger's rows of days before yesterday go (their quotas have long renewed). */
+    private Mono<Void> forgetPastDays() {
+        var today = Math.floorDiv(System.currentTimeMillis(), LocalLimits.DAY_MS);
+        if (forgottenBefore >= today - 1) {
             return Mono.empty();
         }
-        var arguments = new ArrayList<>(List.of(String.valueOf(ask.cost()), String.valueOf(settings.user().capacity()),
-                ask.apiKeyId() == null ? "0" : "1", String.valueOf(settings.apiKey().capacity())));
-        arguments.addAll(ask.jobIds());
-        return redis.execute(REFUND, keys(ask, outcome.day()), arguments).then()
-                .timeout(settings.redisTimeout())
-                .onErrorResume(e -> {
-                    log.warn("Could not hand back {} units to {} after a failed submission: {}", ask.cost(), ask.user(), e.toString());
-                    return Mono.empty();
-                });
+        return ledger.forgetBefore(today - 1).doOnNext(rows -> forgottenBefore = today - 1).then();
     }
 
     private void toLocal(Throwable cause) {
         if (onLocal.compareAndSet(false, true)) {
             localSince.set(Instant.now());
             meters.counter(SWITCHES, "to", "local").increment();
-            log.warn("Generation limits: Redis did not answer ({}); limiting on this instance only, in memory ({} fallback), "
-                    + "until it answers again", cause.toString(), settings.fallback().name().toLowerCase());
+            log.warn("Generation limits: Redis is out ({} calls in a row failed, the last: {}); limiting on this instance only, "
+                    + "daily quotas from the quota ledger ({} fallback), until it answers again", settings.outageFailures(),
+                    cause.toString(), settings.fallback().name().toLowerCase());
         }
     }
 
+    /** Redis answers again: first make its counters whole from the ledger, then share the limits again. */
     private Mono<Void> probe() {
         return redis.hasKey("desayre:limits:probe")
                 .timeout(settings.redisTimeout())
-                .doOnNext(answered -> {
+                .then(reconcile())
+                .doOnSuccess(done -> {
+                    outage.answered();
                     if (onLocal.compareAndSet(true, false)) {
                         localSince.set(null);
                         meters.counter(SWITCHES, "to", "redis").increment();
-                        log.info("Generation limits: Redis answers again; limits are shared by every instance again");
+                        log.info("Generation limits: Redis answers again and holds every charge of the outage; limits are "
+                                + "shared by every instance again");
                     }
                 })
-                .then()
                 .onErrorResume(e -> Mono.empty());
     }
 
@@ -411,20 +571,21 @@ class GenerationLimits implements DisposableBean {
         return states;
     }
 
-    private List<String> arguments(Ask ask, long now) {
+    private List<String> arguments(Ask ask, long now, String chargeId) {
         var arguments = new ArrayList<>(List.of(ask.dryRun() ? "1" : "0", String.valueOf(ask.cost()),
                 String.valueOf(settings.user().capacity()), String.valueOf(settings.user().window().toMillis()),
                 ask.apiKeyId() == null ? "0" : "1", String.valueOf(settings.apiKey().capacity()),
                 String.valueOf(settings.apiKey().window().toMillis()), String.valueOf(settings.maxInFlight()),
-                String.valueOf(settings.inFlightExpiry().toMillis()), String.valueOf(ask.dailyQuota()), String.valueOf(now)));
+                String.valueOf(settings.inFlightExpiry().toMillis()), String.valueOf(ask.dailyQuota()), String.valueOf(now),
+                chargeId));
         arguments.addAll(ask.jobIds());
         return arguments;
     }
 
     /** Every key of a user shares one hash tag, so the script's keys sit in one slot on a Redis Cluster too. */
-    private static List<String> keys(Ask ask, long day) {
-        return List.of(key(ask.user(), "bucket"), key(ask.user(), "api-key:" + (ask.apiKeyId() == null ? "-" : ask.apiKeyId())),
-                key(ask.user(), "in-flight"), key(ask.user(), "day:" + day));
+    private static List<String> keys(String user, String apiKeyId, long day) {
+        return List.of(key(user, "bucket"), key(user, "api-key:" + (apiKeyId == null ? "-" : apiKeyId)),
+                key(user, "in-flight"), key(user, "day:" + day), key(user, "charges:" + day));
     }
 
     static String key(String user, String what) {

@@ -18,15 +18,19 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param inFlightRetryAfter what {@code Retry-After} says when the in-flight cap refuses (nobody knows
  *                        when a job will end)
  * @param dailyQuota      units per user per UTC day unless an admin set the user's own quota
- * @param redisTimeout    how long a limit check waits for Redis before using the local limiter
- * @param probeInterval   how often, while on the local limiter, Redis is tried again
+ * @param redisTimeout    how long a limit check waits for Redis; past it, that one request is counted locally
+ *                        (and written to the quota ledger), and the call counts as a failure
+ * @param outageFailures  failed Redis calls in a row that, lasting at least {@code outageLasting}, make an outage:
+ *                        then this instance stops asking Redis and limits locally until Redis answers again
+ * @param outageLasting   how long the failures in a row must span (one slow call or one burst is no outage)
+ * @param probeInterval   how often, while on the local limiter, Redis is tried again (and the quota ledger reconciled)
  * @param fallback        what happens while Redis is unreachable: {@code local} (each instance limits on
  *                        its own, in memory) or {@code closed} (generation answers 503)
  */
 @ConfigurationProperties("desayre.limits")
 record LimitSettings(Boolean enabled, Costs cost, Bucket user, Bucket apiKey, int maxInFlight, Duration inFlightExpiry,
-                     Duration inFlightRetryAfter, long dailyQuota, Duration redisTimeout, Duration probeInterval,
-                     Fallback fallback) {
+                     Duration inFlightRetryAfter, long dailyQuota, Duration redisTimeout, int outageFailures,
+                     Duration outageLasting, Duration probeInterval, Fallback fallback) {
 
     enum Fallback { LOCAL, CLOSED }
 
@@ -42,6 +46,8 @@ record LimitSettings(Boolean enabled, Costs cost, Bucket user, Bucket apiKey, in
             throw new IllegalStateException("desayre.limits.daily-quota must be 0 or more (units per user per UTC day).");
         }
         redisTimeout = positive(redisTimeout, Duration.ofMillis(500));
+        outageFailures = outageFailures > 0 ? outageFailures : 3;
+        outageLasting = outageLasting == null || outageLasting.isNegative() ? Duration.ofSeconds(1) : outageLasting;
         probeInterval = positive(probeInterval, Duration.ofSeconds(2));
         fallback = fallback == null ? Fallback.LOCAL : fallback;
     }

@@ -10,8 +10,9 @@ import java.util.function.LongSupplier;
 
 /**
  * The same limits as {@link GenerationLimits}' Redis script, kept in this instance's memory: what
- * the gateway uses while Redis is unreachable. Each instance counts only what it saw, so with N
- * instances a user may get up to N times the limits until Redis is back (see docs/limits.md).
+ * the gateway uses while Redis is unreachable. The buckets and jobs in flight are this instance's
+ * own, so with N instances a user may get up to N times those until Redis is back (see docs/limits.md).
+ * The daily quota is not: the caller passes the day's usage from the durable {@link QuotaLedger}.
  * Entries idle for longer than every window are dropped, so memory stays bounded by active users.
  */
 final class LocalLimits {
@@ -22,7 +23,6 @@ final class LocalLimits {
     private final LongSupplier clock;
     private final Map<String, Bucket> buckets = new HashMap<>();
     private final Map<String, LinkedHashMap<String, Long>> inFlight = new HashMap<>();
-    private final Map<String, Long> daily = new HashMap<>();
 
     LocalLimits(LimitSettings settings, LongSupplier clockMillis) {
         this.settings = settings;
@@ -38,7 +38,8 @@ final class LocalLimits {
         }
     }
 
-    synchronized Outcome check(Ask ask) {
+    /** Checks (and, when admitted and not a dry run, charges) {@code ask}; {@code usedToday}: the user's units so far today. */
+    synchronized Outcome check(Ask ask, long usedToday) {
         var now = clock.getAsLong();
         var cost = ask.cost();
         var user = settings.user();
@@ -47,8 +48,7 @@ final class LocalLimits {
         var jobs = inFlight.computeIfAbsent(ask.user(), u -> new LinkedHashMap<>());
         jobs.values().removeIf(at -> at <= now - settings.inFlightExpiry().toMillis());
         var day = Math.floorDiv(now, DAY_MS);
-        var dailyKey = ask.user() + ":" + day;
-        var used = daily.getOrDefault(dailyKey, 0L);
+        var used = usedToday;
         var toMidnight = (day + 1) * DAY_MS - now;
 
         var verdict = Verdict.ADMITTED;
@@ -76,7 +76,6 @@ final class LocalLimits {
                 }
                 ask.jobIds().forEach(id -> jobs.put(id, now));
                 used += cost;
-                daily.put(dailyKey, used);
             }
         }
         var keyTokens = keyBucket == null ? 0 : (long) Math.floor(keyBucket.tokens);
@@ -87,15 +86,14 @@ final class LocalLimits {
         return outcome;
     }
 
-    /** Hands back what an admitted request took, when its job could not be published. */
-    synchronized void refund(Ask ask, long day) {
+    /** Hands back the units and slots an admitted request took (its daily units are the ledger's to hand back). */
+    synchronized void refund(Ask ask) {
         var now = clock.getAsLong();
         bucket("u:" + ask.user(), settings.user(), now).add(ask.cost(), settings.user().capacity());
         if (ask.apiKeyId() != null) {
             bucket("k:" + ask.user() + ":" + ask.apiKeyId(), settings.apiKey(), now).add(ask.cost(), settings.apiKey().capacity());
         }
         ask.jobIds().forEach(id -> release(ask.user(), id));
-        daily.computeIfPresent(ask.user() + ":" + day, (k, used) -> Math.max(0, used - ask.cost()));
     }
 
     synchronized void release(String user, String jobId) {
@@ -128,15 +126,13 @@ final class LocalLimits {
         return (long) Math.ceil((limits.capacity() - tokens) * limits.window().toMillis() / limits.capacity());
     }
 
-    /** Drops full buckets, empty in-flight sets and past days, once there are many. */
+    /** Drops full buckets and empty in-flight sets, once there are many. */
     private void tidy(long now) {
-        if (buckets.size() + inFlight.size() + daily.size() < MAX_ENTRIES) {
+        if (buckets.size() + inFlight.size() < MAX_ENTRIES) {
             return;
         }
         var longest = Math.max(settings.user().window().toMillis(), settings.apiKey().window().toMillis());
         buckets.values().removeIf(bucket -> now - bucket.at > longest);
         inFlight.values().removeIf(Map::isEmpty);
-        var today = ":" + Math.floorDiv(now, DAY_MS);
-        daily.keySet().removeIf(key -> !key.endsWith(today));
     }
 }

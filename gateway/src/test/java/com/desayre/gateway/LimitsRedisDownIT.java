@@ -12,7 +12,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * Redis stops while the gateway serves: generation goes on under this instance's own limiter,
+ * Redis stops while the gateway serves: generation goes on under this instance's own limiter (each check at first,
+ * the whole instance once the failures amount to an outage),
  * health and metrics say so (health stays UP), and once Redis is back the limits are shared again.
  * Runs on its own Redis so the other tests' Redis stays up.
  */
@@ -43,26 +44,34 @@ class LimitsRedisDownIT {
 
             redis.close();
 
-            // this instance's own limiter starts with a full bucket, and still refuses once it is empty
+            // each check Redis does not answer is decided by this instance's own limiter (a full bucket), which still
+            // refuses once it is empty
             var during = generate(gateway, token);
             assertThat(during.statusCode()).as(during.body()).isEqualTo(202);
             assertThat(rateLimit(during)).startsWith("\"user\";r=2;");
-            assertThat(limitsMode(gateway, admin)).isEqualTo("local-fallback");
-            assertThat(fallbackGauge(gateway, admin)).isEqualTo("1.0");
             assertThat(generate(gateway, token).statusCode()).isEqualTo(202);
             assertThat(rateLimit(generate(gateway, token))).startsWith("\"user\";r=0;");
             var refused = generate(gateway, token);
             assertThat(refused.statusCode()).isEqualTo(429);
             assertThat(json(refused).get("type").asString()).isEqualTo("/problems/rate-limited");
+            // failed calls in a row, lasting outage-lasting, are an outage: the instance stops asking Redis, and says so
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                gateway.call("GET", "/api/limits", null, "Authorization", "Bearer " + token);
+                return "local-fallback".equals(limitsMode(gateway, admin));
+            });
+            assertThat(fallbackGauge(gateway, admin)).isEqualTo("1.0");
 
             redis = RedisServer.start(port, null);
 
             await().atMost(Duration.ofSeconds(60)).until(() -> "shared".equals(limitsMode(gateway, admin)));
             assertThat(fallbackGauge(gateway, admin)).isEqualTo("0.0");
-            // the restarted Redis is empty: counting starts afresh there, in the shared bucket
+            // the restarted Redis is empty: counting starts afresh there, in the shared bucket; the daily counter was
+            // made whole from the quota ledger (the 3 units spent during the outage) before the limits were shared again
             var after = generate(gateway, token);
             assertThat(after.statusCode()).as(after.body()).isEqualTo(202);
             assertThat(rateLimit(after)).startsWith("\"user\";r=2;");
+            var limits = json(gateway.call("GET", "/api/limits", null, "Authorization", "Bearer " + token));
+            assertThat(limits.get("usedToday").asLong()).isEqualTo(4);
             var client = RedisClient.create(redis.url());
             try (var connection = client.connect()) {
                 assertThat(connection.sync().exists(GenerationLimits.key(user, "bucket"))).isEqualTo(1L);
@@ -86,12 +95,14 @@ class LimitsRedisDownIT {
                 "desayre.auth.admin-password", ADMIN_PASSWORD,
                 "desayre.limits.fallback", "closed"))) {
             var admin = gateway.token("admin", ADMIN_PASSWORD);
-            var refused = generate(gateway, admin);
-            assertThat(refused.statusCode()).as(refused.body()).isEqualTo(503);
-            assertThat(refused.headers().firstValue("Retry-After")).isPresent();
-            assertThat(json(refused).get("type").asString()).isEqualTo("/problems/limits-unavailable");
-            assertThat(json(refused).get("detail").asString()).contains("Nothing was queued");
-            assertThat(limitsMode(gateway, admin)).isEqualTo("local-fallback");
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                var refused = generate(gateway, admin);
+                assertThat(refused.statusCode()).as(refused.body()).isEqualTo(503);
+                assertThat(refused.headers().firstValue("Retry-After")).isPresent();
+                assertThat(json(refused).get("type").asString()).isEqualTo("/problems/limits-unavailable");
+                assertThat(json(refused).get("detail").asString()).contains("Nothing was queued");
+                return "local-fallback".equals(limitsMode(gateway, admin));
+            });
         }
     }
 
