@@ -1,5 +1,5 @@
 -- Every unit charged against a daily quota, one row per admitted generation request (docs/limits.md,
--- "Through a Redis outage"). Redis holds the shared counters; this ledger is what makes them whole
+-- "Through Redis trouble"). Redis holds the shared counters; this ledger is what makes them whole
 -- again after an outage: charges made while Redis could not be reached are written here first and
 -- added to Redis's daily counter once it answers (exactly once: Redis remembers each charge id).
 create table gateway.quota_charges (

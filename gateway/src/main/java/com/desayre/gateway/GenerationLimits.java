@@ -43,7 +43,7 @@ import reactor.core.publisher.Mono;
  * against storage-sink's projection, so a slot whose release Redis missed (it was down) is freed
  * then. Entries older than {@code in-flight-expiry} are dropped at the next check, the last resort.
  *
- * <p><b>Through Redis trouble no unit is lost</b> (docs/limits.md, "Through a Redis outage"). Every charge has an
+ * <p><b>Through Redis trouble no unit is lost</b> (docs/limits.md, "Through Redis trouble"). Every charge has an
  * id and a row in the durable {@link QuotaLedger}; Redis remembers, per user and day, the ids it counted. A check
  * Redis does not answer within {@code redis-timeout} is decided by {@link LocalLimits} (buckets, slots) and the ledger
  * (the daily quota, from every instance's charges that day) and written to the ledger as pending; the reconciler adds
