@@ -142,7 +142,7 @@ class ModelsLabClient implements ProviderClient {
             }
             var outputs = answer.outputs();
             if (outputs.isEmpty()) {
-                // success with neither output nor proxy_links: the earlier future_links (providers.md §1.4)
+                // success with neither output nor proxy_links: the earlier future_links (docs/providers.md §1.4)
                 outputs = !futureLinks.isEmpty() ? futureLinks : answer.futureLinks();
             }
             return ProviderAnswer.done(answer.id(), outputs, answer.seed());
@@ -150,7 +150,7 @@ class ModelsLabClient implements ProviderClient {
         var message = this.http.scrub(answer.message());
         var failure = FailureClass.of(http, message, answer.nsfw());
         if (answer.outcome() == ModelsLabAnswer.Outcome.FAILED && failure != FailureClass.CONTENT_POLICY) {
-            // providers.md §4 rule 4: "failed" is the provider's own failure, not a refusal of the request
+            // docs/providers.md §1.5: "failed" is the provider's own failure, not a refusal of the request
             failure = FailureClass.PROVIDER_FAILED;
         }
         var retryAfter = retryAfter(answer, response);

@@ -15,7 +15,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *                      (a public bucket URL such as {@code R2_PUBLIC_URL}); empty = edits fail as not supported
  * @param jobDeadline   how long a job usually takes at the provider, from when the provider took it (per model in
  *                      {@code models}); past it the user is told it is late and it is polled on, slowly
- * @param providerRetention how long ModelsLabs keeps a job and its result (24 h: providers.md §1.1); polling stops then
+ * @param providerRetention how long ModelsLabs keeps a job and its result (24 h: docs/providers.md §1.1); polling stops then
  * @param pollMin       shortest wait between two polls of one job
  * @param pollMax       longest wait between two polls when the provider gives no {@code eta}
  * @param etaCap        longest wait the provider's {@code eta} may impose

@@ -47,7 +47,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.slf4j.LoggerFactory;
 
 /**
- * The ModelsLab v7 image API as providers.md §1.1–1.4 and §1.8 document it, pinned: WireMock
+ * The ModelsLab v7 image API as docs/providers.md §1.1–1.4 and §1.8 document it, pinned: WireMock
  * matches the exact request the client sends (method, path, headers, JSON body with the key in
  * the body and nowhere else) and answers the documented response shapes; the client must read
  * each into the right answer or failure class.
@@ -260,7 +260,7 @@ class ModelsLabContractTest {
         assertThat(answer.providerId()).isEqualTo("123");
     }
 
-    // ---- errors: the body decides, whatever the HTTP code (§1.1, §1.2, §1.8, §3) ----------------
+    // ---- errors: the body decides, whatever the HTTP code (§1.1, §1.5, §1.8, §3) ----------------
 
     static Stream<Arguments> errorBodies() {
         return Stream.of(

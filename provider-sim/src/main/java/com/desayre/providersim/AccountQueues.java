@@ -7,7 +7,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * ModelsLab's per-account queue: each API key may have only so many unfinished jobs; one more
- * submit answers 429 (providers.md §1.8). A job that never finishes holds its place for ever.
+ * submit answers 429 (docs/providers.md §1.8). A job that never finishes holds its place for ever.
  */
 final class AccountQueues {
     private final Map<String, Deque<JobBook.Job>> unfinished = new ConcurrentHashMap<>();

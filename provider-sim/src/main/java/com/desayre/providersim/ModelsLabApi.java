@@ -17,7 +17,7 @@ import tools.jackson.databind.JsonNode;
 /**
  * The ModelsLab v7 image API: text-to-image submit and the fetch (poll) endpoints, with the
  * provider's envelopes and quirks (errors often with HTTP 200, numbers as strings, {@code id} as
- * a JSON number). See providers.md §1 and §4.
+ * a JSON number). See docs/providers.md §1 and §4.
  */
 final class ModelsLabApi {
     private static final System.Logger LOG = System.getLogger(ModelsLabApi.class.getName());

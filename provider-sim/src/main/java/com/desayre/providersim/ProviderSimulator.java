@@ -25,7 +25,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A running provider simulator: an HTTP server that speaks the ModelsLab image API and xAI's video
- * API (providers.md §1, §2, §4) closely enough for a real client, with real PNG and MP4 outputs. Start one per test on port 0:
+ * API (docs/providers.md §1, §2, §4) closely enough for a real client, with real PNG and MP4 outputs. Start one per test on port 0:
  *
  * <pre>{@code
  * try (ProviderSimulator sim = ProviderSimulator.start(SimulatorSettings.defaults())) {

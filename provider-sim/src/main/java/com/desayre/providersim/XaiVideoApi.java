@@ -11,7 +11,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import tools.jackson.databind.JsonNode;
 
 /**
- * xAI's Grok Imagine video API (providers.md §2.2, §2.3, §4): {@code POST /v1/videos/generations}
+ * xAI's Grok Imagine video API (docs/providers.md §2.2, §2.3, §4): {@code POST /v1/videos/generations}
  * answers a {@code request_id}; {@code GET /v1/videos/{request_id}} answers {@code pending} with a
  * rising {@code progress}, then {@code done} with a temporary MP4 URL, or {@code failed} /
  * {@code expired}. Bearer auth, JSON only, errors as {@code {"code","error"}}. The MP4 is real
@@ -134,7 +134,7 @@ final class XaiVideoApi {
         }
 
         int seconds = duration == null ? DEFAULT_DURATION : duration.intValue();
-        // image-to-video follows the input image's shape (providers.md §2.2)
+        // image-to-video follows the input image's shape (docs/providers.md §2.2)
         int[] frame = FRAMES.get(aspect == null ? DEFAULT_ASPECT : aspect);
         if (source != null && aspect == null) {
             int[] size = sources.size(source);
@@ -236,7 +236,7 @@ final class XaiVideoApi {
         long now = jobs.now();
         Map<String, Object> body = new LinkedHashMap<>();
         if (!job.isReady(now)) {
-            // an early poll may echo only the request id (providers.md §2.3): pending all the same
+            // an early poll may echo only the request id (docs/providers.md §2.3): pending all the same
             if (gate.strikes(job.id() + "|first-poll", FIRST_POLL_ONLY)) {
                 return SimResponse.json(200, Map.of("request_id", requestId));
             }

@@ -23,7 +23,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * xAI's video API (providers.md §2.2–2.3) over non-blocking HTTP: {@code POST /v1/videos/generations}
+ * xAI's video API (docs/providers.md §2.2–2.3) over non-blocking HTTP: {@code POST /v1/videos/generations}
  * answers a {@code request_id}, {@code GET /v1/videos/{request_id}} answers {@code pending} /
  * {@code done} / {@code failed} / {@code expired}. Branches on the HTTP code first, then on the
  * body; reads every variant the public record shows (an {@code error} string or object, a done

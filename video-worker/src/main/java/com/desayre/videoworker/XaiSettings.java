@@ -15,7 +15,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *                          (a public bucket URL such as {@code R2_PUBLIC_URL}); empty = image-to-video fails as not supported
  * @param jobDeadline       how long a video usually takes at xAI, from when xAI took it (per model in {@code models});
  *                          past it the user is told it is late and it is polled on, slowly, until xAI ends it
- * @param providerRetention how long xAI keeps a video request (about an hour by one account, providers.md §2.3; xAI
+ * @param providerRetention how long xAI keeps a video request (about an hour by one account, docs/providers.md §2.3; xAI
  *                          answers {@code expired} itself, this is the backstop): polling stops then
  * @param pollMin           shortest wait between two polls of one video (xAI's clients poll every 1–10 s)
  * @param pollMax           longest wait between two polls (backoff while xAI keeps saying pending, or errs)

@@ -8,7 +8,7 @@ import com.desayre.workerkit.ProviderFailure;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
 
-/** Every poll body variant the public record shows (providers.md §2.3), read the same way. */
+/** Every poll body variant the public record shows (docs/providers.md §2.3), read the same way. */
 class XaiAnswerTest {
     private static final JsonMapper JSON = JsonMapper.builder().build();
 

@@ -49,7 +49,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.slf4j.LoggerFactory;
 
 /**
- * xAI's video API as providers.md §2.1–2.3 documents it, pinned: WireMock matches the exact
+ * xAI's video API as docs/providers.md §2.1–2.3 documents it, pinned: WireMock matches the exact
  * request (Bearer key in the {@code Authorization} header and nowhere else, JSON body with
  * {@code image} as an object) and answers the documented shapes; the client must read each into
  * the right answer or failure class.

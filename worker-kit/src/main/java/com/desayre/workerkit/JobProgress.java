@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
  * Moves one claimed job one step: submit it, or poll it, then record what came of it. A step is a
  * chain of futures: no thread waits on the provider, and no Kafka record is held meanwhile.
  *
- * <p>Submit vs poll are different risks (providers.md §2): a failed submit is an <em>attempt</em>
+ * <p>Submit vs poll are different risks (docs/providers.md §3): a failed submit is an <em>attempt</em>
  * (retried with backoff, then dead-lettered, bounded by attempts); a failed poll is not (the provider
  * still holds the job, so polling backs off and goes on). A job's provider deadline starts when the
  * provider takes it; past it the job is late, not lost: the user is told once, and it is polled on

@@ -19,7 +19,7 @@ public interface JobTiming {
 
     /**
      * How long the provider keeps a job and its result after taking it (ModelsLabs 24 h, xAI about an
-     * hour: providers.md). Past it polling stops and the job ends FAILED / PROVIDER_EXPIRED.
+     * hour: docs/providers.md §1.1, §2.3). Past it polling stops and the job ends FAILED / PROVIDER_EXPIRED.
      */
     Duration providerRetention();
 
