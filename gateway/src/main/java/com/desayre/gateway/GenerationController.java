@@ -58,9 +58,13 @@ class GenerationController {
     private final PromptChecks checks;
     private final HistoryRepository history;
     private final Uploads uploads;
+    private final MultipartForms forms;
+    private final GenerationLimits limits;
 
     GenerationController(Submissions submissions, PromptChecks checks, HistoryRepository history,
-                         Uploads uploads) {
+                         Uploads uploads, MultipartForms forms, GenerationLimits limits) {
+        this.forms = forms;
+        this.limits = limits;
         this.submissions = submissions;
         this.checks = checks;
         this.history = history;
@@ -105,11 +109,12 @@ class GenerationController {
     @PostMapping(path = "/edit", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
     Mono<ResponseEntity<?>> editUpload(ServerWebExchange exchange, CurrentUser user,
                                        @RequestHeader(value = IDEMPOTENCY_KEY, required = false) String key) {
-        return multipart(exchange).flatMap(parts -> {
+        return forms.withForm(exchange, parts -> {
             var form = form(parts, EDIT_FIELDS);
             var request = editRequest(new RequestFields(form, EDIT_FIELDS));
-            // the submission stores the upload once admitted; whatever happens, its temporary file goes
-            return upload(parts, user).flatMap(upload -> Mono.defer(() -> submissions.submit(request.specs(user, Source.of(upload)),
+            // the limits first (charging nothing), then the decode; the submission stores the upload once admitted,
+            // and whatever happens, its temporary file goes
+            return admissible(user, key, JobKind.EDIT, request.common().count()).then(Mono.defer(() -> upload(parts, user))).flatMap(upload -> Mono.defer(() -> submissions.submit(request.specs(user, Source.of(upload)),
                     key, "edit " + form + " " + upload.sha256(), uploads.put(upload))).doFinally(signal -> uploads.discard(upload)));
         });
     }
@@ -129,19 +134,14 @@ class GenerationController {
     @PostMapping(path = "/video", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
     Mono<ResponseEntity<?>> videoUpload(ServerWebExchange exchange, CurrentUser user,
                                         @RequestHeader(value = IDEMPOTENCY_KEY, required = false) String key) {
-        return multipart(exchange).flatMap(parts -> {
+        return forms.withForm(exchange, parts -> {
             var form = form(parts, VIDEO_FIELDS);
             var request = videoRequest(new RequestFields(form, VIDEO_FIELDS), true);
-            // the submission stores the upload once admitted; whatever happens, its temporary file goes
-            return upload(parts, user).flatMap(upload -> Mono.defer(() -> submissions.submit(request.specs(user, Source.of(upload)),
+            // the limits first (charging nothing), then the decode; the submission stores the upload once admitted,
+            // and whatever happens, its temporary file goes
+            return admissible(user, key, JobKind.VIDEO, request.common().count()).then(Mono.defer(() -> upload(parts, user))).flatMap(upload -> Mono.defer(() -> submissions.submit(request.specs(user, Source.of(upload)),
                     key, "video " + form + " " + upload.sha256(), uploads.put(upload))).doFinally(signal -> uploads.discard(upload)));
         });
-    }
-
-    /** The parts of a multipart request; a part past the framework's disk limit is the same 413 as a too-large image. */
-    private Mono<MultiValueMap<String, Part>> multipart(ServerWebExchange exchange) {
-        return exchange.getMultipartData()
-                .onErrorMap(org.springframework.core.io.buffer.DataBufferLimitException.class, e -> uploads.tooLarge());
     }
 
     /** What every kind of request shares. */
@@ -263,6 +263,18 @@ class GenerationController {
                         .filter(m -> m.mimeType().startsWith("image/"))
                         .map(m -> new Source(m.key(), m.width(), m.height(), sourceJobId)).findFirst().orElse(null))
                 .switchIfEmpty(Mono.error(notUsable));
+    }
+
+    /**
+     * Refuses, before an upload is decoded (up to ~1.5 s and 130 MB for a large image), a request the limits would refuse
+     * anyway: a dry run that charges nothing ({@link GenerationLimits#precheck}); the submission charges it afterwards.
+     * A retry with an Idempotency-Key already seen is let through: it may be the replay of an accepted request, which
+     * is answered its jobs and never charged.
+     */
+    private Mono<Void> admissible(CurrentUser user, String idempotencyKey, JobKind kind, int count) {
+        var cost = limits.settings().cost(kind, count);
+        var seen = idempotencyKey == null ? Mono.just(false) : submissions.seen(user.id(), idempotencyKey);
+        return seen.flatMap(known -> known ? Mono.<Void>empty() : limits.precheck(user.id(), cost, count));
     }
 
     /** The uploaded image, checked but not stored: it is stored once the request is admitted. */

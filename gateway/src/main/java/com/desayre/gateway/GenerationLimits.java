@@ -67,7 +67,7 @@ class GenerationLimits implements DisposableBean {
     private static final Logger log = LoggerFactory.getLogger(GenerationLimits.class);
 
     // KEYS: user bucket, API key bucket, in-flight set, today's counter, today's charges (charge id -> units, 'r' refunded).
-    // ARGV: dry run (1/0), cost, user capacity, user window ms, has key (1/0), key capacity, key window ms,
+    // ARGV: dry run (1/0: the verdict without charging anything), cost, user capacity, user window ms, has key (1/0), key capacity, key window ms,
     //       max in flight, in-flight expiry ms, daily quota, now (epoch ms), charge id, then the job ids.
     // A charge id Redis already knows (the reconciler counted it, or refunded it, after this call timed out and
     // the request was decided locally) charges nothing: a late run never counts a request twice.
@@ -110,11 +110,11 @@ class GenerationLimits implements DisposableBean {
             local to_midnight = (day + 1) * 86400000 - now
 
             local verdict, wait = 0, 0
+            if utok < cost then verdict = 1; wait = wait_for(cost, utok, ucap, uwin) end
+            if has_key and ktok < cost then verdict = 2; wait = math.max(wait, wait_for(cost, ktok, kcap, kwin)) end
+            if in_flight + jobs > max_in then verdict = 3 end
+            if used + cost > quota then verdict = 4; wait = math.max(wait, to_midnight) end
             if not dry then
-              if utok < cost then verdict = 1; wait = wait_for(cost, utok, ucap, uwin) end
-              if has_key and ktok < cost then verdict = 2; wait = math.max(wait, wait_for(cost, ktok, kcap, kwin)) end
-              if in_flight + jobs > max_in then verdict = 3 end
-              if used + cost > quota then verdict = 4; wait = math.max(wait, to_midnight) end
               if verdict == 0 and redis.call('HSETNX', KEYS[5], ARGV[12], cost) == 1 then
                 redis.call('PEXPIRE', KEYS[5], to_midnight + 3600000)
                 utok = utok - cost
@@ -255,12 +255,27 @@ class GenerationLimits implements DisposableBean {
 
     /** As {@link #admit(String, JobKind, List)} with the cost given. */
     Mono<Admission> admit(String user, int cost, List<String> jobIds) {
+        return admit(user, cost, jobIds, false);
+    }
+
+    /**
+     * Refuses now, with the problem {@link #admit} would answer, a request of {@code jobs} jobs costing {@code cost} that
+     * the limits would refuse, and charges nothing (a dry run): for work that must not be done for a request that will be
+     * refused anyway, such as decoding an upload. A request it lets through is charged by {@code admit} later, which may
+     * still refuse it (a concurrent request took the last units meanwhile).
+     */
+    Mono<Void> precheck(String user, int cost, int jobs) {
+        var placeholders = java.util.stream.IntStream.range(0, jobs).mapToObj(i -> "precheck-" + i).toList();
+        return admit(user, cost, placeholders, true).then();
+    }
+
+    private Mono<Admission> admit(String user, int cost, List<String> jobIds, boolean dryRun) {
         if (!settings.enabled()) {
             return Mono.just(Admission.free());
         }
         return Mono.zip(apiKeyId(), quotas.of(user)).flatMap(context -> {
             var apiKeyId = context.getT1().orElse(null);
-            var ask = new Ask(user, apiKeyId, cost, List.copyOf(jobIds), context.getT2().dailyQuota(), false);
+            var ask = new Ask(user, apiKeyId, cost, List.copyOf(jobIds), context.getT2().dailyQuota(), dryRun);
             var impossible = impossible(ask);
             if (impossible != null) {
                 return Mono.error(impossible);
@@ -270,10 +285,15 @@ class GenerationLimits implements DisposableBean {
                     ? reconcileInFlight(user).then(check(ask)) : Mono.just(checked)).map(checked -> {
                 var outcome = checked.outcome();
                 var headers = RateLimitHeaders.of(policies(ask), states(ask, outcome));
-                meters.counter(DECISIONS, "verdict", outcome.verdict().name().toLowerCase(), "backend",
-                        checked.shared() ? "redis" : "local").increment();
+                if (!dryRun) {
+                    meters.counter(DECISIONS, "verdict", outcome.verdict().name().toLowerCase(), "backend",
+                            checked.shared() ? "redis" : "local").increment();
+                }
                 if (outcome.verdict() != Verdict.ADMITTED) {
                     throw LimitExceeded.of(ask, outcome, settings, headers);
+                }
+                if (dryRun) {
+                    return new Admission(headers, Mono.empty());
                 }
                 return new Admission(headers, Mono.defer(() -> refund(ask, outcome, checked)));
             });

@@ -7,7 +7,10 @@ import java.util.List;
  */
 final class LimitUsage {
 
-    /** What a user asks for: {@code cost} units and one in-flight slot per job id. {@code apiKeyId} null for a session. */
+    /**
+     * What a user asks for: {@code cost} units and one in-flight slot per job id. {@code apiKeyId} null for a session.
+     * A dry run answers the verdict and where the user stands, and charges nothing.
+     */
     record Ask(String user, String apiKeyId, int cost, List<String> jobIds, long dailyQuota, boolean dryRun) {
     }
 

@@ -53,22 +53,23 @@ final class LocalLimits {
 
         var verdict = Verdict.ADMITTED;
         long wait = 0;
+        if (userBucket.tokens < cost) {
+            verdict = Verdict.USER_BUCKET;
+            wait = msFor(cost, userBucket.tokens, user);
+        }
+        if (keyBucket != null && keyBucket.tokens < cost) {
+            verdict = Verdict.API_KEY_BUCKET;
+            wait = Math.max(wait, msFor(cost, keyBucket.tokens, settings.apiKey()));
+        }
+        if (jobs.size() + ask.jobIds().size() > settings.maxInFlight()) {
+            verdict = Verdict.IN_FLIGHT;
+        }
+        if (used + cost > ask.dailyQuota()) {
+            verdict = Verdict.DAILY_QUOTA;
+            wait = Math.max(wait, toMidnight);
+        }
+        // a dry run answers the verdict and charges nothing
         if (!ask.dryRun()) {
-            if (userBucket.tokens < cost) {
-                verdict = Verdict.USER_BUCKET;
-                wait = msFor(cost, userBucket.tokens, user);
-            }
-            if (keyBucket != null && keyBucket.tokens < cost) {
-                verdict = Verdict.API_KEY_BUCKET;
-                wait = Math.max(wait, msFor(cost, keyBucket.tokens, settings.apiKey()));
-            }
-            if (jobs.size() + ask.jobIds().size() > settings.maxInFlight()) {
-                verdict = Verdict.IN_FLIGHT;
-            }
-            if (used + cost > ask.dailyQuota()) {
-                verdict = Verdict.DAILY_QUOTA;
-                wait = Math.max(wait, toMidnight);
-            }
             if (verdict == Verdict.ADMITTED) {
                 userBucket.tokens -= cost;
                 if (keyBucket != null) {

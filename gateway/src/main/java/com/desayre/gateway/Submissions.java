@@ -134,7 +134,7 @@ class Submissions {
             return admitAndPublish(jobIds, specs, beforePublish).map(headers -> accepted(jobIds, list, headers));
         }
         validate(idempotencyKey);
-        var key = "desayre:idempotency:" + specs.get(0).ownerId() + ":" + idempotencyKey;
+        var key = idempotencyKey(specs.get(0).ownerId(), idempotencyKey);
         var fingerprint = sha256(request);
         var ttl = String.valueOf(KEY_TTL_SECONDS);
         return redis.execute(CLAIM, List.of(key), List.of(fingerprint, String.join(",", jobIds), ttl)).next()
@@ -164,6 +164,15 @@ class Submissions {
                     // a replay: the same jobs again, and nothing charged
                     return limits.headers(specs.get(0).ownerId()).map(headers -> accepted(List.of(parts[2].split(",")), list, headers));
                 });
+    }
+
+    /** True if a request of this owner already used the Idempotency-Key (accepted, pending or failed); false if Redis can't tell. */
+    Mono<Boolean> seen(String ownerId, String idempotencyKey) {
+        return redis.hasKey(idempotencyKey(ownerId, idempotencyKey)).timeout(CACHE_TIMEOUT).onErrorReturn(false);
+    }
+
+    private static String idempotencyKey(String ownerId, String key) {
+        return "desayre:idempotency:" + ownerId + ":" + key;
     }
 
     private static ApiProblem reused() {

@@ -1,12 +1,15 @@
 package com.desayre.gateway;
 
 import com.desayre.platform.MediaStore;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
@@ -33,13 +36,25 @@ class Uploads {
     static final String UNSUPPORTED = "unsupported-upload";
     static final String BAD_DIMENSIONS = "upload-dimensions";
     static final String UNREADABLE = "unreadable-upload";
+    static final String BUSY = "uploads-busy";
+    /** Uploads whose pixels were decoded (each is the expensive part: up to ~1.5 s and 130 MB for 4096×4096). */
+    static final String DECODES = "desayre.uploads.decodes";
 
     private final MediaStore store;
     private final UploadSettings settings;
+    private final Semaphore decodeSlots;
+    private final Counter decodes;
 
-    Uploads(MediaStore store, UploadSettings settings) {
+    Uploads(MediaStore store, UploadSettings settings, MeterRegistry meters) {
         this.store = store;
         this.settings = settings;
+        this.decodeSlots = new Semaphore(settings.maxConcurrentDecodes());
+        this.decodes = Counter.builder(DECODES).description("Uploaded images decoded and re-encoded").register(meters);
+    }
+
+    /** The decodes that may run at once; tests hold them to see the next upload refused. */
+    Semaphore decodeSlots() {
+        return decodeSlots;
     }
 
     /**
@@ -69,7 +84,22 @@ class Uploads {
                 .switchIfEmpty(Mono.error(() -> problem(HttpStatus.BAD_REQUEST, UNREADABLE, "Empty upload",
                         "The uploaded file is empty. Send a PNG, JPEG or WebP image.")))
                 .publishOn(Schedulers.boundedElastic())
-                .map(bytes -> reencode(ownerId, bytes));
+                .map(bytes -> {
+                    // parallel large uploads must not exhaust memory: a bounded number decode at once, the others are told
+                    // to come back in a moment (waiting here would hold threads other blocking work needs)
+                    if (!decodeSlots.tryAcquire()) {
+                        throw new ApiProblem(HttpStatus.SERVICE_UNAVAILABLE, BUSY, "Busy with other uploads",
+                                "This server is decoding " + settings.maxConcurrentDecodes() + " uploaded images already, the most "
+                                + "it does at once. Nothing was queued or charged: send the request again in a few seconds "
+                                + "(Retry-After).", Map.of());
+                    }
+                    try {
+                        decodes.increment();
+                        return reencode(ownerId, bytes);
+                    } finally {
+                        decodeSlots.release();
+                    }
+                });
     }
 
     /**
