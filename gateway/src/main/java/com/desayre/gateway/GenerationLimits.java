@@ -174,6 +174,7 @@ class GenerationLimits implements DisposableBean {
     private static final Duration LEDGER_TIMEOUT = Duration.ofSeconds(2);
     private static final int RECONCILE_PAGE = 200;
     private static final int RECONCILE_PAGES = 50;
+    static final String LEDGER_MARKER = "desayre:limits:ledger-applied";
 
     private final ReactiveStringRedisTemplate redis;
     private final HistoryRepository history;
@@ -492,10 +493,29 @@ class GenerationLimits implements DisposableBean {
      * half-way. Fails on the first Redis error (the rows left stay pending).
      */
     Mono<Void> reconcile() {
-        return Flux.range(0, RECONCILE_PAGES)
+        return rebuildIfRedisLostItsCounters().thenMany(Flux.range(0, RECONCILE_PAGES))
                 .concatMap(page -> ledger.pending(RECONCILE_PAGE).concatMap(this::apply).count(), 0)
                 .takeUntil(applied -> applied < RECONCILE_PAGE)
                 .then(forgetPastDays());
+    }
+
+    /**
+     * A Redis that restarted empty (no persistence) or was flushed has lost the day's counters, and with them the
+     * record of which charges it counted. A key without expiry marks a Redis the ledger was applied to: when it is
+     * missing, today's charges are made pending again, and the reconciler adds them — each once, since a charge
+     * counted by the new Redis is in its hash. The marker is set only after that, so a crash in between redoes it.
+     */
+    private Mono<Void> rebuildIfRedisLostItsCounters() {
+        return redis.hasKey(LEDGER_MARKER).timeout(settings.redisTimeout()).flatMap(present -> present ? Mono.<Void>empty()
+                : ledger.repend(Math.floorDiv(System.currentTimeMillis(), LocalLimits.DAY_MS))
+                        .doOnNext(rows -> {
+                            if (rows > 0) {
+                                log.warn("Generation limits: Redis has lost its daily counters (restarted empty?); adding today's "
+                                        + "{} charges back from the quota ledger", rows);
+                            }
+                        })
+                        .then(redis.opsForValue().set(LEDGER_MARKER, "applied").timeout(settings.redisTimeout()))
+                        .then());
     }
 
     private Mono<Void> reconcileQuietly() {

@@ -81,6 +81,15 @@ class QuotaLedger {
                 .fetch().rowsUpdated().then();
     }
 
+    /**
+     * Makes the day's charges pending again (Redis lost its counters): the reconciler then adds each to Redis once more,
+     * except those Redis has counted since (their ids are in its new hash of charges). Answers how many.
+     */
+    Mono<Long> repend(long day) {
+        return db.sql("update gateway.quota_charges set reconciled = false where day = :day and not refunded and reconciled")
+                .bind("day", (int) day).fetch().rowsUpdated();
+    }
+
     /** The oldest rows Redis has not heard of. */
     Flux<Pending> pending(int limit) {
         return db.sql("select id, username, day, units, job_ids, refunded from gateway.quota_charges where not reconciled "
