@@ -542,7 +542,7 @@ class GenerationLimits implements DisposableBean {
                 .doOnNext(done -> meters.counter(RECONCILED, "kind", row.refunded() ? "refund" : "charge").increment());
     }
 
-    /** Once an hour: the ledger's rows of days before yesterday go (their quotas have long renewed). */
+    /** Once a day per instance: the ledger's rows of days before yesterday go (their quotas have long renewed). */
     private Mono<Void> forgetPastDays() {
         var today = Math.floorDiv(System.currentTimeMillis(), LocalLimits.DAY_MS);
         if (forgottenBefore >= today - 1) {
