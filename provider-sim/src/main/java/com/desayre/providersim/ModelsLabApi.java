@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -57,6 +58,7 @@ final class ModelsLabApi {
     private final String baseUrl;
     private final JobBook jobs;
     private final ImageRenderer renderer;
+    private final FixedImages fixedImages = new FixedImages();
     private final SimCounters counters;
     private final FaultRules rules;
     private final FaultGate gate = new FaultGate();
@@ -228,9 +230,15 @@ final class ModelsLabApi {
         for (int n = 0; n < params.samples(); n++) {
             ImageRenderer.Spec spec = new ImageRenderer.Spec(prompt, params.seed(), params.width(), params.height(), n);
             // an edit keeps its source's bytes (compressed) and decodes them again when rendered
-            outputs.add(new JobBook.Output(id + "-" + n + ".png", "image/png", source == null
-                    ? () -> renderer.renderPng(spec)
-                    : () -> ImageRenderer.encodePng(renderer.renderEdit(sources.decode(source), spec))));
+            Supplier<byte[]> png;
+            if (source != null) {
+                png = () -> ImageRenderer.encodePng(renderer.renderEdit(sources.decode(source), spec));
+            } else if (settings.fixedImages()) {
+                png = () -> fixedImages.png(spec.width(), spec.height());
+            } else {
+                png = () -> renderer.renderPng(spec);
+            }
+            outputs.add(new JobBook.Output(id + "-" + n + ".png", "image/png", png));
         }
         Map<String, Object> meta = new LinkedHashMap<>();
         meta.put("prompt", prompt);

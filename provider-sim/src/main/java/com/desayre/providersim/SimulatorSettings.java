@@ -22,9 +22,12 @@ import java.util.Objects;
  * @param faults        faults every request gets unless its prompt says otherwise, as a list such as
  *                      {@code "fail=503, times=2"} or {@code "chance=20 fail=500"} (see {@link Faults}); null = none
  * @param videoLatency  how long an xAI video takes from submit to {@code done}; null = {@code latency}
+ * @param fixedImages   every text-to-image output is one plain PNG of the asked size, encoded once and then served
+ *                      from memory (a few KB, near-zero cost): for benchmarks that measure DESAYRE, not the
+ *                      simulator's drawing. Off by default, so outputs stay the prompt's deterministic landscape
  */
 public record SimulatorSettings(int port, String bindAddress, Duration latency, Mode mode, String publicBaseUrl,
-                                int queueLimit, String faults, Duration videoLatency) {
+                                int queueLimit, String faults, Duration videoLatency, boolean fixedImages) {
 
     /** How a generation submit is answered. */
     public enum Mode {
@@ -77,7 +80,7 @@ public record SimulatorSettings(int port, String bindAddress, Duration latency, 
     }
 
     public SimulatorSettings(int port, String bindAddress, Duration latency, Mode mode, String publicBaseUrl) {
-        this(port, bindAddress, latency, mode, publicBaseUrl, 0, null, null);
+        this(port, bindAddress, latency, mode, publicBaseUrl, 0, null, null, false);
     }
 
     /** Free port, 127.0.0.1, no latency, {@link Mode#SYNC}, own base URL, no queue limit, no faults. */
@@ -86,39 +89,44 @@ public record SimulatorSettings(int port, String bindAddress, Duration latency, 
     }
 
     public SimulatorSettings withQueueLimit(int queueLimit) {
-        return new SimulatorSettings(port, bindAddress, latency, mode, publicBaseUrl, queueLimit, faults, videoLatency);
+        return new SimulatorSettings(port, bindAddress, latency, mode, publicBaseUrl, queueLimit, faults, videoLatency, fixedImages);
     }
 
     /** Faults for every request, e.g. {@code "fail=503, chance=30"}; see {@link Faults}. */
     public SimulatorSettings withFaults(String faults) {
-        return new SimulatorSettings(port, bindAddress, latency, mode, publicBaseUrl, queueLimit, faults, videoLatency);
+        return new SimulatorSettings(port, bindAddress, latency, mode, publicBaseUrl, queueLimit, faults, videoLatency, fixedImages);
     }
 
     public SimulatorSettings withPort(int port) {
-        return new SimulatorSettings(port, bindAddress, latency, mode, publicBaseUrl, queueLimit, faults, videoLatency);
+        return new SimulatorSettings(port, bindAddress, latency, mode, publicBaseUrl, queueLimit, faults, videoLatency, fixedImages);
     }
 
     public SimulatorSettings withBindAddress(String bindAddress) {
-        return new SimulatorSettings(port, bindAddress, latency, mode, publicBaseUrl, queueLimit, faults, videoLatency);
+        return new SimulatorSettings(port, bindAddress, latency, mode, publicBaseUrl, queueLimit, faults, videoLatency, fixedImages);
     }
 
     /** How long a job takes; videos too, unless {@link #withVideoLatency} says otherwise. */
     public SimulatorSettings withLatency(Duration latency) {
         var video = videoLatency.equals(this.latency) ? latency : videoLatency;
-        return new SimulatorSettings(port, bindAddress, latency, mode, publicBaseUrl, queueLimit, faults, video);
+        return new SimulatorSettings(port, bindAddress, latency, mode, publicBaseUrl, queueLimit, faults, video, fixedImages);
     }
 
     /** How long an xAI video takes from submit to {@code done} (realistic: tens of seconds to minutes). */
     public SimulatorSettings withVideoLatency(Duration videoLatency) {
-        return new SimulatorSettings(port, bindAddress, latency, mode, publicBaseUrl, queueLimit, faults, videoLatency);
+        return new SimulatorSettings(port, bindAddress, latency, mode, publicBaseUrl, queueLimit, faults, videoLatency, fixedImages);
+    }
+
+    /** Plain pre-rendered PNGs instead of drawn landscapes (see {@link #fixedImages()}). */
+    public SimulatorSettings withFixedImages(boolean fixedImages) {
+        return new SimulatorSettings(port, bindAddress, latency, mode, publicBaseUrl, queueLimit, faults, videoLatency, fixedImages);
     }
 
     public SimulatorSettings withMode(Mode mode) {
-        return new SimulatorSettings(port, bindAddress, latency, mode, publicBaseUrl, queueLimit, faults, videoLatency);
+        return new SimulatorSettings(port, bindAddress, latency, mode, publicBaseUrl, queueLimit, faults, videoLatency, fixedImages);
     }
 
     public SimulatorSettings withPublicBaseUrl(String publicBaseUrl) {
-        return new SimulatorSettings(port, bindAddress, latency, mode, publicBaseUrl, queueLimit, faults, videoLatency);
+        return new SimulatorSettings(port, bindAddress, latency, mode, publicBaseUrl, queueLimit, faults, videoLatency, fixedImages);
     }
 
     /**
@@ -126,7 +134,8 @@ public record SimulatorSettings(int port, String bindAddress, Duration latency, 
      * {@code --bind=} / {@code SIM_BIND}, {@code --latency-ms=} / {@code SIM_LATENCY_MS},
      * {@code --mode=} / {@code SIM_MODE} (sync|async), {@code --public-base-url=} /
      * {@code SIM_PUBLIC_BASE_URL}, {@code --queue-limit=} / {@code SIM_QUEUE_LIMIT}, {@code --faults=} /
-     * {@code SIM_FAULTS}, {@code --video-latency-ms=} / {@code SIM_VIDEO_LATENCY_MS}. Arguments win over the environment.
+     * {@code SIM_FAULTS}, {@code --video-latency-ms=} / {@code SIM_VIDEO_LATENCY_MS}, {@code --fixed-images=} /
+     * {@code SIM_FIXED_IMAGES} (true|false). Arguments win over the environment.
      */
     static SimulatorSettings fromCommandLine(String[] args, Map<String, String> env) {
         String port = option(args, env, "port", "SIM_PORT");
@@ -137,6 +146,7 @@ public record SimulatorSettings(int port, String bindAddress, Duration latency, 
         String queueLimit = option(args, env, "queue-limit", "SIM_QUEUE_LIMIT");
         String faults = option(args, env, "faults", "SIM_FAULTS");
         String videoLatencyMs = option(args, env, "video-latency-ms", "SIM_VIDEO_LATENCY_MS");
+        String fixedImages = option(args, env, "fixed-images", "SIM_FIXED_IMAGES");
 
         SimulatorSettings settings = defaults().withPort(DEFAULT_STANDALONE_PORT);
         if (port != null) {
@@ -163,7 +173,18 @@ public record SimulatorSettings(int port, String bindAddress, Duration latency, 
         if (videoLatencyMs != null) {
             settings = settings.withVideoLatency(Duration.ofMillis(parseInt("video-latency-ms", videoLatencyMs)));
         }
+        if (fixedImages != null) {
+            settings = settings.withFixedImages(parseBoolean("fixed-images", fixedImages));
+        }
         return settings;
+    }
+
+    private static boolean parseBoolean(String name, String value) {
+        return switch (value.strip().toLowerCase(Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalArgumentException(name + " must be true or false: " + value);
+        };
     }
 
     static Mode parseMode(String value) {

@@ -234,6 +234,33 @@ class ModelsLabApiTest {
     }
 
     @Test
+    void fixedImagesAreOnePlainPngPerSizeWhateverThePrompt() {
+        ProviderSimulator sim = start(SimulatorSettings.defaults().withFixedImages(true));
+
+        byte[] lighthouse = client.download(client.post(textToImage(sim), request("a lighthouse at dusk"))
+                .body().path("output").get(0).asString());
+        byte[] canyon = client.download(client.post(textToImage(sim), with(request("a desert canyon"), "seed", 7))
+                .body().path("output").get(0).asString());
+        byte[] wide = client.download(client.post(textToImage(sim), with(request("a lighthouse at dusk"), "aspect_ratio", "16:9"))
+                .body().path("output").get(0).asString());
+
+        // the same bytes for any prompt or seed, yet the size the job asked for, and a few KB (the bench's near-zero provider)
+        assertThat(canyon).isEqualTo(lighthouse);
+        assertThat(lighthouse.length).isLessThan(16 * 1024);
+        BufferedImage square = SimClient.decode(lighthouse);
+        assertThat(square.getWidth()).isEqualTo(1024);
+        assertThat(square.getHeight()).isEqualTo(1024);
+        BufferedImage landscape = SimClient.decode(wide);
+        assertThat(landscape.getWidth()).isEqualTo(1376);
+        assertThat(landscape.getHeight()).isEqualTo(768);
+        // off by default: the prompt's own landscape, many times larger
+        ProviderSimulator drawing = start(SimulatorSettings.defaults());
+        byte[] drawn = client.download(client.post(textToImage(drawing), request("a lighthouse at dusk"))
+                .body().path("output").get(0).asString());
+        assertThat(drawn.length).isGreaterThan(4 * lighthouse.length);
+    }
+
+    @Test
     void withoutASeedTheSimulatorPicksOneAndReportsIt() {
         ProviderSimulator sim = start(SimulatorSettings.defaults());
         JsonNode first = client.post(textToImage(sim), request("clouds")).body();

@@ -51,6 +51,11 @@ class SimulatorSettingsTest {
         assertThat(args.mode()).isEqualTo(SimulatorSettings.Mode.SYNC);
         assertThat(args.publicBaseUrl()).isEqualTo("http://x:1");
 
+        assertThat(none.fixedImages()).isFalse();
+        assertThat(SimulatorSettings.fromCommandLine(new String[] {"--fixed-images=true"}, Map.of()).fixedImages()).isTrue();
+        assertThat(SimulatorSettings.fromCommandLine(new String[0], Map.of("SIM_FIXED_IMAGES", "TRUE")).fixedImages()).isTrue();
+        assertThatThrownBy(() -> SimulatorSettings.fromCommandLine(new String[] {"--fixed-images=yes"}, Map.of()))
+                .hasMessageContaining("true or false");
         assertThatThrownBy(() -> SimulatorSettings.fromCommandLine(new String[] {"--mode=later"}, Map.of()))
                 .hasMessageContaining("sync or async");
         assertThatThrownBy(() -> SimulatorSettings.fromCommandLine(new String[0], Map.of("SIM_PORT", "x")))
