@@ -14,26 +14,35 @@ import java.util.Map;
  * @param rawJobs     raw Kafka jobs per run: many more than the pipeline's, or the run lasts milliseconds
  * @param warmup      pipeline warm-up jobs (the raw warm-up is {@code rawJobs / 10})
  * @param deadline    the longest any one run may take; missing jobs are then reported, not waited for
+ * @param rate        jobs per second offered to both, open loop (0: closed loop, {@code concurrency} in flight)
+ * @param fixedImages the simulator serves one plain pre-rendered PNG per size (1) or draws each job's landscape (0)
  */
-record BenchOptions(int jobs, int concurrency, int recordBytes, int rawJobs, int warmup, Duration deadline) {
+record BenchOptions(int jobs, int concurrency, int recordBytes, int rawJobs, int warmup, Duration deadline, int rate,
+                    boolean fixedImages) {
 
     static final String USAGE = """
-            usage: java -jar bench-exec.jar [--jobs=N] [--concurrency=C] [--record-bytes=B]
-                                            [--raw-jobs=R] [--warmup=W] [--deadline-s=S]
+            usage: java -jar bench-exec.jar [--jobs=N] [--concurrency=C] [--rate=R] [--record-bytes=B]
+                                            [--raw-jobs=R] [--warmup=W] [--deadline-s=S] [--fixed-images=1]
               --jobs          pipeline jobs measured              (BENCH_JOBS, default 800)
-              --concurrency   jobs in flight at most              (BENCH_CONCURRENCY, default 8)
+              --concurrency   jobs in flight at most, in the pipeline and the raw chain it is compared to
+                                                                  (BENCH_CONCURRENCY, default 8)
+              --rate          0: closed loop at --concurrency; R: R jobs/s offered to both, open loop, --jobs each,
+                              latency counted from when each job was due (BENCH_RATE, default 0)
               --record-bytes  raw Kafka record size; 0 = a real GenerationRequested's (BENCH_RECORD_BYTES, default 0)
-              --raw-jobs      raw Kafka jobs per run              (BENCH_RAW_JOBS, default 20000)
+              --raw-jobs      raw Kafka jobs per closed-loop run  (BENCH_RAW_JOBS, default 20000)
               --warmup        pipeline warm-up jobs, not counted  (BENCH_WARMUP, default 10)
               --deadline-s    longest wait for any one run        (BENCH_DEADLINE_S, default 120)
+              --fixed-images  1: the simulator serves one plain pre-rendered PNG per size (near-zero cost);
+                              0: it draws each job's 1024x1024 landscape (BENCH_FIXED_IMAGES, default 1)
+            last line: pipeline/raw: throughput T, p50 Ax, p99 Bx   (pipeline / raw chain at the same load)
             """;
 
     BenchOptions {
         positive("jobs", jobs);
         positive("concurrency", concurrency);
         positive("raw-jobs", rawJobs);
-        if (recordBytes < 0 || warmup < 0) {
-            throw new IllegalArgumentException("record-bytes and warmup must be 0 or more");
+        if (recordBytes < 0 || warmup < 0 || rate < 0) {
+            throw new IllegalArgumentException("record-bytes, warmup and rate must be 0 or more");
         }
         if (deadline.isZero() || deadline.isNegative()) {
             throw new IllegalArgumentException("deadline-s must be more than 0");
@@ -56,7 +65,18 @@ record BenchOptions(int jobs, int concurrency, int recordBytes, int rawJobs, int
                 number(args, env, "record-bytes", 0),
                 number(args, env, "raw-jobs", 20_000),
                 number(args, env, "warmup", 10),
-                Duration.ofSeconds(number(args, env, "deadline-s", 120)));
+                Duration.ofSeconds(number(args, env, "deadline-s", 120)),
+                number(args, env, "rate", 0),
+                switch (number(args, env, "fixed-images", 1)) {
+                    case 0 -> false;
+                    case 1 -> true;
+                    default -> throw new IllegalArgumentException("fixed-images must be 0 or 1");
+                });
+    }
+
+    /** Open loop at {@link #rate()} jobs/s rather than closed loop at {@link #concurrency()}. */
+    boolean paced() {
+        return rate > 0;
     }
 
     private static int number(String[] args, Map<String, String> env, String name, int fallback) {

@@ -24,6 +24,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
@@ -31,6 +33,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -59,10 +62,12 @@ import reactor.netty.http.server.HttpServer;
  * processes read the same monotonic clock), and the gateway JVM's heap before and with the
  * clients connected.</li>
  * </ol>
- * {@code ./desayre bench gateway [--seconds=10] [--connections=64] [--clients=10000] [--events=20] [--limits]}; needs {@code wrk}.
- * {@code --limits} charges every request to the generation limits (set far too high to refuse any), to see what
- * checking them costs; {@code --clients=0} skips the SSE part
- * ({@code apt-get install wrk}).
+ * {@code ./desayre bench gateway [--seconds=10] [--connections=64] [--clients=10000] [--events=20] [--limits=both|on|off]};
+ * needs {@code wrk} ({@code apt-get install wrk}). The gateway runs with Kafka, Redis and PostgreSQL but no downstream
+ * service (no prompt-encoder, workers or storage-sink), so the cores are its own. It runs once with the generation
+ * limits off and once with every request charged to them (set far too high to refuse any), to see what checking them
+ * costs; {@code --limits=on}/{@code off} runs one. {@code --clients=0} skips the SSE part. Last line:
+ * {@code gateway / bare WebFlux: 0.340, 0.301 with limits on}.
  */
 final class GatewayBench {
     private static final String PASSWORD = "bench-admin-password";
@@ -75,7 +80,7 @@ final class GatewayBench {
         int connections = 64;
         int clients = 10_000;
         int events = 20;
-        boolean limits = false;
+        List<Boolean> limitModes = List.of(false, true);
         for (var arg : args) {
             var value = arg.substring(arg.indexOf('=') + 1);
             if (arg.startsWith("--seconds=")) {
@@ -86,63 +91,88 @@ final class GatewayBench {
                 clients = Integer.parseInt(value);
             } else if (arg.startsWith("--events=")) {
                 events = Integer.parseInt(value);
-            } else if (arg.equals("--limits")) {
-                limits = true;
+            } else if (arg.equals("--limits") || arg.equals("--limits=on")) {
+                limitModes = List.of(true);
+            } else if (arg.equals("--limits=off")) {
+                limitModes = List.of(false);
+            } else if (arg.equals("--limits=both")) {
+                limitModes = List.of(false, true);
             } else {
                 throw new IllegalArgumentException("unknown option " + arg);
             }
         }
         var data = Files.createTempDirectory("bench-gateway");
+        // the gateway and what it needs on the request path, and nothing downstream: no prompt-encoder, workers or
+        // storage-sink compete for the cores, so the figure is the gateway's own
         try (var kafka = KafkaBroker.start(0, data.resolve("kafka"));
              var postgres = PostgresServer.start(0, data.resolve("postgres"));
              var redis = RedisServer.start(0, data.resolve("redis"))) {
             kafka.createTopics(Topics.all(), 3);
-            var properties = new HashMap<String, String>(SpringProperties.kafka(kafka));
-            properties.putAll(SpringProperties.postgres(postgres, PostgresServer.DEFAULT_DATABASE));
-            properties.putAll(SpringProperties.redis(redis));
-            properties.put("server.port", "0");
-            properties.put("desayre.data-dir", data.toString());
-            properties.put("desayre.auth.jwt-secret", "a-bench-only-jwt-secret-of-at-least-32-bytes!");
-            properties.put("desayre.auth.admin-password", PASSWORD);
-            if (limits) {
-                // every request is charged (one Redis script) but none is refused: the cost of checking
-                properties.put("desayre.limits.user.capacity", "1000000000");
-                properties.put("desayre.limits.max-in-flight", "1000000000");
-                properties.put("desayre.limits.daily-quota", "1000000000");
-            } else {
-                // the load comes from one user: measure the gateway's work, not its per-user limits
-                properties.put("desayre.limits.enabled", "false");
-            }
-            properties.put("logging.level.root", "WARN");
-            try (var gateway = GatewayApplication.builder().web(WebApplicationType.REACTIVE)
-                    .run(SpringProperties.asArguments(properties))) {
-                var base = "http://127.0.0.1:" + ((WebServerApplicationContext) gateway).getWebServer().getPort();
-                var token = signIn(base);
-                var bare = bareWebFlux();
-                try {
-                    requestsPerSecond(base, bare, token, data, seconds, connections);
-                } finally {
-                    bare.disposeNow();
+            var script = data.resolve("post.lua");
+            var bare = bareWebFlux();
+            var ratios = new LinkedHashMap<Boolean, Double>();
+            try {
+                for (boolean limits : limitModes) {
+                    var properties = gatewayProperties(data, kafka, postgres, redis, limits);
+                    say("gateway with generation limits %s", limits ? "on (every request charged, none refused)" : "off");
+                    try (var gateway = GatewayApplication.builder().web(WebApplicationType.REACTIVE)
+                            .run(SpringProperties.asArguments(properties))) {
+                        var base = "http://127.0.0.1:" + ((WebServerApplicationContext) gateway).getWebServer().getPort();
+                        var token = signIn(base);
+                        writeScript(script, token);
+                        ratios.put(limits, requestsPerSecond(base, bare, script, seconds, connections, limits));
+                        if (clients > 0 && limits == limitModes.get(0)) {
+                            sseFanOut(base, token, kafka, gateway, clients, events);
+                        }
+                    }
                 }
-                if (clients > 0) {
-                    sseFanOut(base, token, kafka, gateway, clients, events);
-                }
+            } finally {
+                bare.disposeNow();
             }
+            // the last line, for scripts: limits off first when both ran
+            System.out.printf(Locale.ROOT, "gateway / bare WebFlux: %s%n", ratios.entrySet().stream()
+                    .map(e -> String.format(Locale.ROOT, ratios.size() == 1 ? "%.3f (limits %s)" : "%.3f%s", e.getValue(),
+                            ratios.size() == 1 ? (e.getKey() ? "on" : "off") : (e.getKey() ? " with limits on" : "")))
+                    .collect(Collectors.joining(", ")));
         } finally {
             PipelineBench.deleteRecursively(data);
         }
     }
 
-    /** Part 1: wrk, alternating bare and gateway rounds, best of two each. */
-    private static void requestsPerSecond(String base, DisposableServer bare, String token, Path data, int seconds,
-                                          int connections) throws Exception {
-        var script = data.resolve("post.lua");
+    private static Map<String, String> gatewayProperties(Path data, KafkaBroker kafka, PostgresServer postgres, RedisServer redis,
+                                                         boolean limits) {
+        var properties = new HashMap<String, String>(SpringProperties.kafka(kafka));
+        properties.putAll(SpringProperties.postgres(postgres, PostgresServer.DEFAULT_DATABASE));
+        properties.putAll(SpringProperties.redis(redis));
+        properties.put("server.port", "0");
+        properties.put("desayre.data-dir", data.toString());
+        properties.put("desayre.auth.jwt-secret", "a-bench-only-jwt-secret-of-at-least-32-bytes!");
+        properties.put("desayre.auth.admin-password", PASSWORD);
+        if (limits) {
+            // every request is charged (one Redis script) but none is refused: the cost of checking
+            properties.put("desayre.limits.user.capacity", "1000000000");
+            properties.put("desayre.limits.max-in-flight", "1000000000");
+            properties.put("desayre.limits.daily-quota", "1000000000");
+        } else {
+            // the load comes from one user: measure the gateway's work, not its per-user limits
+            properties.put("desayre.limits.enabled", "false");
+        }
+        properties.put("logging.level.root", "WARN");
+        return properties;
+    }
+
+    private static void writeScript(Path script, String token) throws IOException {
         Files.writeString(script, """
                 wrk.method = "POST"
                 wrk.body = '%s'
                 wrk.headers["Content-Type"] = "application/json"
                 wrk.headers["Authorization"] = "Bearer %s"
                 """.formatted(BODY, token));
+    }
+
+    /** Part 1: wrk, alternating bare and gateway rounds, best of two each; the gateway / bare ratio. */
+    private static double requestsPerSecond(String base, DisposableServer bare, Path script, int seconds, int connections,
+                                            boolean limits) throws Exception {
         var bareUrl = "http://127.0.0.1:" + bare.port() + "/bare";
         var gatewayUrl = base + "/api/generate/image";
         say("warming up both for %d s", seconds);
@@ -158,10 +188,12 @@ final class GatewayBench {
             bareBest = Math.max(bareBest, b[0]);
             gatewayBest = Math.max(gatewayBest, g[0]);
         }
-        System.out.printf(Locale.ROOT, "%n%-52s %12s%n%-52s %12.0f%n%-52s %12.0f%n%ngateway / bare WebFlux: %.3f%n%n",
+        System.out.printf(Locale.ROOT, "%n%-58s %12s%n%-58s %12.0f%n%-58s %12.0f%nlimits %s: gateway / bare WebFlux %.3f%n%n",
                 "wrk, " + connections + " connections, best of 2 rounds of " + seconds + " s", "2xx/s",
                 "bare WebFlux (parse JSON, answer 202)", bareBest,
-                "gateway POST /api/generate/image (202 after Kafka ack)", gatewayBest, gatewayBest / bareBest);
+                "gateway POST /api/generate/image (202 after Kafka ack)", gatewayBest, limits ? "on" : "off",
+                gatewayBest / bareBest);
+        return gatewayBest / bareBest;
     }
 
     /** {2xx per second, non-2xx count} of one wrk run. */

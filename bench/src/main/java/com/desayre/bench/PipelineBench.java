@@ -35,7 +35,10 @@ import java.util.UUID;
  * COMPLETED on {@code generation.status}. Servers and data live in a temporary {@code bench-data}
  * folder that is deleted at the end.
  *
- * <pre>java -jar bench/target/bench-exec.jar [--jobs=N] [--concurrency=C] [--record-bytes=B] (--help for more)</pre>
+ * <pre>java -jar bench/target/bench-exec.jar [--jobs=N] [--concurrency=C] [--rate=R] [--record-bytes=B] (--help for more)</pre>
+ *
+ * The simulator serves one fixed pre-rendered PNG per size unless {@code --fixed-images=0}, so the run measures
+ * DESAYRE's hand-offs, not Java2D drawing; the simulator's own cost per image is printed next to the results.
  */
 public final class PipelineBench {
     private static final int PARTITIONS = 3;
@@ -115,8 +118,11 @@ public final class PipelineBench {
     }
 
     private void measure(Path data) throws Exception {
-        say("%d pipeline jobs (+%d warm-up), %d in flight; %d raw Kafka jobs per raw run; data in %s",
-                options.jobs(), options.warmup(), options.concurrency(), options.rawJobs(), data);
+        var pace = options.paced() ? Pace.open(options.rate(), options.jobs()) : Pace.closed(options.concurrency());
+        say("%d pipeline jobs (+%d warm-up), %s; %d raw Kafka jobs per raw run; %s; data in %s",
+                options.jobs(), options.warmup(), pace.describe(), options.paced() ? options.jobs() : options.rawJobs(),
+                options.fixedImages() ? "the simulator serves a fixed pre-rendered PNG" : "the simulator draws every image",
+                data);
         var postgres = running(PostgresServer.start(0, data.resolve("postgres")));
         var redis = running(RedisServer.start(0, data.resolve("redis")));
         var kafka = running(KafkaBroker.start(0, data.resolve("kafka")));
@@ -127,16 +133,23 @@ public final class PipelineBench {
 
         byte[] payload = payload();
         say("(a) raw Kafka: %d hops, %d-byte records", RawKafkaChain.TOPICS.size(), payload.length);
-        RunResult rawUnbounded;
-        RunResult rawLimited;
+        var raws = new ArrayList<RunResult>();
+        RunResult raw;
         try (var chain = new RawKafkaChain(kafka.bootstrapServers())) {
-            chain.run("raw-warmup", Math.max(1, options.rawJobs() / 10), options.concurrency(), payload, options.deadline());
-            rawUnbounded = chain.run("raw-unbounded", options.rawJobs(), options.rawJobs(), payload, options.deadline());
-            rawLimited = chain.run("raw-limited", options.rawJobs(), options.concurrency(), payload, options.deadline());
+            chain.run("raw-warmup", Math.max(1, options.rawJobs() / 10), Pace.closed(options.concurrency()), payload,
+                    options.deadline());
+            if (options.paced()) {
+                // the same jobs at the same offered rate as the pipeline: a latency comparison at equal load
+                raw = chain.run("raw-paced", options.jobs(), pace, payload, options.deadline());
+            } else {
+                raws.add(chain.run("raw-unbounded", options.rawJobs(), Pace.closed(options.rawJobs()), payload, options.deadline()));
+                raw = chain.run("raw-limited", options.rawJobs(), pace, payload, options.deadline());
+            }
+            raws.add(raw);
         }
 
         say("(b) DESAYRE pipeline: starting the services");
-        var simulator = running(ProviderSimulator.start(SimulatorSettings.defaults()));
+        var simulator = running(ProviderSimulator.start(SimulatorSettings.defaults().withFixedImages(options.fixedImages())));
         var password = "bench-" + UUID.randomUUID();
         var stack = running(ServiceStack.start(common(data, kafka, postgres, redis, simulator), Map.of(
                 "server.port", 0,
@@ -149,10 +162,10 @@ public final class PipelineBench {
         driver.signIn(ADMIN, password, options.deadline());
         if (options.warmup() > 0) {
             say("(b) warm-up: %d jobs", options.warmup());
-            driver.run("warmup", options.warmup(), options.concurrency(), options.deadline());
+            driver.run("warmup", options.warmup(), Pace.closed(options.concurrency()), options.deadline());
         }
         say("(b) measuring %d jobs", options.jobs());
-        var pipeline = driver.run("bench", options.jobs(), options.concurrency(), options.deadline());
+        var pipeline = driver.run("bench", options.jobs(), pace, options.deadline());
         var heapMb = (Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory()) / (1024 * 1024);
         var rss = residentSetSize();
         double imageMillis = Double.NaN;
@@ -162,18 +175,25 @@ public final class PipelineBench {
             say("could not time the simulator alone: %s", e);
         }
 
-        report(List.of(rawUnbounded, rawLimited, pipeline), rawLimited, rawUnbounded, pipeline);
+        var results = new ArrayList<>(raws);
+        results.add(pipeline);
+        report(results, pace);
         System.out.printf(Locale.ROOT, "%nJVM at the end of (b): heap used %d MB, RSS %s%n", heapMb, rss);
         if (!Double.isNaN(imageMillis)) {
             double perJob = 1000 / pipeline.jobsPerSecond();
-            // a ratio, not a percentage: the simulator renders on its own threads, overlapping other stages
-            System.out.printf(Locale.ROOT, "Simulator alone: one %dx%d image (submit + render + download) %.1f ms median;"
-                    + " the pipeline spent %.1f ms per job (%.1f jobs/s): image/job = %.2f%n",
-                    IMAGE_SIDE, IMAGE_SIDE, imageMillis, perJob, pipeline.jobsPerSecond(), imageMillis / perJob);
+            // a ratio, not a percentage: the simulator serves on its own threads, overlapping other stages
+            System.out.printf(Locale.ROOT, "Simulator alone (%s): one %dx%d image (submit + download) %.1f ms median;"
+                    + " the pipeline spent %.1f ms per job (%.1f jobs/s): image/job = %.3f%n",
+                    options.fixedImages() ? "fixed PNG" : "drawn PNG", IMAGE_SIDE, IMAGE_SIDE, imageMillis, perJob,
+                    pipeline.jobsPerSecond(), imageMillis / perJob);
         }
         if (driver.firstRefusal() != null) {
             System.out.println("First refused submit: " + driver.firstRefusal());
         }
+        // the last line, for scripts: DESAYRE over the raw chain at the same load
+        System.out.printf(Locale.ROOT, "pipeline/raw: throughput %.4f, p50 %.1fx, p99 %.1fx%n",
+                pipeline.jobsPerSecond() / raw.jobsPerSecond(), pipeline.p50Millis() / raw.p50Millis(),
+                pipeline.p99Millis() / raw.p99Millis());
     }
 
     static Map<String, Object> common(Path data, KafkaBroker kafka, PostgresServer postgres, RedisServer redis,
@@ -204,25 +224,25 @@ public final class PipelineBench {
         return sized;
     }
 
-    private void report(List<RunResult> results, RunResult raw, RunResult rawUnbounded, RunResult pipeline) {
-        int c = options.concurrency();
+    private void report(List<RunResult> results, Pace pace) {
         System.out.println();
-        System.out.printf(Locale.ROOT, "%-28s %7s %7s %7s %8s %10s %9s %9s%n",
+        System.out.printf(Locale.ROOT, "%-32s %7s %7s %7s %8s %10s %9s %9s%n",
                 "run", "jobs", "done", "failed", "seconds", "jobs/s", "p50 ms", "p99 ms");
         for (var r : results) {
             var name = switch (r.name()) {
                 case "raw-unbounded" -> "(a) raw Kafka, unbounded";
-                case "raw-limited" -> "(a) raw Kafka, " + c + " in flight";
-                default -> "(b) DESAYRE, " + c + " in flight";
+                case "raw-limited", "raw-paced" -> "(a) raw Kafka, " + pace.describe();
+                default -> "(b) DESAYRE, " + pace.describe();
             };
-            System.out.printf(Locale.ROOT, "%-28s %7d %7d %7d %8.2f %10.1f %9.1f %9.1f%n",
+            System.out.printf(Locale.ROOT, "%-32s %7d %7d %7d %8.2f %10.1f %9.1f %9.1f%n",
                     name, r.jobs(), r.completed(), r.failed(), r.seconds(), r.jobsPerSecond(), r.p50Millis(), r.p99Millis());
         }
-        System.out.printf(Locale.ROOT, "%nDESAYRE / raw Kafka (%d in flight): throughput %.4f, p50 %.1fx, p99 %.1fx%n",
-                c, pipeline.jobsPerSecond() / raw.jobsPerSecond(), pipeline.p50Millis() / raw.p50Millis(),
-                pipeline.p99Millis() / raw.p99Millis());
-        System.out.printf(Locale.ROOT, "DESAYRE / raw Kafka unbounded: throughput %.5f%n",
-                pipeline.jobsPerSecond() / rawUnbounded.jobsPerSecond());
+        if (pace.rate() > 0) {
+            // below the offered rate, a run's latencies are mostly its backlog: compare them only when both kept up
+            System.out.printf(Locale.ROOT, "%nOffered %d jobs/s: %s%n", pace.rate(), results.stream()
+                    .map(r -> String.format(Locale.ROOT, "%s kept %.0f%%", r.name(), 100 * r.jobsPerSecond() / pace.rate()))
+                    .collect(java.util.stream.Collectors.joining(", ")));
+        }
         for (var r : results) {
             if (r.incomplete() > 0) {
                 System.out.printf(Locale.ROOT, "INCOMPLETE: %s: %d jobs not finished within %d s%n",

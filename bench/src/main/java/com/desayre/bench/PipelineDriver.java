@@ -78,12 +78,12 @@ final class PipelineDriver implements AutoCloseable {
         token = EventJson.mapper().readTree(login.body()).get("token").asString();
     }
 
-    /** Submits {@code jobs} image jobs, at most {@code maxInFlight} unfinished at a time; latency is POST sent → COMPLETED seen. */
-    RunResult run(String name, int jobs, int maxInFlight, Duration deadline) throws InterruptedException {
+    /** Submits {@code jobs} image jobs as {@code pace} says; latency is POST sent (or due) → COMPLETED seen. */
+    RunResult run(String name, int jobs, Pace pace, Duration deadline) throws InterruptedException {
         if (!atEnd.await(30, TimeUnit.SECONDS)) {
             throw new IllegalStateException("the status watcher did not start", broken);
         }
-        var tracker = new JobTracker(jobs, maxInFlight);
+        var tracker = new JobTracker(jobs, pace.maxInFlight());
         current = tracker;
         long first = System.nanoTime();
         long until = first + deadline.toNanos();
@@ -91,9 +91,9 @@ final class PipelineDriver implements AutoCloseable {
             if (!tracker.awaitSlot(until)) {
                 break;
             }
-            // the default 1:1 (1024x1024): rendering that PNG is part of the real cost
+            // the default 1:1 (1024x1024): storing and thumbnailing that PNG is part of the real cost
             var body = "{\"prompt\":\"" + name + " " + i + ": a lighthouse at dusk\",\"seed\":" + i + "}";
-            long sent = System.nanoTime();
+            long sent = pace.startOf(first, i);
             http.sendAsync(post("/api/generate/image", body, token), HttpResponse.BodyHandlers.ofString())
                     .whenComplete((response, e) -> accepted(tracker, sent, response, e));
         }

@@ -51,11 +51,11 @@ final class RawKafkaChain implements AutoCloseable {
     }
 
     /**
-     * Sends {@code jobs} records of {@code payload} keyed by a fresh job id, at most {@code maxInFlight}
-     * unfinished at a time, and times each from its send to its arrival on the last hop.
+     * Sends {@code jobs} records of {@code payload} keyed by a fresh job id, as {@code pace} says, and times each
+     * from its start to its arrival on the last hop.
      */
-    RunResult run(String name, int jobs, int maxInFlight, byte[] payload, Duration deadline) throws InterruptedException {
-        var tracker = new JobTracker(jobs, maxInFlight);
+    RunResult run(String name, int jobs, Pace pace, byte[] payload, Duration deadline) throws InterruptedException {
+        var tracker = new JobTracker(jobs, pace.maxInFlight());
         current = tracker;
         long first = System.nanoTime();
         long until = first + deadline.toNanos();
@@ -64,7 +64,7 @@ final class RawKafkaChain implements AutoCloseable {
                 break;
             }
             String id = name + "-" + i;
-            tracker.started(id, System.nanoTime());
+            tracker.started(id, pace.startOf(first, i));
             source.send(new ProducerRecord<>(TOPICS.get(0), id, payload), (meta, e) -> {
                 if (e != null) {
                     tracker.ended(id, System.nanoTime(), false);
