@@ -16,13 +16,15 @@ import java.util.Map;
  * @param deadline    the longest any one run may take; missing jobs are then reported, not waited for
  * @param rate        jobs per second offered to both, open loop (0: closed loop, {@code concurrency} in flight)
  * @param fixedImages the simulator serves one plain pre-rendered PNG per size (1) or draws each job's landscape (0)
+ * @param profileMillis sample every stage thread's stack this often while the pipeline is measured (0: no profile)
  */
 record BenchOptions(int jobs, int concurrency, int recordBytes, int rawJobs, int warmup, Duration deadline, int rate,
-                    boolean fixedImages) {
+                    boolean fixedImages, int profileMillis) {
 
     static final String USAGE = """
             usage: java -jar bench-exec.jar [--jobs=N] [--concurrency=C] [--rate=R] [--record-bytes=B]
                                             [--raw-jobs=R] [--warmup=W] [--deadline-s=S] [--fixed-images=1]
+                                            [--profile-ms=M]
               --jobs          pipeline jobs measured              (BENCH_JOBS, default 800)
               --concurrency   jobs in flight at most, in the pipeline and the raw chain it is compared to
                                                                   (BENCH_CONCURRENCY, default 8)
@@ -34,6 +36,8 @@ record BenchOptions(int jobs, int concurrency, int recordBytes, int rawJobs, int
               --deadline-s    longest wait for any one run        (BENCH_DEADLINE_S, default 120)
               --fixed-images  1: the simulator serves one plain pre-rendered PNG per size (near-zero cost);
                               0: it draws each job's 1024x1024 landscape (BENCH_FIXED_IMAGES, default 1)
+              --profile-ms    M > 0: a wall-clock profile of every stage thread, one stack sample each M ms while the
+                              pipeline is measured, printed after the results (BENCH_PROFILE_MS, default 0: none)
             last line: pipeline/raw: throughput T, p50 Ax, p99 Bx   (pipeline / raw chain at the same load)
             """;
 
@@ -41,8 +45,8 @@ record BenchOptions(int jobs, int concurrency, int recordBytes, int rawJobs, int
         positive("jobs", jobs);
         positive("concurrency", concurrency);
         positive("raw-jobs", rawJobs);
-        if (recordBytes < 0 || warmup < 0 || rate < 0) {
-            throw new IllegalArgumentException("record-bytes, warmup and rate must be 0 or more");
+        if (recordBytes < 0 || warmup < 0 || rate < 0 || profileMillis < 0) {
+            throw new IllegalArgumentException("record-bytes, warmup, rate and profile-ms must be 0 or more");
         }
         if (deadline.isZero() || deadline.isNegative()) {
             throw new IllegalArgumentException("deadline-s must be more than 0");
@@ -71,7 +75,8 @@ record BenchOptions(int jobs, int concurrency, int recordBytes, int rawJobs, int
                     case 0 -> false;
                     case 1 -> true;
                     default -> throw new IllegalArgumentException("fixed-images must be 0 or 1");
-                });
+                },
+                number(args, env, "profile-ms", 0));
     }
 
     /** Open loop at {@link #rate()} jobs/s rather than closed loop at {@link #concurrency()}. */

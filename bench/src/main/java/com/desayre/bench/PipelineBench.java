@@ -165,7 +165,9 @@ public final class PipelineBench {
             driver.run("warmup", options.warmup(), Pace.closed(options.concurrency()), options.deadline());
         }
         say("(b) measuring %d jobs", options.jobs());
+        var profiler = options.profileMillis() > 0 ? new StageProfiler(options.profileMillis()) : null;
         var pipeline = driver.run("bench", options.jobs(), pace, options.deadline());
+        var profile = profiler != null ? profiler.report(6) : null;
         var heapMb = (Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory()) / (1024 * 1024);
         var rss = residentSetSize();
         double imageMillis = Double.NaN;
@@ -186,6 +188,9 @@ public final class PipelineBench {
                     + " the pipeline spent %.1f ms per job (%.1f jobs/s): image/job = %.3f%n",
                     options.fixedImages() ? "fixed PNG" : "drawn PNG", IMAGE_SIDE, IMAGE_SIDE, imageMillis, perJob,
                     pipeline.jobsPerSecond(), imageMillis / perJob);
+        }
+        if (profile != null) {
+            System.out.printf(Locale.ROOT, "%n%s%n", profile);
         }
         if (driver.firstRefusal() != null) {
             System.out.println("First refused submit: " + driver.firstRefusal());

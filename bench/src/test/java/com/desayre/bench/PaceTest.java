@@ -46,5 +46,6 @@ class PaceTest {
         assertEquals(false, paced.fixedImages());
         assertThrows(IllegalArgumentException.class, () -> BenchOptions.parse(new String[] {"--fixed-images=2"}, Map.of()));
         assertThrows(IllegalArgumentException.class, () -> BenchOptions.parse(new String[] {"--rate=-1"}, Map.of()));
+        assertEquals(20, BenchOptions.parse(new String[] {"--profile-ms=20"}, Map.of()).profileMillis());
     }
 }

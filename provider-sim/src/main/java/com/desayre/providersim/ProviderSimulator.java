@@ -53,8 +53,19 @@ public final class ProviderSimulator implements AutoCloseable {
     private final String baseUrl;
     private final AtomicBoolean closed = new AtomicBoolean();
 
+    /**
+     * The JDK server writes a response's headers and body separately, and without TCP_NODELAY Nagle's algorithm holds
+     * the body until the client's delayed ACK: about 40 ms per request, 80+ ms per image (submit, then download), far
+     * more than the simulator's own work. The server reads the switch once, when the first one is created, so set it
+     * before that, unless someone chose otherwise.
+     */
+    static final String NO_DELAY = "sun.net.httpserver.nodelay";
+
     private ProviderSimulator(SimulatorSettings settings) throws IOException {
         this.settings = settings;
+        if (System.getProperty(NO_DELAY) == null) {
+            System.setProperty(NO_DELAY, "true");
+        }
         InetAddress bind = InetAddress.getByName(settings.bindAddress());
         this.server = HttpServer.create(new InetSocketAddress(bind, settings.port()), BACKLOG);
         this.baseUrl = "http://" + urlHost(bind) + ":" + server.getAddress().getPort();
