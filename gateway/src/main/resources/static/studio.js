@@ -573,6 +573,13 @@ function openStream() {
   if (stream) return;
   stream = new EventSource("/api/events");
   stream.addEventListener("status", (message) => deliver(JSON.parse(message.data)));
+  // the server ends the stream when the session it was opened with ends (signed out elsewhere, password
+  // changed, account disabled, role changed): ask who we are now; a 401 shows the sign-in (api() does that)
+  stream.addEventListener("signed-out", () => {
+    closeStream();
+    api("GET", "/api/auth/me").then(() => { if (!$("studio").hidden) openStream(); },
+      () => { if (!$("studio").hidden) reopen = setTimeout(openStream, 5000); });
+  });
   stream.onopen = () => {
     for (const jobId of watchers.keys()) refresh(jobId); // whatever happened while it was closed
   };

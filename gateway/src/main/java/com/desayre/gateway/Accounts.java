@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 import org.springframework.http.HttpStatus;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
@@ -16,7 +17,9 @@ import reactor.core.publisher.Mono;
 /**
  * Users and roles in {@code gateway.users}. Every admin change is written together with its
  * audit entry in one transaction. {@link #state} is what each authenticated request checks
- * (role, enabled, session epoch), cached briefly per instance and dropped here on every change.
+ * (role, enabled, session epoch), cached briefly per instance and dropped here on every change; each
+ * change also records a user revocation ({@link Revocations}) in its transaction, so every other
+ * instance drops it too, and ends the user's event streams the change concerns, within a poll.
  */
 @Component
 class Accounts {
@@ -30,10 +33,14 @@ class Accounts {
     private final long stateTtlNanos;
     private final Map<String, CachedState> states = new ConcurrentHashMap<>();
     private final AccountDirectory directory;
+    private final Revocations revocations;
 
     Accounts(DatabaseClient db, ReactiveTransactionManager transactions, AuditLog audit, AuthSettings settings,
-             AccountDirectory directory) {
+             AccountDirectory directory, Revocations revocations) {
         this.directory = directory;
+        this.revocations = revocations;
+        // a change made on another instance applies here within a revocation poll, not the cache's TTL
+        revocations.onRevoked(Revocations.Kind.USER, states::remove);
         this.db = db;
         this.tx = TransactionalOperator.create(transactions);
         this.audit = audit;
@@ -118,6 +125,7 @@ class Accounts {
      * enabled admin. Disabling bumps the session epoch, so the user's tokens stop working.
      */
     Mono<UserView> update(String actor, String username, String role, Boolean enabled) {
+        var recorded = new AtomicReference<Revocations.Revocation>();
         var change = lockedAdmins().collectList().flatMap(admins -> lockedUser(username).flatMap(current -> {
             var newRole = role == null ? current.role() : role;
             var newEnabled = enabled == null ? current.enabled() : enabled;
@@ -141,9 +149,11 @@ class Accounts {
                             + "updated_at = now() where username = :username returning " + COLUMNS)
                     .bind("role", newRole).bind("enabled", newEnabled).bind("bump", disabling ? 1 : 0).bind("username", username)
                     .map(Accounts::account).one()
-                    .flatMap(updated -> Flux.concat(entries).then(Mono.just(updated.view())));
+                    .flatMap(updated -> Flux.concat(entries).then(revocations.record(Revocations.Kind.USER, username))
+                            .doOnNext(recorded::set).thenReturn(updated.view()));
         }));
         return tx.transactional(change).doFinally(signal -> states.remove(username))
+                .doOnNext(view -> revocations.apply(recorded.get()))
                 .flatMap(view -> directory.tell(view.username(), view.enabled()).thenReturn(view));
     }
 
@@ -152,13 +162,16 @@ class Accounts {
      * {@code action} names it in the audit log ({@code user.password-reset}, {@code password.change}).
      */
     Mono<Account> setPassword(String actor, String username, String passwordHash, String action) {
+        var recorded = new AtomicReference<Revocations.Revocation>();
         var change = db.sql("update gateway.users set password_hash = :hash, session_epoch = session_epoch + 1, updated_at = now() "
                         + "where username = :username returning " + COLUMNS)
                 .bind("hash", passwordHash).bind("username", username)
                 .map(Accounts::account).one()
                 .switchIfEmpty(Mono.error(() -> noSuchUser(username)))
-                .flatMap(account -> audit.record(actor, action, username, Map.of()).thenReturn(account));
-        return tx.transactional(change).doFinally(signal -> states.remove(username));
+                .flatMap(account -> audit.record(actor, action, username, Map.of())
+                        .then(revocations.record(Revocations.Kind.USER, username)).doOnNext(recorded::set).thenReturn(account));
+        return tx.transactional(change).doFinally(signal -> states.remove(username))
+                .doOnNext(account -> revocations.apply(recorded.get()));
     }
 
     Mono<Void> touchLogin(String username) {
@@ -193,6 +206,8 @@ class Accounts {
             detail.put("bootstrap", true);
             steps.add(audit.record(SYSTEM, "user.role", username, detail));
         }
+        // every instance reads it within a poll (this one too): sessions under the old password end, caches are dropped
+        steps.add(revocations.record(Revocations.Kind.USER, username).then());
         return tx.transactional(Flux.concat(steps).then()).doFinally(signal -> states.remove(username));
     }
 

@@ -14,6 +14,8 @@ import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.ReactiveTransactionManager;
+import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
@@ -42,13 +44,19 @@ class ApiKeys {
     private static final int CACHE_LIMIT = 10_000;
 
     private final DatabaseClient db;
+    private final Revocations revocations;
+    private final TransactionalOperator tx;
     private final long cacheTtlNanos;
     private final Map<String, CachedKey> keys = new ConcurrentHashMap<>();
     private final Map<String, Long> lastTouched = new ConcurrentHashMap<>();
 
-    ApiKeys(DatabaseClient db, AuthSettings settings) {
+    ApiKeys(DatabaseClient db, AuthSettings settings, Revocations revocations, ReactiveTransactionManager transactions) {
         this.db = db;
         this.cacheTtlNanos = settings.userCacheTtl().toNanos();
+        this.revocations = revocations;
+        this.tx = TransactionalOperator.create(transactions);
+        // a key revoked on another instance stops here within a revocation poll, not a cache TTL
+        revocations.onRevoked(Revocations.Kind.API_KEY, keys::remove);
     }
 
     /** A key as listed: never the secret. */
@@ -95,14 +103,24 @@ class ApiKeys {
                 .all();
     }
 
-    /** Revokes one of the owner's keys; 404 if the owner has no such active key. */
+    /**
+     * Revokes one of the owner's keys; 404 if the owner has no such active key. The revocation is
+     * recorded in the same transaction, so every instance refuses the key (and ends its event
+     * streams) within a revocation poll.
+     */
     Mono<Void> revoke(String owner, String id) {
-        return db.sql("update gateway.api_keys set revoked_at = now() where key_id = :id and owner = :owner and revoked_at is null")
+        var change = db.sql("update gateway.api_keys set revoked_at = now() where key_id = :id and owner = :owner and revoked_at is null")
                 .bind("id", id).bind("owner", owner)
                 .fetch().rowsUpdated()
                 .flatMap(rows -> rows == 0 ? Mono.error(ApiProblem.notFound("You have no active API key '" + id + "'."))
-                        : Mono.<Void>empty())
-                .doFinally(signal -> keys.remove(id));
+                        : revocations.record(Revocations.Kind.API_KEY, id));
+        return tx.transactional(change).doOnNext(revocations::apply).doFinally(signal -> keys.remove(id)).then();
+    }
+
+    /** The key id of a token shaped like a key ({@code dsy_<id>_…}); empty otherwise. */
+    static String id(String token) {
+        var parsed = parse(token);
+        return parsed == null ? "" : parsed[0];
     }
 
     /** The owner of a valid, unrevoked key; empty otherwise. */

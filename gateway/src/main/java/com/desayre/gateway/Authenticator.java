@@ -19,14 +19,14 @@ import reactor.core.publisher.Mono;
 @Component
 class Authenticator implements ReactiveAuthenticationManager {
     private final ReactiveJwtDecoder decoder;
-    private final Sessions sessions;
+    private final Revocations revocations;
     private final Accounts accounts;
     private final ApiKeys apiKeys;
     private final byte[] workerSecretDigest;
 
-    Authenticator(ReactiveJwtDecoder decoder, Sessions sessions, Accounts accounts, ApiKeys apiKeys, QueueSettings queues) {
+    Authenticator(ReactiveJwtDecoder decoder, Revocations revocations, Accounts accounts, ApiKeys apiKeys, QueueSettings queues) {
         this.decoder = decoder;
-        this.sessions = sessions;
+        this.revocations = revocations;
         this.accounts = accounts;
         this.apiKeys = apiKeys;
         this.workerSecretDigest = queues.workerSecret() == null ? null : digest(queues.workerSecret());
@@ -70,21 +70,32 @@ class Authenticator implements ReactiveAuthenticationManager {
                             || Sessions.authTime(jwt) == null) {
                         return Mono.error(new AuthRejected(AuthRejected.Reason.INVALID));
                     }
-                    return sessions.revoked(sid).flatMap(revoked -> revoked
-                            ? Mono.error(new AuthRejected(AuthRejected.Reason.REVOKED))
-                            : state(jwt.getSubject()).map(state -> {
-                                if (!state.enabled()) {
-                                    throw new AuthRejected(AuthRejected.Reason.DISABLED);
-                                }
-                                if (tokenEpoch.intValue() != state.sessionEpoch()) {
-                                    throw new AuthRejected(AuthRejected.Reason.ENDED);
-                                }
-                                return (Authentication) DesayreAuthentication.session(jwt.getSubject(), state.role(), jwt);
-                            }));
+                    // answered from this instance's copy of the revocations, no I/O; refused while that copy is stale
+                    if (revocations.stale()) {
+                        return Mono.error(unverifiable());
+                    }
+                    if (revocations.isRevoked(Revocations.Kind.SESSION, sid)) {
+                        return Mono.error(new AuthRejected(AuthRejected.Reason.REVOKED));
+                    }
+                    return state(jwt.getSubject()).map(state -> {
+                        if (!state.enabled()) {
+                            throw new AuthRejected(AuthRejected.Reason.DISABLED);
+                        }
+                        if (tokenEpoch.intValue() != state.sessionEpoch()) {
+                            throw new AuthRejected(AuthRejected.Reason.ENDED);
+                        }
+                        return (Authentication) DesayreAuthentication.session(jwt.getSubject(), state.role(), jwt);
+                    });
                 });
     }
 
     private Mono<Authentication> apiKey(String token) {
+        if (revocations.stale()) {
+            return Mono.error(unverifiable());
+        }
+        if (revocations.isRevoked(Revocations.Kind.API_KEY, ApiKeys.id(token))) {
+            return Mono.error(new AuthRejected(AuthRejected.Reason.BAD_API_KEY));
+        }
         return apiKeys.owner(token)
                 .onErrorMap(e -> new AuthRejected(AuthRejected.Reason.UNAVAILABLE, e))
                 .switchIfEmpty(Mono.error(() -> new AuthRejected(AuthRejected.Reason.BAD_API_KEY)))
@@ -92,8 +103,19 @@ class Authenticator implements ReactiveAuthenticationManager {
                     if (!state.enabled()) {
                         throw new AuthRejected(AuthRejected.Reason.DISABLED);
                     }
-                    return (Authentication) DesayreAuthentication.apiKey(owner, state.role(), token.substring(4, 20));
+                    return (Authentication) DesayreAuthentication.apiKey(owner, state.role(), ApiKeys.id(token));
                 }));
+    }
+
+    /**
+     * 503, not 401: the credential may well be good, this instance just cannot tell whether it was
+     * revoked elsewhere; a 401 would make the studio drop a live session (and clear its cookie).
+     */
+    private AuthRejected unverifiable() {
+        return new AuthRejected(AuthRejected.Reason.UNAVAILABLE, "Whether this session or API key was revoked cannot be checked "
+                + "just now (this gateway has not been able to read the revocation list from its database for over "
+                + revocations.maxStaleness().toSeconds() + " s), so it is refused rather than trusted. Try again in a few seconds.",
+                null);
     }
 
     private Mono<Accounts.UserState> state(String username) {

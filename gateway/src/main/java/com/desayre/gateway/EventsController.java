@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.http.MediaType;
 import org.springframework.http.codec.ServerSentEvent;
+import org.springframework.security.core.Authentication;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RestController;
@@ -20,7 +21,8 @@ import reactor.core.publisher.Flux;
  * each that changed since that event, read from the stores ({@link JobStatuses#catchUp}). So a
  * studio that reconnects after a gateway restart hears how its jobs ended while it was away. A
  * first connection (no id) gets live events only, as before: it has nothing to make up, and ten
- * thousand of them must not each cost a Postgres query.
+ * thousand of them must not each cost a Postgres query. A stream ends when its session is signed out,
+ * its API key revoked or its user changed ({@link SignedOutStreams}).
  */
 @RestController
 class EventsController {
@@ -31,15 +33,18 @@ class EventsController {
     private final JobStatuses statuses;
     private final MediaUrls urls;
 
-    EventsController(StatusBus bus, JobStatuses statuses, MediaUrls urls) {
+    private final SignedOutStreams signedOut;
+
+    EventsController(StatusBus bus, JobStatuses statuses, MediaUrls urls, SignedOutStreams signedOut) {
         this.bus = bus;
         this.statuses = statuses;
         this.urls = urls;
+        this.signedOut = signedOut;
     }
 
     @GetMapping(path = "/api/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
-    Flux<ServerSentEvent<JobView>> events(CurrentUser user,
-                                          @RequestHeader(value = "Last-Event-ID", required = false) String lastEventId) {
+    Flux<ServerSentEvent<?>> events(CurrentUser user, Authentication authentication,
+                                    @RequestHeader(value = "Last-Event-ID", required = false) String lastEventId) {
         var events = bus.resume(lastEventId, Flux.defer(() -> statuses.catchUp(user.id(), lastEventId)))
                 .filter((StatusChanged status) -> user.maySee(status.ownerId()))
                 .transform(EventsController::legalMovesPerJob)
@@ -48,7 +53,8 @@ class EventsController {
                 .map(tick -> ServerSentEvent.<JobView>builder().comment("keep-alive").build());
         // a first comment commits the response at once, so a client knows the stream is listening
         var connected = Flux.just(ServerSentEvent.<JobView>builder().comment("connected").build());
-        return Flux.merge(connected, events, heartbeats);
+        // ends (with a last "signed-out" event) once the credential it was opened with is revoked
+        return signedOut.endWhenRevoked(Flux.merge(connected, events, heartbeats), authentication);
     }
 
     /**

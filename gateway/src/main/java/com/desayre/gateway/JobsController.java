@@ -18,6 +18,7 @@ import java.util.HashSet;
 import java.util.concurrent.atomic.AtomicReference;
 import org.springframework.http.MediaType;
 import org.springframework.http.codec.ServerSentEvent;
+import org.springframework.security.core.Authentication;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -42,9 +43,11 @@ class JobsController {
     private final HistoryRepository history;
     private final JobPublisher publisher;
     private final Submissions submissions;
+    private final SignedOutStreams signedOut;
 
     JobsController(StatusCache cache, JobStatuses statuses, GenerationLimits limits, StatusBus bus, MediaUrls urls,
-                   HistoryRepository history, JobPublisher publisher, Submissions submissions) {
+                   HistoryRepository history, JobPublisher publisher, Submissions submissions, SignedOutStreams signedOut) {
+        this.signedOut = signedOut;
         this.cache = cache;
         this.statuses = statuses;
         this.limits = limits;
@@ -118,11 +121,11 @@ class JobsController {
      * completes after a terminal status. A client that connects after the job finished gets the
      * final event and the end of the stream. Every keep-alive also looks at the stores again, so a
      * status this instance's live feed dropped (a slow client) or never saw cannot leave the
-     * stream waiting for ever.
+     * stream waiting for ever. It also ends when its credential is revoked ({@link SignedOutStreams}).
      */
     @GetMapping(path = "/{jobId}/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
-    Flux<ServerSentEvent<JobView>> events(@PathVariable String jobId, CurrentUser user) {
-        return visible(jobId, user).flatMapMany(first -> {
+    Flux<ServerSentEvent<?>> events(@PathVariable String jobId, CurrentUser user, Authentication authentication) {
+        return signedOut.endWhenRevoked(visible(jobId, user).flatMapMany(first -> {
             // listen before reading the stores, so nothing published in between is missed
             var live = Sinks.many().unicast().<StatusChanged>onBackpressureBuffer();
             var subscription = bus.events().filter(e -> e.jobId().equals(jobId)).subscribe(live::tryEmitNext);
@@ -142,7 +145,7 @@ class JobsController {
             var heartbeats = Flux.interval(HEARTBEAT).map(tick -> ServerSentEvent.<JobView>builder().comment("keep-alive").build());
             return events.mergeWith(heartbeats)
                     .takeUntil(event -> event.data() != null && JobStatus.valueOf(event.data().status()).isTerminal());
-        });
+        }), authentication);
     }
 
     /** Drops duplicates and stale events: only moves the state machine allows reach the client. */

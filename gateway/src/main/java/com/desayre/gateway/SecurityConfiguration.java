@@ -204,9 +204,12 @@ class SecurityConfiguration {
 
     private static Mono<Void> unauthenticated(ServerWebExchange exchange, Exception e, Sessions sessions) {
         if (e instanceof AuthRejected rejected && rejected.reason() == AuthRejected.Reason.UNAVAILABLE) {
-            log.warn("Could not check a credential: {}", rejected.getCause() == null ? "?" : rejected.getCause().toString());
+            if (rejected.getCause() != null) {
+                // (stale revocations have no cause: Revocations logs that outage once, not per request)
+                log.warn("Could not check a credential: {}", rejected.getCause().toString());
+            }
             return writeProblem(exchange, HttpStatus.SERVICE_UNAVAILABLE, ApiProblem.KAFKA_UNAVAILABLE, "Service unavailable",
-                    rejected.reason().detail, Map.of(HttpHeaders.RETRY_AFTER, "5"));
+                    rejected.detail(), Map.of(HttpHeaders.RETRY_AFTER, "5"));
         }
         String detail;
         if (e instanceof AuthRejected rejected) {

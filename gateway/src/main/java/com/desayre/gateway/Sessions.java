@@ -7,9 +7,6 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.http.ResponseCookie;
 import org.springframework.security.oauth2.jose.jws.MacAlgorithm;
 import org.springframework.security.oauth2.jwt.JwsHeader;
@@ -27,10 +24,11 @@ import reactor.core.publisher.Mono;
  * <p>A session starts at sign-in and gets an id ({@code sid}). Each token of the session has
  * its own {@code jti} and lives {@code session-ttl}; once more than half of it has passed, the
  * next request gets a fresh token of the same session (cookie, or the {@value #RENEWED_TOKEN_HEADER}
- * header), until {@code session-max-age} after sign-in. Signing out puts the {@code sid} on a
- * Redis deny-list for as long as any token of the session can still be valid, so the token in
- * hand and any older or renewed sibling all stop working. {@code ver} is the user's session
- * epoch: a password change or a disabled account moves it on and ends every session at once.
+ * header), until {@code session-max-age} after sign-in. Signing out revokes the {@code sid}
+ * ({@link Revocations}: durably in Postgres, checked locally on every instance) for as long as any
+ * token of the session can still be valid, so the token in hand and any older or renewed sibling
+ * all stop working. {@code ver} is the user's session epoch: a password change or a disabled
+ * account moves it on and ends every session at once.
  */
 @Component
 class Sessions {
@@ -46,19 +44,16 @@ class Sessions {
     /** The JWT decoder accepts tokens up to this long after {@code exp} (clock skew). */
     static final Duration CLOCK_SKEW = Duration.ofSeconds(60);
 
-    private static final Logger log = LoggerFactory.getLogger(Sessions.class);
     private static final SecureRandom RANDOM = new SecureRandom();
-    private static final String REVOKED = "desayre:auth:revoked-session:";
-    private static final Duration REDIS_TIMEOUT = Duration.ofSeconds(1);
 
     private final JwtEncoder jwts;
     private final AuthSettings settings;
-    private final ReactiveStringRedisTemplate redis;
+    private final Revocations revocations;
 
-    Sessions(JwtEncoder jwts, AuthSettings settings, ReactiveStringRedisTemplate redis) {
+    Sessions(JwtEncoder jwts, AuthSettings settings, Revocations revocations) {
         this.jwts = jwts;
         this.settings = settings;
-        this.redis = redis;
+        this.revocations = revocations;
     }
 
     record Issued(String token, Instant expiresAt) {
@@ -96,25 +91,12 @@ class Sessions {
         return Optional.of(mint(jwt.getSubject(), role, epoch, jwt.getClaimAsString(SESSION_ID), authTime, now, newExpiry));
     }
 
-    /** Ends the session: every token carrying its {@code sid} is refused from now on. */
-    Mono<Void> revoke(Jwt jwt) {
-        var sid = jwt.getClaimAsString(SESSION_ID);
-        // no token of this session can outlive now + ttl (+ skew): none is minted once it is revoked
-        var keep = settings.sessionTtl().plus(CLOCK_SKEW).plusSeconds(5);
-        return redis.opsForValue().set(REVOKED + sid, "1", keep).timeout(REDIS_TIMEOUT).then();
-    }
-
     /**
-     * Whether the session was signed out. If Redis does not answer, the token is taken as not
-     * revoked (and a warning logged): sessions are short, and the alternative is signing every
-     * user out whenever Redis blips.
+     * Ends the session: every token carrying its {@code sid} is refused from now on, on this
+     * instance at once and on the others within a revocation poll. Completes once Postgres has it.
      */
-    Mono<Boolean> revoked(String sid) {
-        return redis.hasKey(REVOKED + sid).timeout(REDIS_TIMEOUT)
-                .onErrorResume(e -> {
-                    log.warn("Could not read the session deny-list from Redis ({}); accepting the token", e.toString());
-                    return Mono.just(false);
-                });
+    Mono<Void> revoke(Jwt jwt) {
+        return revocations.revoke(Revocations.Kind.SESSION, jwt.getClaimAsString(SESSION_ID)).then();
     }
 
     ResponseCookie cookie(ServerWebExchange exchange, Issued issued) {

@@ -15,7 +15,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 import javax.crypto.spec.SecretKeySpec;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
@@ -128,6 +131,57 @@ final class AuthTestGateway implements AutoCloseable {
             return http.send(builder.build(), HttpResponse.BodyHandlers.ofString());
         } catch (Exception e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * An open {@code text/event-stream}, read line by line in the background until the server ends
+     * it. {@code headers} are name/value pairs (the credential).
+     */
+    EventStream openEvents(String path, String... headers) {
+        var builder = HttpRequest.newBuilder(URI.create(base + path)).header("Accept", "text/event-stream").GET();
+        if (headers.length > 0) {
+            builder.headers(headers);
+        }
+        try {
+            var response = http.send(builder.build(), HttpResponse.BodyHandlers.ofLines());
+            var lines = new CopyOnWriteArrayList<String>();
+            var reading = CompletableFuture.runAsync(() -> response.body().forEach(lines::add));
+            return new EventStream(response, lines, reading);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    record EventStream(HttpResponse<Stream<String>> response, List<String> lines, CompletableFuture<Void> reading)
+            implements AutoCloseable {
+        int status() {
+            return response.statusCode();
+        }
+
+        /** The server ended the stream (and every line of it was read). */
+        boolean ended() {
+            return reading.isDone();
+        }
+
+        /** The {@code data:} of each event named {@code name}. */
+        List<String> data(String name) {
+            var found = new java.util.ArrayList<String>();
+            for (int i = 0; i < lines.size(); i++) {
+                if (lines.get(i).equals("event:" + name)) {
+                    for (int j = i + 1; j < lines.size() && !lines.get(j).isEmpty(); j++) {
+                        if (lines.get(j).startsWith("data:")) {
+                            found.add(lines.get(j).substring(5));
+                        }
+                    }
+                }
+            }
+            return found;
+        }
+
+        @Override
+        public void close() {
+            response.body().close();
         }
     }
 
