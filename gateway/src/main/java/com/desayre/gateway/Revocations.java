@@ -93,7 +93,7 @@ class Revocations implements SmartInitializingSingleton, DisposableBean, HealthI
     private long fromTx;
     private long prunedAt;
     private long deletedAt;
-    private boolean reportedStale;
+    private volatile boolean reportedStale;
     private Disposable polling;
 
     Revocations(DatabaseClient db, RevocationSettings settings, AuthSettings auth) {
