@@ -10,7 +10,9 @@ import io.lettuce.core.RedisClient;
 import java.net.http.HttpResponse;
 import java.sql.DriverManager;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -90,6 +92,43 @@ class SessionsFailClosedIT {
         } finally {
             client.shutdown(Duration.ZERO, Duration.ofSeconds(1));
         }
+    }
+
+    /**
+     * A revocation whose transaction took its id before another's but commits after it is still
+     * read: "every id above the last one seen" would skip it for good.
+     */
+    @Test
+    void aRevocationCommittedAfterALaterOneIsNotMissed() throws Exception {
+        var user = member();
+        var now = Instant.now();
+        var lateSid = "late-" + UUID.randomUUID();
+        var earlySid = "early-" + UUID.randomUUID();
+        var late = AuthTestGateway.mint(AuthTestGateway.SECRET, user, "member", 0, lateSid, now, now, now.plusSeconds(600));
+        var early = AuthTestGateway.mint(AuthTestGateway.SECRET, user, "member", 0, earlySid, now, now, now.plusSeconds(600));
+        assertThat(me(late).statusCode()).isEqualTo(200);
+        assertThat(me(early).statusCode()).isEqualTo(200);
+
+        var db = TestServers.postgres();
+        var revoke = "insert into gateway.revocations (kind, subject, until) values ('session', ?, now() + interval '1 hour')";
+        try (var slow = DriverManager.getConnection(db.jdbcUrl(), db.username(), db.password());
+             var quick = DriverManager.getConnection(db.jdbcUrl(), db.username(), db.password())) {
+            slow.setAutoCommit(false);
+            try (var insert = slow.prepareStatement(revoke)) {
+                insert.setString(1, lateSid);
+                insert.executeUpdate();
+            }
+            // a higher id, committed first, and read by the gateway
+            try (var insert = quick.prepareStatement(revoke)) {
+                insert.setString(1, earlySid);
+                insert.executeUpdate();
+            }
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(me(early).statusCode()).isEqualTo(401));
+            assertThat(me(late).statusCode()).isEqualTo(200);
+
+            slow.commit();
+        }
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(me(late).statusCode()).isEqualTo(401));
     }
 
     @Test
