@@ -33,6 +33,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
+import javax.management.ObjectName;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -48,6 +49,7 @@ import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
+import reactor.netty.resources.LoopResources;
 
 /**
  * The gateway under load, on loopback, in one run:
@@ -74,6 +76,8 @@ final class GatewayBench {
     private static final String BODY = "{\"prompt\":\"a lighthouse on a cliff at dusk, waves below\",\"aspectRatio\":\"16:9\"}";
     private static final Pattern REQUESTS = Pattern.compile("(\\d+) requests in ([\\d.]+)s");
     private static final Pattern NON_2XX = Pattern.compile("Non-2xx or 3xx responses: (\\d+)");
+    private static final Pattern P50 = Pattern.compile("\\n\\s+50%\\s+([\\d.]+)(us|ms|s)");
+    private static final Pattern P99 = Pattern.compile("\\n\\s+99%\\s+([\\d.]+)(us|ms|s)");
 
     static void run(String[] args) throws Exception {
         int seconds = 10;
@@ -102,6 +106,7 @@ final class GatewayBench {
             }
         }
         var data = Files.createTempDirectory("bench-gateway");
+        String summary;
         // the gateway and what it needs on the request path, and nothing downstream: no prompt-encoder, workers or
         // storage-sink compete for the cores, so the figure is the gateway's own
         try (var kafka = KafkaBroker.start(0, data.resolve("kafka"));
@@ -129,14 +134,15 @@ final class GatewayBench {
             } finally {
                 bare.disposeNow();
             }
-            // the last line, for scripts: limits off first when both ran
-            System.out.printf(Locale.ROOT, "gateway / bare WebFlux: %s%n", ratios.entrySet().stream()
+            summary = "gateway / bare WebFlux: " + ratios.entrySet().stream()
                     .map(e -> String.format(Locale.ROOT, ratios.size() == 1 ? "%.3f (limits %s)" : "%.3f%s", e.getValue(),
                             ratios.size() == 1 ? (e.getKey() ? "on" : "off") : (e.getKey() ? " with limits on" : "")))
-                    .collect(Collectors.joining(", ")));
+                    .collect(Collectors.joining(", "));
         } finally {
             PipelineBench.deleteRecursively(data);
         }
+        // the last line, for scripts, once the servers' closing log lines are out: limits off first when both ran
+        System.out.println(summary);
     }
 
     private static Map<String, String> gatewayProperties(Path data, KafkaBroker kafka, PostgresServer postgres, RedisServer redis,
@@ -183,8 +189,9 @@ final class GatewayBench {
         for (int round = 1; round <= 2; round++) {
             var b = wrk(bareUrl, script, seconds, connections);
             var g = wrk(gatewayUrl, script, seconds, connections);
-            say("round %d: bare %.0f/s (%s), gateway %.0f accepted/s (%s)", round, b[0], b[1] > 0 ? (long) b[1] + " non-2xx" : "all 2xx",
-                    g[0], g[1] > 0 ? (long) g[1] + " non-2xx" : "all 202");
+            say("round %d: bare %.0f/s (%s, p50 %.1f ms, p99 %.1f ms), gateway %.0f accepted/s (%s, p50 %.1f ms, p99 %.1f ms)",
+                    round, b[0], b[1] > 0 ? (long) b[1] + " non-2xx" : "all 2xx", b[2], b[3],
+                    g[0], g[1] > 0 ? (long) g[1] + " non-2xx" : "all 202", g[2], g[3]);
             bareBest = Math.max(bareBest, b[0]);
             gatewayBest = Math.max(gatewayBest, g[0]);
         }
@@ -193,10 +200,51 @@ final class GatewayBench {
                 "bare WebFlux (parse JSON, answer 202)", bareBest,
                 "gateway POST /api/generate/image (202 after Kafka ack)", gatewayBest, limits ? "on" : "off",
                 gatewayBest / bareBest);
+        say("the gateway's Kafka producer since it started: %s", producerMetrics());
         return gatewayBest / bareBest;
     }
 
-    /** {2xx per second, non-2xx count} of one wrk run. */
+    /**
+     * What the gateway's producer did (its JMX metrics: the gateway runs in this JVM): how long a produce request took
+     * and how many records one carried, i.e. whether requests share a broker acknowledgement.
+     */
+    private static String producerMetrics() {
+        try {
+            var server = ManagementFactory.getPlatformMBeanServer();
+            var names = server.queryNames(new ObjectName("kafka.producer:type=producer-metrics,client-id=*"), null);
+            var out = new StringBuilder();
+            for (var name : names) {
+                if (!name.getKeyProperty("client-id").contains("gateway")) {
+                    continue;
+                }
+                out.append(String.format(Locale.ROOT,
+                        "%s: request latency avg %.1f ms, records per request avg %.2f, record queue time avg %.1f ms, %.0f requests/s",
+                        name.getKeyProperty("client-id"), (Double) server.getAttribute(name, "request-latency-avg"),
+                        (Double) server.getAttribute(name, "records-per-request-avg"),
+                        (Double) server.getAttribute(name, "record-queue-time-avg"),
+                        (Double) server.getAttribute(name, "request-rate")));
+            }
+            return out.length() == 0 ? "no gateway producer found" : out.toString();
+        } catch (Exception e) {
+            return "unavailable (" + e + ")";
+        }
+    }
+
+    /** Milliseconds of a wrk latency line's value, NaN when missing. */
+    private static double millis(Pattern percentile, String output) {
+        var m = percentile.matcher(output);
+        if (!m.find()) {
+            return Double.NaN;
+        }
+        double value = Double.parseDouble(m.group(1));
+        return switch (m.group(2)) {
+            case "us" -> value / 1000;
+            case "s" -> value * 1000;
+            default -> value;
+        };
+    }
+
+    /** {2xx per second, non-2xx count, p50 ms, p99 ms} of one wrk run. */
     private static double[] wrk(String url, Path script, int seconds, int connections) throws Exception {
         var process = new ProcessBuilder("wrk", "-t2", "-c" + connections, "-d" + seconds + "s", "--latency", "-s", script.toString(), url)
                 .redirectErrorStream(true).start();
@@ -212,16 +260,22 @@ final class GatewayBench {
         double elapsed = Double.parseDouble(requests.group(2));
         var failed = NON_2XX.matcher(output);
         long non2xx = failed.find() ? Long.parseLong(failed.group(1)) : 0;
-        return new double[] {(total - non2xx) / elapsed, non2xx};
+        return new double[] {(total - non2xx) / elapsed, non2xx, millis(P50, output), millis(P99, output)};
     }
 
-    /** The baseline: WebFlux's functional endpoint on Reactor Netty, no Spring Boot, no security. */
+    /**
+     * The baseline: WebFlux's functional endpoint on Reactor Netty, no Spring Boot, no security. On event loops of its
+     * own (as many as the gateway's: one per core), because closing a gateway disposes Reactor Netty's global ones.
+     */
     private static DisposableServer bareWebFlux() {
         var route = RouterFunctions.route(RequestPredicates.POST("/bare"), request -> request.bodyToMono(Map.class)
                 .flatMap(body -> ServerResponse.accepted().contentType(MediaType.APPLICATION_JSON)
                         .bodyValue(Map.of("jobId", UUID.randomUUID().toString(), "status", "QUEUED"))));
         var adapter = new ReactorHttpHandlerAdapter(RouterFunctions.toHttpHandler(route));
-        return HttpServer.create().host("127.0.0.1").port(0).handle(adapter).bindNow();
+        var loops = LoopResources.create("bare-webflux");
+        var server = HttpServer.create().runOn(loops).host("127.0.0.1").port(0).handle(adapter).bindNow();
+        server.onDispose(loops::dispose);
+        return server;
     }
 
     /** Part 2: SSE clients in a second JVM; statuses published here; latency measured there. */

@@ -47,6 +47,7 @@ public final class PipelineBench {
 
     private final BenchOptions options;
     private final Deque<AutoCloseable> running = new ArrayDeque<>();
+    private String summary;
 
     private PipelineBench(BenchOptions options) {
         this.options = options;
@@ -115,6 +116,7 @@ public final class PipelineBench {
             stopAll();
             deleteRecursively(data);
         }
+        System.out.println(summary);
     }
 
     private void measure(Path data) throws Exception {
@@ -182,12 +184,18 @@ public final class PipelineBench {
         report(results, pace);
         System.out.printf(Locale.ROOT, "%nJVM at the end of (b): heap used %d MB, RSS %s%n", heapMb, rss);
         if (!Double.isNaN(imageMillis)) {
-            double perJob = 1000 / pipeline.jobsPerSecond();
-            // a ratio, not a percentage: the simulator serves on its own threads, overlapping other stages
-            System.out.printf(Locale.ROOT, "Simulator alone (%s): one %dx%d image (submit + download) %.1f ms median;"
-                    + " the pipeline spent %.1f ms per job (%.1f jobs/s): image/job = %.3f%n",
-                    options.fixedImages() ? "fixed PNG" : "drawn PNG", IMAGE_SIDE, IMAGE_SIDE, imageMillis, perJob,
-                    pipeline.jobsPerSecond(), imageMillis / perJob);
+            var image = String.format(Locale.ROOT, "Simulator alone (%s): one %dx%d image (submit + download) %.1f ms median",
+                    options.fixedImages() ? "fixed PNG" : "drawn PNG", IMAGE_SIDE, IMAGE_SIDE, imageMillis);
+            if (options.paced()) {
+                // open loop: jobs/s is the offered rate, so the time a job took is its latency
+                System.out.printf(Locale.ROOT, "%s; a job's p50 latency %.1f ms: image/p50 = %.3f%n",
+                        image, pipeline.p50Millis(), imageMillis / pipeline.p50Millis());
+            } else {
+                double perJob = 1000 / pipeline.jobsPerSecond();
+                // a ratio, not a percentage: the simulator serves on its own threads, overlapping other stages
+                System.out.printf(Locale.ROOT, "%s; the pipeline spent %.1f ms per job (%.1f jobs/s): image/job = %.3f%n",
+                        image, perJob, pipeline.jobsPerSecond(), imageMillis / perJob);
+            }
         }
         if (profile != null) {
             System.out.printf(Locale.ROOT, "%n%s%n", profile);
@@ -195,8 +203,9 @@ public final class PipelineBench {
         if (driver.firstRefusal() != null) {
             System.out.println("First refused submit: " + driver.firstRefusal());
         }
-        // the last line, for scripts: DESAYRE over the raw chain at the same load
-        System.out.printf(Locale.ROOT, "pipeline/raw: throughput %.4f, p50 %.1fx, p99 %.1fx%n",
+        // the last line, for scripts (printed once everything stopped, after their log lines): DESAYRE over the raw
+        // chain at the same load
+        summary = String.format(Locale.ROOT, "pipeline/raw: throughput %.4f, p50 %.1fx, p99 %.1fx",
                 pipeline.jobsPerSecond() / raw.jobsPerSecond(), pipeline.p50Millis() / raw.p50Millis(),
                 pipeline.p99Millis() / raw.p99Millis());
     }
