@@ -275,8 +275,8 @@ public final class RequestRules {
         return null;
     }
 
-    /** Control characters, and lone surrogates (not text, and Postgres refuses them too). */
-    private static boolean hasControl(String text, boolean newlineAndTabAllowed) {
+    /** Control characters, and lone surrogates (not text, and Postgres refuses them too); the gateway refuses them in every text field. */
+    public static boolean hasControl(String text, boolean newlineAndTabAllowed) {
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
             if (newlineAndTabAllowed && (c == '\n' || c == '\r' || c == '\t')) {

@@ -5,6 +5,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatus;
+import org.springframework.security.web.server.firewall.ServerExchangeRejectedException;
 import org.springframework.stereotype.Component;
 import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.server.ServerWebExchange;
@@ -29,15 +30,15 @@ class ProblemFallback implements WebExceptionHandler {
                     problem.getMessage(), Map.of(), problem.properties());
         }
         if (error instanceof ResponseStatusException status && status.getStatusCode().is4xxClientError()) {
-            var code = HttpStatus.valueOf(status.getStatusCode().value());
+            // a code HttpStatus does not name (499…) is still a client error: answered as 400, never a second failure here
+            var known = HttpStatus.resolve(status.getStatusCode().value());
+            var code = known == null ? HttpStatus.BAD_REQUEST : known;
             return SecurityConfiguration.writeProblem(exchange, code, code.name().toLowerCase().replace('_', '-'),
                     code.getReasonPhrase(), "The request was refused: " + (status.getReason() == null ? code.getReasonPhrase()
                             : status.getReason()) + ". Check the URL, its parameters and the body.", Map.of());
         }
-        if (error instanceof org.springframework.security.web.server.firewall.ServerExchangeRejectedException) {
-            return SecurityConfiguration.writeProblem(exchange, HttpStatus.BAD_REQUEST, "rejected-request", "Request rejected",
-                    "The request's URL or headers contain characters that are not allowed (e.g. an encoded NUL or line break). "
-                    + "Encode parameters as plain text and try again.", Map.of());
+        if (error instanceof ServerExchangeRejectedException rejected) {
+            return rejected(exchange, rejected);
         }
         if (clientWentAway(error)) {
             // the client closed the connection mid-answer: nothing to answer, nothing wrong here
@@ -50,6 +51,14 @@ class ProblemFallback implements WebExceptionHandler {
         return SecurityConfiguration.writeProblem(exchange, HttpStatus.INTERNAL_SERVER_ERROR, "internal-error", "Internal error",
                 "Something went wrong on our side. Try again; if it keeps happening, tell an admin this request id: " + requestId + ".",
                 Map.of());
+    }
+
+    /** A request the security firewall refused: one line at debug, and a 400 problem. */
+    static Mono<Void> rejected(ServerWebExchange exchange, ServerExchangeRejectedException rejected) {
+        log.debug("Refused {} {}: {}", exchange.getRequest().getMethod(), exchange.getRequest().getPath(), rejected.getMessage());
+        return SecurityConfiguration.writeProblem(exchange, HttpStatus.BAD_REQUEST, "rejected-request", "Request rejected",
+                "The request's URL or headers contain what is not allowed (an encoded slash, backslash, NUL or line break, a ';' "
+                + "or a '..' segment in the path, …). Use plain paths and encode parameters as plain text.", Map.of());
     }
 
     /**

@@ -1,5 +1,6 @@
 package com.desayre.gateway;
 
+import java.util.List;
 import java.util.Map;
 import org.springframework.core.codec.DecodingException;
 import org.springframework.http.HttpHeaders;
@@ -38,6 +39,18 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
                     "The request body is missing or is not valid JSON. Send a JSON object, e.g. {\"prompt\": \"a lighthouse at dusk\"}.",
                     Map.of());
             return Mono.just(ResponseEntity.badRequest().body(problem));
+        }
+        if (ex.getCause() instanceof org.springframework.beans.TypeMismatchException mismatch) {
+            // a query or path parameter of the wrong type (limit=abc): a field error naming it, like a body field
+            var name = ex.getMethodParameter() != null && ex.getMethodParameter().getParameterName() != null
+                    ? ex.getMethodParameter().getParameterName() : String.valueOf(mismatch.getPropertyName());
+            var type = mismatch.getRequiredType() == null ? "of another type" : switch (mismatch.getRequiredType().getSimpleName()) {
+                case "Integer", "int", "Long", "long" -> "a whole number";
+                case "Boolean", "boolean" -> "true or false";
+                default -> "a " + mismatch.getRequiredType().getSimpleName();
+            };
+            var problem = ApiProblem.invalid(List.of(new ApiProblem.FieldError(name, "'" + name + "' must be " + type + ".")));
+            return Mono.just(ResponseEntity.badRequest().body(problem.toProblemDetail()));
         }
         return super.handleServerWebInputException(ex, headers, status, exchange);
     }

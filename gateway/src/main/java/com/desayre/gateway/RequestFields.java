@@ -1,5 +1,6 @@
 package com.desayre.gateway;
 
+import com.desayre.contracts.RequestRules;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -35,7 +36,10 @@ final class RequestFields {
             errors.add(new ApiProblem.FieldError(field, "'" + field + "' is required: " + hint));
             return null;
         }
-        var text = node.asString();
+        var text = withoutControl(field, node.asString());
+        if (text == null) {
+            return null;
+        }
         if (text.length() > maxLength) {
             errors.add(new ApiProblem.FieldError(field, "'" + field + "' is " + text.length() + " characters; the limit is "
                     + maxLength + "."));
@@ -53,7 +57,21 @@ final class RequestFields {
             errors.add(new ApiProblem.FieldError(field, "'" + field + "' must be a string."));
             return null;
         }
-        return node.asString();
+        return withoutControl(field, node.asString());
+    }
+
+    /**
+     * The text, or null with a field error when it holds a control character (NUL, ESC, a line break…): no name, id or
+     * choice has one, and one would end up in logs and answers. The prompt (line breaks and tab allowed) is held to
+     * {@link RequestRules#promptProblem} by its caller; passwords are taken as they are, never shown or logged.
+     */
+    private String withoutControl(String field, String text) {
+        if (field.equals("prompt") || field.toLowerCase(java.util.Locale.ROOT).endsWith("password")
+                || !RequestRules.hasControl(text, false)) {
+            return text;
+        }
+        errors.add(new ApiProblem.FieldError(field, "'" + field + "' must not contain control characters (such as NUL or a line break)."));
+        return null;
     }
 
     boolean optionalBoolean(String field, boolean fallback) {

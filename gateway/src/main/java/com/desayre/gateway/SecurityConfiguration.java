@@ -36,7 +36,11 @@ import org.springframework.security.web.server.ServerAuthenticationEntryPoint;
 import org.springframework.security.web.server.authorization.ServerAccessDeniedHandler;
 import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
 import org.springframework.security.web.server.csrf.CookieServerCsrfTokenRepository;
+import org.springframework.security.web.server.firewall.ServerExchangeRejectedHandler;
+import org.springframework.security.web.server.header.ReferrerPolicyServerHttpHeadersWriter;
+import org.springframework.security.web.server.header.XFrameOptionsServerHttpHeadersWriter;
 import org.springframework.security.web.server.csrf.CsrfToken;
+import org.springframework.security.web.server.csrf.ServerCsrfTokenRepository;
 import org.springframework.security.web.server.csrf.ServerCsrfTokenRequestAttributeHandler;
 import org.springframework.security.web.server.savedrequest.NoOpServerRequestCache;
 import org.springframework.web.server.ServerWebExchange;
@@ -62,6 +66,11 @@ class SecurityConfiguration {
     static final String LOGIN_PATH = "/api/auth/login";
     static final String LOGOUT_PATH = "/api/auth/logout";
     static final String PASSWORD_PATH = "/api/auth/password";
+
+    /** Every answer's; checked by BrowserHardeningIT. */
+    static final String CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+            + "img-src 'self' data: blob:; media-src 'self' blob:; connect-src 'self'; font-src 'self'; object-src 'none'; "
+            + "base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
     private static final Logger log = LoggerFactory.getLogger(SecurityConfiguration.class);
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -93,6 +102,15 @@ class SecurityConfiguration {
         return decoder;
     }
 
+    /**
+     * A request the security firewall refuses before any filter (an encoded slash, backslash or NUL, a {@code ;}, a
+     * {@code ..} segment in the path…) answers problem+json like every other refusal, not an empty 400.
+     */
+    @Bean
+    ServerExchangeRejectedHandler exchangeRejectedHandler() {
+        return (exchange, rejected) -> ProblemFallback.rejected(exchange, rejected);
+    }
+
     @Bean
     JwtEncoder jwtEncoder(SecretKey jwtKey) {
         return new NimbusJwtEncoder(new ImmutableSecret<>(jwtKey));
@@ -114,16 +132,7 @@ class SecurityConfiguration {
                         + CSRF_HEADER + " header (any signed-in GET sets the cookie). Programs: send 'Authorization: Bearer' instead.",
                 Map.of());
 
-        var csrfTokens = CookieServerCsrfTokenRepository.withHttpOnlyFalse();
-        csrfTokens.setCookieName(CSRF_COOKIE);
-        csrfTokens.setHeaderName(CSRF_HEADER);
-        csrfTokens.setCookiePath("/");
-        csrfTokens.setCookieCustomizer(cookie -> {
-            cookie.sameSite("Lax");
-            if (settings.secureCookie()) {
-                cookie.secure(true);
-            }
-        });
+        var csrfTokens = csrfCookies(sessions);
 
         return http
                 .csrf(csrf -> csrf
@@ -134,6 +143,12 @@ class SecurityConfiguration {
                         .accessDeniedHandler(csrfDenied))
                 .addFilterAfter(issueCsrfCookie(), SecurityWebFiltersOrder.CSRF)
                 .addFilterAfter(renewSessions(sessions), SecurityWebFiltersOrder.AUTHENTICATION)
+                .headers(headers -> headers
+                        // the studio loads only its own files (no inline script: studio.js wires every handler); nothing
+                        // may frame it; styles may be inline for Swagger UI, which sets some
+                        .contentSecurityPolicy(csp -> csp.policyDirectives(CONTENT_SECURITY_POLICY))
+                        .referrerPolicy(referrer -> referrer.policy(ReferrerPolicyServerHttpHeadersWriter.ReferrerPolicy.NO_REFERRER))
+                        .frameOptions(frames -> frames.mode(XFrameOptionsServerHttpHeadersWriter.Mode.DENY)))
                 .httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
                 .formLogin(ServerHttpSecurity.FormLoginSpec::disable)
                 .logout(ServerHttpSecurity.LogoutSpec::disable)
@@ -160,6 +175,41 @@ class SecurityConfiguration {
                         .authenticationEntryPoint(unauthenticated)
                         .accessDeniedHandler(denied))
                 .build();
+    }
+
+    /**
+     * The readable CSRF cookie (the studio's script echoes it), SameSite=Lax, and {@code Secure} exactly when the session
+     * cookie is: over HTTPS, per X-Forwarded-Proto from a trusted proxy, or when configured ({@link Sessions#secure}).
+     * Spring's repository alone looks only at the TLS of the connection, which a proxy ends.
+     */
+    private static ServerCsrfTokenRepository csrfCookies(Sessions sessions) {
+        var plain = csrfCookie(false);
+        var secure = csrfCookie(true);
+        return new ServerCsrfTokenRepository() {
+            @Override
+            public Mono<CsrfToken> generateToken(ServerWebExchange exchange) {
+                return plain.generateToken(exchange);
+            }
+
+            @Override
+            public Mono<Void> saveToken(ServerWebExchange exchange, CsrfToken token) {
+                return (sessions.secure(exchange) ? secure : plain).saveToken(exchange, token);
+            }
+
+            @Override
+            public Mono<CsrfToken> loadToken(ServerWebExchange exchange) {
+                return plain.loadToken(exchange);
+            }
+        };
+    }
+
+    private static CookieServerCsrfTokenRepository csrfCookie(boolean secure) {
+        var cookies = CookieServerCsrfTokenRepository.withHttpOnlyFalse();
+        cookies.setCookieName(CSRF_COOKIE);
+        cookies.setHeaderName(CSRF_HEADER);
+        cookies.setCookiePath("/");
+        cookies.setCookieCustomizer(cookie -> cookie.sameSite("Lax").secure(secure));
+        return cookies;
     }
 
     /**

@@ -200,6 +200,68 @@ class HostileInputIT {
         return out.toByteArray();
     }
 
+    @Test
+    void pathsTheFirewallRefusesAreA400Problem() {
+        for (var path : List.of("/api/jobs/..", "/api/jobs/a%2Fb", "/api/jobs/a;x", "/api/jobs/a%00", "/api/jobs/a%5Cb",
+                "/api/jobs/%2e%2e/keys", "/api/jobs/a%0Ab")) {
+            var response = gateway.call("GET", path, null, "Authorization", "Bearer " + admin);
+            assertThat(response.statusCode()).as(path).isEqualTo(400);
+            assertProblem(response, 400, "/problems/rejected-request");
+        }
+    }
+
+    @Test
+    void oddMethodsTypesAndBodiesAreProblemsWithoutAStackTrace() {
+        var bearer = "Bearer " + admin;
+        assertProblem(gateway.callWithBody("POST", "/api/generate/image", "text/plain", "a lighthouse", "Authorization", bearer),
+                415, "/problems/unsupported-media-type");
+        assertProblem(gateway.call("DELETE", "/api/generate/image", null, "Authorization", bearer), 405, "/problems/method-not-allowed");
+        var notAcceptable = gateway.call("GET", "/api/limits", null, "Authorization", bearer, "Accept", "image/png");
+        assertThat(notAcceptable.statusCode()).isEqualTo(406);
+        assertProblem(gateway.callWithBody("POST", "/api/generate/image", "application/json", "{\"prompt\":", "Authorization", bearer),
+                400, "/problems/malformed-json");
+        assertProblem(gateway.callWithBody("POST", "/api/generate/image", "application/json", "[1,2]", "Authorization", bearer),
+                400, "/problems/invalid-request");
+        assertProblem(gateway.call("POST", "/api/generate/image", "{\"prompt\":5,\"n\":\"two\",\"seed\":1e400}",
+                "Authorization", bearer), 400, "/problems/invalid-request");
+        assertProblem(gateway.call("POST", "/api/generate/image", "{\"prompt\":\"a\",\"seed\":123456789012345678901234567890}",
+                "Authorization", bearer), 400, "/problems/invalid-request");
+        assertProblem(gateway.call("GET", "/favicon.ico", null), 404, "/problems/not-found");
+        assertProblem(gateway.call("GET", "/api/history?limit=abc&from=yesterday", null, "Authorization", bearer), 400,
+                "/problems/invalid-request");
+        assertProblem(gateway.call("GET", "/api/jobs/" + "x".repeat(300), null, "Authorization", bearer), 404, "/problems/not-found");
+    }
+
+    @Test
+    void controlCharactersInFieldsAreFieldErrors() {
+        var bearer = "Bearer " + admin;
+        for (var body : List.of("{\"prompt\":\"a\\u0000b\"}", "{\"prompt\":\"a\",\"aspectRatio\":\"1:1\\u0000\"}",
+                "{\"prompt\":\"a\",\"styleProfile\":\"x\\u001b[31m\"}", "{\"prompt\":\"a\",\"priority\":\"batch\\u0007\"}")) {
+            var response = gateway.call("POST", "/api/generate/image", body, "Authorization", bearer);
+            assertProblem(response, 400, "/problems/invalid-request");
+            assertThat(response.body()).as(body).contains("control character").doesNotContain("\\u0000", "\\u001b");
+        }
+        var name = gateway.call("POST", "/api/keys", "{\"name\":\"ci\\u0000key\"}", "Authorization", bearer);
+        assertProblem(name, 400, "/problems/invalid-request");
+        var user = gateway.call("POST", "/api/admin/users", "{\"username\":\"bob\\nadmin\",\"password\":\"" + PASSWORD
+                + "\",\"role\":\"member\"}", "Authorization", bearer);
+        assertProblem(user, 400, "/problems/invalid-request");
+        var form = gateway.postMultipart("/api/generate/edit", Map.of("prompt", "make it \u0000dusk"), new byte[] {1},
+                "Authorization", bearer);
+        assertProblem(form, 400, "/problems/invalid-request");
+    }
+
+    @Test
+    void headersAndUrlsPastNettysLimitsAreRefusedCleanly() {
+        // Netty answers these itself, before Spring: the status, no body
+        var longUrl = gateway.call("GET", "/api/jobs/" + "x".repeat(10_000), null, "Authorization", "Bearer " + admin);
+        assertThat(longUrl.statusCode()).isEqualTo(414);
+        var bigHeader = gateway.call("GET", "/api/auth/me", null, "Authorization", "Bearer " + admin, "X-Filler", "y".repeat(20_000));
+        assertThat(bigHeader.statusCode()).isEqualTo(431);
+        // and the server goes on answering
+        assertThat(gateway.call("GET", "/api/auth/me", null, "Authorization", "Bearer " + admin).statusCode()).isEqualTo(200);
+    }
+
     private static HttpResponse<String> multipart(String boundary, byte[] body) {
         return send(HttpRequest.newBuilder(URI.create(gateway.base + "/api/generate/edit"))
                 .header("Content-Type", "multipart/form-data; boundary=" + boundary)

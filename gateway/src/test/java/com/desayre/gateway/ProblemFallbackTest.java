@@ -36,6 +36,56 @@ class ProblemFallbackTest {
     }
 
     @Test
+    void anUnexpectedErrorIsLoggedOnceWithItsStackTraceAndAnsweredWithARequestIdAndNoTrace() throws Exception {
+        var logs = capture();
+        try {
+            var answer = serve(exchange -> Mono.error(new IllegalStateException("secret internals")));
+            assertThat(answer.statusCode()).isEqualTo(500);
+            assertThat(answer.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+            assertThat(answer.body()).contains("\"type\":\"/problems/internal-error\"", "request id")
+                    .doesNotContain("IllegalStateException", "secret internals", "\tat ");
+        } finally {
+            release(logs);
+        }
+        assertThat(logs.list).singleElement().satisfies(event -> {
+            assertThat(event.getLevel()).isEqualTo(ch.qos.logback.classic.Level.ERROR);
+            assertThat(event.getThrowableProxy()).as("the stack trace is in the log").isNotNull();
+        });
+    }
+
+    @Test
+    void clientErrorsOutsideControllersLogNoStackTraceEvenWithAnUnnamedStatus() throws Exception {
+        var logs = capture();
+        try {
+            for (var code : List.of(404, 405, 499)) {
+                var answer = serve(exchange -> Mono.error(new org.springframework.web.server.ResponseStatusException(
+                        org.springframework.http.HttpStatusCode.valueOf(code))));
+                assertThat(answer.statusCode()).isEqualTo(code == 499 ? 400 : code);
+                assertThat(answer.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+            }
+            var rejected = serve(exchange -> Mono.error(new org.springframework.security.web.server.firewall.ServerExchangeRejectedException(
+                    "The request was rejected because the URL contained a potentially malicious String \"%2F\"")));
+            assertThat(rejected.statusCode()).isEqualTo(400);
+            assertThat(rejected.body()).contains("/problems/rejected-request").doesNotContain("malicious");
+        } finally {
+            release(logs);
+        }
+        assertThat(logs.list).noneMatch(event -> event.getThrowableProxy() != null)
+                .noneMatch(event -> event.getLevel().isGreaterOrEqual(ch.qos.logback.classic.Level.WARN));
+    }
+
+    private static ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> capture() {
+        var logs = new ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent>();
+        logs.start();
+        ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(ProblemFallback.class)).addAppender(logs);
+        return logs;
+    }
+
+    private static void release(ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logs) {
+        ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(ProblemFallback.class)).detachAppender(logs);
+    }
+
+    @Test
     void aConnectionResetFromTheMediaStoreWhileTheClientWaitsIsAnErrorWithAnAnswer() throws Exception {
         // as S3MediaStore reports R2 resetting its connection: the text says "Connection reset", the client is still there
         var answer = serve(exchange -> Mono.error(new UncheckedIOException("Storing the upload failed",
