@@ -172,6 +172,8 @@ class GenerationLimits implements DisposableBean {
     private static final RedisScript<Long> APPLY = RedisScript.of(APPLY_SCRIPT, Long.class);
     static final String RECONCILED = "desayre.limits.ledger.reconciled";
     private static final Duration LEDGER_TIMEOUT = Duration.ofSeconds(2);
+    // on the fallback, how stale a user's count of today's units (every instance's, from the ledger) may be
+    private static final Duration LEDGER_REFRESH = Duration.ofSeconds(1);
     private static final int RECONCILE_PAGE = 200;
     private static final int RECONCILE_PAGES = 50;
     static final String LEDGER_MARKER = "desayre:limits:ledger-applied";
@@ -411,7 +413,8 @@ class GenerationLimits implements DisposableBean {
 
     /**
      * Decides without Redis: buckets and slots from this instance's memory, the daily quota from the ledger (every
-     * instance's charges today), and an admitted charge written to the ledger as pending. {@code afterFailedCall}: Redis
+     * instance's charges today, read again at most every {@link #LEDGER_REFRESH} per user, plus this instance's since),
+     * and an admitted charge written to the ledger as pending before it is answered. {@code afterFailedCall}: Redis
      * may still run the check that timed out, so a refusal leaves a tombstone that keeps it from charging.
      */
     private Mono<Checked> locally(Ask ask, String chargeId, boolean afterFailedCall) {
@@ -425,35 +428,28 @@ class GenerationLimits implements DisposableBean {
         if (settings.fallback() == LimitSettings.Fallback.CLOSED) {
             return tombstone.then(Mono.error(LimitExceeded.unavailable(settings)));
         }
-        Mono<Checked> decided = ledger.used(ask.user(), day).timeout(LEDGER_TIMEOUT).flatMap(used -> {
-            var outcome = local.check(ask, used);
+        var known = local.ledgerStale(ask.user(), day, LEDGER_REFRESH.toMillis())
+                ? ledger.used(ask.user(), day).timeout(LEDGER_TIMEOUT).doOnNext(used -> local.ledgerSays(ask.user(), day, used)).then()
+                : Mono.<Void>empty();
+        Mono<Checked> decided = known.then(Mono.fromCallable(() -> local.check(ask))).flatMap(outcome -> {
             if (!charged(ask, outcome)) {
-                return Mono.just(new Checked(outcome, false, chargeId));
+                return tombstone.thenReturn(new Checked(outcome, false, chargeId));
             }
-            return ledger.chargeWithin(chargeId, ask.user(), day, ask.cost(), ask.jobIds(), ask.dailyQuota())
+            return ledger.recordPending(chargeId, ask.user(), outcome.day(), ask.cost(), ask.jobIds())
                     .timeout(LEDGER_TIMEOUT)
-                    .doOnError(e -> local.refund(ask))
-                    .map(charged -> {
-                        if (charged.admitted()) {
-                            return new Checked(outcome.withDailyUsed(charged.used()), false, chargeId);
-                        }
-                        // another request took the rest of the quota meanwhile
-                        local.refund(ask);
-                        return new Checked(outcome.refusedForTheDay(charged.used()), false, chargeId);
-                    });
+                    .doOnError(e -> local.refund(ask, outcome.day()))
+                    .thenReturn(new Checked(outcome, false, chargeId));
         });
-        return decided
-                .flatMap(checked -> charged(ask, checked.outcome()) ? Mono.just(checked) : tombstone.thenReturn(checked))
-                .onErrorResume(e -> {
-                    // neither Redis nor the ledger: a charge that cannot be recorded is not made
-                    log.warn("Generation limits: neither Redis nor the quota ledger answered ({}); refusing to generate", e.toString());
-                    return tombstone.then(Mono.error(LimitExceeded.unavailable(settings)));
-                });
+        return decided.onErrorResume(e -> {
+            // neither Redis nor the ledger: a charge that cannot be recorded is not made
+            log.warn("Generation limits: neither Redis nor the quota ledger answered ({}); refusing to generate", e.toString());
+            return tombstone.then(Mono.error(LimitExceeded.unavailable(settings)));
+        });
     }
 
     private Mono<Void> refund(Ask ask, Outcome outcome, Checked checked) {
         if (!checked.shared()) {
-            local.refund(ask);
+            local.refund(ask, outcome.day());
             return ledgerRefunded(checked.chargeId(), false);
         }
         return redis.execute(REFUND, keys(ask.user(), ask.apiKeyId(), outcome.day()), refundArguments(checked.chargeId(),

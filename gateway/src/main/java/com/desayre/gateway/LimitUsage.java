@@ -31,16 +31,6 @@ final class LimitUsage {
     record Outcome(Verdict verdict, long userTokens, long userFullMs, long keyTokens, long keyFullMs, long inFlight,
                    long dailyUsed, long waitMs, long msToMidnight, long day) {
 
-        Outcome withDailyUsed(long used) {
-            return new Outcome(verdict, userTokens, userFullMs, keyTokens, keyFullMs, inFlight, used, waitMs, msToMidnight, day);
-        }
-
-        /** Refused by the daily quota after all, with {@code used} units spent today. */
-        Outcome refusedForTheDay(long used) {
-            return new Outcome(Verdict.DAILY_QUOTA, userTokens, userFullMs, keyTokens, keyFullMs, inFlight, used,
-                    Math.max(waitMs, msToMidnight), msToMidnight, day);
-        }
-
         static Outcome of(List<Long> values) {
             return new Outcome(Verdict.values()[values.get(0).intValue()], values.get(1), values.get(2), values.get(3),
                     values.get(4), values.get(5), values.get(6), values.get(7), values.get(8), values.get(9));

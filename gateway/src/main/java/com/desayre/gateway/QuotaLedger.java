@@ -4,8 +4,6 @@ import java.util.List;
 import java.util.UUID;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.ReactiveTransactionManager;
-import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -22,19 +20,13 @@ import reactor.core.publisher.Mono;
 @Component
 class QuotaLedger {
     private final DatabaseClient db;
-    private final TransactionalOperator tx;
 
-    QuotaLedger(DatabaseClient db, ReactiveTransactionManager transactions) {
+    QuotaLedger(DatabaseClient db) {
         this.db = db;
-        this.tx = TransactionalOperator.create(transactions);
     }
 
     /** A row Redis has not heard of yet. */
     record Pending(String id, String username, long day, int units, List<String> jobIds, boolean refunded) {
-    }
-
-    /** The answer of {@link #chargeWithin}: whether the units fit in the quota, and the day's usage after it. */
-    record Charged(boolean admitted, long used) {
     }
 
     /** A charge Redis admitted (and so already counts). */
@@ -52,18 +44,9 @@ class QuotaLedger {
                 .defaultIfEmpty(0L);
     }
 
-    /**
-     * Charges {@code units} if the user's usage on {@code day} leaves room within {@code quota}, as a pending row. The
-     * check and the insert hold the user's advisory lock, so concurrent requests on any number of instances cannot
-     * overshoot the quota between them.
-     */
-    Mono<Charged> chargeWithin(String id, String username, long day, int units, List<String> jobIds, long quota) {
-        var charge = db.sql("select pg_advisory_xact_lock(hashtextextended(:lock, 0))").bind("lock", "quota:" + username)
-                .fetch().rowsUpdated()
-                .then(used(username, day))
-                .flatMap(used -> used + units > quota ? Mono.just(new Charged(false, used))
-                        : insert(id, username, day, units, jobIds, false, false).thenReturn(new Charged(true, used + units)));
-        return tx.transactional(charge);
+    /** A charge decided without Redis: pending until the reconciler adds it to Redis's counter. */
+    Mono<Void> recordPending(String id, String username, long day, int units, List<String> jobIds) {
+        return insert(id, username, day, units, jobIds, false, false);
     }
 
     /**
