@@ -8,6 +8,7 @@ import com.desayre.workerkit.ProviderAnswer;
 import com.desayre.workerkit.ProviderClient;
 import com.desayre.workerkit.ProviderFailure;
 import com.desayre.workerkit.ProviderHttp;
+import com.desayre.workerkit.SimulatorDirectives;
 import io.github.resilience4j.timelimiter.TimeLimiter;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -61,7 +62,8 @@ class ModelsLabClient implements ProviderClient {
         var body = new LinkedHashMap<String, Object>();
         body.put("key", settings.apiKey());
         body.put("model_id", job.route().model());
-        body.put("prompt", job.encodedPrompt());
+        // [sim:…] directives (a test's, or a user's) reach the simulator only
+        body.put("prompt", SimulatorDirectives.forProvider(job.encodedPrompt(), settings.talksToSimulator()));
         body.put("aspect_ratio", job.spec().aspectRatio());
         String path = TEXT_TO_IMAGE;
         if (job.spec().kind() == JobKind.EDIT) {

@@ -19,11 +19,13 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param pollMin       shortest wait between two polls of one job
  * @param pollMax       longest wait between two polls when the provider gives no {@code eta}
  * @param etaCap        longest wait the provider's {@code eta} may impose
+ * @param simulator         whether {@code baseUrl} is the provider simulator, which alone gets {@code [sim:…]} directives in
+ *                          prompts; unset: any host off the provider's domain is ({@code SimulatorDirectives})
  * @param models        per model id: its own deadline
  */
 @ConfigurationProperties("desayre.modelslabs")
 record ModelsLabSettings(String baseUrl, String apiKey, String sourceBaseUrl, Duration jobDeadline, Duration pollMin,
-                         Duration pollMax, Duration etaCap, Map<String, Model> models, Duration providerRetention)
+                         Duration pollMax, Duration etaCap, Map<String, Model> models, Duration providerRetention, Boolean simulator)
         implements JobTiming {
     static final String REAL_API = "https://modelslab.com";
     static final String PROVIDER = "modelslabs";
@@ -41,6 +43,11 @@ record ModelsLabSettings(String baseUrl, String apiKey, String sourceBaseUrl, Du
 
     /** @param jobDeadline this model's deadline, or null for the default */
     record Model(Duration jobDeadline) {
+    }
+
+    /** True when the base URL is the provider simulator: then (and only then) prompts keep their {@code [sim:…]} directives. */
+    boolean talksToSimulator() {
+        return com.desayre.workerkit.SimulatorDirectives.isSimulator(baseUrl, "modelslab.com", simulator);
     }
 
     @Override

@@ -71,7 +71,7 @@ class ModelsLabContractTest {
     @BeforeEach
     void setUp() {
         var settings = new ModelsLabSettings(modelsLab.baseUrl(), KEY, SOURCE_BASE, Duration.ofMinutes(5), Duration.ofSeconds(1),
-                Duration.ofSeconds(10), Duration.ofSeconds(30), Map.of(), null);
+                Duration.ofSeconds(10), Duration.ofSeconds(30), Map.of(), null, false);
         client = new ModelsLabClient(settings, new ProviderHttp("ModelsLabs", KEY, callbacks, timers));
         logs.start();
         root().addAppender(logs);
@@ -166,6 +166,19 @@ class ModelsLabContractTest {
         assertThat(answer.done()).isTrue();
         assertThat(answer.providerId()).isEqualTo("123456789"); // a JSON number, kept as a string
         assertThat(answer.outputs()).containsExactly("https://pub-3626123a908346a7a8be8d9295f44e26.r2.dev/generations/7f3c-0.png");
+        modelsLab.verify(1, postRequestedFor(urlEqualTo(TEXT_TO_IMAGE)));
+    }
+
+    @Test
+    void simulatorDirectivesInAPromptNeverReachTheRealProvider() {
+        modelsLab.stubFor(modelsLabPost(TEXT_TO_IMAGE)
+                .withRequestBody(matchingJsonPath("$.prompt", equalTo("a dragon over snowy peaks")))
+                .willReturn(json(200, SUCCESS)));
+        var spec = new JobSpec("tester", JobKind.IMAGE, "a dragon", "1:1", 1024, 1024, null, null, true, Priority.INTERACTIVE, null);
+        var job = EncodedJob.of("job-sim", spec, new Route("modelslabs", "nano-banana-pro", Priority.INTERACTIVE),
+                "[sim:fail=503] a dragon [SIM: latency = 10] over snowy peaks [sim:never]", null, "enc1+test");
+
+        assertThat(join(client.submit(job, timeout())).done()).isTrue();
         modelsLab.verify(1, postRequestedFor(urlEqualTo(TEXT_TO_IMAGE)));
     }
 

@@ -7,6 +7,7 @@ import com.desayre.workerkit.ProviderAnswer;
 import com.desayre.workerkit.ProviderClient;
 import com.desayre.workerkit.ProviderFailure;
 import com.desayre.workerkit.ProviderHttp;
+import com.desayre.workerkit.SimulatorDirectives;
 import io.github.resilience4j.timelimiter.TimeLimiter;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -60,7 +61,8 @@ class XaiClient implements ProviderClient {
         var spec = job.spec();
         var body = new LinkedHashMap<String, Object>();
         body.put("model", job.route().model());
-        body.put("prompt", job.encodedPrompt());
+        // [sim:…] directives (a test's, or a user's) reach the simulator only
+        body.put("prompt", SimulatorDirectives.forProvider(job.encodedPrompt(), settings.talksToSimulator()));
         body.put("duration", spec.durationSeconds() != null ? spec.durationSeconds() : settings.defaultDuration());
         body.put("resolution", spec.resolution() != null ? spec.resolution() : settings.defaultResolution());
         if (spec.sourceMediaKey() != null) {

@@ -21,12 +21,14 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param pollMax           longest wait between two polls (backoff while xAI keeps saying pending, or errs)
  * @param defaultDuration   seconds, when the job does not say (xAI: 1–15)
  * @param defaultResolution when the job does not say ({@code 480p}, {@code 720p})
+ * @param simulator         whether {@code baseUrl} is the provider simulator, which alone gets {@code [sim:…]} directives in
+ *                          prompts; unset: any host off the provider's domain is ({@code SimulatorDirectives})
  * @param models            per model id: its own deadline
  */
 @ConfigurationProperties("desayre.xai")
 record XaiSettings(String baseUrl, String apiKey, String sourceBaseUrl, Duration jobDeadline, Duration pollMin,
                    Duration pollMax, int defaultDuration, String defaultResolution, Map<String, Model> models,
-                   Duration providerRetention) implements JobTiming {
+                   Duration providerRetention, Boolean simulator) implements JobTiming {
     static final String REAL_API = "https://api.x.ai";
     static final String PROVIDER = "xai";
 
@@ -43,6 +45,11 @@ record XaiSettings(String baseUrl, String apiKey, String sourceBaseUrl, Duration
 
     /** @param jobDeadline this model's deadline, or null for the default */
     record Model(Duration jobDeadline) {
+    }
+
+    /** True when the base URL is the provider simulator: then (and only then) prompts keep their {@code [sim:…]} directives. */
+    boolean talksToSimulator() {
+        return com.desayre.workerkit.SimulatorDirectives.isSimulator(baseUrl, "x.ai", simulator);
     }
 
     @Override

@@ -74,7 +74,7 @@ class XaiContractTest {
     @BeforeEach
     void setUp() {
         var settings = new XaiSettings(xai.baseUrl(), KEY, SOURCE_BASE, Duration.ofMinutes(15), Duration.ofSeconds(1),
-                Duration.ofSeconds(10), 8, "480p", Map.of(), null);
+                Duration.ofSeconds(10), 8, "480p", Map.of(), null, false);
         client = new XaiClient(settings, new ProviderHttp("xAI", KEY, callbacks, timers));
         logs.start();
         root().addAppender(logs);
@@ -143,6 +143,19 @@ class XaiContractTest {
         assertThat(answer.done()).isFalse();
         assertThat(answer.providerId()).isEqualTo(REQUEST_ID);
         xai.verify(1, postRequestedFor(urlEqualTo(GENERATIONS)));
+    }
+
+    @Test
+    void simulatorDirectivesInAPromptNeverReachTheRealProvider() {
+        xai.stubFor(submit()
+                .withRequestBody(matchingJsonPath("$.prompt", equalTo("Animate the clouds drifting")))
+                .willReturn(json(200, "{\"request_id\": \"" + REQUEST_ID + "\"}")));
+        var spec = new JobSpec("tester", JobKind.VIDEO, "clouds", "16:9", 1280, 720, null, null, true, Priority.INTERACTIVE,
+                null, 8, "720p");
+        var job = EncodedJob.of("job-sim", spec, new Route("xai", "grok-imagine-video", Priority.INTERACTIVE),
+                "Animate the clouds [sim:poll-fail=503] drifting [sim:expire]", null, "enc1+test");
+
+        assertThat(join(client.submit(job, timeout())).providerId()).isEqualTo(REQUEST_ID);
     }
 
     @Test
