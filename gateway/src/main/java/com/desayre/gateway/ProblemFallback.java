@@ -47,6 +47,13 @@ class ProblemFallback implements WebExceptionHandler {
             return Mono.empty();
         }
         var requestId = exchange.getRequest().getId();
+        if (exchange.getResponse().isCommitted()) {
+            // the answer is already on its way (Netty's HTTP codec answers a body it cannot decode, e.g. a broken chunk, itself):
+            // there is nothing left to answer, so one line, not a stack trace per malformed request
+            log.warn("[{}] {} {} failed after its answer was sent: {}", requestId, exchange.getRequest().getMethod(),
+                    exchange.getRequest().getPath(), error.toString());
+            return Mono.empty();
+        }
         log.error("[{}] Unexpected error for {} {}", requestId, exchange.getRequest().getMethod(), exchange.getRequest().getPath(), error);
         return SecurityConfiguration.writeProblem(exchange, HttpStatus.INTERNAL_SERVER_ERROR, "internal-error", "Internal error",
                 "Something went wrong on our side. Try again; if it keeps happening, tell an admin this request id: " + requestId + ".",

@@ -105,6 +105,24 @@ class ProblemFallbackTest {
         assertThat(exchange.getResponse().isCommitted()).as("nothing written").isFalse();
     }
 
+    @Test
+    void anErrorAfterTheAnswerWasSentIsOneLineWithoutAStackTrace() {
+        // as when Netty's codec has answered a body it could not decode (a broken chunk) and the handler fails after it
+        var exchange = MockServerWebExchange.from(MockServerHttpRequest.post("/api/generate/image"));
+        exchange.getResponse().setComplete().block();
+        var logs = capture();
+        try {
+            new ProblemFallback().handle(exchange, new IllegalStateException("Status and headers already sent")).block();
+        } finally {
+            release(logs);
+        }
+        assertThat(logs.list).singleElement().satisfies(event -> {
+            assertThat(event.getLevel()).isEqualTo(ch.qos.logback.classic.Level.WARN);
+            assertThat(event.getThrowableProxy()).isNull();
+            assertThat(event.getFormattedMessage()).contains("after its answer was sent", "Status and headers already sent");
+        });
+    }
+
     private HttpResponse<String> serve(Function<ServerWebExchange, Mono<Void>> handler) throws Exception {
         var httpHandler = WebHttpHandlerBuilder.webHandler(handler::apply).exceptionHandler(new ProblemFallback()).build();
         var server = HttpServer.create().host("127.0.0.1").port(0).handle(new ReactorHttpHandlerAdapter(httpHandler)).bindNow();
