@@ -35,6 +35,7 @@ final class FuzzBench {
     private static final Pattern STACK_TRACE = Pattern.compile(
             "\\.java:\\d+\\)|\\tat |\\bat (java|org|com|io|reactor|tools)\\.[\\w.$]+\\(|(java\\.lang|org\\.springframework|io\\.netty|reactor\\.core)\\.[\\w.$]*(Exception|Error)\\b");
     private static final int EXAMPLES_PER_PROMISE = 10;
+    private static final java.util.Set<Integer> CODEC_REFUSALS = java.util.Set.of(400, 414, 431);
 
     record Options(int requests, int concurrency, long seed, String only) {
         static final String USAGE = """
@@ -72,16 +73,17 @@ final class FuzzBench {
      * "4xx not problem+json", "no answer"), each with the probe that caused it.
      */
     record Result(long requests, Map<Integer, Long> byStatus, long serverErrors, long bodyTraces, long notProblems, long noAnswer,
-                  long logTraces, long logErrors, long unauthorizedSignedIn, Map<String, List<String>> broken,
-                  Map<String, AtomicLong> logExamples, double seconds) {
+                  long logTraces, long logErrors, long unauthorizedSignedIn, long codecRefusals, List<String> codecExamples,
+                  Map<String, List<String>> broken, Map<String, AtomicLong> logExamples, double seconds) {
         boolean clean() {
             return serverErrors == 0 && bodyTraces == 0 && notProblems == 0 && noAnswer == 0 && logTraces == 0 && logErrors == 0;
         }
 
         String line() {
-            return String.format("fuzz: requests=%d 2xx=%d 3xx=%d 4xx=%d 5xx=%d bodyTraces=%d notProblem4xx=%d noAnswer=%d"
-                            + " logTraces=%d logErrors=%d signedIn401=%d seconds=%.0f", requests, range(200), range(300), range(400),
-                    serverErrors, bodyTraces, notProblems, noAnswer, logTraces, logErrors, unauthorizedSignedIn, seconds);
+            return String.format("fuzz: requests=%d 2xx=%d 3xx=%d 4xx=%d 5xx=%d bodyTraces=%d notProblem4xx=%d codecRefusals=%d"
+                            + " noAnswer=%d logTraces=%d logErrors=%d signedIn401=%d seconds=%.0f", requests, range(200), range(300),
+                    range(400), serverErrors, bodyTraces, notProblems, codecRefusals, noAnswer, logTraces, logErrors,
+                    unauthorizedSignedIn, seconds);
         }
 
         private long range(int from) {
@@ -98,6 +100,8 @@ final class FuzzBench {
     private final AtomicLong notProblems = new AtomicLong();
     private final AtomicLong noAnswer = new AtomicLong();
     private final AtomicLong unauthorizedSignedIn = new AtomicLong();
+    private final AtomicLong codecRefusals = new AtomicLong();
+    private final List<String> codecExamples = java.util.Collections.synchronizedList(new ArrayList<>());
     private Map<BadInputs.Caller, String> credentials;
     private StudioClient client;
     private int port;
@@ -179,7 +183,8 @@ final class FuzzBench {
             var statuses = new TreeMap<Integer, Long>();
             byStatus.forEach((status, count) -> statuses.put(status, count.get()));
             return new Result(options.requests(), statuses, serverErrors.get(), bodyTraces.get(), notProblems.get(), noAnswer.get(),
-                    logs.withStackTrace(), logs.errors(), unauthorizedSignedIn.get(), broken, Map.copyOf(logs.examples()), seconds);
+                    logs.withStackTrace(), logs.errors(), unauthorizedSignedIn.get(), codecRefusals.get(), List.copyOf(codecExamples),
+                    broken, Map.copyOf(logs.examples()), seconds);
         }
     }
 
@@ -208,7 +213,7 @@ final class FuzzBench {
                 } catch (IllegalArgumentException notForThisClient) {
                     // a target or header java.net.http will not send: write it raw instead
                     var answer = RawHttp.send(port, probe.method(), probe.target(), headers, probe.body());
-                    record(probe, answer.status(), header(answer.head(), "content-type"), answer.body());
+                    record(probe, answer.status(), header(answer.head(), "content-type"), answer.body(), true);
                     return;
                 }
                 var future = client.http().sendAsync(request, FuzzBench::bodyUnlessStream);
@@ -231,10 +236,10 @@ final class FuzzBench {
             contentType = "";
             body = e.toString();
         }
-        record(probe, status, contentType, body);
+        record(probe, status, contentType, body, probe.raw());
     }
 
-    private void record(BadInputs.Probe probe, int status, String contentType, String body) {
+    private void record(BadInputs.Probe probe, int status, String contentType, String body, boolean viaSocket) {
         byStatus.computeIfAbsent(status, s -> new AtomicLong()).incrementAndGet();
         var what = probe.kind() + " → " + probe.method() + " " + BadInputs.label(probe.target()) + " as " + probe.caller()
                 + " (" + probe.operation() + ")";
@@ -251,12 +256,24 @@ final class FuzzBench {
             bodyTraces.incrementAndGet();
             example("stack trace in body", what);
         }
+        // an application refusal always has a problem body; an empty 414/431 (and an empty 400 to a request only a socket sends)
+        // is the codec's
+        if (body.isEmpty() && CODEC_REFUSALS.contains(status) && (viaSocket || status != 400)) {
+            // reactor-netty's HTTP codec refuses a malformed request line or oversized head before any application code runs,
+            // with an empty answer and a closed connection (no hook to write a body there): counted, not a broken promise
+            codecRefusals.incrementAndGet();
+            if (codecExamples.size() < EXAMPLES_PER_PROMISE) {
+                codecExamples.add(status + " " + what);
+            }
+            return;
+        }
         if (status >= 400 && status < 500 && !isProblem(contentType, body)) {
             notProblems.incrementAndGet();
             example("4xx not problem+json", status + " " + contentType + " " + what);
         }
+        // a wrong password is a 401 whoever asks; anywhere else a signed-in caller's 401 means its session ended
         if (status == 401 && (probe.caller() == BadInputs.Caller.MEMBER || probe.caller() == BadInputs.Caller.ADMIN
-                || probe.caller() == BadInputs.Caller.API_KEY) && !isSignOut(probe)) {
+                || probe.caller() == BadInputs.Caller.API_KEY) && !isSignOut(probe) && !probe.operation().endsWith("/api/auth/login")) {
             unauthorizedSignedIn.incrementAndGet();
             example("signed-in 401", what + ": " + BadInputs.label(body));
         }
@@ -341,6 +358,9 @@ final class FuzzBench {
         System.out.println();
         System.out.printf("5xx: %d · stack traces in bodies: %d · 4xx not problem+json: %d · no answer: %d%n", result.serverErrors(),
                 result.bodyTraces(), result.notProblems(), result.noAnswer());
+        System.out.printf("refused by the HTTP codec before the application (empty 400/414/431, connection closed): %d%n",
+                result.codecRefusals());
+        result.codecExamples().stream().limit(3).forEach(example -> System.out.println("  e.g. " + example));
         System.out.printf("service logs while fuzzing: %d events with a stack trace, %d errors%n", result.logTraces(), result.logErrors());
         System.out.printf("signed-in probes answered 401 (should be 0: the fuzzer's sessions must survive): %d%n",
                 result.unauthorizedSignedIn());
