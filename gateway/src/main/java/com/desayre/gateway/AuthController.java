@@ -227,6 +227,11 @@ class AuthController {
             errors.add(new ApiProblem.FieldError(field, "'" + field + "' is too long."));
             return null;
         }
+        // a password may hold any character; a username never holds a control character (NUL, ESC, a line break…)
+        if (field.equals("username") && com.desayre.contracts.RequestRules.hasControl(node.asString(), false)) {
+            errors.add(new ApiProblem.FieldError(field, "'username' must not contain control characters (such as NUL)."));
+            return null;
+        }
         return node.asString();
     }
 }

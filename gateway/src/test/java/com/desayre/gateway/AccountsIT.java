@@ -595,6 +595,16 @@ class AccountsIT {
     }
 
     @Test
+    void aUsernameWithAControlCharacterIsAFieldErrorNotAFailedSignIn() {
+        for (var username : java.util.List.of("adm\\u0000in", "admin\\u001b[31m", "admin\\n")) {
+            var response = gateway.call("POST", "/api/auth/login", "{\"username\":\"" + username + "\",\"password\":\"x\"}",
+                    "X-Forwarded-For", AuthTestGateway.newAddress());
+            assertThat(response.statusCode()).as(username).isEqualTo(400);
+            assertThat(json(response).get("errors").get(0).get("field").asString()).isEqualTo("username");
+        }
+    }
+
+    @Test
     void theLoginAnswerCarriesTheSessionCookieFirstAndNeedsNoCsrfToken() {
         var user = member();
         // even with a stale session cookie and no CSRF header, sign-in works (curl, scripts)
