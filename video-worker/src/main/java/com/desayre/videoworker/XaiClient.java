@@ -97,6 +97,11 @@ class XaiClient implements ProviderClient {
     }
 
     ProviderAnswer readPoll(String requestId, HttpResponse<byte[]> response) {
+        if (response.statusCode() == 202 && new String(response.body(), java.nio.charset.StandardCharsets.UTF_8).isBlank()) {
+            // "accepted, still rendering" with no body (docs/providers.md §2.3): pending, not a malformed answer that
+            // would count against the model's circuit breaker
+            return ProviderAnswer.pending(requestId, 0, "", null);
+        }
         return XaiClient.answer(requestId, object(response, false));
     }
 

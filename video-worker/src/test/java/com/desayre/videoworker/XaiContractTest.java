@@ -196,6 +196,16 @@ class XaiContractTest {
     }
 
     @Test
+    void a202WithoutABodyIsStillRendering() {
+        xai.stubFor(poll().willReturn(aResponse().withStatus(202)));
+
+        var answer = join(client.poll(polling(), timeout()));
+
+        assertThat(answer.done()).isFalse();
+        assertThat(answer.providerId()).isEqualTo(REQUEST_ID);
+    }
+
+    @Test
     void doneHasTheTemporaryVideoUrl() {
         xai.stubFor(poll().willReturn(json(200, """
                 {
