@@ -117,12 +117,14 @@ final class FuzzBench {
         }
         var options = Options.parse(args);
         var simulator = SimulatorSettings.defaults().withMode(SimulatorSettings.Mode.ASYNC).withLatency(Duration.ofMillis(200));
+        Result result;
         try (var studio = BenchStudio.start("fuzz", simulator, Map.of(), Map.of("desayre.limits.enabled", true))) {
-            var result = against(studio, options);
-            print(result);
-            if (!result.clean()) {
-                System.exit(1);
-            }
+            result = against(studio, options);
+        }
+        // printed once the servers are stopped (their closing logs would bury it), and a broken promise is a failed run
+        print(result);
+        if (!result.clean()) {
+            System.exit(1);
         }
     }
 
