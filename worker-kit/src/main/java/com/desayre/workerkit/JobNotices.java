@@ -18,9 +18,19 @@ import java.util.List;
 
 /** What a worker tells the rest of DESAYRE: statuses, results, and its own dead letters. */
 public class JobNotices {
+
+    /**
+     * Where the notices go: {@link JobEvents#send(String, String, Object, java.util.Map)} in a worker; the kit's
+     * unit tests keep them in memory, so the step machine is tested without a broker.
+     */
+    @FunctionalInterface
+    interface Outbox {
+        void send(String topic, String key, Object event, java.util.Map<String, ?> headers);
+    }
+
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC);
 
-    private final JobEvents events;
+    private final Outbox events;
     private final String stage;
     private final String inputTopic;
     private final String provider;
@@ -31,6 +41,10 @@ public class JobNotices {
      * @param provider   the provider's name for people, e.g. {@code ModelsLabs}
      */
     public JobNotices(JobEvents events, String stage, String inputTopic, String provider) {
+        this(events::send, stage, inputTopic, provider);
+    }
+
+    JobNotices(Outbox events, String stage, String inputTopic, String provider) {
         this.events = events;
         this.stage = stage;
         this.inputTopic = inputTopic;
@@ -46,12 +60,12 @@ public class JobNotices {
     }
 
     void submitted(EncodedJob job, int attempt, int maxAttempts) {
-        events.status(StatusChanged.of(job.jobId(), job.spec(), JobStatus.SUBMITTED, stage, "Sent to " + job.route().model()
+        status(StatusChanged.of(job.jobId(), job.spec(), JobStatus.SUBMITTED, stage, "Sent to " + job.route().model()
                 + (attempt > 1 ? " (attempt " + attempt + " of " + maxAttempts + ")." : ".")));
     }
 
     void processing(EncodedJob job, double etaSeconds) {
-        events.status(StatusChanged.of(job.jobId(), job.spec(), JobStatus.PROCESSING, stage,
+        status(StatusChanged.of(job.jobId(), job.spec(), JobStatus.PROCESSING, stage,
                 "The model is working on it" + (etaSeconds > 0 ? " (about " + Math.max(1, Math.round(etaSeconds)) + " s)." : ".")));
     }
 
@@ -59,12 +73,12 @@ public class JobNotices {
     void progress(EncodedJob job, Integer percent, Duration elapsed) {
         var status = StatusChanged.of(job.jobId(), job.spec(), JobStatus.PROCESSING, stage, "The model is working on it"
                 + (percent == null ? "" : ": " + percent + " %") + " after " + human(elapsed) + ".");
-        events.status(percent == null ? status : status.withProgress(percent));
+        status(percent == null ? status : status.withProgress(percent));
     }
 
     /** Past the provider deadline: the job is late, not lost. Told once; polling goes on. */
     void late(EncodedJob job, Duration deadline, Duration working, Duration retention) {
-        events.status(StatusChanged.of(job.jobId(), job.spec(), JobStatus.PROCESSING, stage, "This is taking longer than usual: "
+        status(StatusChanged.of(job.jobId(), job.spec(), JobStatus.PROCESSING, stage, "This is taking longer than usual: "
                 + provider + " has been working on it for " + human(working) + " (usually under " + human(deadline) + "). "
                 + "DESAYRE keeps waiting for it until " + provider + " finishes or gives up (it keeps a job for "
                 + human(retention) + ")."));
@@ -73,7 +87,7 @@ public class JobNotices {
     /** Where a waiting job stands in the line for a place at the provider. */
     void waiting(EncodedJob job, StatusChanged.QueueInfo place) {
         var lane = place.lane() == null ? "" : " (" + place.lane().name().toLowerCase(java.util.Locale.ROOT) + " lane)";
-        events.status(StatusChanged.of(job.jobId(), job.spec(), JobStatus.WAITING, stage, (place.position() == 1
+        status(StatusChanged.of(job.jobId(), job.spec(), JobStatus.WAITING, stage, (place.position() == 1
                         ? "Next in line for " + provider + "'s " + job.route().model() + lane
                         : "Waiting for a place at " + provider + ": number " + place.position() + " in line for "
                         + job.route().model() + lane + ", " + place.ahead() + " ahead")
@@ -82,13 +96,13 @@ public class JobNotices {
     }
 
     void retrying(EncodedJob job, int attempt, int maxAttempts, Instant next, String why) {
-        events.status(StatusChanged.of(job.jobId(), job.spec(), JobStatus.RETRYING, stage, "Attempt " + attempt + " of "
+        status(StatusChanged.of(job.jobId(), job.spec(), JobStatus.RETRYING, stage, "Attempt " + attempt + " of "
                         + maxAttempts + " failed (" + why + "). Next try at " + CLOCK.format(next) + ".")
                 .withRetry(new StatusChanged.RetryInfo(attempt, maxAttempts, next)));
     }
 
     void parked(EncodedJob job, int attempt, int maxAttempts, Instant next) {
-        events.status(StatusChanged.of(job.jobId(), job.spec(), JobStatus.RETRYING, stage, provider + " is failing right now; "
+        status(StatusChanged.of(job.jobId(), job.spec(), JobStatus.RETRYING, stage, provider + " is failing right now; "
                         + "your job waits until it recovers (next look at " + CLOCK.format(next) + ").")
                 .withRetry(new StatusChanged.RetryInfo(attempt, maxAttempts, next)));
     }
@@ -97,15 +111,15 @@ public class JobNotices {
         var seed = answer.seed() != null ? answer.seed() : job.spec().seed();
         events.send(Topics.MEDIA_READY, job.jobId(),
                 MediaReady.of(job.jobId(), job.spec(), job.route(), List.copyOf(answer.outputs()), answer.providerId(), seed,
-                        generationMillis));
+                        generationMillis), java.util.Map.of());
     }
 
     public void failed(EncodedJob job, String code, String message) {
-        events.status(StatusChanged.failed(job.jobId(), job.spec(), stage, new JobError(code, message)));
+        status(StatusChanged.failed(job.jobId(), job.spec(), stage, new JobError(code, message)));
     }
 
     void cancelled(EncodedJob job) {
-        events.status(StatusChanged.of(job.jobId(), job.spec(), JobStatus.CANCELLED, stage,
+        status(StatusChanged.of(job.jobId(), job.spec(), JobStatus.CANCELLED, stage,
                 "Cancelled: DESAYRE stopped waiting for " + provider + "."));
     }
 
@@ -132,6 +146,10 @@ public class JobNotices {
         headers.put("x-desayre-attempts", bytes(Integer.toString(attempts)));
         headers.put("x-desayre-stage", bytes(stage));
         events.send(Topics.dlq(inputTopic), row.jobId(), row.job(), headers);
+    }
+
+    private void status(StatusChanged status) {
+        events.send(Topics.STATUS, status.jobId(), status, java.util.Map.of());
     }
 
     static String human(Duration elapsed) {
