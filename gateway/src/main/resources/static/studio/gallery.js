@@ -3,7 +3,7 @@
 import { $, el } from "./dom.js";
 import { api } from "./api.js";
 import { KIND_NAMES, TERMINAL, statusText, thumbnailOf } from "./status.js";
-import { isWatched, latestStatus, startedJobs, watch } from "./jobs.js";
+import { forgetJob, isWatched, latestStatus, startedJobs, watch } from "./jobs.js";
 import { startFrom, usableSource } from "./source.js";
 import { waitText } from "./countdown.js";
 
@@ -142,6 +142,7 @@ async function details(jobId) {
       problem.textContent = error.message;
       return;
     }
+    forgetJob(jobId);
     $("details").close();
     loadGallery(true);
   } }));

@@ -64,6 +64,11 @@ export function forgetJobs() {
   $("nothing-running").hidden = false;
 }
 
+/** A deleted job: no longer shown at the gallery's head while history catches up. */
+export function forgetJob(jobId) {
+  started.delete(jobId);
+}
+
 /** Applies a status unless a newer one was already seen (a fetched status may arrive after the stream's). */
 function deliver(job) {
   const seen = latest.get(job.jobId);
