@@ -156,6 +156,7 @@ final class EncoderServiceBench {
      */
     @SpringBootConfiguration
     @EnableAutoConfiguration
+    @org.springframework.context.annotation.Import(com.desayre.platform.JobEventsConfiguration.class)
     static class PassThrough {
         @Bean
         Consumer<Message<byte[]>> passThrough(JobEvents events,

@@ -1,11 +1,16 @@
 package com.desayre.gateway;
 
+import com.desayre.platform.EncoderConfiguration;
+import com.desayre.platform.MediaLinksConfiguration;
+import com.desayre.platform.MediaStoreConfiguration;
 import com.desayre.platform.ServiceApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+import org.springframework.context.annotation.Import;
 
 @SpringBootApplication
+@Import({EncoderConfiguration.class, MediaStoreConfiguration.class, MediaLinksConfiguration.class})
 @ConfigurationPropertiesScan
 public class GatewayApplication {
     static final String LAST_FLUSH_WHEN_NO_READ = "reactor.netty.http.server.lastFlushWhenNoRead";

@@ -128,6 +128,12 @@ public final class ServiceStack implements AutoCloseable {
         return gateway;
     }
 
+    /** The running context of one service, by its name ({@code spring.application.name}, e.g. {@code image-worker}). */
+    public synchronized ConfigurableApplicationContext service(String name) {
+        return started.stream().filter(context -> name.equals(context.getEnvironment().getProperty("spring.application.name")))
+                .findFirst().orElseThrow(() -> new IllegalArgumentException("no running service " + name));
+    }
+
     public int gatewayPort() {
         return ((WebServerApplicationContext) gateway).getWebServer().getPort();
     }

@@ -1,22 +1,19 @@
 package com.desayre.platform;
 
-import org.springframework.boot.autoconfigure.AutoConfiguration;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.cloud.stream.function.StreamBridge;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 
-@AutoConfiguration(afterName = "org.springframework.cloud.stream.function.FunctionConfiguration")
-class JobEventsConfiguration {
+/**
+ * {@link JobEvents} over the service's {@link StreamBridge}. Not auto-configured: a service that publishes job events
+ * (prompt-encoder, storage-sink, the workers through worker-kit) says so with {@code @Import(JobEventsConfiguration.class)};
+ * the gateway publishes through its own bounded sender.
+ */
+@Configuration(proxyBeanMethods = false)
+public class JobEventsConfiguration {
 
     @Bean
-    @ConditionalOnBean(StreamBridge.class)
     JobEvents jobEvents(StreamBridge bridge) {
         return new JobEvents(bridge);
-    }
-
-    @Bean
-    @ConditionalOnBean(StreamBridge.class)
-    FailedRecordLog failedRecordLog(org.springframework.context.ApplicationContext context) {
-        return new FailedRecordLog(context);
     }
 }

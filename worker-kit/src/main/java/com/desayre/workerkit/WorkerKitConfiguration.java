@@ -1,6 +1,8 @@
 package com.desayre.workerkit;
 
 import com.desayre.platform.JobEvents;
+import com.desayre.platform.JobEventsConfiguration;
+import com.desayre.platform.MediaLinksConfiguration;
 import io.github.resilience4j.bulkhead.BulkheadRegistry;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.retry.RetryRegistry;
@@ -14,14 +16,17 @@ import java.util.concurrent.ScheduledExecutorService;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
 import org.springframework.core.env.Environment;
 import org.springframework.r2dbc.core.DatabaseClient;
 
 /**
  * The kit wired for one provider: a worker's {@code @Configuration} extends this and says only
  * what differs (its stage, provider, table, input topic, client and timing); the store,
- * dispatcher, policies, notices, metrics and threads are the same for every worker.
+ * dispatcher, policies, notices, metrics and threads are the same for every worker. Of platform, a worker uses
+ * job events and (to hand a provider a source image) signed media links; never the media store or the encoder.
  */
+@Import({JobEventsConfiguration.class, MediaLinksConfiguration.class})
 public abstract class WorkerKitConfiguration {
     /** Threads that record a step's outcome (Postgres, Kafka): a few, whatever the number of jobs. */
     private static final int STEP_THREADS = 4;
