@@ -37,6 +37,7 @@ import org.springframework.messaging.MessageHandler;
 import org.springframework.messaging.SubscribableChannel;
 import org.springframework.messaging.support.ErrorMessage;
 import org.springframework.messaging.support.MessageBuilder;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -54,6 +55,8 @@ import org.springframework.test.context.DynamicPropertySource;
                 "desayre.modelslabs.poll-max=400ms", "desayre.image-worker.tick=100ms",
                 "spring.main.banner-mode=off"})
 @EnableTestBinder
+// closed after the class: the other ITs of this JVM run without it in the background
+@DirtiesContext
 class ImageBindingsIT {
     private static final String KEY = "kafka_messageKey";
     private static final long WAIT_MS = 30_000;

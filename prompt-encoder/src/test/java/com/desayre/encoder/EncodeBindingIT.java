@@ -40,6 +40,7 @@ import org.springframework.messaging.MessageHandler;
 import org.springframework.messaging.SubscribableChannel;
 import org.springframework.messaging.support.ErrorMessage;
 import org.springframework.messaging.support.MessageBuilder;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -53,6 +54,8 @@ import org.springframework.test.context.DynamicPropertySource;
 @SpringBootTest(classes = PromptEncoderApplication.class, webEnvironment = SpringBootTest.WebEnvironment.NONE,
         properties = {"spring.config.name=desayre-platform,prompt-encoder", "spring.application.name=prompt-encoder"})
 @EnableTestBinder
+// closed after the class: the other ITs of this JVM run without it in the background
+@DirtiesContext
 class EncodeBindingIT {
     private static final String KEY = "kafka_messageKey";
     private static final long WAIT_MS = 5_000;

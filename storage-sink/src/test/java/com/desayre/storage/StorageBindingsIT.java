@@ -33,6 +33,7 @@ import org.springframework.messaging.MessageHandler;
 import org.springframework.messaging.SubscribableChannel;
 import org.springframework.messaging.support.ErrorMessage;
 import org.springframework.messaging.support.MessageBuilder;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -53,6 +54,8 @@ import org.springframework.test.context.DynamicPropertySource;
         properties = {"spring.config.name=desayre-platform,storage-sink", "spring.application.name=storage-sink",
                 "spring.main.banner-mode=off"})
 @EnableTestBinder
+// closed after the class: the other ITs of this JVM run without it in the background
+@DirtiesContext
 class StorageBindingsIT {
     private static final String KEY = "kafka_messageKey";
     private static final String DATABASE = "sink_bindings_" + Long.toHexString(System.nanoTime());
