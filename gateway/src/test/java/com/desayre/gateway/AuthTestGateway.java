@@ -1,5 +1,6 @@
 package com.desayre.gateway;
 
+import com.desayre.gateway.accounts.Sessions;
 import com.desayre.testsupport.SpringProperties;
 import com.desayre.testsupport.TestServers;
 import com.nimbusds.jose.jwk.source.ImmutableSecret;
@@ -35,16 +36,16 @@ import tools.jackson.databind.json.JsonMapper;
  * A gateway on the shared real servers (Postgres, Redis, Kafka from {@link TestServers}), and a
  * small HTTP client that speaks to it the way browsers and programs do.
  */
-final class AuthTestGateway implements AutoCloseable {
-    static final JsonMapper JSON = JsonMapper.builder().build();
-    static final String SECRET = "an-auth-test-secret-that-is-at-least-32-bytes";
+public final class AuthTestGateway implements AutoCloseable {
+    public static final JsonMapper JSON = JsonMapper.builder().build();
+    public static final String SECRET = "an-auth-test-secret-that-is-at-least-32-bytes";
     private static final AtomicInteger ADDRESSES = new AtomicInteger();
 
     private final ConfigurableApplicationContext context;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    final String base;
+    public final String base;
 
-    AuthTestGateway(Map<String, String> extra) {
+    public AuthTestGateway(Map<String, String> extra) {
         var properties = new HashMap<String, String>();
         properties.putAll(TestServers.kafkaProperties());
         properties.putAll(TestServers.redisProperties());
@@ -63,7 +64,7 @@ final class AuthTestGateway implements AutoCloseable {
      * Creates the job tables in {@code public} with storage-sink's own migrations, as a deployment
      * has them before the gateway reads history (idempotent: Flyway skips what is applied).
      */
-    static void withJobTables() {
+    public static void withJobTables() {
         var db = TestServers.postgresProperties();
         org.flywaydb.core.Flyway.configure()
                 .dataSource(db.get("spring.flyway.url"), db.get("spring.flyway.user"), db.get("spring.flyway.password"))
@@ -71,17 +72,17 @@ final class AuthTestGateway implements AutoCloseable {
     }
 
     /** A fresh client address (TEST-NET-3), so one test's sign-in failures don't count against another's. */
-    static String newAddress() {
+    public static String newAddress() {
         var n = ADDRESSES.incrementAndGet();
         return "203.0." + (113 + n / 250) + "." + (1 + n % 250);
     }
 
-    static String unique(String prefix) {
+    public static String unique(String prefix) {
         return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
     }
 
     /** One request. {@code headers} are name/value pairs; {@code json} null for no body. */
-    HttpResponse<String> call(String method, String path, String json, String... headers) {
+    public HttpResponse<String> call(String method, String path, String json, String... headers) {
         var builder = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30));
         if (headers.length > 0) {
             builder.headers(headers);
@@ -98,7 +99,7 @@ final class AuthTestGateway implements AutoCloseable {
     }
 
     /** One request with a body of the given content type. */
-    HttpResponse<String> callWithBody(String method, String path, String contentType, String body, String... headers) {
+    public HttpResponse<String> callWithBody(String method, String path, String contentType, String body, String... headers) {
         var builder = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
                 .header("Content-Type", contentType).method(method, HttpRequest.BodyPublishers.ofString(body));
         if (headers.length > 0) {
@@ -112,7 +113,7 @@ final class AuthTestGateway implements AutoCloseable {
     }
 
     /** A multipart/form-data POST: the form fields, then {@code image} as the file part 'image'. */
-    HttpResponse<String> postMultipart(String path, Map<String, String> fields, byte[] image, String... headers) {
+    public HttpResponse<String> postMultipart(String path, Map<String, String> fields, byte[] image, String... headers) {
         var boundary = "desayre-" + UUID.randomUUID();
         var body = new java.io.ByteArrayOutputStream();
         fields.forEach((name, value) -> body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + name
@@ -138,7 +139,7 @@ final class AuthTestGateway implements AutoCloseable {
      * An open {@code text/event-stream}, read line by line in the background until the server ends
      * it. {@code headers} are name/value pairs (the credential).
      */
-    EventStream openEvents(String path, String... headers) {
+    public EventStream openEvents(String path, String... headers) {
         var builder = HttpRequest.newBuilder(URI.create(base + path)).header("Accept", "text/event-stream").GET();
         if (headers.length > 0) {
             builder.headers(headers);
@@ -153,19 +154,19 @@ final class AuthTestGateway implements AutoCloseable {
         }
     }
 
-    record EventStream(HttpResponse<Stream<String>> response, List<String> lines, CompletableFuture<Void> reading)
+    public record EventStream(HttpResponse<Stream<String>> response, List<String> lines, CompletableFuture<Void> reading)
             implements AutoCloseable {
-        int status() {
+        public int status() {
             return response.statusCode();
         }
 
         /** The server ended the stream (and every line of it was read). */
-        boolean ended() {
+        public boolean ended() {
             return reading.isDone();
         }
 
         /** The {@code data:} of each event named {@code name}. */
-        List<String> data(String name) {
+        public List<String> data(String name) {
             var found = new java.util.ArrayList<String>();
             for (int i = 0; i < lines.size(); i++) {
                 if (lines.get(i).equals("event:" + name)) {
@@ -185,17 +186,17 @@ final class AuthTestGateway implements AutoCloseable {
         }
     }
 
-    <T> T bean(Class<T> type) {
+    public <T> T bean(Class<T> type) {
         return context.getBean(type);
     }
 
-    HttpResponse<String> login(String username, String password, String address) {
+    public HttpResponse<String> login(String username, String password, String address) {
         return call("POST", "/api/auth/login", "{\"username\":\"" + username + "\",\"password\":\"" + password + "\"}",
                 "X-Forwarded-For", address);
     }
 
     /** Signs in and answers the Bearer token. */
-    String token(String username, String password) {
+    public String token(String username, String password) {
         var login = login(username, password, newAddress());
         if (login.statusCode() != 200) {
             throw new AssertionError("sign-in of " + username + " answered " + login.statusCode() + ": " + login.body());
@@ -204,7 +205,7 @@ final class AuthTestGateway implements AutoCloseable {
     }
 
     /** Creates a user through the admin API. */
-    void createUser(String adminToken, String username, String password, String role) {
+    public void createUser(String adminToken, String username, String password, String role) {
         var created = call("POST", "/api/admin/users",
                 "{\"username\":\"" + username + "\",\"password\":\"" + password + "\",\"role\":\"" + role + "\"}",
                 "Authorization", "Bearer " + adminToken);
@@ -213,12 +214,12 @@ final class AuthTestGateway implements AutoCloseable {
         }
     }
 
-    static JsonNode json(HttpResponse<String> response) {
+    public static JsonNode json(HttpResponse<String> response) {
         return JSON.readTree(response.body());
     }
 
     /** The value of one cookie set by the response, or null. */
-    static String cookie(HttpResponse<?> response, String name) {
+    public static String cookie(HttpResponse<?> response, String name) {
         return cookies(response).get(name);
     }
 
@@ -232,12 +233,12 @@ final class AuthTestGateway implements AutoCloseable {
         return cookies;
     }
 
-    static List<String> setCookieHeaders(HttpResponse<?> response, String name) {
+    public static List<String> setCookieHeaders(HttpResponse<?> response, String name) {
         return response.headers().allValues("Set-Cookie").stream().filter(h -> h.startsWith(name + "=")).toList();
     }
 
     /** A session token signed with {@code secret}, with the claims the gateway issues. */
-    static String mint(String secret, String username, String role, int epoch, String sid, Instant authTime, Instant issuedAt,
+    public static String mint(String secret, String username, String role, int epoch, String sid, Instant authTime, Instant issuedAt,
                        Instant expiresAt) {
         var key = new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256");
         var claims = JwtClaimsSet.builder().issuer(Sessions.ISSUER).audience(List.of(Sessions.AUDIENCE)).subject(username).issuedAt(issuedAt).expiresAt(expiresAt)

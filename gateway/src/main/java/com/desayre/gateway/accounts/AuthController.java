@@ -1,0 +1,239 @@
+package com.desayre.gateway.accounts;
+
+import com.desayre.gateway.web.ApiProblem;
+import com.desayre.gateway.web.RequestFields;
+import jakarta.annotation.PostConstruct;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ServerWebExchange;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Sign-in, sign-out, who am I, and changing one's own password.
+ *
+ * <p>A wrong password, an unknown user and a disabled account get the same answer after the
+ * same bcrypt work (a decoy hash stands in for a missing user), so none can be told apart by
+ * reply or timing. Failed attempts slow an account down and stop the address they come from, but never lock an
+ * account for everyone ({@link LoginLimiter}).
+ */
+@RestController
+@RequestMapping("/api/auth")
+class AuthController {
+    static final String ROLE_CLAIM = "role";
+    static final String TOO_MANY_ATTEMPTS = "too-many-sign-in-attempts";
+
+    private final BCryptPasswordEncoder passwords;
+    private final Accounts accounts;
+    private final Sessions sessions;
+    private final LoginLimiter limiter;
+    private String decoyHash;
+
+    AuthController(BCryptPasswordEncoder passwords, Accounts accounts, Sessions sessions, LoginLimiter limiter) {
+        this.passwords = passwords;
+        this.accounts = accounts;
+        this.sessions = sessions;
+        this.limiter = limiter;
+    }
+
+    @PostConstruct
+    void hashDecoy() {
+        decoyHash = passwords.encode("not-a-password-" + System.nanoTime());
+    }
+
+    record Credentials(String username, String password) {
+        @Override
+        public String toString() {
+            return "Credentials[" + username + "]";
+        }
+    }
+
+    @PostMapping("/login")
+    Mono<ResponseEntity<Object>> login(@RequestBody JsonNode body, ServerWebExchange exchange) {
+        var credentials = credentials(body);
+        var username = AccountRules.normalize(credentials.username());
+        var address = clientAddress(exchange);
+        return limiter.reserve(username, address).flatMap(attempt -> {
+            if (attempt.refused()) {
+                return Mono.just(tooManyAttempts(exchange, attempt.refusedFor()));
+            }
+            return waitFor(attempt).then(Mono.defer(() -> accounts.find(username))).map(Optional::of).defaultIfEmpty(Optional.empty())
+                    // bcrypt is deliberately slow: keep it off the event loop
+                    .publishOn(Schedulers.boundedElastic())
+                    .map(account -> verify(account, credentials.password()))
+                    .flatMap(account -> account
+                            .map(ok -> limiter.succeeded(username, address)
+                                    .then(accounts.touchLogin(ok.username()).onErrorResume(e -> Mono.empty()))
+                                    .then(Mono.fromSupplier(() -> session(exchange, ok))))
+                            .orElseGet(() -> Mono.error(badCredentials())));
+        });
+    }
+
+    @GetMapping("/me")
+    Map<String, Object> me(CurrentUser user, Authentication authentication) {
+        var me = new LinkedHashMap<String, Object>();
+        me.put("username", user.id());
+        me.put("role", user.admin() ? AccountRules.ADMIN : AccountRules.MEMBER);
+        if (authentication instanceof DesayreAuthentication signedIn) {
+            me.put("authenticatedBy", signedIn.kind() == DesayreAuthentication.Kind.SESSION ? "session" : "api-key");
+            if (signedIn.sessionToken() != null) {
+                me.put("expiresAt", signedIn.sessionToken().getExpiresAt());
+            }
+        }
+        return me;
+    }
+
+    /** Ends the session (every token of it, see {@link Sessions}) and clears the cookie. */
+    @PostMapping("/logout")
+    Mono<ResponseEntity<Void>> logout(Authentication authentication, ServerWebExchange exchange) {
+        var cleared = ResponseEntity.noContent().header(HttpHeaders.SET_COOKIE, sessions.expiredCookie(exchange).toString()).<Void>build();
+        if (authentication instanceof DesayreAuthentication signedIn && signedIn.sessionToken() != null) {
+            return sessions.revoke(signedIn.sessionToken())
+                    .onErrorMap(e -> new ApiProblem(HttpStatus.SERVICE_UNAVAILABLE, ApiProblem.KAFKA_UNAVAILABLE, "Service unavailable",
+                            "The session could not be ended just now; try again in a few seconds.", Map.of()))
+                    .thenReturn(cleared);
+        }
+        return Mono.just(cleared);
+    }
+
+    /**
+     * {@code {"currentPassword", "newPassword"}}: changes one's own password, ends every other
+     * session of the account, and answers a fresh session like sign-in does.
+     */
+    @PostMapping("/password")
+    Mono<ResponseEntity<Object>> changePassword(@RequestBody JsonNode body, CurrentUser user, ServerWebExchange exchange) {
+        var fields = new RequestFields(body, Set.of("currentPassword", "newPassword"));
+        var current = fields.requiredText("currentPassword", 1000, "your password now.");
+        var next = fields.requiredText("newPassword", 1000, "the password you want.");
+        if (next != null) {
+            var problem = AccountRules.passwordProblem(next, user.id());
+            if (problem != null) {
+                fields.reject("newPassword", problem);
+            } else if (next.equals(current)) {
+                fields.reject("newPassword", "The new password must differ from the current one.");
+            }
+        }
+        fields.throwIfInvalid();
+        var address = clientAddress(exchange);
+        return limiter.reserve(user.id(), address).flatMap(attempt -> {
+            if (attempt.refused()) {
+                return Mono.just(tooManyAttempts(exchange, attempt.refusedFor()));
+            }
+            return waitFor(attempt).then(Mono.defer(() -> accounts.find(user.id())))
+                    .switchIfEmpty(Mono.error(() -> Accounts.noSuchUser(user.id())))
+                    .publishOn(Schedulers.boundedElastic())
+                    .flatMap(account -> {
+                        if (!matches(current, account.passwordHash())) {
+                            return Mono.error(ApiProblem.invalid(List.of(new ApiProblem.FieldError("currentPassword",
+                                    "The current password is wrong."))));
+                        }
+                        var hash = passwords.encode(next);
+                        return limiter.succeeded(user.id(), address)
+                                .then(accounts.setPassword(user.id(), user.id(), hash, "password.change"))
+                                .map(updated -> session(exchange, updated));
+                    });
+        });
+    }
+
+    /** An account with recent failures is slowed, never locked: a timer (no thread is held), at most desayre.auth.login.max-delay. */
+    private static Mono<Void> waitFor(LoginLimiter.Attempt attempt) {
+        return attempt.delay().isZero() ? Mono.empty() : Mono.delay(attempt.delay()).then();
+    }
+
+    private Optional<Accounts.Account> verify(Optional<Accounts.Account> account, String password) {
+        var hash = account.map(Accounts.Account::passwordHash).orElse(decoyHash);
+        var matches = matches(password, hash);
+        return account.filter(found -> matches && found.enabled());
+    }
+
+    private boolean matches(String password, String hash) {
+        if (password.getBytes(StandardCharsets.UTF_8).length > AccountRules.MAX_PASSWORD_BYTES) {
+            passwords.matches("", decoyHash); // the same work, and never a match
+            return false;
+        }
+        return passwords.matches(password, hash);
+    }
+
+    private ResponseEntity<Object> session(ServerWebExchange exchange, Accounts.Account account) {
+        var issued = sessions.start(account.username(), account.role(), account.sessionEpoch());
+        var body = new LinkedHashMap<String, Object>();
+        body.put("token", issued.token());
+        body.put("tokenType", "Bearer");
+        body.put("expiresAt", issued.expiresAt().toString());
+        body.put("user", Map.of("username", account.username(), "role", account.role()));
+        return ResponseEntity.ok().header(HttpHeaders.SET_COOKIE, sessions.cookie(exchange, issued).toString())
+                .header(HttpHeaders.CACHE_CONTROL, "no-store")
+                .body(body);
+    }
+
+    private static ApiProblem badCredentials() {
+        return new ApiProblem(HttpStatus.UNAUTHORIZED, ApiProblem.BAD_CREDENTIALS, "Sign-in failed",
+                "The username or password is wrong (or the account is disabled).", Map.of());
+    }
+
+    private static ResponseEntity<Object> tooManyAttempts(ServerWebExchange exchange, Duration wait) {
+        var seconds = Math.max(1, (wait.toMillis() + 999) / 1000);
+        var problem = ApiProblem.problem(HttpStatus.TOO_MANY_REQUESTS, TOO_MANY_ATTEMPTS, "Too many sign-in attempts",
+                "Too many failed sign-ins from this address. Try again in " + seconds + " seconds.",
+                Map.of("retryAfterSeconds", seconds));
+        problem.setInstance(URI.create(exchange.getRequest().getPath().value()));
+        return ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS).header(HttpHeaders.RETRY_AFTER, String.valueOf(seconds))
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON).body((Object) problem);
+    }
+
+    /** The client's address: the connection's peer, or the X-Forwarded-For/Forwarded one when server.forward-headers-strategy trusts a proxy. */
+    static String clientAddress(ServerWebExchange exchange) {
+        var remote = exchange.getRequest().getRemoteAddress();
+        if (remote == null) {
+            return "unknown";
+        }
+        return remote.getAddress() != null ? remote.getAddress().getHostAddress() : remote.getHostString();
+    }
+
+    private static Credentials credentials(JsonNode body) {
+        var errors = new ArrayList<ApiProblem.FieldError>();
+        var username = text(body, "username", errors);
+        var password = text(body, "password", errors);
+        if (!errors.isEmpty()) {
+            throw ApiProblem.invalid(List.copyOf(errors));
+        }
+        return new Credentials(username, password);
+    }
+
+    private static String text(JsonNode body, String field, List<ApiProblem.FieldError> errors) {
+        var node = body == null ? null : body.get(field);
+        if (node == null || !node.isString() || node.asString().isBlank()) {
+            errors.add(new ApiProblem.FieldError(field, "'" + field + "' is required."));
+            return null;
+        }
+        if (node.asString().length() > 1000) {
+            errors.add(new ApiProblem.FieldError(field, "'" + field + "' is too long."));
+            return null;
+        }
+        // a password may hold any character; a username never holds a control character (NUL, ESC, a line break…)
+        if (field.equals("username") && com.desayre.contracts.RequestRules.hasControl(node.asString(), false)) {
+            errors.add(new ApiProblem.FieldError(field, "'username' must not contain control characters (such as NUL)."));
+            return null;
+        }
+        return node.asString();
+    }
+}

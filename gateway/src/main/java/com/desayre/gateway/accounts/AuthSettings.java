@@ -1,0 +1,101 @@
+package com.desayre.gateway.accounts;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * {@code desayre.auth.*}. The gateway refuses to start without a usable JWT secret or a way to
+ * sign the bootstrap admin in, with a sentence that says which variable to set.
+ *
+ * @param adminUsername     the bootstrap admin's username ({@code ADMIN_USERNAME}, default {@code admin})
+ * @param adminPasswordHash a bcrypt hash ({@code ADMIN_PASSWORD_HASH}); wins over {@code adminPassword}
+ * @param adminPassword     a plain password for local runs ({@code DESAYRE_ADMIN_PASSWORD})
+ * @param sessionTtl        how long one session token lives; renewed when more than half has passed
+ * @param sessionMaxAge     how long a session may be renewed for, from sign-in, before signing in again
+ * @param secureCookie      mark cookies {@code Secure} even when the request did not arrive over HTTPS
+ *                          (behind a TLS-terminating proxy that does not send {@code X-Forwarded-Proto})
+ * @param login             sign-in attempt limits
+ * @param userCacheTtl      how long one gateway instance trusts a user's role and status before re-reading
+ *                          them (changes made on the same instance apply at once)
+ */
+@ConfigurationProperties("desayre.auth")
+public record AuthSettings(String jwtSecret, String adminUsername, String adminPasswordHash, String adminPassword,
+                    Duration sessionTtl, Duration sessionMaxAge, boolean secureCookie, LoginLimits login,
+                    Duration userCacheTtl) {
+
+    static final int MIN_SECRET_BYTES = 32;
+
+    public AuthSettings {
+        if (jwtSecret == null || jwtSecret.getBytes(StandardCharsets.UTF_8).length < MIN_SECRET_BYTES) {
+            throw new IllegalStateException("JWT_SECRET must be set to at least " + MIN_SECRET_BYTES
+                    + " bytes (for example: openssl rand -base64 48). The gateway signs sessions with it.");
+        }
+        if (blank(adminPasswordHash) && blank(adminPassword)) {
+            throw new IllegalStateException("Set ADMIN_PASSWORD_HASH (a bcrypt hash) or, for a local run, "
+                    + "DESAYRE_ADMIN_PASSWORD, so the admin can sign in.");
+        }
+        if (!blank(adminPasswordHash) && !AccountRules.looksLikeBcrypt(adminPasswordHash.strip())) {
+            throw new IllegalStateException("ADMIN_PASSWORD_HASH is not a bcrypt hash (it should look like $2a$10$ followed "
+                    + "by 53 characters; make one with: htpasswd -bnBC 10 \"\" '<password>' | tr -d ':\\n').");
+        }
+        if (blank(adminPasswordHash) && adminPassword.getBytes(StandardCharsets.UTF_8).length > AccountRules.MAX_PASSWORD_BYTES) {
+            throw new IllegalStateException("DESAYRE_ADMIN_PASSWORD may be at most " + AccountRules.MAX_PASSWORD_BYTES
+                    + " bytes: bcrypt ignores the rest.");
+        }
+        adminUsername = AccountRules.normalize(blank(adminUsername) ? AccountRules.ADMIN : adminUsername);
+        if (AccountRules.usernameProblem(adminUsername) != null) {
+            throw new IllegalStateException("ADMIN_USERNAME is not a usable username. " + AccountRules.usernameProblem(adminUsername));
+        }
+        adminPasswordHash = blank(adminPasswordHash) ? null : adminPasswordHash.strip();
+        sessionTtl = positive(sessionTtl, Duration.ofMinutes(30), "desayre.auth.session-ttl");
+        sessionMaxAge = positive(sessionMaxAge, Duration.ofHours(12), "desayre.auth.session-max-age");
+        if (sessionMaxAge.compareTo(sessionTtl) < 0) {
+            sessionMaxAge = sessionTtl;
+        }
+        login = login == null ? new LoginLimits(0, 0, null, 0, null) : login;
+        userCacheTtl = userCacheTtl == null || userCacheTtl.isNegative() ? Duration.ofSeconds(5) : userCacheTtl;
+    }
+
+    /**
+     * Failed sign-ins (OWASP: throttle, never lock an account for everyone). Per client address and
+     * per (account, address) pair at most {@code perIp} / {@code perAccountAndIp} failures within
+     * {@code window}; past either, that address answers 429 until the window ends. Per account, nothing
+     * is refused: after {@code slowAfter} failures within the window each attempt on the account waits
+     * (250 ms, doubling per further failure) up to {@code maxDelay}, so a guesser elsewhere slows the
+     * owner by at most that much and cannot lock them out.
+     */
+    record LoginLimits(int perIp, int perAccountAndIp, Duration window, int slowAfter, Duration maxDelay) {
+        LoginLimits {
+            perIp = perIp > 0 ? perIp : 50;
+            perAccountAndIp = perAccountAndIp > 0 ? perAccountAndIp : 5;
+            window = window == null || window.isZero() || window.isNegative() ? Duration.ofMinutes(15) : window;
+            slowAfter = slowAfter > 0 ? slowAfter : 3;
+            maxDelay = maxDelay == null || maxDelay.isNegative() ? Duration.ofSeconds(3) : maxDelay;
+            if (maxDelay.compareTo(Duration.ofSeconds(10)) > 0) {
+                throw new IllegalStateException("desayre.auth.login.max-delay must be at most 10s: a longer wait on an account "
+                        + "would let a guesser elsewhere keep its owner out.");
+            }
+        }
+    }
+
+    static boolean blank(String value) {
+        return value == null || value.isBlank();
+    }
+
+    private static Duration positive(Duration value, Duration fallback, String name) {
+        if (value == null) {
+            return fallback;
+        }
+        if (value.isZero() || value.isNegative()) {
+            throw new IllegalStateException(name + " must be a positive duration, e.g. 30m.");
+        }
+        return value;
+    }
+
+    @Override
+    public String toString() {
+        return "AuthSettings[adminUsername=" + adminUsername + ", sessionTtl=" + sessionTtl + ", sessionMaxAge=" + sessionMaxAge
+                + ", login=" + login + ", secrets=****]";
+    }
+}

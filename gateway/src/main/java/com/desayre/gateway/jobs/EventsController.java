@@ -1,0 +1,87 @@
+package com.desayre.gateway.jobs;
+
+import com.desayre.contracts.JobStatus;
+import com.desayre.contracts.StatusChanged;
+import com.desayre.gateway.accounts.CurrentUser;
+import com.desayre.gateway.accounts.SignedOutStreams;
+import com.desayre.gateway.history.MediaUrls;
+import com.desayre.gateway.messaging.StatusBus;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.springframework.http.MediaType;
+import org.springframework.http.codec.ServerSentEvent;
+import org.springframework.security.core.Authentication;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RestController;
+import reactor.core.publisher.Flux;
+
+/**
+ * Every status of the caller's jobs (everyone's for an admin), live, for the studio. Each event
+ * carries its id; a client reconnecting with {@code Last-Event-ID} first gets what it missed
+ * from the gateway's recent-events buffer, then the live stream, without duplicates. When this
+ * instance does not remember that id (another instance's event, or one from before a restart),
+ * the stream starts instead with where the caller's own jobs stand now: each unfinished job, and
+ * each that changed since that event, read from the stores ({@link JobStatuses#catchUp}). So a
+ * studio that reconnects after a gateway restart hears how its jobs ended while it was away. A
+ * first connection (no id) gets live events only, as before: it has nothing to make up, and ten
+ * thousand of them must not each cost a Postgres query. A stream ends when its session is signed out,
+ * its API key revoked or its user changed ({@link SignedOutStreams}).
+ */
+@RestController
+class EventsController {
+    /** Jobs whose last status one stream keeps, to drop stale and repeated events (least recently changed go first). */
+    static final int JOBS_TRACKED = 4096;
+
+    private final StatusBus bus;
+    private final JobStatuses statuses;
+    private final MediaUrls urls;
+
+    private final SignedOutStreams signedOut;
+
+    EventsController(StatusBus bus, JobStatuses statuses, MediaUrls urls, SignedOutStreams signedOut) {
+        this.bus = bus;
+        this.statuses = statuses;
+        this.urls = urls;
+        this.signedOut = signedOut;
+    }
+
+    @GetMapping(path = "/api/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+    Flux<ServerSentEvent<?>> events(CurrentUser user, Authentication authentication,
+                                    @RequestHeader(value = "Last-Event-ID", required = false) String lastEventId) {
+        var events = bus.resume(lastEventId, Flux.defer(() -> statuses.catchUp(user.id(), lastEventId)))
+                .filter((StatusChanged status) -> user.maySee(status.ownerId()))
+                .transform(EventsController::legalMovesPerJob)
+                .map(status -> ServerSentEvent.builder(JobView.of(status, urls)).id(status.eventId()).event("status").build());
+        var heartbeats = Flux.interval(JobsController.HEARTBEAT)
+                .map(tick -> ServerSentEvent.<JobView>builder().comment("keep-alive").build());
+        // a first comment commits the response at once, so a client knows the stream is listening
+        var connected = Flux.just(ServerSentEvent.<JobView>builder().comment("connected").build());
+        // ends (with a last "signed-out" event) once the credential it was opened with is revoked
+        return signedOut.endWhenRevoked(Flux.merge(connected, events, heartbeats), authentication);
+    }
+
+    /**
+     * Per job, what {@link JobsController#legalMovesOnly} does for one: a repeated event or a move
+     * the state machine refuses (a live event older than the catch-up that came first) is dropped.
+     */
+    static Flux<StatusChanged> legalMovesPerJob(Flux<StatusChanged> statuses) {
+        return Flux.defer(() -> {
+            var last = new LinkedHashMap<String, StatusChanged>(16, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, StatusChanged> eldest) {
+                    return size() > JOBS_TRACKED;
+                }
+            };
+            return statuses.filter(status -> {
+                var before = last.get(status.jobId());
+                if (before != null && (before.eventId().equals(status.eventId())
+                        || !JobStatus.shouldApply(before.status(), status.status()))) {
+                    return false;
+                }
+                last.put(status.jobId(), status);
+                return true;
+            });
+        });
+    }
+}

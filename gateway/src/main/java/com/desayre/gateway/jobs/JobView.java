@@ -1,0 +1,37 @@
+package com.desayre.gateway.jobs;
+
+import com.desayre.contracts.JobError;
+import com.desayre.contracts.JobStatus;
+import com.desayre.contracts.PromptEncoding;
+import com.desayre.contracts.StatusChanged;
+import com.desayre.gateway.history.MediaUrls;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * A job as the API shows it: its latest status and, when done, its media. {@code encoding} is
+ * set on the ENCODED event: what was sent to the model; {@code retry} on RETRYING: attempt n of m, next try;
+ * {@code queue} while WAITING: the job's place in its worker's line for the provider (position, jobs ahead,
+ * a rough ETA in seconds, model and lane), updated as the line moves.
+ */
+record JobView(String jobId, String kind, String status, String stage, Integer progress, String message, JobError error,
+               List<Media> media, PromptEncoding encoding, StatusChanged.RetryInfo retry, StatusChanged.QueueInfo queue,
+               Instant updatedAt) {
+
+    /**
+     * @param thumbnailUrl a web-sized JPEG for galleries, or null
+     * @param durationMs   a video's length, null for images
+     */
+    record Media(String url, String thumbnailUrl, String mimeType, int width, int height, long bytes, Long durationMs) {
+    }
+
+    static JobView of(StatusChanged status, MediaUrls urls) {
+        var media = status.media().stream()
+                .map(m -> new Media(urls.url(m.key()), m.thumbnailKey() == null ? null : urls.url(m.thumbnailKey()),
+                        m.mimeType(), m.width(), m.height(), m.bytes(), m.durationMillis()))
+                .toList();
+        return new JobView(status.jobId(), status.kind().name(), status.status().name(), status.stage(),
+                status.progress(), status.message(), status.error(), media, status.encoding(), status.retry(),
+                status.status() == JobStatus.WAITING ? status.queue() : null, status.occurredAt());
+    }
+}

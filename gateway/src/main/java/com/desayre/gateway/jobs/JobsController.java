@@ -1,0 +1,142 @@
+package com.desayre.gateway.jobs;
+
+import com.desayre.contracts.ControlRequested;
+import com.desayre.contracts.JobStatus;
+import com.desayre.contracts.StatusChanged;
+import com.desayre.contracts.Topics;
+import com.desayre.gateway.accounts.CurrentUser;
+import com.desayre.gateway.accounts.SignedOutStreams;
+import com.desayre.gateway.history.MediaUrls;
+import com.desayre.gateway.limits.GenerationLimits;
+import com.desayre.gateway.messaging.JobPublisher;
+import com.desayre.gateway.messaging.StatusBus;
+import com.desayre.gateway.web.ApiProblem;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.codec.ServerSentEvent;
+import org.springframework.security.core.Authentication;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+
+/** A job's status, and its live stream of status events. */
+@RestController
+@RequestMapping("/api/jobs")
+class JobsController {
+    static final Duration HEARTBEAT = Duration.ofSeconds(15);
+
+    static final String JOB_FINISHED = "job-finished";
+
+    private final StatusCache cache;
+    private final JobStatuses statuses;
+    private final GenerationLimits limits;
+    private final StatusBus bus;
+    private final MediaUrls urls;
+    private final JobPublisher publisher;
+    private final SignedOutStreams signedOut;
+
+    JobsController(StatusCache cache, JobStatuses statuses, GenerationLimits limits, StatusBus bus, MediaUrls urls,
+                   JobPublisher publisher, SignedOutStreams signedOut) {
+        this.signedOut = signedOut;
+        this.cache = cache;
+        this.statuses = statuses;
+        this.limits = limits;
+        this.bus = bus;
+        this.urls = urls;
+        this.publisher = publisher;
+    }
+
+    /**
+     * Cancels a job that has not finished (in the status cache nor in the job history: a job either
+     * store shows ended is a 409). The CANCELLED status is published at once (the user's
+     * decision is final: stale statuses after it are ignored, and storage discards a late result);
+     * the control message tells the worker holding the job to stop spending on it.
+     */
+    @PostMapping("/{jobId}/cancel")
+    Mono<ResponseEntity<JobView>> cancel(@PathVariable String jobId, CurrentUser user) {
+        return visible(jobId, user).flatMap(current -> {
+            if (current.status().isTerminal()) {
+                return Mono.error(new ApiProblem(HttpStatus.CONFLICT, JOB_FINISHED, "Job already finished",
+                        "This job already ended as " + current.status() + "; there is nothing to cancel.", Map.of()));
+            }
+            var cancelled = StatusChanged.of(jobId, current.ownerId(), current.kind(), JobStatus.CANCELLED, "gateway",
+                    "Cancelled at your request.");
+            return publisher.publish(Topics.CONTROL, jobId, ControlRequested.of(jobId, ControlRequested.Action.CANCEL,
+                            current.ownerId(), user.id()))
+                    .then(publisher.publish(Topics.STATUS, jobId, cancelled))
+                    .then(cache.offer(cancelled))
+                    .then(limits.release(cancelled))
+                    .thenReturn(ResponseEntity.accepted().body(JobView.of(cancelled, urls)));
+        });
+    }
+
+    @GetMapping("/{jobId}")
+    Mono<JobView> job(@PathVariable String jobId, CurrentUser user) {
+        return visible(jobId, user).map(status -> JobView.of(status, urls));
+    }
+
+    /**
+     * The current status first (the more advanced of the cache and the job history, so a stream
+     * opened after a restart starts where the job really is), then each transition, then the stream
+     * completes after a terminal status. A client that connects after the job finished gets the
+     * final event and the end of the stream. Every keep-alive also looks at the stores again, so a
+     * status this instance's live feed dropped (a slow client) or never saw cannot leave the
+     * stream waiting for ever. It also ends when its credential is revoked ({@link SignedOutStreams}).
+     */
+    @GetMapping(path = "/{jobId}/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+    Flux<ServerSentEvent<?>> events(@PathVariable String jobId, CurrentUser user, Authentication authentication) {
+        return signedOut.endWhenRevoked(visible(jobId, user).flatMapMany(first -> {
+            // listen before reading the stores, so nothing published in between is missed
+            var live = Sinks.many().unicast().<StatusChanged>onBackpressureBuffer();
+            var subscription = bus.events().filter(e -> e.jobId().equals(jobId)).subscribe(live::tryEmitNext);
+            // a recheck only matters when it finds the job in another status than the stream last sent
+            var sent = new AtomicReference<JobStatus>();
+            var rechecks = Flux.interval(HEARTBEAT)
+                    .concatMap(tick -> statuses.current(jobId).onErrorResume(e -> Mono.empty()), 0)
+                    .filter(status -> status.status() != sent.get());
+            var statusesInOrder = statuses.current(jobId).defaultIfEmpty(first).flux()
+                    .concatWith(live.asFlux().mergeWith(rechecks))
+                    .transform(JobsController::legalMovesOnly)
+                    .doOnNext(status -> sent.set(status.status()))
+                    .doFinally(signal -> subscription.dispose());
+            var events = statusesInOrder.map(status -> ServerSentEvent.builder(JobView.of(status, urls))
+                    .id(status.eventId()).event("status").build());
+            // comments keep proxies from closing a quiet stream
+            var heartbeats = Flux.interval(HEARTBEAT).map(tick -> ServerSentEvent.<JobView>builder().comment("keep-alive").build());
+            return events.mergeWith(heartbeats)
+                    .takeUntil(event -> event.data() != null && JobStatus.valueOf(event.data().status()).isTerminal());
+        }), authentication);
+    }
+
+    /** Drops duplicates and stale events: only moves the state machine allows reach the client. */
+    static Flux<StatusChanged> legalMovesOnly(Flux<StatusChanged> statuses) {
+        return Flux.defer(() -> {
+            var seen = new HashSet<String>();
+            var last = new JobStatus[1];
+            return statuses.filter(status -> {
+                if (!seen.add(status.eventId()) || !JobStatus.shouldApply(last[0], status.status())) {
+                    return false;
+                }
+                last[0] = status.status();
+                return true;
+            });
+        });
+    }
+
+    /** The job's latest status if the caller may see it; 404 either way otherwise, so ids can't be probed. */
+    private Mono<StatusChanged> visible(String jobId, CurrentUser user) {
+        return statuses.current(jobId)
+                .filter(status -> user.maySee(status.ownerId()))
+                .switchIfEmpty(Mono.error(() -> ApiProblem.notFound("There is no job " + jobId + " that you can see.")));
+    }
+}

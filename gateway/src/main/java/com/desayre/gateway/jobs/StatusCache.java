@@ -1,0 +1,56 @@
+package com.desayre.gateway.jobs;
+
+import com.desayre.contracts.EventJson;
+import com.desayre.contracts.JobStatus;
+import com.desayre.contracts.StatusChanged;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import org.springframework.data.redis.core.script.RedisScript;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Mono;
+
+/**
+ * Each job's latest status in Redis, for fast reads and for the first event of a late SSE
+ * subscriber. Every gateway instance writes every status, so the write is a script that applies
+ * a status only when the state machine allows the move from the one held: atomic, and never backwards.
+ */
+@Component
+public class StatusCache {
+    private static final RedisScript<Long> APPLY_IF_LEGAL = RedisScript.of("""
+            local current = redis.call('HGET', KEYS[1], 'status')
+            if current and not string.find(',' .. ARGV[3] .. ',', ',' .. current .. ',', 1, true) then
+              return 0
+            end
+            redis.call('HSET', KEYS[1], 'status', ARGV[1], 'json', ARGV[2])
+            redis.call('EXPIRE', KEYS[1], ARGV[4])
+            return 1
+            """, Long.class);
+
+    private final ReactiveStringRedisTemplate redis;
+    private final GatewaySettings settings;
+
+    StatusCache(ReactiveStringRedisTemplate redis, GatewaySettings settings) {
+        this.redis = redis;
+        this.settings = settings;
+    }
+
+    /** Applies the status if it is a legal move; true when it was applied. */
+    public Mono<Boolean> offer(StatusChanged event) {
+        var legalFrom = event.status().legalPredecessors().stream().map(JobStatus::name).collect(Collectors.joining(","));
+        var json = new String(EventJson.write(event), java.nio.charset.StandardCharsets.UTF_8);
+        return redis.execute(APPLY_IF_LEGAL, List.of(key(event.jobId())),
+                        List.of(event.status().name(), json, legalFrom, String.valueOf(settings.statusTtl().toSeconds())))
+                .next()
+                .map(applied -> applied == 1L);
+    }
+
+    Mono<StatusChanged> latest(String jobId) {
+        return redis.<String, String>opsForHash().get(key(jobId), "json")
+                .map(json -> EventJson.read(json, StatusChanged.class));
+    }
+
+    private static String key(String jobId) {
+        return "desayre:job:" + jobId;
+    }
+}

@@ -1,0 +1,57 @@
+package com.desayre.gateway.keys;
+
+import com.desayre.gateway.accounts.CurrentUser;
+import com.desayre.gateway.web.RequestFields;
+import java.net.URI;
+import java.util.List;
+import java.util.Set;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * A user's personal API keys (managed from a signed-in session only, see SecurityConfiguration):
+ * create (the secret is answered once), list (never the secret), revoke.
+ */
+@RestController
+@RequestMapping("/api/keys")
+class ApiKeysController {
+    private final ApiKeys keys;
+
+    ApiKeysController(ApiKeys keys) {
+        this.keys = keys;
+    }
+
+    /** {@code {"name"}} → 201 {@code {id, name, key, createdAt}}; {@code key} is shown only in this answer. */
+    @PostMapping
+    Mono<ResponseEntity<ApiKeys.NewKey>> create(@RequestBody JsonNode body, CurrentUser user) {
+        var fields = new RequestFields(body, Set.of("name"));
+        var name = fields.requiredText("name", ApiKeys.MAX_NAME_LENGTH, "a label to recognise the key by, e.g. \"ci\".");
+        fields.throwIfInvalid();
+        return keys.create(user.id(), name.strip())
+                .map(created -> ResponseEntity.created(URI.create("/api/keys/" + created.id()))
+                        .header(HttpHeaders.CACHE_CONTROL, "no-store")
+                        .body(created));
+    }
+
+    @GetMapping
+    Mono<List<ApiKeys.KeyView>> list(CurrentUser user) {
+        return keys.list(user.id()).collectList();
+    }
+
+    @DeleteMapping("/{id}")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    Mono<Void> revoke(@PathVariable String id, CurrentUser user) {
+        return keys.revoke(user.id(), id);
+    }
+}

@@ -1,0 +1,109 @@
+package com.desayre.gateway.limits;
+
+import com.desayre.gateway.accounts.AccountRules;
+import com.desayre.gateway.accounts.Accounts;
+import com.desayre.gateway.accounts.CurrentUser;
+import com.desayre.gateway.web.RequestFields;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Limits as people see and admins set them: {@code GET /api/limits} (your own standing) and the
+ * admin's {@code GET|PUT|DELETE /api/admin/users/{username}/quota} (role admin: enforced in
+ * SecurityConfiguration for {@code /api/admin/**}; changes are audited).
+ */
+@RestController
+public class LimitsController {
+    public static final Set<String> QUOTA_FIELDS = Set.of("dailyQuota");
+
+    private final GenerationLimits limits;
+    private final DailyQuotas quotas;
+    private final Accounts accounts;
+
+    LimitsController(GenerationLimits limits, DailyQuotas quotas, Accounts accounts) {
+        this.limits = limits;
+        this.quotas = quotas;
+        this.accounts = accounts;
+    }
+
+    /** One limit: its quota and window, and where the caller stands. */
+    record Limit(String policy, long quota, Long windowSeconds, long remaining, Long resetSeconds) {
+    }
+
+    /** The caller's limits, what each kind of job costs, and whether they are shared by every instance now. */
+    record LimitsView(List<Limit> limits, Map<String, Integer> costs, long dailyQuota, boolean ownDailyQuota, long usedToday,
+                      String mode) {
+    }
+
+    record QuotaView(String username, long dailyQuota, String source, long defaultDailyQuota, long usedToday) {
+    }
+
+    @GetMapping("/api/limits")
+    Mono<ResponseEntity<LimitsView>> mine(CurrentUser user) {
+        return limits.standing(user.id()).map(standing -> {
+            var views = new ArrayList<Limit>();
+            for (int i = 0; i < standing.policies().size(); i++) {
+                var policy = standing.policies().get(i);
+                var state = standing.states().get(i);
+                views.add(new Limit(policy.name(), policy.quota(), policy.windowSeconds(), state.remaining(), state.resetSeconds()));
+            }
+            var costs = new LinkedHashMap<String, Integer>();
+            var settings = limits.settings();
+            costs.put("image", settings.cost().image());
+            costs.put("edit", settings.cost().edit());
+            costs.put("video", settings.cost().video());
+            var mode = !limits.enabled() ? "off" : standing.shared() ? LimitsHealth.SHARED : LimitsHealth.LOCAL_FALLBACK;
+            return ResponseEntity.ok().headers(standing.headers()).body(new LimitsView(views, costs, standing.dailyQuota(),
+                    standing.ownDailyQuota(), standing.usedToday(), mode));
+        });
+    }
+
+    @GetMapping("/api/admin/users/{username}/quota")
+    Mono<QuotaView> quota(@PathVariable String username) {
+        var name = AccountRules.normalize(username);
+        return existing(name).then(view(name));
+    }
+
+    /** {@code {"dailyQuota": n}}: the user's own daily quota in units (0 stops them generating). */
+    @PutMapping("/api/admin/users/{username}/quota")
+    Mono<QuotaView> setQuota(@PathVariable String username, @RequestBody JsonNode body, CurrentUser admin) {
+        var name = AccountRules.normalize(username);
+        var fields = new RequestFields(body, QUOTA_FIELDS);
+        var present = body != null && body.has("dailyQuota") && !body.get("dailyQuota").isNull();
+        var quota = fields.optionalNonNegativeLong("dailyQuota");
+        if (!present) {
+            fields.reject("dailyQuota", "Send 'dailyQuota', units per UTC day (0 or more); DELETE this resource to go back "
+                    + "to the default.");
+        }
+        fields.throwIfInvalid();
+        return existing(name).then(quotas.set(admin.id(), name, quota)).then(view(name));
+    }
+
+    /** Back to the configured default. */
+    @DeleteMapping("/api/admin/users/{username}/quota")
+    Mono<QuotaView> clearQuota(@PathVariable String username, CurrentUser admin) {
+        var name = AccountRules.normalize(username);
+        return existing(name).then(quotas.clear(admin.id(), name)).then(view(name));
+    }
+
+    private Mono<Void> existing(String username) {
+        return accounts.find(username).switchIfEmpty(Mono.error(() -> Accounts.noSuchUser(username))).then();
+    }
+
+    private Mono<QuotaView> view(String username) {
+        return limits.standingOf(username).map(standing -> new QuotaView(username, standing.dailyQuota(),
+                standing.ownDailyQuota() ? "user" : "default", limits.settings().dailyQuota(), standing.usedToday()));
+    }
+}

@@ -1,0 +1,45 @@
+package com.desayre.gateway.messaging;
+
+import com.desayre.contracts.EventJson;
+import com.desayre.gateway.web.ApiProblem;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import org.springframework.http.HttpStatus;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * Publishes to Kafka and completes only when the broker acknowledged (acks=all, idempotent).
+ * A send may block on metadata, so it never runs on an event-loop thread; a broker that does not
+ * answer in time becomes a 503 with Retry-After, so a caller never believes a lost job was taken.
+ */
+@Component
+public class JobPublisher {
+    private static final Duration ACK_TIMEOUT = Duration.ofSeconds(15);
+
+    private final KafkaTemplate<byte[], byte[]> kafka;
+
+    JobPublisher(KafkaTemplate<byte[], byte[]> kafka) {
+        this.kafka = kafka;
+    }
+
+    /** Publishes a job's record; a broker that does not take it is a 503 the caller can show as it is. */
+    public Mono<Void> publish(String topic, String jobId, Object event) {
+        return send(topic, jobId, event)
+                .onErrorMap(e -> new ApiProblem(HttpStatus.SERVICE_UNAVAILABLE, ApiProblem.KAFKA_UNAVAILABLE,
+                        "Service unavailable", "DESAYRE cannot take new jobs right now because its message broker "
+                        + "is not answering. Nothing was queued; try again in a few seconds.", Map.of()))
+                .then();
+    }
+
+    /** Publishes any record keyed by {@code key}; completes once the broker acknowledged it, fails as the send failed. */
+    public Mono<Void> send(String topic, String key, Object event) {
+        return Mono.fromFuture(() -> kafka.send(topic, key.getBytes(StandardCharsets.UTF_8), EventJson.write(event)))
+                .subscribeOn(Schedulers.boundedElastic())
+                .timeout(ACK_TIMEOUT)
+                .then();
+    }
+}

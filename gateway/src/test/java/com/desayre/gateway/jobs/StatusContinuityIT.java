@@ -1,0 +1,302 @@
+package com.desayre.gateway.jobs;
+
+import static com.desayre.gateway.AuthTestGateway.json;
+import static com.desayre.gateway.AuthTestGateway.unique;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.desayre.contracts.EventJson;
+import com.desayre.contracts.JobError;
+import com.desayre.contracts.JobKind;
+import com.desayre.contracts.JobStatus;
+import com.desayre.contracts.StatusChanged;
+import com.desayre.contracts.Topics;
+import com.desayre.gateway.AuthTestGateway;
+import com.desayre.gateway.limits.GenerationLimits;
+import com.desayre.testsupport.PostgresServer;
+import com.desayre.testsupport.RedisServer;
+import com.desayre.testsupport.TestServers;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+
+/**
+ * A gateway's statuses never stay behind what happened: statuses published while no gateway ran
+ * are applied (cache and in-flight slots) before a gateway that starts says it is ready, and a job
+ * whose ending the cache missed is read from the job history, written back and its slot freed.
+ * While Redis is down, statuses are not held up and reads come from the job history. No
+ * storage-sink runs here: what Postgres says is written by the test, and nothing else moves.
+ */
+class StatusContinuityIT {
+    private static final String ADMIN_PASSWORD = "the continuity admin's passphrase";
+    private static final String PASSWORD = "a perfectly good passphrase";
+    private static final Map<String, String> PROPERTIES = Map.of("desayre.auth.admin-password", ADMIN_PASSWORD);
+    private AuthTestGateway gateway;
+
+    @BeforeAll
+    static void tables() {
+        AuthTestGateway.withJobTables();
+    }
+
+    @AfterEach
+    void stop() {
+        if (gateway != null) {
+            gateway.close();
+        }
+    }
+
+    @Test
+    void statusesPublishedWhileNoGatewayRanAreAppliedBeforeTheNextOneIsReady() throws Exception {
+        gateway = ready(new AuthTestGateway(PROPERTIES));
+        var user = unique("away");
+        var token = member(user);
+        var jobs = new ArrayList<String>();
+        for (int i = 0; i < 3; i++) {
+            var accepted = gateway.call("POST", "/api/generate/image", "{\"prompt\":\"a tide pool " + i + "\"}",
+                    "Authorization", "Bearer " + token);
+            assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
+            jobs.add(json(accepted).get("jobId").asString());
+        }
+        assertThat(inFlight(token)).isEqualTo(3);
+        gateway.close();
+        gateway = null;
+
+        // the pipeline goes on while no gateway runs
+        publish(status(jobs.get(0), user, JobStatus.PROCESSING, null), status(jobs.get(0), user, JobStatus.COMPLETED, null),
+                status(jobs.get(1), user, JobStatus.FAILED, new JobError("PROVIDER_REJECTED", "The provider refused it.")),
+                status(jobs.get(2), user, JobStatus.PROCESSING, null));
+
+        gateway = ready(new AuthTestGateway(PROPERTIES));
+        // ready means caught up: no waiting from here on (and no job row in Postgres: only the cache can answer)
+        assertThat(statusOf(jobs.get(0), token)).isEqualTo("COMPLETED");
+        assertThat(statusOf(jobs.get(1), token)).isEqualTo("FAILED");
+        assertThat(statusOf(jobs.get(2), token)).isEqualTo("PROCESSING");
+        assertThat(inFlight(token)).as("slots of the jobs that ended are free").isEqualTo(1);
+        for (var ended : jobs.subList(0, 2)) {
+            assertFinished(gateway.call("POST", "/api/jobs/" + ended + "/cancel", null, "Authorization", "Bearer " + token));
+        }
+        assertThat(streamOf(jobs.get(0), token)).hasSize(1).first().asString().contains("\"COMPLETED\"");
+    }
+
+    @Test
+    void anEndingTheCacheMissedIsReadFromTheJobHistoryWrittenBackAndFreesTheSlot() throws Exception {
+        gateway = ready(new AuthTestGateway(PROPERTIES));
+        var user = unique("missed");
+        var token = member(user);
+        var completed = submit(token);
+        var failed = submit(token);
+        var cache = gateway.bean(StatusCache.class);
+        // the cache holds PROCESSING for both: their endings were published while Redis failed
+        for (var jobId : List.of(completed, failed)) {
+            cache.offer(status(jobId, user, JobStatus.PROCESSING, null)).block(Duration.ofSeconds(5));
+        }
+        row(completed, user, "COMPLETED");
+        row(failed, user, "FAILED");
+        assertThat(inFlight(token)).as("looking at the limits checks the slots against the job history").isEqualTo(0);
+
+        var another = submit(token);
+        cache.offer(status(another, user, JobStatus.PROCESSING, null)).block(Duration.ofSeconds(5));
+        row(another, user, "COMPLETED");
+        var redis = gateway.bean(ReactiveStringRedisTemplate.class);
+        var slots = GenerationLimits.key(user, "in-flight");
+        assertThat(redis.opsForZSet().size(slots).block(Duration.ofSeconds(5))).isEqualTo(1);
+
+        assertThat(statusOf(another, token)).isEqualTo("COMPLETED");
+        assertThat(cache.latest(another).block(Duration.ofSeconds(5)).status()).as("written back").isEqualTo(JobStatus.COMPLETED);
+        assertThat(redis.opsForZSet().size(slots).block(Duration.ofSeconds(5))).as("a read that finds the ending frees the slot")
+                .isEqualTo(0);
+        assertThat(statusOf(failed, token)).isEqualTo("FAILED");
+        assertFinished(gateway.call("POST", "/api/jobs/" + failed + "/cancel", null, "Authorization", "Bearer " + token));
+        var events = streamOf(completed, token);
+        assertThat(events).as("the stream starts with the ending, and ends").hasSize(1);
+        assertThat(events.get(0)).contains("\"COMPLETED\"");
+    }
+
+    @Test
+    void aStreamWhoseLiveFeedMissedTheEndingFindsItAtTheNextKeepAliveAndEnds() throws Exception {
+        gateway = ready(new AuthTestGateway(PROPERTIES));
+        var user = unique("dropped");
+        var token = member(user);
+        var jobId = submit(token);
+        var response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(gateway.base + "/api/jobs/" + jobId + "/events"))
+                .header("Authorization", "Bearer " + token).header("Accept", "text/event-stream").GET().build(),
+                HttpResponse.BodyHandlers.ofLines());
+        var events = new java.util.concurrent.CopyOnWriteArrayList<String>();
+        var read = java.util.concurrent.CompletableFuture.runAsync(() -> response.body().filter(line -> line.startsWith("data:"))
+                .forEach(events::add));
+        try {
+            await().atMost(Duration.ofSeconds(10)).until(() -> events.size() == 1);
+            // the job ends where this gateway's live feed cannot see it: only the stores know
+            row(jobId, user, "COMPLETED");
+            read.get(JobsController.HEARTBEAT.toSeconds() * 2 + 10, TimeUnit.SECONDS);
+            assertThat(events).hasSize(2);
+            assertThat(events.get(0)).contains("\"QUEUED\"");
+            assertThat(events.get(1)).contains("\"COMPLETED\"");
+        } finally {
+            response.body().close();
+        }
+    }
+
+    @Test
+    void whileRedisIsDownStatusesAreNotHeldUpAndAJobIsAnsweredFromTheJobHistoryThenRepaired() throws Exception {
+        var redis = RedisServer.start(0, null);
+        var port = redis.port();
+        try {
+            var properties = new java.util.HashMap<>(PROPERTIES);
+            properties.put("spring.data.redis.url", redis.url());
+            gateway = ready(new AuthTestGateway(properties));
+            var user = unique("outage");
+            var token = member(user);
+            var jobId = submit(token);
+
+            redis.close();
+            // the job ends, and a crowd of other statuses follows, while no status can be cached
+            var others = new ArrayList<StatusChanged>();
+            for (int i = 0; i < 40; i++) {
+                others.add(status(java.util.UUID.randomUUID().toString(), user, JobStatus.PROCESSING, null));
+            }
+            publish(status(jobId, user, JobStatus.PROCESSING, null), status(jobId, user, JobStatus.COMPLETED, null));
+            publish(others.toArray(StatusChanged[]::new));
+            // 42 writes waited for in turn would take 42 x 2 s: after the first failure they are no longer waited for
+            await().atMost(Duration.ofSeconds(30)).until(StatusContinuityIT::projectionCaughtUp);
+            row(jobId, user, "COMPLETED");
+            assertThat(statusOf(jobId, token)).as("answered from the job history while Redis is down").isEqualTo("COMPLETED");
+            assertFinished(gateway.call("POST", "/api/jobs/" + jobId + "/cancel", null, "Authorization", "Bearer " + token));
+
+            redis = RedisServer.start(port, null);
+            var cache = gateway.bean(StatusCache.class);
+            // the first read once Redis answers writes the ending back
+            await().atMost(Duration.ofSeconds(30)).until(() -> "COMPLETED".equals(statusOf(jobId, token))
+                    && cache.latest(jobId).map(StatusChanged::status).onErrorResume(e -> reactor.core.publisher.Mono.empty())
+                    .blockOptional(Duration.ofSeconds(5)).orElse(null) == JobStatus.COMPLETED);
+        } finally {
+            if (gateway != null) {
+                gateway.close();
+                gateway = null;
+            }
+            redis.close();
+        }
+    }
+
+    /** Whether the gateways' status group has committed every status on the topic. */
+    private static boolean projectionCaughtUp() throws Exception {
+        try (var admin = Admin.create(Map.<String, Object>of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                TestServers.kafka().bootstrapServers()))) {
+            var committed = admin.listConsumerGroupOffsets("gateway-status").partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
+            var partitions = new java.util.HashMap<TopicPartition, OffsetSpec>();
+            for (int p = 0; p < TestServers.TOPIC_PARTITIONS; p++) {
+                partitions.put(new TopicPartition(Topics.STATUS, p), OffsetSpec.latest());
+            }
+            var ends = admin.listOffsets(partitions).all().get(10, TimeUnit.SECONDS);
+            return ends.entrySet().stream().allMatch(end -> end.getValue().offset() == 0 || committed.get(end.getKey()) != null
+                    && committed.get(end.getKey()).offset() >= end.getValue().offset());
+        }
+    }
+
+    private AuthTestGateway ready(AuthTestGateway started) {
+        await().atMost(Duration.ofSeconds(60)).until(() -> started.call("GET", "/actuator/health", null).statusCode() == 200);
+        return started;
+    }
+
+    private String member(String user) {
+        var admin = gateway.token("admin", ADMIN_PASSWORD);
+        gateway.createUser(admin, user, PASSWORD, "member");
+        return gateway.token(user, PASSWORD);
+    }
+
+    private String submit(String token) {
+        var accepted = gateway.call("POST", "/api/generate/image", "{\"prompt\":\"a harbour wall\"}", "Authorization", "Bearer " + token);
+        assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
+        return json(accepted).get("jobId").asString();
+    }
+
+    private String statusOf(String jobId, String token) {
+        var job = gateway.call("GET", "/api/jobs/" + jobId, null, "Authorization", "Bearer " + token);
+        assertThat(job.statusCode()).as(job.body()).isEqualTo(200);
+        return json(job).get("status").asString();
+    }
+
+    private int inFlight(String token) {
+        for (var limit : json(gateway.call("GET", "/api/limits", null, "Authorization", "Bearer " + token)).get("limits")) {
+            if (limit.get("policy").asString().equals("in-flight")) {
+                return limit.get("quota").asInt() - limit.get("remaining").asInt();
+            }
+        }
+        throw new AssertionError("no in-flight limit");
+    }
+
+    private static void assertFinished(HttpResponse<String> cancel) {
+        assertThat(cancel.statusCode()).as(cancel.body()).isEqualTo(409);
+        assertThat(cancel.headers().firstValue("Content-Type").orElseThrow()).startsWith("application/problem+json");
+        assertThat(json(cancel).get("type").asString()).isEqualTo("/problems/job-finished");
+    }
+
+    /** The status events of the job's stream, which must end by itself (bounded: a stream that hangs fails). */
+    private List<String> streamOf(String jobId, String token) throws Exception {
+        var response = HttpClient.newHttpClient().sendAsync(HttpRequest.newBuilder(URI.create(gateway.base + "/api/jobs/" + jobId + "/events"))
+                        .header("Authorization", "Bearer " + token).header("Accept", "text/event-stream").GET().build(),
+                HttpResponse.BodyHandlers.ofLines()).get(30, TimeUnit.SECONDS);
+        assertThat(response.statusCode()).isEqualTo(200);
+        var read = java.util.concurrent.CompletableFuture.supplyAsync(() -> response.body().filter(line -> line.startsWith("data:")).toList());
+        try {
+            return read.get(30, TimeUnit.SECONDS);
+        } finally {
+            response.body().close();
+        }
+    }
+
+    private static StatusChanged status(String jobId, String owner, JobStatus status, JobError error) {
+        var event = StatusChanged.of(jobId, owner, JobKind.IMAGE, status, "test", status.name().toLowerCase());
+        return error == null ? event : new StatusChanged(event.schemaVersion(), event.eventId(), jobId, event.occurredAt(), owner,
+                JobKind.IMAGE, status, "test", null, error.message(), error, List.of(), null, null, null);
+    }
+
+    private static void publish(StatusChanged... events) throws Exception {
+        try (var producer = new KafkaProducer<String, byte[]>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestServers.kafka().bootstrapServers(),
+                ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new ByteArraySerializer())) {
+            for (var event : events) {
+                producer.send(new ProducerRecord<>(Topics.STATUS, event.jobId(), EventJson.write(event))).get(10, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    /** The job as storage-sink projects it, ended. */
+    private static void row(String jobId, String owner, String status) throws Exception {
+        try (var c = TestServers.postgres().dataSource(PostgresServer.DEFAULT_DATABASE).getConnection();
+             var insert = c.prepareStatement("""
+                     insert into public.jobs (job_id, owner_id, kind, status, message, error_code, created_at, updated_at)
+                     values (?, ?, 'IMAGE', ?, ?, ?, ?, ?)""")) {
+            var now = Timestamp.from(Instant.now());
+            insert.setString(1, jobId);
+            insert.setString(2, owner);
+            insert.setString(3, status);
+            insert.setString(4, status.equals("FAILED") ? "The provider refused it." : null);
+            insert.setString(5, status.equals("FAILED") ? "PROVIDER_REJECTED" : null);
+            insert.setTimestamp(6, now);
+            insert.setTimestamp(7, now);
+            insert.executeUpdate();
+        }
+    }
+}

@@ -1,0 +1,101 @@
+package com.desayre.gateway.openapi;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.desayre.gateway.AuthTestGateway;
+import com.desayre.gateway.generation.GenerationController;
+import com.desayre.gateway.generation.PromptController;
+import com.desayre.gateway.limits.LimitsController;
+import com.desayre.gateway.queues.QueueController;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The OpenAPI document served by a real gateway: every route is there, the request bodies list
+ * exactly the fields their controllers accept (so the document and the code can't drift), and
+ * nothing the gateway resolves itself (the signed-in user, the exchange) shows up as a parameter.
+ */
+class ApiDocsIT {
+    private static AuthTestGateway gateway;
+    private static JsonNode api;
+
+    @BeforeAll
+    static void start() {
+        gateway = new AuthTestGateway(Map.of("desayre.auth.admin-password", "the api docs admin's passphrase"));
+        var response = gateway.call("GET", "/v3/api-docs", null);
+        assertThat(response.statusCode()).as("the document needs no sign-in").isEqualTo(200);
+        api = AuthTestGateway.json(response);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (gateway != null) {
+            gateway.close();
+        }
+    }
+
+    @Test
+    void everyRouteIsDocumented() {
+        var paths = new TreeSet<String>();
+        api.get("paths").propertyNames().forEach(paths::add);
+        assertThat(paths).contains("/api/generate/image", "/api/generate/edit", "/api/generate/video", "/api/jobs/{jobId}",
+                "/api/jobs/{jobId}/cancel", "/api/jobs/{jobId}/retry", "/api/jobs/{jobId}/events", "/api/events", "/api/history",
+                "/api/history/{jobId}", "/api/auth/login", "/api/auth/me", "/api/keys", "/api/admin/users", "/api/prompts/preview",
+                "/api/limits", "/api/admin/users/{username}/quota", "/api/worker", "/api/admin/queues",
+                "/api/admin/queues/dlq/{topic}", "/api/admin/stats");
+        assertThat(api.at("/components/securitySchemes").propertyNames()).contains("bearer", "apiKey", "session");
+    }
+
+    @Test
+    void requestBodiesListExactlyTheFieldsTheControllersAccept() {
+        assertThat(properties("POST", "/api/generate/image", "application/json")).isEqualTo(GenerationController.IMAGE_FIELDS);
+        assertThat(properties("POST", "/api/generate/edit", "application/json")).isEqualTo(GenerationController.EDIT_FIELDS);
+        assertThat(properties("POST", "/api/generate/video", "application/json")).isEqualTo(GenerationController.VIDEO_FIELDS);
+        assertThat(properties("POST", "/api/prompts/preview", "application/json")).isEqualTo(PromptController.FIELDS);
+        // multipart: the JSON fields but the source job, plus the file
+        var upload = new TreeSet<>(GenerationController.EDIT_FIELDS);
+        upload.remove("sourceJobId");
+        upload.add(GenerationController.IMAGE_PART);
+        assertThat(properties("POST", "/api/generate/edit", "multipart/form-data")).isEqualTo(upload);
+        var videoUpload = new TreeSet<>(GenerationController.VIDEO_FIELDS);
+        videoUpload.remove("sourceJobId");
+        videoUpload.add(GenerationController.IMAGE_PART);
+        assertThat(properties("POST", "/api/generate/video", "multipart/form-data")).isEqualTo(videoUpload);
+        assertThat(schema("POST", "/api/generate/image", "application/json").get("required").toString()).contains("prompt");
+        assertThat(properties("PUT", "/api/admin/users/{username}/quota", "application/json")).isEqualTo(LimitsController.QUOTA_FIELDS);
+        assertThat(properties("POST", "/api/worker", "application/json")).isEqualTo(QueueController.FIELDS);
+        assertThat(properties("POST", "/api/admin/queues", "application/json")).isEqualTo(QueueController.FIELDS);
+    }
+
+    @Test
+    void whatTheGatewayResolvesItselfIsNotAParameter() {
+        var parameters = api.at("/paths/~1api~1generate~1image/post/parameters");
+        var names = new TreeSet<String>();
+        parameters.forEach(p -> names.add(p.get("name").asString()));
+        assertThat(names).containsOnly("Idempotency-Key");
+    }
+
+    @Test
+    void theUiIsServed() {
+        var ui = gateway.call("GET", "/swagger-ui.html", null);
+        assertThat(ui.statusCode()).isIn(200, 302);
+    }
+
+    private static Set<String> properties(String method, String path, String type) {
+        var names = new TreeSet<String>();
+        schema(method, path, type).get("properties").propertyNames().forEach(names::add);
+        return names;
+    }
+
+    private static JsonNode schema(String method, String path, String type) {
+        var content = api.get("paths").get(path).get(method.toLowerCase()).get("requestBody").get("content");
+        assertThat(content.has(type)).as("%s %s documents %s: %s", method, path, type, content).isTrue();
+        var ref = content.get(type).get("schema").get("$ref").asString();
+        return api.at("/components/schemas/" + ref.substring(ref.lastIndexOf('/') + 1));
+    }
+}
