@@ -1,0 +1,239 @@
+package com.desayre.storage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.desayre.contracts.ControlRequested;
+import com.desayre.contracts.EventJson;
+import com.desayre.contracts.GenerationRequested;
+import com.desayre.contracts.JobError;
+import com.desayre.contracts.JobKind;
+import com.desayre.contracts.JobSpec;
+import com.desayre.contracts.JobStatus;
+import com.desayre.contracts.Priority;
+import com.desayre.contracts.StatusChanged;
+import com.desayre.contracts.Topics;
+import com.desayre.platform.MediaStore;
+import com.desayre.testsupport.TestServers;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.cloud.stream.binder.test.EnableTestBinder;
+import org.springframework.cloud.stream.binder.test.InputDestination;
+import org.springframework.cloud.stream.binder.test.OutputDestination;
+import org.springframework.messaging.MessageHandler;
+import org.springframework.messaging.SubscribableChannel;
+import org.springframework.messaging.support.ErrorMessage;
+import org.springframework.messaging.support.MessageBuilder;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * storage-sink's four bindings on the test binder: {@code storeMedia} ({@code generation.media.ready}),
+ * {@code projectStatus} ({@code generation.status}), {@code recordRequest} ({@code generation.requested})
+ * and {@code handleControl} ({@code generation.control}). A record in; out, what it leaves in the real
+ * PostgreSQL and S3 server and the statuses it publishes. Only the binder is replaced; the DLQs are the
+ * Kafka binder's ({@code StorageSinkIT} proves them): here a poison record is seen failing once, not
+ * retried, on the binding's error channel.
+ *
+ * <p>The test binder hands a destination that one application both consumes and produces to its consumer
+ * only: {@link OutputDestination} never sees storage-sink's own statuses on {@code generation.status}. They
+ * are seen where Kafka brings them too, in the sink's own status projection ({@code StorageSinkIT} reads
+ * them, keyed, off the broker).
+ */
+@SpringBootTest(classes = StorageSinkApplication.class, webEnvironment = SpringBootTest.WebEnvironment.NONE,
+        properties = {"spring.config.name=desayre-platform,storage-sink", "spring.application.name=storage-sink",
+                "spring.main.banner-mode=off"})
+@EnableTestBinder
+// closed after the class: the other ITs of this JVM run without it in the background
+@DirtiesContext
+class StorageBindingsIT {
+    private static final String KEY = "kafka_messageKey";
+    private static final String DATABASE = "sink_bindings_" + Long.toHexString(System.nanoTime());
+    private static final FileServer CDN = cdn();
+
+    @Autowired
+    private InputDestination input;
+    @Autowired
+    private OutputDestination output;
+    @Autowired
+    private JobProjection projection;
+    @Autowired
+    private MediaStore store;
+    @Autowired
+    private MeterRegistry meters;
+    @Autowired
+    private org.springframework.r2dbc.core.DatabaseClient db;
+    @Autowired
+    @Qualifier("errorChannel")
+    private SubscribableChannel errors;
+    private final List<ErrorMessage> failed = new CopyOnWriteArrayList<>();
+    private final MessageHandler collect = message -> {
+        if (message instanceof ErrorMessage error) {
+            failed.add(error);
+        }
+    };
+
+    private static FileServer cdn() {
+        try {
+            return new FileServer();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @DynamicPropertySource
+    static void servers(DynamicPropertyRegistry registry) {
+        TestServers.postgres().createDatabase(DATABASE);
+        TestServers.postgres().springProperties(DATABASE).forEach((key, value) -> registry.add(key, () -> value));
+        TestServers.s3Properties().forEach((key, value) -> registry.add(key, () -> value));
+        registry.add("desayre.data-dir", () -> System.getProperty("java.io.tmpdir") + "/sink-bindings");
+    }
+
+    @AfterAll
+    static void stopCdn() {
+        CDN.close();
+    }
+
+    @BeforeEach
+    void watchErrors() {
+        output.clear();
+        errors.subscribe(collect);
+    }
+
+    @AfterEach
+    void stopWatching() {
+        errors.unsubscribe(collect);
+    }
+
+    private void send(String destination, String key, byte[] value) {
+        input.send(MessageBuilder.withPayload(value).setHeader(KEY, key.getBytes(StandardCharsets.UTF_8)).build(), destination);
+    }
+
+    private void send(String destination, String key, Object event) {
+        send(destination, key, EventJson.write(event));
+    }
+
+    /** The job's status and error code as the sink's own projection of {@code generation.status} holds them. */
+    private java.util.Map<String, Object> job(String jobId) {
+        return db.sql("select status, error_code from jobs where job_id = :id").bind("id", jobId).fetch().one()
+                .block(java.time.Duration.ofSeconds(10));
+    }
+
+    private void encoded(String jobId) {
+        send(Topics.STATUS, jobId, StatusChanged.of(jobId, SinkHarness.spec(), JobStatus.ENCODED, "prompt-encoder", "Encoded."));
+    }
+
+    @Test
+    void aResultIsStoredUnderKeysOfItsJobAndTheJobCompleted() throws Exception {
+        var jobId = SinkHarness.newJobId();
+        var url = CDN.serve("/" + jobId + ".png", SinkHarness.png(64, 48));
+        encoded(jobId);
+
+        send(Topics.MEDIA_READY, jobId, SinkHarness.ready(jobId, url));
+
+        assertThat(job(jobId)).containsEntry("status", "COMPLETED");
+        assertThat(store.stat(jobId + "/0.png")).hasValueSatisfying(object -> assertThat(object.contentType()).isEqualTo("image/png"));
+        assertThat(projection.storedKeys(jobId)).containsExactlyInAnyOrder(jobId + "/0.png", jobId + "/0.thumb.jpg");
+        assertThat(failed).isEmpty();
+    }
+
+    @Test
+    void anOutputThatIsNotAnImageFailsTheJobClearlyWithoutRetrying() throws Exception {
+        var jobId = SinkHarness.newJobId();
+        var url = CDN.serve("/" + jobId + ".html", "<html>not an image</html>".getBytes(StandardCharsets.UTF_8));
+        encoded(jobId);
+
+        send(Topics.MEDIA_READY, jobId, SinkHarness.ready(jobId, url));
+
+        assertThat(job(jobId)).containsEntry("status", "FAILED").containsEntry("error_code", JobError.BAD_PROVIDER_OUTPUT);
+        assertThat(projection.storedKeys(jobId)).isEmpty();
+        assertThat(failed).isEmpty();
+    }
+
+    @Test
+    void aResultForACancelledJobIsNotStored() throws Exception {
+        var jobId = SinkHarness.newJobId();
+        var url = CDN.serve("/" + jobId + ".png", SinkHarness.png(64, 48));
+        send(Topics.STATUS, jobId, StatusChanged.of(jobId, SinkHarness.spec(), JobStatus.CANCELLED, "image-worker", "Cancelled."));
+
+        send(Topics.MEDIA_READY, jobId, SinkHarness.ready(jobId, url));
+
+        assertThat(job(jobId)).containsEntry("status", "CANCELLED");
+        assertThat(projection.storedKeys(jobId)).isEmpty();
+        assertThat(store.stat(jobId + "/0.png")).isEmpty();
+    }
+
+    @Test
+    void aStatusMovesTheJobForwardOnlyAndARedeliveredOrStaleOneChangesNothing() {
+        var jobId = SinkHarness.newJobId();
+        var processing = StatusChanged.of(jobId, SinkHarness.spec(), JobStatus.PROCESSING, "image-worker", "Working.");
+
+        encoded(jobId);
+        send(Topics.STATUS, jobId, processing);
+        send(Topics.STATUS, jobId, processing); // redelivered
+        encoded(jobId); // stale: the job is past it
+
+        assertThat(projection.status(jobId)).contains(JobStatus.PROCESSING);
+        assertThat(failed).isEmpty();
+    }
+
+    @Test
+    void aRequestIsRecordedAndOneBreakingTheRequestRulesIsPassedOverNotRetried() {
+        // request records name their job by a UUID (RequestRules)
+        var jobId = java.util.UUID.randomUUID().toString();
+        var nul = java.util.UUID.randomUUID().toString();
+        var skipped = meters.counter("desayre.sink.requests.skipped").count();
+        var spec = new JobSpec("ada", JobKind.IMAGE, "a lighthouse at dusk", "1:1", 1024, 1024, null, null, true,
+                Priority.INTERACTIVE, null, null, null, 600);
+
+        send(Topics.REQUESTED, jobId, GenerationRequested.of(jobId, spec));
+        send(Topics.REQUESTED, nul, GenerationRequested.of(nul, new JobSpec("ada", JobKind.IMAGE, "nul \u0000", "1:1", 1024, 1024,
+                null, null, true, Priority.INTERACTIVE, null)));
+
+        // the request fills the job's details, never its status
+        assertThat(projection.status(jobId)).contains(JobStatus.QUEUED);
+        assertThat(projection.status(nul)).isEmpty();
+        assertThat(meters.counter("desayre.sink.requests.skipped").count() - skipped).isEqualTo(1);
+        assertThat(failed).isEmpty();
+    }
+
+    @Test
+    void aDeleteRemovesTheJobsObjectsAndRowsAndARedeliveredOneDoesNothing() throws Exception {
+        var jobId = SinkHarness.newJobId();
+        var url = CDN.serve("/" + jobId + ".png", SinkHarness.png(64, 48));
+        encoded(jobId);
+        send(Topics.MEDIA_READY, jobId, SinkHarness.ready(jobId, url));
+        assertThat(projection.storedKeys(jobId)).hasSize(2);
+        var delete = ControlRequested.of(jobId, ControlRequested.Action.DELETE, "ada", "ada");
+
+        send(Topics.CONTROL, jobId, delete);
+        send(Topics.CONTROL, jobId, delete);
+
+        assertThat(projection.storedKeys(jobId)).isEmpty();
+        assertThat(store.stat(jobId + "/0.png")).isEmpty();
+        assertThat(store.stat(jobId + "/0.thumb.jpg")).isEmpty();
+        assertThat(projection.standing(jobId)).map(JobProjection.Standing::deleted).hasValue(true);
+        assertThat(failed).isEmpty();
+    }
+
+    @Test
+    void recordsThatAreNotEventsFailOnceOnEachBinding() {
+        send(Topics.MEDIA_READY, SinkHarness.newJobId(), "[]".getBytes(StandardCharsets.UTF_8));
+        send(Topics.STATUS, SinkHarness.newJobId(), "not json at all".getBytes(StandardCharsets.UTF_8));
+        send(Topics.CONTROL, SinkHarness.newJobId(), "{\"action\":".getBytes(StandardCharsets.UTF_8));
+
+        // one failure each, at once: a record that can never be read is not retried (it goes to the DLQ)
+        assertThat(failed).hasSize(3);
+        assertThat(output.receive(100, Topics.MEDIA_READY)).isNull();
+    }
+}
