@@ -144,11 +144,19 @@ final class StepMachine {
 
     /** An image job that entered DESAYRE at {@code occurredAt}, allowed to wait {@code maxWaitSeconds} (null: no limit). */
     static EncodedJob job(Integer maxWaitSeconds, Instant occurredAt) {
+        return job(Priority.INTERACTIVE, maxWaitSeconds, occurredAt);
+    }
+
+    static EncodedJob job(Priority lane) {
+        return job(lane, null, Instant.now());
+    }
+
+    private static EncodedJob job(Priority lane, Integer maxWaitSeconds, Instant occurredAt) {
         var spec = new JobSpec("alice", JobKind.IMAGE, "a lighthouse at dusk", "1:1", 1024, 1024, 7L, null, true,
-                Priority.INTERACTIVE, null, null, null, maxWaitSeconds);
+                lane, null, null, null, maxWaitSeconds);
         var id = UUID.randomUUID().toString();
         return new EncodedJob(EncodedJob.SCHEMA_VERSION, UUID.randomUUID().toString(), id, occurredAt, spec,
-                new Route("testprovider", MODEL, Priority.INTERACTIVE), "encoded: a lighthouse at dusk", null, "test");
+                new Route("testprovider", MODEL, lane), "encoded: a lighthouse at dusk", null, "test");
     }
 
     /** The job as a Kafka record brings it (partition 1, offset 42). */
