@@ -180,8 +180,10 @@ class ImageBindingsIT {
         send(Topics.IMAGE_REQUESTED, key, "{this is not json".getBytes(StandardCharsets.UTF_8));
 
         // not retried: a record that can never be read (the binder hands the function its bytes) goes to the DLQ at once
-        assertThat(failed).singleElement().satisfies(error -> assertThat(error.getPayload())
-                .hasRootCauseInstanceOf(ClassCastException.class));
+        assertThat(failed).singleElement()
+                .satisfies(error -> assertThat(retries(error)).isZero())
+                .satisfies(error -> assertThat(error.getPayload())
+                        .hasRootCauseInstanceOf(ClassCastException.class));
         assertThat(output.receive(300, Topics.STATUS)).isNull();
         assertThat(output.receive(100, Topics.MEDIA_READY)).isNull();
     }
@@ -204,7 +206,17 @@ class ImageBindingsIT {
     void aControlRecordThatIsNotAControlFailsOnce() {
         send(Topics.CONTROL, UUID.randomUUID().toString(), "[1, 2".getBytes(StandardCharsets.UTF_8));
 
-        assertThat(failed).hasSize(1);
+        assertThat(failed).hasSize(1).allSatisfy(error -> assertThat(retries(error)).isZero());
         assertThat(output.receive(300, Topics.STATUS)).isNull();
+    }
+
+    /** How often the binder retried a record before it gave up on it (0: to the DLQ on its first delivery). */
+    private static int retries(ErrorMessage error) {
+        for (Throwable cause = error.getPayload(); cause != null; cause = cause.getCause()) {
+            if (cause instanceof org.springframework.core.retry.RetryException retry) {
+                return retry.getRetryCount();
+            }
+        }
+        throw new AssertionError("no retry outcome in " + error.getPayload());
     }
 }

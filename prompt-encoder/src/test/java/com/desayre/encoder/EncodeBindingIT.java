@@ -192,8 +192,10 @@ class EncodeBindingIT {
 
         request(UUID.randomUUID().toString(), "{this is not json".getBytes(StandardCharsets.UTF_8));
 
-        assertThat(failed).singleElement().satisfies(error -> assertThat(rootCause(error.getPayload()))
-                .isInstanceOf(UnusableRecordException.class));
+        assertThat(failed).singleElement()
+                .satisfies(error -> assertThat(retries(error)).isZero())
+                .satisfies(error -> assertThat(rootCause(error.getPayload()))
+                        .isInstanceOf(UnusableRecordException.class));
         // one delivery, not three: a record that can never succeed is not retried
         assertThat(refused("INVALID_REQUEST") - before).isEqualTo(1);
         // no job id to tell: no status, no job
@@ -211,7 +213,7 @@ class EncodeBindingIT {
         var status = status();
         assertThat(status.status()).isEqualTo(JobStatus.FAILED);
         assertThat(status.error().code()).isEqualTo("INVALID_REQUEST");
-        assertThat(failed).hasSize(1);
+        assertThat(failed).hasSize(1).allSatisfy(error -> assertThat(retries(error)).isZero());
         assertThat(refused("INVALID_REQUEST") - before).isEqualTo(1);
         assertThat(output.receive(100, Topics.IMAGE_REQUESTED)).isNull();
     }
@@ -230,7 +232,7 @@ class EncodeBindingIT {
         assertThat(first.error().code()).isEqualTo("OWNER_NOT_ALLOWED");
         assertThat(first.error().message()).contains("disabled");
         assertThat(second.error().message()).contains("no account");
-        assertThat(failed).hasSize(2);
+        assertThat(failed).hasSize(2).allSatisfy(error -> assertThat(retries(error)).isZero());
         assertThat(output.receive(100, Topics.IMAGE_REQUESTED)).isNull();
     }
 
@@ -240,5 +242,15 @@ class EncodeBindingIT {
             cause = cause.getCause();
         }
         return cause;
+    }
+
+    /** How often the binder retried a record before it gave up on it (0: to the DLQ on its first delivery). */
+    private static int retries(ErrorMessage error) {
+        for (Throwable cause = error.getPayload(); cause != null; cause = cause.getCause()) {
+            if (cause instanceof org.springframework.core.retry.RetryException retry) {
+                return retry.getRetryCount();
+            }
+        }
+        throw new AssertionError("no retry outcome in " + error.getPayload());
     }
 }

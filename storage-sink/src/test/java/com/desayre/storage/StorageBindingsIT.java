@@ -233,7 +233,17 @@ class StorageBindingsIT {
         send(Topics.CONTROL, SinkHarness.newJobId(), "{\"action\":".getBytes(StandardCharsets.UTF_8));
 
         // one failure each, at once: a record that can never be read is not retried (it goes to the DLQ)
-        assertThat(failed).hasSize(3);
+        assertThat(failed).hasSize(3).allSatisfy(error -> assertThat(retries(error)).isZero());
         assertThat(output.receive(100, Topics.MEDIA_READY)).isNull();
+    }
+
+    /** How often the binder retried a record before it gave up on it (0: to the DLQ on its first delivery). */
+    private static int retries(ErrorMessage error) {
+        for (Throwable cause = error.getPayload(); cause != null; cause = cause.getCause()) {
+            if (cause instanceof org.springframework.core.retry.RetryException retry) {
+                return retry.getRetryCount();
+            }
+        }
+        throw new AssertionError("no retry outcome in " + error.getPayload());
     }
 }
