@@ -1,8 +1,14 @@
 package com.desayre.gateway.accounts;
 
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Positive;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import org.hibernate.validator.constraints.time.DurationMax;
+import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.validation.annotation.Validated;
 
 /**
  * {@code desayre.auth.*}. The gateway refuses to start without a usable JWT secret or a way to
@@ -18,11 +24,17 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param login             sign-in attempt limits
  * @param userCacheTtl      how long one gateway instance trusts a user's role and status before re-reading
  *                          them (changes made on the same instance apply at once)
+ *
+ * <p>Unset values take their defaults here; a value that is set is checked by the constraints ({@code @Validated}:
+ * start-up stops naming the property). The secrets are checked in the constructor instead, because Boot's report of a
+ * failed constraint prints the value it refused.
  */
 @ConfigurationProperties("desayre.auth")
+@Validated
 public record AuthSettings(String jwtSecret, String adminUsername, String adminPasswordHash, String adminPassword,
-                    Duration sessionTtl, Duration sessionMaxAge, boolean secureCookie, LoginLimits login,
-                    Duration userCacheTtl) {
+                    @NotNull @DurationMin(seconds = 1) Duration sessionTtl, @NotNull @DurationMin(seconds = 1) Duration sessionMaxAge,
+                    boolean secureCookie, @NotNull @Valid LoginLimits login,
+                    @NotNull @DurationMin(millis = 0) Duration userCacheTtl) {
 
     static final int MIN_SECRET_BYTES = 32;
 
@@ -48,13 +60,13 @@ public record AuthSettings(String jwtSecret, String adminUsername, String adminP
             throw new IllegalStateException("ADMIN_USERNAME is not a usable username. " + AccountRules.usernameProblem(adminUsername));
         }
         adminPasswordHash = blank(adminPasswordHash) ? null : adminPasswordHash.strip();
-        sessionTtl = positive(sessionTtl, Duration.ofMinutes(30), "desayre.auth.session-ttl");
-        sessionMaxAge = positive(sessionMaxAge, Duration.ofHours(12), "desayre.auth.session-max-age");
+        sessionTtl = sessionTtl == null ? Duration.ofMinutes(30) : sessionTtl;
+        sessionMaxAge = sessionMaxAge == null ? Duration.ofHours(12) : sessionMaxAge;
         if (sessionMaxAge.compareTo(sessionTtl) < 0) {
             sessionMaxAge = sessionTtl;
         }
-        login = login == null ? new LoginLimits(0, 0, null, 0, null) : login;
-        userCacheTtl = userCacheTtl == null || userCacheTtl.isNegative() ? Duration.ofSeconds(5) : userCacheTtl;
+        login = login == null ? new LoginLimits(null, null, null, null, null) : login;
+        userCacheTtl = userCacheTtl == null ? Duration.ofSeconds(5) : userCacheTtl;
     }
 
     /**
@@ -65,32 +77,21 @@ public record AuthSettings(String jwtSecret, String adminUsername, String adminP
      * (250 ms, doubling per further failure) up to {@code maxDelay}, so a guesser elsewhere slows the
      * owner by at most that much and cannot lock them out.
      */
-    record LoginLimits(int perIp, int perAccountAndIp, Duration window, int slowAfter, Duration maxDelay) {
+    record LoginLimits(@Positive Integer perIp, @Positive Integer perAccountAndIp, @DurationMin(seconds = 1) Duration window,
+                       @Positive Integer slowAfter,
+                       @DurationMin(millis = 0) @DurationMax(seconds = 10, message = "must be at most 10s: a longer wait on an "
+                               + "account would let a guesser elsewhere keep its owner out") Duration maxDelay) {
         LoginLimits {
-            perIp = perIp > 0 ? perIp : 50;
-            perAccountAndIp = perAccountAndIp > 0 ? perAccountAndIp : 5;
-            window = window == null || window.isZero() || window.isNegative() ? Duration.ofMinutes(15) : window;
-            slowAfter = slowAfter > 0 ? slowAfter : 3;
-            maxDelay = maxDelay == null || maxDelay.isNegative() ? Duration.ofSeconds(3) : maxDelay;
-            if (maxDelay.compareTo(Duration.ofSeconds(10)) > 0) {
-                throw new IllegalStateException("desayre.auth.login.max-delay must be at most 10s: a longer wait on an account "
-                        + "would let a guesser elsewhere keep its owner out.");
-            }
+            perIp = perIp == null ? 50 : perIp;
+            perAccountAndIp = perAccountAndIp == null ? 5 : perAccountAndIp;
+            window = window == null ? Duration.ofMinutes(15) : window;
+            slowAfter = slowAfter == null ? 3 : slowAfter;
+            maxDelay = maxDelay == null ? Duration.ofSeconds(3) : maxDelay;
         }
     }
 
     static boolean blank(String value) {
         return value == null || value.isBlank();
-    }
-
-    private static Duration positive(Duration value, Duration fallback, String name) {
-        if (value == null) {
-            return fallback;
-        }
-        if (value.isZero() || value.isNegative()) {
-            throw new IllegalStateException(name + " must be a positive duration, e.g. 30m.");
-        }
-        return value;
     }
 
     @Override

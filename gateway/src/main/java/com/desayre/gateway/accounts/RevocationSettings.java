@@ -1,7 +1,10 @@
 package com.desayre.gateway.accounts;
 
+import jakarta.validation.constraints.NotNull;
 import java.time.Duration;
+import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.validation.annotation.Validated;
 
 /**
  * {@code desayre.revocations.*}: how each gateway instance keeps its local copy of the revoked
@@ -14,10 +17,12 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *                     missing a revocation made elsewhere
  */
 @ConfigurationProperties("desayre.revocations")
-record RevocationSettings(Duration pollInterval, Duration maxStaleness) {
+@Validated
+record RevocationSettings(@NotNull @DurationMin(millis = 1) Duration pollInterval, @NotNull @DurationMin(millis = 2) Duration maxStaleness) {
     RevocationSettings {
-        pollInterval = pollInterval == null || pollInterval.isNegative() || pollInterval.isZero() ? Duration.ofSeconds(1) : pollInterval;
+        pollInterval = pollInterval == null ? Duration.ofSeconds(1) : pollInterval;
         maxStaleness = maxStaleness == null ? Duration.ofSeconds(10) : maxStaleness;
+        // a constraint cannot compare two properties: checked here, naming both
         if (maxStaleness.compareTo(pollInterval.multipliedBy(2)) < 0) {
             throw new IllegalStateException("desayre.revocations.max-staleness (" + maxStaleness + ") must be at least twice "
                     + "desayre.revocations.poll-interval (" + pollInterval + "), or one slow read refuses every session.");

@@ -1,8 +1,15 @@
 package com.desayre.gateway.admin;
 
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
 import java.math.BigDecimal;
 import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.validation.annotation.Validated;
 
 /**
  * {@code desayre.stats.*}: what {@code GET /api/admin/stats} needs beyond the projections.
@@ -10,17 +17,20 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param currency            the prices' currency, for display (default {@code USD})
  * @param prices              per model id: what one finished job costs at the provider, an estimate
  *                            from the provider's price list; a model not listed is shown as unpriced
- * @param defaultVideoSeconds the length a video costs when its request named none (the worker's default, 8 s)
- * @param topUsers            how many users the top-users list shows (default 10)
+ * @param defaultVideoSeconds the length a video costs when its request named none (the worker's default, 8 s; 1 to 15)
+ * @param topUsers            how many users the top-users list shows (default 10, at most 100)
  */
 @ConfigurationProperties("desayre.stats")
-record StatsSettings(String currency, Map<String, Price> prices, Integer defaultVideoSeconds, Integer topUsers) {
+@Validated
+record StatsSettings(@NotNull @Pattern(regexp = "[A-Z]{3}", message = "must be a three-letter currency code such as USD") String currency,
+                     @NotNull Map<String, @Valid Price> prices, @NotNull @Min(1) @Max(15) Integer defaultVideoSeconds,
+                     @NotNull @Min(1) @Max(100) Integer topUsers) {
 
     StatsSettings {
-        currency = currency == null || currency.isBlank() ? "USD" : currency;
+        currency = currency == null ? "USD" : currency.strip();
         prices = prices == null ? Map.of() : Map.copyOf(prices);
-        defaultVideoSeconds = defaultVideoSeconds == null || defaultVideoSeconds < 1 ? 8 : defaultVideoSeconds;
-        topUsers = topUsers == null || topUsers < 1 ? 10 : Math.min(topUsers, 100);
+        defaultVideoSeconds = defaultVideoSeconds == null ? 8 : defaultVideoSeconds;
+        topUsers = topUsers == null ? 10 : topUsers;
     }
 
     /**
@@ -30,7 +40,8 @@ record StatsSettings(String currency, Map<String, Price> prices, Integer default
      * @param perSecond       per second of video
      * @param perSecondAt     per second of video at a resolution (e.g. {@code 720p}), wins over {@code perSecond}
      */
-    record Price(BigDecimal perOutput, BigDecimal perSecond, Map<String, BigDecimal> perSecondAt) {
+    record Price(@DecimalMin("0") BigDecimal perOutput, @DecimalMin("0") BigDecimal perSecond,
+                 Map<String, @DecimalMin("0") BigDecimal> perSecondAt) {
         Price {
             perOutput = perOutput == null ? BigDecimal.ZERO : perOutput;
             perSecond = perSecond == null ? BigDecimal.ZERO : perSecond;

@@ -1,7 +1,10 @@
 package com.desayre.gateway.generation;
 
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Positive;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
+import org.springframework.validation.annotation.Validated;
 
 /**
  * {@code desayre.uploads.*}: what an uploaded source image (for an edit or a video) may be, and
@@ -16,20 +19,41 @@ import org.springframework.util.unit.DataSize;
  * @param maxPartHeadersSize   the largest headers of one part
  * @param maxRequestSize       the largest whole multipart request; default: {@code maxSize} plus 1 MB for the fields
  * @param maxConcurrentDecodes uploads this instance decodes at once (each takes up to ~130 MB while it runs);
- *                             default: the number of processors, at least 2
+ *                             0 or unset: the number of processors, at least 2
+ *
+ * <p>An unset value takes its default; a set one out of range stops start-up naming the property. Sizes are checked
+ * here (no constraint reads a {@link DataSize}), as is {@code minSide <= maxSide}.
  */
 @ConfigurationProperties("desayre.uploads")
-record UploadSettings(DataSize maxSize, int minSide, int maxSide, long maxPixels, int maxParts, DataSize maxFieldSize,
-                      DataSize maxPartHeadersSize, DataSize maxRequestSize, int maxConcurrentDecodes) {
+@Validated
+record UploadSettings(DataSize maxSize, @NotNull @Positive Integer minSide, @NotNull @Positive Integer maxSide,
+                      @NotNull @Positive Long maxPixels, @NotNull @Positive Integer maxParts, DataSize maxFieldSize,
+                      DataSize maxPartHeadersSize, DataSize maxRequestSize, @NotNull @Positive Integer maxConcurrentDecodes) {
     UploadSettings {
-        maxSize = maxSize == null ? DataSize.ofMegabytes(20) : maxSize;
-        minSide = minSide <= 0 ? 64 : minSide;
-        maxSide = maxSide <= 0 ? 4096 : maxSide;
-        maxPixels = maxPixels <= 0 ? 4096L * 4096 : maxPixels;
-        maxParts = maxParts <= 0 ? 32 : maxParts;
-        maxFieldSize = maxFieldSize == null ? DataSize.ofKilobytes(64) : maxFieldSize;
-        maxPartHeadersSize = maxPartHeadersSize == null ? DataSize.ofKilobytes(10) : maxPartHeadersSize;
-        maxRequestSize = maxRequestSize == null ? DataSize.ofBytes(maxSize.toBytes() + DataSize.ofMegabytes(1).toBytes()) : maxRequestSize;
-        maxConcurrentDecodes = maxConcurrentDecodes <= 0 ? Math.max(2, Runtime.getRuntime().availableProcessors()) : maxConcurrentDecodes;
+        maxSize = positive(maxSize, DataSize.ofMegabytes(20), "max-size");
+        minSide = minSide == null ? 64 : minSide;
+        maxSide = maxSide == null ? 4096 : maxSide;
+        if (minSide > maxSide) {
+            throw new IllegalStateException("desayre.uploads.min-side (" + minSide + ") must not be larger than desayre.uploads.max-side ("
+                    + maxSide + ").");
+        }
+        maxPixels = maxPixels == null ? 4096L * 4096 : maxPixels;
+        maxParts = maxParts == null ? 32 : maxParts;
+        maxFieldSize = positive(maxFieldSize, DataSize.ofKilobytes(64), "max-field-size");
+        maxPartHeadersSize = positive(maxPartHeadersSize, DataSize.ofKilobytes(10), "max-part-headers-size");
+        maxRequestSize = positive(maxRequestSize, DataSize.ofBytes(maxSize.toBytes() + DataSize.ofMegabytes(1).toBytes()), "max-request-size");
+        // 0 is how the shipped gateway.yml says "unset" (${DESAYRE_UPLOAD_MAX_DECODES:0})
+        maxConcurrentDecodes = maxConcurrentDecodes == null || maxConcurrentDecodes == 0
+                ? Math.max(2, Runtime.getRuntime().availableProcessors()) : maxConcurrentDecodes;
+    }
+
+    private static DataSize positive(DataSize value, DataSize fallback, String name) {
+        if (value == null) {
+            return fallback;
+        }
+        if (value.toBytes() <= 0) {
+            throw new IllegalStateException("desayre.uploads." + name + " must be more than 0 bytes (it is " + value + ").");
+        }
+        return value;
     }
 }

@@ -1,13 +1,20 @@
 package com.desayre.gateway.jobs;
 
+import jakarta.validation.constraints.NotNull;
 import java.time.Duration;
+import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.validation.annotation.Validated;
 
 /**
  * {@code desayre.gateway.*}.
  *
- * @param statusTtl how long the Redis status cache keeps a job's latest status
+ * @param statusTtl how long the Redis status cache keeps a job's latest status (default 7 days)
  */
 @ConfigurationProperties("desayre.gateway")
-record GatewaySettings(Duration statusTtl) {
+@Validated
+record GatewaySettings(@NotNull @DurationMin(seconds = 1) Duration statusTtl) {
+    GatewaySettings {
+        statusTtl = statusTtl == null ? Duration.ofDays(7) : statusTtl;
+    }
 }

@@ -1,9 +1,15 @@
 package com.desayre.gateway.limits;
 
 import com.desayre.contracts.JobKind;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Positive;
+import jakarta.validation.constraints.PositiveOrZero;
 import java.time.Duration;
 import java.util.Locale;
+import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.validation.annotation.Validated;
 
 /**
  * {@code desayre.limits.*}: what generating costs and how much of it a user may spend.
@@ -25,39 +31,43 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param outageLasting   how long the failures in a row must span (one slow call or one burst is no outage)
  * @param probeInterval   how often, while on the local limiter, Redis is tried again (and the quota ledger reconciled)
  * @param fallback        what happens while Redis is unreachable: {@code local} (each instance limits on
- *                        its own, in memory) or {@code closed} (generation answers 503)
+ *                        its own, in memory) or {@code closed} (generation answers 503); any other value stops start-up
+ *
+ * <p>An unset value takes its default here; a value that is set and out of range stops start-up naming the property.
  */
 @ConfigurationProperties("desayre.limits")
-public record LimitSettings(Boolean enabled, Costs cost, Bucket user, Bucket apiKey, int maxInFlight, Duration inFlightExpiry,
-                     Duration inFlightRetryAfter, long dailyQuota, Duration redisTimeout, int outageFailures,
-                     Duration outageLasting, Duration probeInterval, Fallback fallback) {
+@Validated
+public record LimitSettings(@NotNull Boolean enabled, @NotNull @Valid Costs cost, @NotNull @Valid Bucket user,
+                     @NotNull @Valid Bucket apiKey, @NotNull @Positive Integer maxInFlight,
+                     @NotNull @DurationMin(seconds = 1) Duration inFlightExpiry,
+                     @NotNull @DurationMin(seconds = 1) Duration inFlightRetryAfter, @PositiveOrZero long dailyQuota,
+                     @NotNull @DurationMin(millis = 1) Duration redisTimeout, @NotNull @Positive Integer outageFailures,
+                     @NotNull @DurationMin(millis = 0) Duration outageLasting, @NotNull @DurationMin(millis = 1) Duration probeInterval,
+                     @NotNull Fallback fallback) {
 
     enum Fallback { LOCAL, CLOSED }
 
     public LimitSettings {
         enabled = enabled == null || enabled;
-        cost = cost == null ? new Costs(0, 0, 0) : cost;
+        cost = cost == null ? new Costs(null, null, null) : cost;
         user = user == null ? new Bucket(30, Duration.ofMinutes(1)) : user;
         apiKey = apiKey == null ? new Bucket(20, Duration.ofMinutes(1)) : apiKey;
-        maxInFlight = maxInFlight > 0 ? maxInFlight : 10;
-        inFlightExpiry = positive(inFlightExpiry, Duration.ofMinutes(30));
-        inFlightRetryAfter = positive(inFlightRetryAfter, Duration.ofSeconds(10));
-        if (dailyQuota < 0) {
-            throw new IllegalStateException("desayre.limits.daily-quota must be 0 or more (units per user per UTC day).");
-        }
-        redisTimeout = positive(redisTimeout, Duration.ofMillis(500));
-        outageFailures = outageFailures > 0 ? outageFailures : 3;
-        outageLasting = outageLasting == null || outageLasting.isNegative() ? Duration.ofSeconds(1) : outageLasting;
-        probeInterval = positive(probeInterval, Duration.ofSeconds(2));
+        maxInFlight = orDefault(maxInFlight, 10);
+        inFlightExpiry = orDefault(inFlightExpiry, Duration.ofMinutes(30));
+        inFlightRetryAfter = orDefault(inFlightRetryAfter, Duration.ofSeconds(10));
+        redisTimeout = orDefault(redisTimeout, Duration.ofMillis(500));
+        outageFailures = orDefault(outageFailures, 3);
+        outageLasting = orDefault(outageLasting, Duration.ofSeconds(1));
+        probeInterval = orDefault(probeInterval, Duration.ofSeconds(2));
         fallback = fallback == null ? Fallback.LOCAL : fallback;
     }
 
     /** Units per job of each kind (an image 1, an edit 2, a video 5 unless configured). */
-    record Costs(int image, int edit, int video) {
+    record Costs(@Positive Integer image, @Positive Integer edit, @Positive Integer video) {
         Costs {
-            image = image > 0 ? image : 1;
-            edit = edit > 0 ? edit : 2;
-            video = video > 0 ? video : 5;
+            image = orDefault(image, 1);
+            edit = orDefault(edit, 2);
+            video = orDefault(video, 5);
         }
 
         int of(JobKind kind) {
@@ -70,12 +80,9 @@ public record LimitSettings(Boolean enabled, Costs cost, Bucket user, Bucket api
     }
 
     /** A token bucket: holds {@code capacity} units and refills at capacity per {@code window}. */
-    record Bucket(int capacity, Duration window) {
+    record Bucket(@Positive int capacity, @NotNull @DurationMin(millis = 1) Duration window) {
         Bucket {
-            if (capacity <= 0) {
-                throw new IllegalStateException("A desayre.limits bucket's capacity must be at least 1.");
-            }
-            window = positive(window, Duration.ofMinutes(1));
+            window = orDefault(window, Duration.ofMinutes(1));
         }
     }
 
@@ -88,7 +95,7 @@ public record LimitSettings(Boolean enabled, Costs cost, Bucket user, Bucket api
         return kind.name().toLowerCase(Locale.ROOT);
     }
 
-    private static Duration positive(Duration value, Duration fallback) {
-        return value == null || value.isZero() || value.isNegative() ? fallback : value;
+    private static <T> T orDefault(T value, T fallback) {
+        return value == null ? fallback : value;
     }
 }

@@ -1,9 +1,14 @@
 package com.desayre.gateway.queues;
 
 import com.desayre.gateway.accounts.WorkerSecretSource;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Positive;
+import jakarta.validation.constraints.PositiveOrZero;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.validation.annotation.Validated;
 
 /**
  * {@code desayre.queues.*}: queue status and control ({@code /api/worker}, {@code /api/admin/queues}).
@@ -19,10 +24,15 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param maxWaiting    {@code DESAYRE_MAX_WAITING}: admission control; a generation request whose jobs would make the
  *                      line they join (a worker's waiting jobs in their lane and the lanes sent before it) longer than
  *                      this is refused with 503 {@code /problems/queue-full} (default 2,000); 0 switches the check off
+ *
+ * <p>An unset value takes its default; a set one out of range stops start-up naming the property. The secret is
+ * checked in the constructor: Boot's report of a failed constraint would print it.
  */
 @ConfigurationProperties("desayre.queues")
-public record QueueSettings(String workerSecret, Integer staleAfter, Duration goneAfter, Duration kafkaTimeout, Integer maxReplay,
-                     Integer maxWaiting) implements WorkerSecretSource {
+@Validated
+public record QueueSettings(String workerSecret, @NotNull @Positive Integer staleAfter, @NotNull @DurationMin(seconds = 1) Duration goneAfter,
+                     @NotNull @DurationMin(millis = 1) Duration kafkaTimeout, @NotNull @Positive Integer maxReplay,
+                     @NotNull @PositiveOrZero Integer maxWaiting) implements WorkerSecretSource {
     static final int MIN_SECRET_BYTES = 32;
 
     public QueueSettings {
@@ -31,11 +41,11 @@ public record QueueSettings(String workerSecret, Integer staleAfter, Duration go
             throw new IllegalStateException("WORKER_SECRET must be at least " + MIN_SECRET_BYTES
                     + " bytes (for example: openssl rand -base64 48), or unset to let only admins control the queues.");
         }
-        staleAfter = staleAfter == null || staleAfter < 1 ? 3 : staleAfter;
-        goneAfter = goneAfter == null || goneAfter.isNegative() || goneAfter.isZero() ? Duration.ofMinutes(1) : goneAfter;
-        kafkaTimeout = kafkaTimeout == null || kafkaTimeout.isNegative() || kafkaTimeout.isZero() ? Duration.ofSeconds(10) : kafkaTimeout;
-        maxReplay = maxReplay == null || maxReplay < 1 ? 1000 : maxReplay;
-        maxWaiting = maxWaiting == null ? 2000 : Math.max(0, maxWaiting);
+        staleAfter = staleAfter == null ? 3 : staleAfter;
+        goneAfter = goneAfter == null ? Duration.ofMinutes(1) : goneAfter;
+        kafkaTimeout = kafkaTimeout == null ? Duration.ofSeconds(10) : kafkaTimeout;
+        maxReplay = maxReplay == null ? 1000 : maxReplay;
+        maxWaiting = maxWaiting == null ? 2000 : maxWaiting;
     }
 
     @Override
