@@ -11,6 +11,7 @@ import com.desayre.gateway.messaging.StatusBus;
 import com.desayre.gateway.redis.ScriptAnswers;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -53,7 +54,7 @@ import reactor.core.publisher.Mono;
  * (the daily quota, from every instance's charges that day) and written to the ledger as pending; the reconciler adds
  * pending rows to Redis's daily counter once it answers, exactly once (a late run of the timed-out script, a second
  * reconciler or a crash between Redis and Postgres all find the id already counted). Only an outage
- * ({@link RedisOutage}: failures in a row, lasting) switches this instance to limiting locally without asking Redis,
+ * ({@link RedisOutage}: a Resilience4j circuit breaker, open after failures in a row, lasting) switches this instance to limiting locally without asking Redis,
  * which it says in health and metrics; every {@code probe-interval} it tries Redis, reconciles the ledger, and only
  * then shares the limits again. With {@code fallback: closed} it refuses to generate instead (503).
  */
@@ -203,7 +204,8 @@ public class GenerationLimits implements DisposableBean {
         this.quotas = quotas;
         this.local = new LocalLimits(settings, System::currentTimeMillis);
         this.ledger = ledger;
-        this.outage = new RedisOutage(settings.outageFailures(), settings.outageLasting(), System::currentTimeMillis);
+        this.outage = new RedisOutage(settings.outageFailures(), settings.outageLasting(), settings.probeInterval(), Clock.systemUTC());
+        outage.bindTo(meters);
         this.meters = meters;
         Gauge.builder(FALLBACK_GAUGE, onLocal, on -> on.get() ? 1 : 0)
                 .description("1 while this instance limits generation on its own, in memory, because Redis is unreachable")
@@ -401,7 +403,7 @@ public class GenerationLimits implements DisposableBean {
                                 .thenReturn(new Checked(outcome, true, chargeId))
                         : Mono.just(new Checked(outcome, true, chargeId)))
                 .onErrorResume(e -> {
-                    if (outage.failed()) {
+                    if (outage.failed(e)) {
                         toLocal(e);
                     } else {
                         log.info("Generation limits: Redis did not answer one check ({}); decided on this instance and "
@@ -563,19 +565,26 @@ public class GenerationLimits implements DisposableBean {
 
     /** Redis answers again: first make its counters whole from the ledger, then share the limits again. */
     private Mono<Void> probe() {
+        if (!outage.mayProbe()) {
+            return Mono.empty();
+        }
         return redis.hasKey("desayre:limits:probe")
                 .timeout(settings.redisTimeout())
                 .then(reconcile())
                 .doOnSuccess(done -> {
                     outage.answered();
-                    if (onLocal.compareAndSet(true, false)) {
+                    // the breaker closes on the probe's answer, unless a late failure opened it again meanwhile
+                    if (!outage.out() && onLocal.compareAndSet(true, false)) {
                         localSince.set(null);
                         meters.counter(SWITCHES, "to", "redis").increment();
                         log.info("Generation limits: Redis answers again and holds every charge of the outage; limits are "
                                 + "shared by every instance again");
                     }
                 })
-                .onErrorResume(e -> Mono.empty());
+                .onErrorResume(e -> {
+                    outage.probeFailed(e);
+                    return Mono.empty();
+                });
     }
 
     /** A request no amount of waiting lets through: 422 rather than a 429 that would never end. */
