@@ -25,7 +25,16 @@ public final class RequestRules {
     public static final int MAX_PROMPT_LENGTH = 4000;
     public static final int MIN_VIDEO_SECONDS = 1;
     public static final int MAX_VIDEO_SECONDS = 15;
-    public static final List<String> VIDEO_RESOLUTIONS = List.of("480p", "720p");
+    public static final String RESOLUTION_480P = "480p";
+    public static final String RESOLUTION_720P = "720p";
+    public static final List<String> VIDEO_RESOLUTIONS = List.of(RESOLUTION_480P, RESOLUTION_720P);
+    /**
+     * A video's length and resolution when its request names none, wherever it comes in (the gateway, a record published
+     * straight to the topic, a retry of a job stored without them, the stats' price): xAI's own defaults, so a job
+     * that names nothing costs and looks the same by every door, and the cheapest choice (see docs/providers.md §2.4).
+     */
+    public static final int DEFAULT_VIDEO_SECONDS = 8;
+    public static final String DEFAULT_VIDEO_RESOLUTION = RESOLUTION_480P;
     /** The longest a request may ask to wait for a place at the provider ({@link JobSpec#maxWaitSeconds()}): a day. */
     public static final int MAX_WAIT_SECONDS = 86_400;
     public static final int MAX_OWNER_ID_LENGTH = 128;

@@ -1,6 +1,7 @@
 package com.desayre.videoworker;
 
 import com.desayre.workerkit.JobTiming;
+import com.desayre.contracts.RequestRules;
 import java.time.Duration;
 import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -19,15 +20,15 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *                          answers {@code expired} itself, this is the backstop): polling stops then
  * @param pollMin           shortest wait between two polls of one video (xAI's clients poll every 1–10 s)
  * @param pollMax           longest wait between two polls (backoff while xAI keeps saying pending, or errs)
- * @param defaultDuration   seconds, when the job does not say (xAI: 1–15)
- * @param defaultResolution when the job does not say ({@code 480p}, {@code 720p})
+ * @param defaultDuration   seconds, when the job does not say (xAI: 1–15); default {@code RequestRules.DEFAULT_VIDEO_SECONDS}
+ * @param defaultResolution when the job does not say ({@code 480p}, {@code 720p}); default {@code RequestRules.DEFAULT_VIDEO_RESOLUTION}
  * @param simulator         whether {@code baseUrl} is the provider simulator, which alone gets {@code [sim:…]} directives in
  *                          prompts; unset: any host off the provider's domain is ({@code SimulatorDirectives})
  * @param models            per model id: its own deadline
  */
 @ConfigurationProperties("desayre.xai")
 record XaiSettings(String baseUrl, String apiKey, String sourceBaseUrl, Duration jobDeadline, Duration pollMin,
-                   Duration pollMax, int defaultDuration, String defaultResolution, Map<String, Model> models,
+                   Duration pollMax, Integer defaultDuration, String defaultResolution, Map<String, Model> models,
                    Duration providerRetention, Boolean simulator) implements JobTiming {
     static final String REAL_API = "https://api.x.ai";
     static final String PROVIDER = "xai";
@@ -41,6 +42,10 @@ record XaiSettings(String baseUrl, String apiKey, String sourceBaseUrl, Duration
         sourceBaseUrl = sourceBaseUrl == null ? "" : sourceBaseUrl.strip().replaceAll("/+$", "");
         models = models == null ? Map.of() : Map.copyOf(models);
         providerRetention = providerRetention == null ? Duration.ofHours(2) : providerRetention;
+        // one default for every door (docs/providers.md §2.4): the gateway fills in the same for a REST request
+        defaultDuration = defaultDuration == null ? RequestRules.DEFAULT_VIDEO_SECONDS : defaultDuration;
+        defaultResolution = defaultResolution == null || defaultResolution.isBlank() ? RequestRules.DEFAULT_VIDEO_RESOLUTION
+                : defaultResolution;
     }
 
     /** @param jobDeadline this model's deadline, or null for the default */

@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
  * the value is fine, else a sentence naming what to change (never echoing a password).
  */
 public final class AccountRules {
-    static final String ADMIN = "admin";
+    public static final String ADMIN = "admin";
     public static final String MEMBER = "member";
     public static final Set<String> ROLES = Set.of(ADMIN, MEMBER);
 

@@ -1,7 +1,8 @@
 package com.desayre.gateway.accounts;
 
 import com.desayre.gateway.web.ApiProblem;
-import com.desayre.gateway.web.RequestFields;
+import com.desayre.gateway.web.RequestValidator;
+import jakarta.validation.Valid;
 import jakarta.annotation.PostConstruct;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -11,7 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -26,7 +26,6 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
-import tools.jackson.databind.JsonNode;
 
 /**
  * Sign-in, sign-out, who am I, and changing one's own password.
@@ -46,9 +45,12 @@ class AuthController {
     private final Accounts accounts;
     private final Sessions sessions;
     private final LoginLimiter limiter;
+    private final RequestValidator validator;
     private String decoyHash;
 
-    AuthController(BCryptPasswordEncoder passwords, Accounts accounts, Sessions sessions, LoginLimiter limiter) {
+    AuthController(BCryptPasswordEncoder passwords, Accounts accounts, Sessions sessions, LoginLimiter limiter,
+                   RequestValidator validator) {
+        this.validator = validator;
         this.passwords = passwords;
         this.accounts = accounts;
         this.sessions = sessions;
@@ -60,16 +62,8 @@ class AuthController {
         decoyHash = passwords.encode("not-a-password-" + System.nanoTime());
     }
 
-    record Credentials(String username, String password) {
-        @Override
-        public String toString() {
-            return "Credentials[" + username + "]";
-        }
-    }
-
     @PostMapping("/login")
-    Mono<ResponseEntity<Object>> login(@RequestBody JsonNode body, ServerWebExchange exchange) {
-        var credentials = credentials(body);
+    Mono<ResponseEntity<Object>> login(@RequestBody @Valid Credentials credentials, ServerWebExchange exchange) {
         var username = AccountRules.normalize(credentials.username());
         var address = clientAddress(exchange);
         return limiter.reserve(username, address).flatMap(attempt -> {
@@ -120,19 +114,19 @@ class AuthController {
      * session of the account, and answers a fresh session like sign-in does.
      */
     @PostMapping("/password")
-    Mono<ResponseEntity<Object>> changePassword(@RequestBody JsonNode body, CurrentUser user, ServerWebExchange exchange) {
-        var fields = new RequestFields(body, Set.of("currentPassword", "newPassword"));
-        var current = fields.requiredText("currentPassword", 1000, "your password now.");
-        var next = fields.requiredText("newPassword", 1000, "the password you want.");
-        if (next != null) {
+    Mono<ResponseEntity<Object>> changePassword(@RequestBody PasswordChange request, CurrentUser user, ServerWebExchange exchange) {
+        var next = request.newPassword();
+        var current = request.currentPassword();
+        var rules = new ArrayList<ApiProblem.FieldError>();
+        if (next != null && !next.isBlank() && next.length() <= 1000) {
             var problem = AccountRules.passwordProblem(next, user.id());
             if (problem != null) {
-                fields.reject("newPassword", problem);
+                rules.add(new ApiProblem.FieldError("newPassword", problem));
             } else if (next.equals(current)) {
-                fields.reject("newPassword", "The new password must differ from the current one.");
+                rules.add(new ApiProblem.FieldError("newPassword", "The new password must differ from the current one."));
             }
         }
-        fields.throwIfInvalid();
+        validator.check(request, rules);
         var address = clientAddress(exchange);
         return limiter.reserve(user.id(), address).flatMap(attempt -> {
             if (attempt.refused()) {
@@ -207,33 +201,5 @@ class AuthController {
             return "unknown";
         }
         return remote.getAddress() != null ? remote.getAddress().getHostAddress() : remote.getHostString();
-    }
-
-    private static Credentials credentials(JsonNode body) {
-        var errors = new ArrayList<ApiProblem.FieldError>();
-        var username = text(body, "username", errors);
-        var password = text(body, "password", errors);
-        if (!errors.isEmpty()) {
-            throw ApiProblem.invalid(List.copyOf(errors));
-        }
-        return new Credentials(username, password);
-    }
-
-    private static String text(JsonNode body, String field, List<ApiProblem.FieldError> errors) {
-        var node = body == null ? null : body.get(field);
-        if (node == null || !node.isString() || node.asString().isBlank()) {
-            errors.add(new ApiProblem.FieldError(field, "'" + field + "' is required."));
-            return null;
-        }
-        if (node.asString().length() > 1000) {
-            errors.add(new ApiProblem.FieldError(field, "'" + field + "' is too long."));
-            return null;
-        }
-        // a password may hold any character; a username never holds a control character (NUL, ESC, a line break…)
-        if (field.equals("username") && com.desayre.contracts.RequestRules.hasControl(node.asString(), false)) {
-            errors.add(new ApiProblem.FieldError(field, "'username' must not contain control characters (such as NUL)."));
-            return null;
-        }
-        return node.asString();
     }
 }

@@ -5,11 +5,10 @@ import com.desayre.gateway.accounts.Accounts;
 import com.desayre.gateway.accounts.AuditLog;
 import com.desayre.gateway.accounts.CurrentUser;
 import com.desayre.gateway.web.ApiProblem;
-import com.desayre.gateway.web.RequestFields;
+import com.desayre.gateway.web.RequestValidator;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
@@ -24,7 +23,6 @@ import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
-import tools.jackson.databind.JsonNode;
 
 /**
  * User administration (role admin: enforced in SecurityConfiguration for {@code /api/admin/**}).
@@ -36,8 +34,10 @@ class AdminUsersController {
     private final Accounts accounts;
     private final AuditLog audit;
     private final BCryptPasswordEncoder passwords;
+    private final RequestValidator validator;
 
-    AdminUsersController(Accounts accounts, AuditLog audit, BCryptPasswordEncoder passwords) {
+    AdminUsersController(Accounts accounts, AuditLog audit, BCryptPasswordEncoder passwords, RequestValidator validator) {
+        this.validator = validator;
         this.accounts = accounts;
         this.audit = audit;
         this.passwords = passwords;
@@ -56,35 +56,23 @@ class AdminUsersController {
 
     /** {@code {"username", "password", "role"?}} (role {@code member} by default) → 201 + the user. */
     @PostMapping("/users")
-    Mono<ResponseEntity<Accounts.UserView>> create(@RequestBody JsonNode body, CurrentUser admin) {
-        var fields = new RequestFields(body, Set.of("username", "password", "role"));
-        var rawName = fields.requiredText("username", 100, "3 to 32 characters: letters, digits, '.', '_' or '-'.");
-        var password = fields.requiredText("password", 1000, "at least " + AccountRules.MIN_PASSWORD_CHARS + " characters.");
-        var role = role(fields);
-        var username = rawName == null ? null : AccountRules.normalize(rawName);
-        if (username != null && AccountRules.usernameProblem(username) != null) {
-            fields.reject("username", AccountRules.usernameProblem(username));
-        }
-        if (password != null && AccountRules.passwordProblem(password, username) != null) {
-            fields.reject("password", AccountRules.passwordProblem(password, username));
-        }
-        fields.throwIfInvalid();
+    Mono<ResponseEntity<Accounts.UserView>> create(@RequestBody NewUser request, CurrentUser admin) {
+        validator.check(request, List.of()); // not @Valid: NewUser.Fits names its fields, which Spring cannot read back from a record
+        var username = request.name();
+        var password = request.password();
+        var role = request.roleOrDefault();
         return hash(password)
-                .flatMap(hash -> accounts.create(admin.id(), username, hash, role == null ? AccountRules.MEMBER : role))
+                .flatMap(hash -> accounts.create(admin.id(), username, hash, role))
                 .map(created -> ResponseEntity.created(URI.create("/api/admin/users/" + created.username())).body(created));
     }
 
     /** {@code {"role"?, "enabled"?}}: change the role, disable or enable. Disabling ends the user's sessions at once. */
     @PatchMapping("/users/{username}")
-    Mono<Accounts.UserView> update(@PathVariable String username, @RequestBody JsonNode body, CurrentUser admin) {
+    Mono<Accounts.UserView> update(@PathVariable String username, @RequestBody UserChange change, CurrentUser admin) {
+        validator.check(change, List.of());
         var name = AccountRules.normalize(username);
-        var fields = new RequestFields(body, Set.of("role", "enabled"));
-        var role = role(fields);
-        Boolean enabled = body.has("enabled") && !body.get("enabled").isNull() ? fields.optionalBoolean("enabled", true) : null;
-        if (role == null && enabled == null) {
-            fields.reject("", "Send 'role' (admin or member) and/or 'enabled' (true or false).");
-        }
-        fields.throwIfInvalid();
+        var role = change.newRole();
+        var enabled = change.enabled();
         if (name.equals(admin.id()) && (Boolean.FALSE.equals(enabled) || AccountRules.MEMBER.equals(role))) {
             return Mono.error(new ApiProblem(HttpStatus.CONFLICT, "own-account", "Not on your own account",
                     "You cannot disable or demote your own account; ask another admin.", Map.of()));
@@ -95,14 +83,11 @@ class AdminUsersController {
     /** {@code {"password"}}: sets a new password and ends the user's sessions; tell them the new one another way. */
     @PostMapping("/users/{username}/password")
     @ResponseStatus(HttpStatus.NO_CONTENT)
-    Mono<Void> resetPassword(@PathVariable String username, @RequestBody JsonNode body, CurrentUser admin) {
+    Mono<Void> resetPassword(@PathVariable String username, @RequestBody PasswordReset request, CurrentUser admin) {
         var name = AccountRules.normalize(username);
-        var fields = new RequestFields(body, Set.of("password"));
-        var password = fields.requiredText("password", 1000, "at least " + AccountRules.MIN_PASSWORD_CHARS + " characters.");
-        if (password != null && AccountRules.passwordProblem(password, name) != null) {
-            fields.reject("password", AccountRules.passwordProblem(password, name));
-        }
-        fields.throwIfInvalid();
+        var password = request.password();
+        var rules = password == null || password.isBlank() || password.length() > 1000 ? null : AccountRules.passwordProblem(password, name);
+        validator.check(request, rules == null ? List.of() : List.of(new ApiProblem.FieldError("password", rules)));
         return hash(password).flatMap(hash -> accounts.setPassword(admin.id(), name, hash, "user.password-reset")).then();
     }
 
@@ -126,15 +111,6 @@ class AdminUsersController {
         } catch (NumberFormatException e) {
             throw ApiProblem.invalid(List.of(new ApiProblem.FieldError(name, "'" + name + "' must be a whole number.")));
         }
-    }
-
-    private static String role(RequestFields fields) {
-        var role = fields.optionalText("role");
-        if (role != null && !AccountRules.ROLES.contains(role)) {
-            fields.reject("role", "'role' must be admin or member.");
-            return null;
-        }
-        return role;
     }
 
     private Mono<String> hash(String password) {

@@ -1,5 +1,6 @@
 package com.desayre.gateway.admin;
 
+import com.desayre.contracts.RequestRules;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Max;
@@ -17,7 +18,8 @@ import org.springframework.validation.annotation.Validated;
  * @param currency            the prices' currency, for display (default {@code USD})
  * @param prices              per model id: what one finished job costs at the provider, an estimate
  *                            from the provider's price list; a model not listed is shown as unpriced
- * @param defaultVideoSeconds the length a video costs when its request named none (the worker's default, 8 s; 1 to 15)
+ * @param defaultVideoSeconds the length a video costs when its request named none (default {@code RequestRules.DEFAULT_VIDEO_SECONDS},
+ *                            what every door gives a video that names none; 1 to 15)
  * @param topUsers            how many users the top-users list shows (default 10, at most 100)
  */
 @ConfigurationProperties("desayre.stats")
@@ -29,7 +31,7 @@ record StatsSettings(@NotNull @Pattern(regexp = "[A-Z]{3}", message = "must be a
     StatsSettings {
         currency = currency == null ? "USD" : currency.strip();
         prices = prices == null ? Map.of() : Map.copyOf(prices);
-        defaultVideoSeconds = defaultVideoSeconds == null ? 8 : defaultVideoSeconds;
+        defaultVideoSeconds = defaultVideoSeconds == null ? RequestRules.DEFAULT_VIDEO_SECONDS : defaultVideoSeconds;
         topUsers = topUsers == null ? 10 : topUsers;
     }
 

@@ -2,7 +2,6 @@ package com.desayre.gateway.generation;
 
 import com.desayre.contracts.JobKind;
 import com.desayre.contracts.JobSpec;
-import com.desayre.contracts.Priority;
 import com.desayre.contracts.RequestRules;
 import com.desayre.encoder.core.EncodeRequest;
 import com.desayre.encoder.core.EncoderConfig;
@@ -10,10 +9,10 @@ import com.desayre.gateway.accounts.CurrentUser;
 import com.desayre.gateway.history.HistoryRepository;
 import com.desayre.gateway.limits.GenerationLimits;
 import com.desayre.gateway.web.ApiProblem;
-import com.desayre.gateway.web.RequestFields;
-import java.util.ArrayList;
+import com.desayre.gateway.web.RequestValidator;
+import jakarta.validation.Valid;
+import jakarta.validation.groups.Default;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -26,11 +25,10 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.validation.annotation.Validated;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.JsonNodeFactory;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Takes generation requests. Answers 202 only after Kafka acknowledged the job (a list of jobs
@@ -45,19 +43,12 @@ import tools.jackson.databind.node.ObjectNode;
 @RestController
 @RequestMapping("/api/generate")
 public class GenerationController {
-    public static final Set<String> IMAGE_FIELDS = Set.of("prompt", "aspectRatio", "seed", "styleProfile", "enhance", "priority", "n",
-            "maxWaitSeconds");
-    public static final Set<String> EDIT_FIELDS = Set.of("prompt", "sourceJobId", "aspectRatio", "seed", "styleProfile",
-            "enhance", "priority", "n", "maxWaitSeconds");
-    public static final Set<String> VIDEO_FIELDS = Set.of("prompt", "sourceJobId", "aspectRatio", "durationSeconds",
-            "resolution", "seed", "styleProfile", "enhance", "priority", "n", "maxWaitSeconds");
+    public static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+    public static final String IMAGE_PART = "image";
+    static final int MAX_COUNT = 4;
     /** Form fields that are numbers or booleans in the JSON form of the same request. */
     private static final Set<String> NUMBER_FIELDS = Set.of("seed", "durationSeconds", "n", "maxWaitSeconds");
     private static final Set<String> BOOLEAN_FIELDS = Set.of("enhance");
-    public static final String IDEMPOTENCY_KEY = "Idempotency-Key";
-    public static final String IMAGE_PART = "image";
-    static final int DEFAULT_VIDEO_SECONDS = 6;
-    static final int MAX_COUNT = 4;
 
     private final Submissions submissions;
     private final PromptChecks checks;
@@ -65,49 +56,37 @@ public class GenerationController {
     private final Uploads uploads;
     private final MultipartForms forms;
     private final GenerationLimits limits;
+    private final RequestValidator validator;
 
     GenerationController(Submissions submissions, PromptChecks checks, HistoryRepository history,
-                         Uploads uploads, MultipartForms forms, GenerationLimits limits) {
+                         Uploads uploads, MultipartForms forms, GenerationLimits limits, RequestValidator validator) {
         this.forms = forms;
         this.limits = limits;
         this.submissions = submissions;
         this.checks = checks;
         this.history = history;
         this.uploads = uploads;
+        this.validator = validator;
     }
 
     @PostMapping(path = "/image", consumes = MediaType.APPLICATION_JSON_VALUE)
-    Mono<ResponseEntity<?>> image(@RequestBody JsonNode body, CurrentUser user,
+    Mono<ResponseEntity<?>> image(@RequestBody @Valid ImageRequest request, CurrentUser user,
                                   @RequestHeader(value = IDEMPOTENCY_KEY, required = false) String key) {
-        var fields = new RequestFields(body, IMAGE_FIELDS);
-        var common = common(fields, "describe the image you want.");
-        var aspectRatio = fields.optionalText("aspectRatio");
-        aspectRatio = aspectRatio == null ? RequestRules.DEFAULT_ASPECT_RATIO : aspectRatio;
-        if (!RequestRules.IMAGE_SIZES.containsKey(aspectRatio)) {
-            fields.reject("aspectRatio", "'" + aspectRatio + "' is not a supported aspect ratio. Use one of: "
-                    + String.join(", ", RequestRules.IMAGE_SIZES.keySet()) + ".");
-        }
-        fields.throwIfInvalid();
-        checks.encode(new EncodeRequest(JobKind.IMAGE, common.prompt, common.styleProfile, common.enhance, aspectRatio, false));
-        var size = RequestRules.IMAGE_SIZES.get(aspectRatio);
-        var spec = new JobSpec(user.id(), JobKind.IMAGE, common.prompt, aspectRatio, size.width(), size.height(), common.seed,
-                common.styleProfile, common.enhance, common.priority, null);
-        return submissions.submit(common.copies(spec), key, "image " + body);
+        var ratio = request.ratio();
+        checks.encode(new EncodeRequest(JobKind.IMAGE, request.prompt(), request.styleProfile(), request.enhanced(), ratio, false));
+        var size = RequestRules.IMAGE_SIZES.get(ratio);
+        var spec = new JobSpec(user.id(), JobKind.IMAGE, request.prompt(), ratio, size.width(), size.height(), request.seed(),
+                request.styleProfile(), request.enhanced(), request.lane(), null);
+        return submissions.submit(request.copies(spec), key, "image " + request);
     }
 
     /** An edit of one of your finished images ({@code sourceJobId}). */
     @PostMapping(path = "/edit", consumes = MediaType.APPLICATION_JSON_VALUE)
-    Mono<ResponseEntity<?>> edit(@RequestBody JsonNode body, CurrentUser user,
+    Mono<ResponseEntity<?>> edit(@RequestBody @Validated({Default.class, EditRequest.Json.class}) EditRequest request, CurrentUser user,
                                  @RequestHeader(value = IDEMPOTENCY_KEY, required = false) String key) {
-        var fields = new RequestFields(body, EDIT_FIELDS);
-        var sourceJobId = fields.optionalText("sourceJobId");
-        if (sourceJobId == null) {
-            fields.reject("sourceJobId", "'sourceJobId' is required: the jobId of a finished image of yours "
-                    + "(or upload the image as multipart/form-data, part 'image').");
-        }
-        var request = editRequest(fields);
-        return finishedImage(sourceJobId, user)
-                .flatMap(source -> submissions.submit(request.specs(user, source), key, "edit " + body));
+        checkEdit(request);
+        return finishedImage(request.sourceJobId(), user)
+                .flatMap(source -> submissions.submit(editSpecs(request, user, source), key, "edit " + request));
     }
 
     /** An edit of an image uploaded with the request. */
@@ -115,24 +94,23 @@ public class GenerationController {
     Mono<ResponseEntity<?>> editUpload(ServerWebExchange exchange, CurrentUser user,
                                        @RequestHeader(value = IDEMPOTENCY_KEY, required = false) String key) {
         return forms.withForm(exchange, parts -> {
-            var form = form(parts, EDIT_FIELDS);
-            var request = editRequest(new RequestFields(form, EDIT_FIELDS));
+            var request = fromForm(parts, EditRequest.class);
+            checkEdit(request);
             // the limits first (charging nothing), then the decode; the submission stores the upload once admitted,
             // and whatever happens, its temporary file goes
-            return admissible(user, key, JobKind.EDIT, request.common().count()).then(Mono.defer(() -> upload(parts, user))).flatMap(upload -> Mono.defer(() -> submissions.submit(request.specs(user, Source.of(upload)),
-                    key, "edit " + form + " " + upload.sha256(), uploads.put(upload))).doFinally(signal -> uploads.discard(upload)));
+            return admissible(user, key, JobKind.EDIT, request.count()).then(Mono.defer(() -> upload(parts, user)))
+                    .flatMap(upload -> Mono.defer(() -> submissions.submit(editSpecs(request, user, Source.of(upload)),
+                            key, "edit " + request + " " + upload.sha256(), uploads.put(upload))).doFinally(signal -> uploads.discard(upload)));
         });
     }
 
     /** Image to video (from one of your finished images, {@code sourceJobId}) or text to video. */
     @PostMapping(path = "/video", consumes = MediaType.APPLICATION_JSON_VALUE)
-    Mono<ResponseEntity<?>> video(@RequestBody JsonNode body, CurrentUser user,
+    Mono<ResponseEntity<?>> video(@RequestBody @Valid VideoRequest request, CurrentUser user,
                                   @RequestHeader(value = IDEMPOTENCY_KEY, required = false) String key) {
-        var fields = new RequestFields(body, VIDEO_FIELDS);
-        var sourceJobId = fields.optionalText("sourceJobId");
-        var request = videoRequest(fields, sourceJobId != null);
-        var source = sourceJobId == null ? Mono.just(Source.NONE) : finishedImage(sourceJobId, user);
-        return source.flatMap(s -> submissions.submit(request.specs(user, s), key, "video " + body));
+        checkVideo(request, request.sourceJobId() != null);
+        var source = request.sourceJobId() == null ? Mono.just(Source.NONE) : finishedImage(request.sourceJobId(), user);
+        return source.flatMap(s -> submissions.submit(videoSpecs(request, user, s), key, "video " + request));
     }
 
     /** Image to video from an image uploaded with the request. */
@@ -140,112 +118,40 @@ public class GenerationController {
     Mono<ResponseEntity<?>> videoUpload(ServerWebExchange exchange, CurrentUser user,
                                         @RequestHeader(value = IDEMPOTENCY_KEY, required = false) String key) {
         return forms.withForm(exchange, parts -> {
-            var form = form(parts, VIDEO_FIELDS);
-            var request = videoRequest(new RequestFields(form, VIDEO_FIELDS), true);
+            var request = fromForm(parts, VideoRequest.class);
+            checkVideo(request, true);
             // the limits first (charging nothing), then the decode; the submission stores the upload once admitted,
             // and whatever happens, its temporary file goes
-            return admissible(user, key, JobKind.VIDEO, request.common().count()).then(Mono.defer(() -> upload(parts, user))).flatMap(upload -> Mono.defer(() -> submissions.submit(request.specs(user, Source.of(upload)),
-                    key, "video " + form + " " + upload.sha256(), uploads.put(upload))).doFinally(signal -> uploads.discard(upload)));
+            return admissible(user, key, JobKind.VIDEO, request.count()).then(Mono.defer(() -> upload(parts, user)))
+                    .flatMap(upload -> Mono.defer(() -> submissions.submit(videoSpecs(request, user, Source.of(upload)),
+                            key, "video " + request + " " + upload.sha256(), uploads.put(upload))).doFinally(signal -> uploads.discard(upload)));
         });
     }
 
-    /** What every kind of request shares. */
-    private record Common(String prompt, Long seed, String styleProfile, boolean enhance, Priority priority, int count,
-                          Integer maxWaitSeconds) {
-        /**
-         * {@code count} jobs of the spec, each with the request's limit on waiting; with a seed, each copy gets the
-         * next one, so the set is repeatable yet varied.
-         */
-        List<JobSpec> copies(JobSpec spec) {
-            var specs = new ArrayList<JobSpec>(count);
-            for (int i = 0; i < count; i++) {
-                specs.add(new JobSpec(spec.ownerId(), spec.kind(), spec.prompt(), spec.aspectRatio(), spec.width(), spec.height(),
-                        seed == null ? null : seed + i, spec.styleProfile(), spec.enhance(), spec.priority(),
-                        spec.sourceMediaKey(), spec.durationSeconds(), spec.resolution(), maxWaitSeconds));
-            }
-            return specs;
-        }
+    /** What the encoder says about an edit (a valid request may still ask for a profile or option the model lacks). */
+    private void checkEdit(EditRequest request) {
+        checks.encode(new EncodeRequest(JobKind.EDIT, request.prompt(), request.styleProfile(), request.enhanced(),
+                request.aspectRatio() == null ? RequestRules.DEFAULT_ASPECT_RATIO : request.aspectRatio(), true));
     }
 
-    private Common common(RequestFields fields, String promptHint) {
-        var prompt = prompt(fields, promptHint);
-        var seed = fields.optionalNonNegativeLong("seed");
-        var styleProfile = fields.optionalText("styleProfile");
-        var enhance = fields.optionalBoolean("enhance", true);
-        var priority = Priority.valueOf(fields.optionalChoice("priority", List.of("interactive", "batch"), "interactive")
-                .toUpperCase(Locale.ROOT));
-        var n = fields.optionalNonNegativeLong("n");
-        if (n != null && (n < 1 || n > MAX_COUNT)) {
-            fields.reject("n", "'n' must be between 1 and " + MAX_COUNT + ".");
-        }
-        var maxWait = fields.optionalNonNegativeLong("maxWaitSeconds");
-        if (maxWait != null && (maxWait < 1 || maxWait > RequestRules.MAX_WAIT_SECONDS)) {
-            fields.reject("maxWaitSeconds", "'maxWaitSeconds' must be between 1 and " + RequestRules.MAX_WAIT_SECONDS + " (a day): how long "
-                    + "the job may wait in line for the provider before it ends EXPIRED_IN_QUEUE. Leave it out to wait as long as it takes.");
-            maxWait = null;
-        }
-        return new Common(prompt, seed, styleProfile, enhance, priority, n == null || n < 1 || n > MAX_COUNT ? 1 : n.intValue(),
-                maxWait == null ? null : maxWait.intValue());
+    private void checkVideo(VideoRequest request, boolean fromImage) {
+        checks.encode(new EncodeRequest(JobKind.VIDEO, request.prompt(), request.styleProfile(), request.enhanced(), request.ratio(),
+                fromImage));
     }
 
-    /**
-     * The prompt by {@link RequestRules} (prompt-encoder holds a record on the topic to the same rules):
-     * required, at most {@link RequestRules#MAX_PROMPT_LENGTH} characters, no control characters but line breaks (LF, CR) and tab.
-     */
-    static String prompt(RequestFields fields, String hint) {
-        var prompt = fields.optionalText("prompt");
-        var problem = RequestRules.promptProblem(prompt);
-        if (problem == null) {
-            return prompt;
-        }
-        fields.reject("prompt", "'prompt' " + problem + (prompt == null || prompt.isBlank() ? ": " + hint : "."));
-        return null;
+    private static List<JobSpec> editSpecs(EditRequest request, CurrentUser user, Source source) {
+        var ratio = request.aspectRatio() != null ? request.aspectRatio()
+                : closestRatio(source.width, source.height, EncoderConfig.GROK_RATIOS);
+        var size = RequestRules.IMAGE_SIZES.get(ratio);
+        return request.copies(new JobSpec(user.id(), JobKind.EDIT, request.prompt(), ratio, size.width(), size.height(), request.seed(),
+                request.styleProfile(), request.enhanced(), request.lane(), source.key));
     }
 
-    /** An edit request, checked; its specs need the source image. */
-    private record EditRequest(Common common, String aspectRatio) {
-        List<JobSpec> specs(CurrentUser user, Source source) {
-            var ratio = aspectRatio != null ? aspectRatio : closestRatio(source.width, source.height, EncoderConfig.GROK_RATIOS);
-            var size = RequestRules.IMAGE_SIZES.get(ratio);
-            return common.copies(new JobSpec(user.id(), JobKind.EDIT, common.prompt, ratio, size.width(), size.height(), common.seed,
-                    common.styleProfile, common.enhance, common.priority, source.key));
-        }
-    }
-
-    private EditRequest editRequest(RequestFields fields) {
-        var common = common(fields, "say what to change in the image.");
-        var aspectRatio = fields.optionalText("aspectRatio");
-        if (aspectRatio != null && !EncoderConfig.GROK_RATIOS.contains(aspectRatio)) {
-            fields.reject("aspectRatio", "'" + aspectRatio + "' is not an aspect ratio edits support. Use one of: "
-                    + String.join(", ", EncoderConfig.GROK_RATIOS) + ", or leave it out to keep the source's shape.");
-        }
-        fields.throwIfInvalid();
-        checks.encode(new EncodeRequest(JobKind.EDIT, common.prompt, common.styleProfile, common.enhance,
-                aspectRatio == null ? "1:1" : aspectRatio, true));
-        return new EditRequest(common, aspectRatio);
-    }
-
-    private record VideoRequest(Common common, String aspectRatio, int seconds, String resolution) {
-        List<JobSpec> specs(CurrentUser user, Source source) {
-            var size = RequestRules.videoSize(aspectRatio, resolution);
-            return common.copies(new JobSpec(user.id(), JobKind.VIDEO, common.prompt, aspectRatio, size.width(), size.height(), common.seed,
-                    common.styleProfile, common.enhance, common.priority, source.key, seconds, resolution));
-        }
-    }
-
-    private VideoRequest videoRequest(RequestFields fields, boolean fromImage) {
-        var common = common(fields, "describe the motion or scene you want.");
-        var aspectRatio = fields.optionalText("aspectRatio");
-        aspectRatio = aspectRatio == null ? "16:9" : aspectRatio;
-        var duration = fields.optionalNonNegativeLong("durationSeconds");
-        if (duration != null && (duration < RequestRules.MIN_VIDEO_SECONDS || duration > RequestRules.MAX_VIDEO_SECONDS)) {
-            fields.reject("durationSeconds", "'durationSeconds' must be between " + RequestRules.MIN_VIDEO_SECONDS + " and "
-                    + RequestRules.MAX_VIDEO_SECONDS + ".");
-        }
-        var resolution = fields.optionalChoice("resolution", RequestRules.VIDEO_RESOLUTIONS, "720p");
-        fields.throwIfInvalid();
-        checks.encode(new EncodeRequest(JobKind.VIDEO, common.prompt, common.styleProfile, common.enhance, aspectRatio, fromImage));
-        return new VideoRequest(common, aspectRatio, duration == null ? DEFAULT_VIDEO_SECONDS : duration.intValue(), resolution);
+    private static List<JobSpec> videoSpecs(VideoRequest request, CurrentUser user, Source source) {
+        var size = RequestRules.videoSize(request.ratio(), request.frames());
+        return request.copies(new JobSpec(user.id(), JobKind.VIDEO, request.prompt(), request.ratio(), size.width(), size.height(),
+                request.seed(), request.styleProfile(), request.enhanced(), request.lane(), source.key, request.seconds(),
+                request.frames()));
     }
 
     /** The stored image an edit or a video starts from; {@code sha} identifies an upload for idempotency. */
@@ -293,11 +199,11 @@ public class GenerationController {
     }
 
     /**
-     * The form fields of a multipart request as the JSON object the same request would send, so
-     * one set of checks serves both: numbers and booleans are converted where they parse, and
-     * left as text (and then rejected by name) where they don't.
+     * The request a multipart form's fields make: the same record, read and checked by the same rules as its JSON form
+     * (the form's numbers and booleans read as the JSON ones where they parse, and refused by name where they don't).
+     * The source is the part {@code image}, so {@code sourceJobId} is not a form field.
      */
-    private static ObjectNode form(MultiValueMap<String, Part> parts, Set<String> known) {
+    private <T> T fromForm(MultiValueMap<String, Part> parts, Class<T> type) {
         var body = JsonNodeFactory.instance.objectNode();
         parts.forEach((name, values) -> {
             if (name.equals(IMAGE_PART)) {
@@ -305,6 +211,10 @@ public class GenerationController {
             }
             if (values.size() != 1 || !(values.get(0) instanceof FormFieldPart field)) {
                 throw ApiProblem.invalid(List.of(new ApiProblem.FieldError(name, "'" + name + "' must be a single form field.")));
+            }
+            if (name.equals("sourceJobId")) {
+                throw ApiProblem.invalid(List.of(new ApiProblem.FieldError(name, "'sourceJobId' is for a JSON request: a multipart "
+                        + "request starts from the image it uploads (part 'image').")));
             }
             var value = field.value();
             if (NUMBER_FIELDS.contains(name) && value.matches("\\d{1,18}")) {
@@ -315,7 +225,9 @@ public class GenerationController {
                 body.put(name, value);
             }
         });
-        return body;
+        var request = RequestValidator.read(body, type);
+        validator.check(request, List.of());
+        return request;
     }
 
     /** The supported ratio nearest the source's shape (compared as logarithms, so 2:1 and 1:2 are equally far from 1:1). */

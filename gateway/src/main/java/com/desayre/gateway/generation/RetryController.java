@@ -46,7 +46,7 @@ class RetryController {
     private static JobSpec spec(HistoryRepository.Row row, CurrentUser user) {
         var kind = JobKind.valueOf(row.kind());
         var aspect = row.aspectRatio() == null ? RequestRules.DEFAULT_ASPECT_RATIO : row.aspectRatio();
-        var size = kind == JobKind.VIDEO ? RequestRules.videoSize(aspect, row.resolution() == null ? "720p" : row.resolution())
+        var size = kind == JobKind.VIDEO ? RequestRules.videoSize(aspect, row.resolution() == null ? RequestRules.DEFAULT_VIDEO_RESOLUTION : row.resolution())
                 : RequestRules.IMAGE_SIZES.getOrDefault(aspect, RequestRules.IMAGE_SIZES.get(RequestRules.DEFAULT_ASPECT_RATIO));
         var priority = row.priority() == null ? Priority.INTERACTIVE : Priority.valueOf(row.priority());
         return new JobSpec(row.ownerId(), kind, row.prompt(), aspect, size.width(), size.height(), row.seed(), row.requestedProfile(),

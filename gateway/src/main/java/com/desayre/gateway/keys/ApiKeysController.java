@@ -1,10 +1,9 @@
 package com.desayre.gateway.keys;
 
 import com.desayre.gateway.accounts.CurrentUser;
-import com.desayre.gateway.web.RequestFields;
+import jakarta.validation.Valid;
 import java.net.URI;
 import java.util.List;
-import java.util.Set;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -17,7 +16,6 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
-import tools.jackson.databind.JsonNode;
 
 /**
  * A user's personal API keys (managed from a signed-in session only, see SecurityConfiguration):
@@ -34,11 +32,8 @@ class ApiKeysController {
 
     /** {@code {"name"}} → 201 {@code {id, name, key, createdAt}}; {@code key} is shown only in this answer. */
     @PostMapping
-    Mono<ResponseEntity<ApiKeys.NewKey>> create(@RequestBody JsonNode body, CurrentUser user) {
-        var fields = new RequestFields(body, Set.of("name"));
-        var name = fields.requiredText("name", ApiKeys.MAX_NAME_LENGTH, "a label to recognise the key by, e.g. \"ci\".");
-        fields.throwIfInvalid();
-        return keys.create(user.id(), name.strip())
+    Mono<ResponseEntity<ApiKeys.NewKey>> create(@RequestBody @Valid NewKeyRequest request, CurrentUser user) {
+        return keys.create(user.id(), request.name().strip())
                 .map(created -> ResponseEntity.created(URI.create("/api/keys/" + created.id()))
                         .header(HttpHeaders.CACHE_CONTROL, "no-store")
                         .body(created));

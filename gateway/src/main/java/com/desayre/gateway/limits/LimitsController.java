@@ -3,12 +3,11 @@ package com.desayre.gateway.limits;
 import com.desayre.gateway.accounts.AccountRules;
 import com.desayre.gateway.accounts.Accounts;
 import com.desayre.gateway.accounts.CurrentUser;
-import com.desayre.gateway.web.RequestFields;
+import jakarta.validation.Valid;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -17,7 +16,6 @@ import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
-import tools.jackson.databind.JsonNode;
 
 /**
  * Limits as people see and admins set them: {@code GET /api/limits} (your own standing) and the
@@ -26,7 +24,6 @@ import tools.jackson.databind.JsonNode;
  */
 @RestController
 public class LimitsController {
-    public static final Set<String> QUOTA_FIELDS = Set.of("dailyQuota");
 
     private final GenerationLimits limits;
     private final DailyQuotas quotas;
@@ -78,17 +75,9 @@ public class LimitsController {
 
     /** {@code {"dailyQuota": n}}: the user's own daily quota in units (0 stops them generating). */
     @PutMapping("/api/admin/users/{username}/quota")
-    Mono<QuotaView> setQuota(@PathVariable String username, @RequestBody JsonNode body, CurrentUser admin) {
+    Mono<QuotaView> setQuota(@PathVariable String username, @RequestBody @Valid QuotaChange change, CurrentUser admin) {
         var name = AccountRules.normalize(username);
-        var fields = new RequestFields(body, QUOTA_FIELDS);
-        var present = body != null && body.has("dailyQuota") && !body.get("dailyQuota").isNull();
-        var quota = fields.optionalNonNegativeLong("dailyQuota");
-        if (!present) {
-            fields.reject("dailyQuota", "Send 'dailyQuota', units per UTC day (0 or more); DELETE this resource to go back "
-                    + "to the default.");
-        }
-        fields.throwIfInvalid();
-        return existing(name).then(quotas.set(admin.id(), name, quota)).then(view(name));
+        return existing(name).then(quotas.set(admin.id(), name, change.dailyQuota())).then(view(name));
     }
 
     /** Back to the configured default. */

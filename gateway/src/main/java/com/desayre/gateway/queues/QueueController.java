@@ -7,15 +7,16 @@ import com.desayre.contracts.Topics;
 import com.desayre.gateway.accounts.AuditLog;
 import com.desayre.gateway.accounts.CurrentUser;
 import com.desayre.gateway.web.ApiProblem;
-import com.desayre.gateway.web.RequestFields;
+import com.desayre.gateway.web.RequestValidator;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
@@ -28,7 +29,6 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
-import tools.jackson.databind.JsonNode;
 
 /**
  * Queue status and control for admins and automation ({@code WORKER_SECRET}): the seed's
@@ -40,16 +40,18 @@ import tools.jackson.databind.JsonNode;
 @RestController
 public class QueueController {
     private static final Logger log = LoggerFactory.getLogger(QueueController.class);
-    private static final int MAX_SELECTED = 1000;
-    public static final Set<String> FIELDS = Set.of("action", "dlq", "all", "offsets", "jobIds", "lane", "worker", "reason");
+    static final int MAX_SELECTED = 1000;
 
     private final KafkaQueues kafka;
     private final DlqLedger ledger;
     private final WorkerBoard board;
     private final AuditLog audit;
     private final QueueSettings settings;
+    private final RequestValidator validator;
 
-    QueueController(KafkaQueues kafka, DlqLedger ledger, WorkerBoard board, AuditLog audit, QueueSettings settings) {
+    QueueController(KafkaQueues kafka, DlqLedger ledger, WorkerBoard board, AuditLog audit, QueueSettings settings,
+                    RequestValidator validator) {
+        this.validator = validator;
         this.kafka = kafka;
         this.ledger = ledger;
         this.board = board;
@@ -179,38 +181,18 @@ public class QueueController {
      * or {@code {"action": "pause"|"resume", "lane": "interactive"|"batch", "worker"?: "image-worker"|"video-worker", "reason"?}}.
      */
     @PostMapping({"/api/worker", "/api/admin/queues"})
-    Mono<ResponseEntity<Map<String, Object>>> act(@RequestBody JsonNode body, CurrentUser caller) {
-        var fields = new RequestFields(body, FIELDS);
-        var action = fields.optionalChoice("action", List.of("replay", "discard", "pause", "resume"), null);
-        if (action == null && (body.get("action") == null || body.get("action").isNull())) {
-            fields.reject("action", "'action' is required: replay, discard, pause or resume.");
-        }
-        var reason = fields.optionalText("reason");
-        if (reason != null && reason.length() > 500) {
-            fields.reject("reason", "'reason' is " + reason.length() + " characters; the limit is 500.");
-        }
-        if (action == null) {
-            fields.throwIfInvalid();
-        }
-        return switch (action) {
-            case "replay", "discard" -> dlqAction(action, body, fields, reason, caller);
-            default -> laneAction(action, body, fields, reason, caller);
-        };
+    Mono<ResponseEntity<Map<String, Object>>> act(@RequestBody QueueAction request, CurrentUser caller) {
+        // checked here rather than by @Valid: its cross-field rule names fields of a record, which Spring's binding
+        // result cannot read back; the answer is the same problem
+        validator.check(request, List.of());
+        var action = request.action().toLowerCase(Locale.ROOT);
+        return request.onDlq() ? dlqAction(action, request, caller) : laneAction(action, request, caller);
     }
 
-    private Mono<ResponseEntity<Map<String, Object>>> laneAction(String action, JsonNode body, RequestFields fields, String reason,
-                                                                 CurrentUser caller) {
-        for (var dlqField : List.of("dlq", "all", "offsets", "jobIds")) {
-            if (body.has(dlqField)) {
-                fields.reject(dlqField, "'" + dlqField + "' belongs to replay and discard, not to " + action + ".");
-            }
-        }
-        var lane = fields.optionalChoice("lane", List.of("INTERACTIVE", "BATCH"), null);
-        if (lane == null && (body.get("lane") == null || body.get("lane").isNull())) {
-            fields.reject("lane", "'lane' is required: interactive or batch.");
-        }
-        var worker = fields.optionalChoice("worker", WorkerBoard.SERVICES, null);
-        fields.throwIfInvalid();
+    private Mono<ResponseEntity<Map<String, Object>>> laneAction(String action, QueueAction request, CurrentUser caller) {
+        var reason = request.reason();
+        var lane = request.lane().toUpperCase(Locale.ROOT);
+        var worker = request.worker() == null ? null : request.worker().toLowerCase(Locale.ROOT);
         var paused = action.equals("pause");
         var services = worker == null ? WorkerBoard.SERVICES : List.of(worker);
         var priority = Priority.valueOf(lane);
@@ -232,31 +214,13 @@ public class QueueController {
                 }));
     }
 
-    private Mono<ResponseEntity<Map<String, Object>>> dlqAction(String action, JsonNode body, RequestFields fields, String reason,
-                                                                CurrentUser caller) {
-        for (var laneField : List.of("lane", "worker")) {
-            if (body.has(laneField)) {
-                fields.reject(laneField, "'" + laneField + "' belongs to pause and resume, not to " + action + ".");
-            }
-        }
-        String dlq = null;
-        var named = fields.optionalText("dlq");
-        if (named == null) {
-            fields.reject("dlq", "'dlq' is required: one of " + String.join(", ", KafkaQueues.dlqs()) + ".");
-        } else if (!KafkaQueues.dlqs().contains(named)) {
-            fields.reject("dlq", "'dlq' must be one of " + String.join(", ", KafkaQueues.dlqs()) + ".");
-        } else {
-            dlq = named;
-        }
-        var all = fields.optionalBoolean("all", false);
-        var offsets = offsets(body, fields);
-        var jobIds = jobIds(body, fields);
-        int chosen = (all ? 1 : 0) + (offsets == null ? 0 : 1) + (jobIds == null ? 0 : 1);
-        if (chosen != 1) {
-            fields.reject("all", "Choose the records with exactly one of 'all': true, 'offsets': [{\"partition\", \"offset\"}] "
-                    + "or 'jobIds': [...].");
-        }
-        fields.throwIfInvalid();
+    private Mono<ResponseEntity<Map<String, Object>>> dlqAction(String action, QueueAction request, CurrentUser caller) {
+        var reason = request.reason();
+        var dlq = request.dlq();
+        var all = Boolean.TRUE.equals(request.all());
+        var offsets = request.offsets() == null ? null : request.offsets().stream()
+                .map(entry -> new DlqLedger.Position(dlq, entry.partition(), entry.offset())).collect(Collectors.toSet());
+        var jobIds = request.jobIds() == null ? null : Set.copyOf(request.jobIds());
         var topic = dlq;
         Predicate<KafkaQueues.DeadLetter> selected = all ? letter -> true
                 : offsets != null ? letter -> offsets.contains(new DlqLedger.Position(topic, letter.partition(), letter.offset()))
@@ -317,53 +281,6 @@ public class QueueController {
             return record;
         }).toList());
         return ResponseEntity.ok(answer);
-    }
-
-    private static Set<DlqLedger.Position> offsets(JsonNode body, RequestFields fields) {
-        var node = body.get("offsets");
-        if (node == null || node.isNull()) {
-            return null;
-        }
-        if (!node.isArray() || node.isEmpty() || node.size() > MAX_SELECTED) {
-            fields.reject("offsets", "'offsets' must be a list of 1 to " + MAX_SELECTED + " {\"partition\", \"offset\"} objects.");
-            return null;
-        }
-        var positions = new HashSet<DlqLedger.Position>();
-        var dlq = body.has("dlq") && body.get("dlq").isString() ? body.get("dlq").asString() : "";
-        for (int i = 0; i < node.size(); i++) {
-            var item = node.get(i);
-            var partition = item == null ? null : item.get("partition");
-            var offset = item == null ? null : item.get("offset");
-            if (partition == null || offset == null || !partition.isIntegralNumber() || !offset.isIntegralNumber()
-                    || !partition.canConvertToInt() || !offset.canConvertToLong()
-                    || partition.asInt() < 0 || offset.asLong() < 0 || item.size() != 2) {
-                fields.reject("offsets[" + i + "]", "Each entry is {\"partition\": <0 or more>, \"offset\": <0 or more>}.");
-                return null;
-            }
-            positions.add(new DlqLedger.Position(dlq, partition.asInt(), offset.asLong()));
-        }
-        return positions;
-    }
-
-    private static Set<String> jobIds(JsonNode body, RequestFields fields) {
-        var node = body.get("jobIds");
-        if (node == null || node.isNull()) {
-            return null;
-        }
-        if (!node.isArray() || node.isEmpty() || node.size() > MAX_SELECTED) {
-            fields.reject("jobIds", "'jobIds' must be a list of 1 to " + MAX_SELECTED + " job ids.");
-            return null;
-        }
-        var ids = new HashSet<String>();
-        for (int i = 0; i < node.size(); i++) {
-            var id = node.get(i);
-            if (id == null || !id.isString() || id.asString().isBlank() || id.asString().length() > 200) {
-                fields.reject("jobIds[" + i + "]", "Each job id is a non-empty string.");
-                return null;
-            }
-            ids.add(id.asString());
-        }
-        return ids;
     }
 
     private static String knownDlq(String topic, String field) {

@@ -28,7 +28,9 @@ import org.springframework.stereotype.Component;
 @Component
 class WorkerBoard implements SmartLifecycle {
     /** The worker services whose lanes can be paused. */
-    static final List<String> SERVICES = List.of("image-worker", "video-worker");
+    static final String IMAGE_WORKER = "image-worker";
+    static final String VIDEO_WORKER = "video-worker";
+    static final List<String> SERVICES = List.of(IMAGE_WORKER, VIDEO_WORKER);
 
     private final Map<String, Object> kafka;
     private final QueueSettings settings;

@@ -1,5 +1,6 @@
 package com.desayre.gateway.web;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.springframework.core.codec.DecodingException;
@@ -13,6 +14,7 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.reactive.result.method.annotation.ResponseEntityExceptionHandler;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.ServerWebInputException;
+import org.springframework.web.bind.support.WebExchangeBindException;
 import reactor.core.publisher.Mono;
 
 /**
@@ -34,6 +36,10 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     @Override
     protected Mono<ResponseEntity<Object>> handleServerWebInputException(ServerWebInputException ex, HttpHeaders headers,
                                                                         HttpStatusCode status, ServerWebExchange exchange) {
+        var unreadable = RequestValidator.unreadable(ex);
+        if (unreadable != null) {
+            return Mono.just(ResponseEntity.badRequest().body(ApiProblem.invalid(List.of(unreadable)).toProblemDetail()));
+        }
         if (ex.getCause() instanceof DecodingException || ex.getReason() != null && ex.getReason().contains("body")) {
             var problem = ApiProblem.problem(HttpStatus.BAD_REQUEST, ApiProblem.MALFORMED_JSON, "Malformed request body",
                     "The request body is missing or is not valid JSON. Send a JSON object, e.g. {\"prompt\": \"a lighthouse at dusk\"}.",
@@ -53,6 +59,17 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
             return Mono.just(ResponseEntity.badRequest().body(problem.toProblemDetail()));
         }
         return super.handleServerWebInputException(ex, headers, status, exchange);
+    }
+
+    /** A body that read as JSON but failed its record's constraints: every wrong field, in one problem. */
+    @Override
+    protected Mono<ResponseEntity<Object>> handleWebExchangeBindException(WebExchangeBindException ex, HttpHeaders headers,
+                                                                         HttpStatusCode status, ServerWebExchange exchange) {
+        var errors = new ArrayList<ApiProblem.FieldError>();
+        ex.getFieldErrors().forEach(error -> errors.add(RequestValidator.error(error.getField(), String.valueOf(error.getDefaultMessage()))));
+        ex.getGlobalErrors().forEach(error -> errors.add(RequestValidator.error("", String.valueOf(error.getDefaultMessage()))));
+        var target = ex.getTarget() == null ? Object.class : ex.getTarget().getClass();
+        return Mono.just(ResponseEntity.badRequest().body(ApiProblem.invalid(RequestValidator.sorted(errors, target)).toProblemDetail()));
     }
 
     @Override

@@ -4,9 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.desayre.gateway.AuthTestGateway;
 import com.desayre.gateway.generation.GenerationController;
-import com.desayre.gateway.generation.PromptController;
-import com.desayre.gateway.limits.LimitsController;
-import com.desayre.gateway.queues.QueueController;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -52,24 +49,53 @@ class ApiDocsIT {
     }
 
     @Test
-    void requestBodiesListExactlyTheFieldsTheControllersAccept() {
-        assertThat(properties("POST", "/api/generate/image", "application/json")).isEqualTo(GenerationController.IMAGE_FIELDS);
-        assertThat(properties("POST", "/api/generate/edit", "application/json")).isEqualTo(GenerationController.EDIT_FIELDS);
-        assertThat(properties("POST", "/api/generate/video", "application/json")).isEqualTo(GenerationController.VIDEO_FIELDS);
-        assertThat(properties("POST", "/api/prompts/preview", "application/json")).isEqualTo(PromptController.FIELDS);
+    void requestBodiesAreTheirRecords() throws ClassNotFoundException {
+        // the JSON bodies are the records Spring binds: springdoc describes them, so this checks springdoc sees them whole
+        assertThat(properties("POST", "/api/generate/image", "application/json")).isEqualTo(components("generation.ImageRequest"));
+        assertThat(properties("POST", "/api/generate/edit", "application/json")).isEqualTo(components("generation.EditRequest"));
+        assertThat(properties("POST", "/api/generate/video", "application/json")).isEqualTo(components("generation.VideoRequest"));
+        assertThat(properties("POST", "/api/prompts/preview", "application/json")).isEqualTo(components("generation.PreviewRequest"));
         // multipart: the JSON fields but the source job, plus the file
-        var upload = new TreeSet<>(GenerationController.EDIT_FIELDS);
+        var upload = new TreeSet<>(components("generation.EditRequest"));
         upload.remove("sourceJobId");
         upload.add(GenerationController.IMAGE_PART);
         assertThat(properties("POST", "/api/generate/edit", "multipart/form-data")).isEqualTo(upload);
-        var videoUpload = new TreeSet<>(GenerationController.VIDEO_FIELDS);
+        var videoUpload = new TreeSet<>(components("generation.VideoRequest"));
         videoUpload.remove("sourceJobId");
         videoUpload.add(GenerationController.IMAGE_PART);
         assertThat(properties("POST", "/api/generate/video", "multipart/form-data")).isEqualTo(videoUpload);
-        assertThat(schema("POST", "/api/generate/image", "application/json").get("required").toString()).contains("prompt");
-        assertThat(properties("PUT", "/api/admin/users/{username}/quota", "application/json")).isEqualTo(LimitsController.QUOTA_FIELDS);
-        assertThat(properties("POST", "/api/worker", "application/json")).isEqualTo(QueueController.FIELDS);
-        assertThat(properties("POST", "/api/admin/queues", "application/json")).isEqualTo(QueueController.FIELDS);
+        assertThat(properties("PUT", "/api/admin/users/{username}/quota", "application/json")).isEqualTo(components("limits.QuotaChange"));
+        assertThat(properties("POST", "/api/keys", "application/json")).isEqualTo(components("keys.NewKeyRequest"));
+        assertThat(properties("POST", "/api/worker", "application/json")).isEqualTo(components("queues.QueueAction"));
+        assertThat(properties("POST", "/api/admin/queues", "application/json")).isEqualTo(components("queues.QueueAction"));
+    }
+
+    @Test
+    void theSchemaIsAsStrictAsTheServer() {
+        for (var path : new String[] {"/api/generate/image", "/api/generate/edit", "/api/generate/video", "/api/prompts/preview"}) {
+            var schema = schema("POST", path, "application/json");
+            assertThat(schema.get("required").toString()).as(path).contains("prompt");
+            var prompt = schema.at("/properties/prompt");
+            assertThat(prompt.get("minLength").asInt()).as(path).isEqualTo(1);
+            assertThat(prompt.get("maxLength").asInt()).as(path).isEqualTo(4000);
+        }
+        var image = schema("POST", "/api/generate/image", "application/json");
+        assertThat(image.at("/properties/n/minimum").asInt()).isEqualTo(1);
+        assertThat(image.at("/properties/n/maximum").asInt()).isEqualTo(4);
+        assertThat(image.at("/properties/seed/minimum").asInt()).isEqualTo(0);
+        assertThat(image.at("/properties/maxWaitSeconds/maximum").asInt()).isEqualTo(86_400);
+        assertThat(schema("POST", "/api/generate/edit", "application/json").get("required").toString()).contains("sourceJobId");
+        var video = schema("POST", "/api/generate/video", "application/json");
+        assertThat(video.at("/properties/durationSeconds/default").asInt()).isEqualTo(8);
+        assertThat(video.at("/properties/resolution/default").asString()).isEqualTo("480p");
+    }
+
+    private static Set<String> components(String record) throws ClassNotFoundException {
+        var names = new TreeSet<String>();
+        for (var component : Class.forName("com.desayre.gateway." + record).getRecordComponents()) {
+            names.add(component.getName());
+        }
+        return names;
     }
 
     @Test
