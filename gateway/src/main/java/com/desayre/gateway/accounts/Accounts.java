@@ -1,6 +1,7 @@
 package com.desayre.gateway.accounts;
 
 import com.desayre.gateway.web.ApiProblem;
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -66,7 +67,8 @@ public class Accounts {
     }
 
     /** What the API shows of a user. */
-    public record UserView(String username, String role, boolean enabled, Instant createdAt, String createdBy, Instant lastLoginAt) {
+    public record UserView(String username, String role, boolean enabled, Instant createdAt, @Schema(nullable = true) String createdBy,
+                           @Schema(nullable = true, description = "null until the user first signs in") Instant lastLoginAt) {
     }
 
     /** What an authenticated request needs to know about its user, now. */

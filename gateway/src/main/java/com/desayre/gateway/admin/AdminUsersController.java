@@ -93,7 +93,8 @@ class AdminUsersController {
 
     /** The audit log, newest first: {@code ?limit=} (1–500, default 100) and {@code ?before=<id>} to page back. */
     @GetMapping("/audit")
-    Mono<List<AuditLog.Entry>> audit(@RequestParam(required = false) String limit, @RequestParam(required = false) String before) {
+    Mono<List<AuditLog.Entry>> audit(@RequestParam(required = false) @io.swagger.v3.oas.annotations.Parameter(schema = @io.swagger.v3.oas.annotations.media.Schema(type = "integer", minimum = "1", maximum = "500",
+            defaultValue = "100")) String limit, @RequestParam(required = false) String before) {
         var size = parse(limit, "limit", 100);
         if (size < 1 || size > 500) {
             throw ApiProblem.invalid(List.of(new ApiProblem.FieldError("limit", "'limit' must be between 1 and 500.")));

@@ -2,6 +2,7 @@ package com.desayre.gateway.generation;
 
 import com.desayre.contracts.JobKind;
 import com.desayre.encoder.core.EncodeRequest;
+import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.validation.Valid;
 import java.util.List;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -23,7 +24,7 @@ public class PromptController {
         this.checks = checks;
     }
 
-    record Preview(String prompt, String negativePrompt, String profile, String encoderVersion, List<String> added,
+    record Preview(String prompt, @Schema(nullable = true) String negativePrompt, String profile, String encoderVersion, List<String> added,
                    String provider, String model, int promptBudget) {
     }
 

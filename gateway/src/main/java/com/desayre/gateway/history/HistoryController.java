@@ -8,6 +8,7 @@ import com.desayre.contracts.Topics;
 import com.desayre.gateway.accounts.CurrentUser;
 import com.desayre.gateway.messaging.JobPublisher;
 import com.desayre.gateway.web.ApiProblem;
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -49,16 +50,19 @@ class HistoryController {
     }
 
     /** @param durationMs a video's length, null for images */
-    record Media(int index, String url, String thumbnailUrl, String mimeType, int width, int height, long bytes, Long durationMs) {
+    record Media(int index, String url, @Schema(nullable = true) String thumbnailUrl, String mimeType, int width, int height, long bytes,
+                 @Schema(nullable = true) Long durationMs) {
     }
 
-    record Item(String jobId, String kind, String status, String prompt, String encodedPrompt, String styleProfile,
-                String encoderVersion, String provider, String model, String aspectRatio, Long seed, String priority,
-                JobError error, String ownerId, Instant createdAt, Instant updatedAt, Instant completedAt, Long durationMs,
-                String thumbnailUrl, List<Media> media) {
+    record Item(String jobId, String kind, String status, String prompt, @Schema(nullable = true) String encodedPrompt,
+                @Schema(nullable = true) String styleProfile, @Schema(nullable = true) String encoderVersion,
+                @Schema(nullable = true) String provider, @Schema(nullable = true) String model, @Schema(nullable = true) String aspectRatio,
+                @Schema(nullable = true) Long seed, @Schema(nullable = true) String priority, @Schema(nullable = true) JobError error,
+                String ownerId, Instant createdAt, @Schema(nullable = true) Instant updatedAt, @Schema(nullable = true) Instant completedAt,
+                @Schema(nullable = true) Long durationMs, @Schema(nullable = true) String thumbnailUrl, List<Media> media) {
     }
 
-    record Page(List<Item> items, String nextCursor) {
+    record Page(List<Item> items, @Schema(nullable = true, description = "null on the last page") String nextCursor) {
     }
 
     record Details(Item job, List<HistoryRepository.TimelineEntry> timeline) {
@@ -68,7 +72,10 @@ class HistoryController {
     Mono<Page> list(@RequestParam(required = false) String kind, @RequestParam(required = false) String status,
                     @RequestParam(required = false) String q, @RequestParam(required = false) String from,
                     @RequestParam(required = false) String to, @RequestParam(required = false) String cursor,
-                    @RequestParam(required = false) Integer limit, @RequestParam(required = false) String scope,
+                    @RequestParam(required = false) @io.swagger.v3.oas.annotations.Parameter(schema = @io.swagger.v3.oas.annotations.media.Schema(type = "integer", minimum = "1", maximum = "" + MAX_LIMIT,
+                            defaultValue = "" + DEFAULT_LIMIT)) Integer limit,
+                    @RequestParam(required = false) @io.swagger.v3.oas.annotations.Parameter(schema = @io.swagger.v3.oas.annotations.media.Schema(
+                            allowableValues = {"mine", "all"}, defaultValue = "mine")) String scope,
                     CurrentUser user) {
         var errors = new ArrayList<ApiProblem.FieldError>();
         var size = limit == null ? DEFAULT_LIMIT : limit;

@@ -6,6 +6,7 @@ import com.desayre.contracts.JobStatus;
 import com.desayre.contracts.StatusChanged;
 import com.desayre.contracts.StoredMedia;
 import io.r2dbc.spi.Readable;
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -58,7 +59,8 @@ public class HistoryRepository {
                     Long durationMillis) {
     }
 
-    record TimelineEntry(String status, String stage, Integer progress, String message, String errorCode, Instant at) {
+    record TimelineEntry(String status, @Schema(nullable = true) String stage, @Schema(nullable = true) Integer progress,
+                         @Schema(nullable = true) String message, @Schema(nullable = true) String errorCode, Instant at) {
     }
 
     /**

@@ -5,6 +5,7 @@ import com.desayre.contracts.JobStatus;
 import com.desayre.contracts.PromptEncoding;
 import com.desayre.contracts.StatusChanged;
 import com.desayre.gateway.history.MediaUrls;
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.time.Instant;
 import java.util.List;
 
@@ -14,15 +15,20 @@ import java.util.List;
  * {@code queue} while WAITING: the job's place in its worker's line for the provider (position, jobs ahead,
  * a rough ETA in seconds, model and lane), updated as the line moves.
  */
-record JobView(String jobId, String kind, String status, String stage, Integer progress, String message, JobError error,
-               List<Media> media, PromptEncoding encoding, StatusChanged.RetryInfo retry, StatusChanged.QueueInfo queue,
+record JobView(String jobId, String kind, String status, @Schema(nullable = true) String stage,
+               @Schema(nullable = true) Integer progress, @Schema(nullable = true) String message,
+               @Schema(nullable = true, description = "Why the job FAILED (a stable code and a sentence)") JobError error,
+               List<Media> media, @Schema(nullable = true, description = "Set from ENCODED on: what was sent to the model")
+               PromptEncoding encoding, @Schema(nullable = true, description = "While RETRYING") StatusChanged.RetryInfo retry,
+               @Schema(nullable = true, description = "While WAITING: the place in line") StatusChanged.QueueInfo queue,
                Instant updatedAt) {
 
     /**
      * @param thumbnailUrl a web-sized JPEG for galleries, or null
      * @param durationMs   a video's length, null for images
      */
-    record Media(String url, String thumbnailUrl, String mimeType, int width, int height, long bytes, Long durationMs) {
+    record Media(String url, @Schema(nullable = true) String thumbnailUrl, String mimeType, int width, int height, long bytes,
+                 @Schema(nullable = true) Long durationMs) {
     }
 
     static JobView of(StatusChanged status, MediaUrls urls) {

@@ -4,6 +4,7 @@ import com.desayre.gateway.accounts.ApiKeyOwners;
 import com.desayre.gateway.accounts.AuthSettings;
 import com.desayre.gateway.accounts.Revocations;
 import com.desayre.gateway.web.ApiProblem;
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -61,7 +62,8 @@ public class ApiKeys implements ApiKeyOwners {
     }
 
     /** A key as listed: never the secret. */
-    record KeyView(String id, String name, String prefix, Instant createdAt, Instant lastUsedAt) {
+    record KeyView(String id, String name, String prefix, Instant createdAt,
+                   @Schema(nullable = true, description = "null until the key is first used") Instant lastUsedAt) {
     }
 
     /** A new key, with its secret: answered once, then only its hash remains. */

@@ -3,6 +3,7 @@ package com.desayre.gateway.limits;
 import com.desayre.gateway.accounts.AccountRules;
 import com.desayre.gateway.accounts.Accounts;
 import com.desayre.gateway.accounts.CurrentUser;
+import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.validation.Valid;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -36,7 +37,8 @@ public class LimitsController {
     }
 
     /** One limit: its quota and window, and where the caller stands. */
-    record Limit(String policy, long quota, Long windowSeconds, long remaining, Long resetSeconds) {
+    record Limit(String policy, long quota, @Schema(nullable = true) Long windowSeconds, long remaining,
+                 @Schema(nullable = true) Long resetSeconds) {
     }
 
     /** The caller's limits, what each kind of job costs, and whether they are shared by every instance now. */

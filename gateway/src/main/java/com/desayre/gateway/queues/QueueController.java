@@ -156,7 +156,8 @@ public class QueueController {
 
     /** The records of one DLQ, oldest first, with what was done with each: {@code ?limit=} (1–1000, default 100). */
     @GetMapping("/api/admin/queues/dlq/{topic}")
-    Mono<Map<String, Object>> deadLetters(@PathVariable String topic, @RequestParam(required = false) String limit) {
+    Mono<Map<String, Object>> deadLetters(@PathVariable String topic, @RequestParam(required = false) @io.swagger.v3.oas.annotations.Parameter(schema = @io.swagger.v3.oas.annotations.media.Schema(type = "integer", minimum = "1", maximum = "" + MAX_SELECTED,
+            defaultValue = "100")) String limit) {
         var dlq = knownDlq(topic, "topic");
         int max = limit(limit);
         return ledger.handled(List.of(dlq)).flatMap(handled -> Mono.fromCallable(() -> kafka.read(dlq, letter -> true, max))

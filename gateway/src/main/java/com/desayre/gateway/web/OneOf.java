@@ -11,7 +11,7 @@ import java.util.Arrays;
 
 /**
  * One of a fixed set of words, in any case ({@code batch}, {@code BATCH}); a control character is refused as such.
- * The OpenAPI schema lists the same words as the property's enum ({@link RequestSchemas}).
+ * The OpenAPI schema lists the same words as the property's enum ({@link OneOfSchema}).
  */
 @Target({ElementType.FIELD, ElementType.PARAMETER, ElementType.TYPE_USE})
 @Retention(RetentionPolicy.RUNTIME)

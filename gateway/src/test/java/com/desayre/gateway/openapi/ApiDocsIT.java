@@ -85,9 +85,37 @@ class ApiDocsIT {
         assertThat(image.at("/properties/seed/minimum").asInt()).isEqualTo(0);
         assertThat(image.at("/properties/maxWaitSeconds/maximum").asInt()).isEqualTo(86_400);
         assertThat(schema("POST", "/api/generate/edit", "application/json").get("required").toString()).contains("sourceJobId");
+        assertThat(image.at("/properties/styleProfile/enum").toString()).contains("desayre-cinematic");
+        assertThat(image.at("/properties/priority/enum").toString()).isEqualTo("[\"interactive\",\"batch\"]");
+        var history = api.at("/paths/~1api~1history/get/parameters");
+        history.forEach(parameter -> {
+            if (parameter.get("name").asString().equals("limit")) {
+                assertThat(parameter.at("/schema/minimum").asInt()).isEqualTo(1);
+                assertThat(parameter.at("/schema/maximum").asInt()).isEqualTo(100);
+            }
+        });
         var video = schema("POST", "/api/generate/video", "application/json");
         assertThat(video.at("/properties/durationSeconds/default").asInt()).isEqualTo(8);
         assertThat(video.at("/properties/resolution/default").asString()).isEqualTo("480p");
+    }
+
+    @Test
+    void fieldsThatCanBeNullSayIt() {
+        for (var field : new String[] {"KeyView.lastUsedAt", "JobView.error", "JobView.encoding", "JobView.queue", "Item.seed",
+                "Item.error", "Page.nextCursor", "UserView.lastLoginAt"}) {
+            var names = field.split("\\.");
+            var property = api.at("/components/schemas/" + names[0] + "/properties/" + names[1]);
+            assertThat(property.isMissingNode()).as(field).isFalse();
+            assertThat(nullable(property)).as("%s: %s", field, property).isTrue();
+        }
+        assertThat(nullable(api.at("/components/schemas/JobView/properties/jobId"))).isFalse();
+    }
+
+    /** OpenAPI 3.0 says {@code nullable: true}; 3.1 lists "null" among the types (of the property or one of its alternatives). */
+    private static boolean nullable(JsonNode property) {
+        return property.path("nullable").asBoolean(false) || property.path("type").toString().contains("\"null\"")
+                || property.path("types").toString().contains("\"null\"") || property.path("oneOf").toString().contains("\"null\"")
+                || property.path("anyOf").toString().contains("\"null\"");
     }
 
     private static Set<String> components(String record) throws ClassNotFoundException {
