@@ -1,7 +1,12 @@
 package com.desayre.gateway.accounts;
 
 import com.desayre.gateway.web.ApiProblem;
+import com.desayre.gateway.web.ProblemTypes;
 import com.desayre.gateway.web.RequestValidator;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.headers.Header;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.validation.Valid;
 import jakarta.annotation.PostConstruct;
 import java.net.URI;
@@ -62,6 +67,13 @@ class AuthController {
         decoyHash = passwords.encode("not-a-password-" + System.nanoTime());
     }
 
+    @Operation(operationId = "signIn", summary = "Sign in with a username and password",
+            description = "Answers the session token, also set as the HTTP-only session cookie (with the readable XSRF-TOKEN cookie "
+                    + "for browsers). Failed attempts slow the account down (at most 3 s, never a lockout); past 5 per account or 50 "
+                    + "per address, that address gets 429 with Retry-After.")
+    @ApiResponse(responseCode = "200", description = "Signed in: the session token and who you are",
+            headers = @Header(name = "Set-Cookie", description = "The session cookie (HTTP-only, SameSite=Lax) and the XSRF-TOKEN cookie", schema = @Schema(type = "string")))
+    @ProblemTypes({"bad-credentials", "too-many-sign-in-attempts"})
     @PostMapping("/login")
     Mono<ResponseEntity<Object>> login(@RequestBody @Valid Credentials credentials, ServerWebExchange exchange) {
         var username = AccountRules.normalize(credentials.username());
@@ -82,6 +94,7 @@ class AuthController {
         });
     }
 
+    @Operation(operationId = "getCurrentUser", summary = "Who is signed in, and with what (session or API key)")
     @GetMapping("/me")
     Map<String, Object> me(CurrentUser user, Authentication authentication) {
         var me = new LinkedHashMap<String, Object>();
@@ -97,6 +110,9 @@ class AuthController {
     }
 
     /** Ends the session (every token of it, see {@link Sessions}) and clears the cookie. */
+    @Operation(operationId = "signOut", summary = "Sign out: end the session (every token of it) and clear its cookie")
+    @ApiResponse(responseCode = "204", description = "Signed out",
+            headers = @Header(name = "Set-Cookie", description = "The session cookie, expired", schema = @Schema(type = "string")))
     @PostMapping("/logout")
     Mono<ResponseEntity<Void>> logout(Authentication authentication, ServerWebExchange exchange) {
         var cleared = ResponseEntity.noContent().header(HttpHeaders.SET_COOKIE, sessions.expiredCookie(exchange).toString()).<Void>build();
@@ -113,6 +129,12 @@ class AuthController {
      * {@code {"currentPassword", "newPassword"}}: changes one's own password, ends every other
      * session of the account, and answers a fresh session like sign-in does.
      */
+    @Operation(operationId = "changePassword", summary = "Change your password",
+            description = "Ends your other sessions and answers a fresh one, like sign-in. A wrong current password is an "
+                    + "invalid-request naming currentPassword, and counts as a failed sign-in.")
+    @ApiResponse(responseCode = "200", description = "Changed: a fresh session token",
+            headers = @Header(name = "Set-Cookie", description = "The fresh session cookie", schema = @Schema(type = "string")))
+    @ProblemTypes({"too-many-sign-in-attempts"})
     @PostMapping("/password")
     Mono<ResponseEntity<Object>> changePassword(@RequestBody PasswordChange request, CurrentUser user, ServerWebExchange exchange) {
         var next = request.newPassword();

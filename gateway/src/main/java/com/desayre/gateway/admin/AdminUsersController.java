@@ -5,7 +5,12 @@ import com.desayre.gateway.accounts.Accounts;
 import com.desayre.gateway.accounts.AuditLog;
 import com.desayre.gateway.accounts.CurrentUser;
 import com.desayre.gateway.web.ApiProblem;
+import com.desayre.gateway.web.ProblemTypes;
 import com.desayre.gateway.web.RequestValidator;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.headers.Header;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
@@ -43,11 +48,14 @@ class AdminUsersController {
         this.passwords = passwords;
     }
 
+    @Operation(operationId = "listUsers", summary = "Every user, with role and whether enabled")
     @GetMapping("/users")
     Mono<List<Accounts.UserView>> list() {
         return accounts.list().collectList();
     }
 
+    @Operation(operationId = "getUser", summary = "One user")
+    @ProblemTypes({"not-found"})
     @GetMapping("/users/{username}")
     Mono<Accounts.UserView> one(@PathVariable String username) {
         var name = AccountRules.normalize(username);
@@ -55,6 +63,10 @@ class AdminUsersController {
     }
 
     /** {@code {"username", "password", "role"?}} (role {@code member} by default) → 201 + the user. */
+    @Operation(operationId = "createUser", summary = "Create a user (a member unless the role says admin)")
+    @ApiResponse(responseCode = "201", description = "Created",
+            headers = @Header(name = "Location", description = "The user: /api/admin/users/{username}", schema = @Schema(type = "string", format = "uri-reference")))
+    @ProblemTypes({"username-taken"})
     @PostMapping("/users")
     Mono<ResponseEntity<Accounts.UserView>> create(@RequestBody NewUser request, CurrentUser admin) {
         validator.check(request, List.of()); // not @Valid: NewUser.Fits names its fields, which Spring cannot read back from a record
@@ -67,6 +79,9 @@ class AdminUsersController {
     }
 
     /** {@code {"role"?, "enabled"?}}: change the role, disable or enable. Disabling ends the user's sessions at once. */
+    @Operation(operationId = "updateUser", summary = "Change a user's role, or disable or enable them",
+            description = "Disabling ends the user's sessions and API keys at once.")
+    @ProblemTypes({"not-found", "own-account", "last-admin"})
     @PatchMapping("/users/{username}")
     Mono<Accounts.UserView> update(@PathVariable String username, @RequestBody UserChange change, CurrentUser admin) {
         validator.check(change, List.of());
@@ -81,6 +96,10 @@ class AdminUsersController {
     }
 
     /** {@code {"password"}}: sets a new password and ends the user's sessions; tell them the new one another way. */
+    @Operation(operationId = "resetUserPassword", summary = "Set a user's password; their sessions end",
+            description = "Tell them the new password another way.")
+    @ApiResponse(responseCode = "204", description = "Set")
+    @ProblemTypes({"not-found"})
     @PostMapping("/users/{username}/password")
     @ResponseStatus(HttpStatus.NO_CONTENT)
     Mono<Void> resetPassword(@PathVariable String username, @RequestBody PasswordReset request, CurrentUser admin) {
@@ -92,6 +111,9 @@ class AdminUsersController {
     }
 
     /** The audit log, newest first: {@code ?limit=} (1–500, default 100) and {@code ?before=<id>} to page back. */
+    @Operation(operationId = "listAuditLog", summary = "The audit log of admin actions, newest first",
+            description = "Page back with `before`: the id of the oldest entry you have.")
+    @ProblemTypes({"invalid-request"})
     @GetMapping("/audit")
     Mono<List<AuditLog.Entry>> audit(@RequestParam(required = false) @io.swagger.v3.oas.annotations.Parameter(schema = @io.swagger.v3.oas.annotations.media.Schema(type = "integer", minimum = "1", maximum = "500",
             defaultValue = "100")) String limit, @RequestParam(required = false) String before) {

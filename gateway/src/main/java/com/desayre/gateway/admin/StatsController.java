@@ -1,6 +1,8 @@
 package com.desayre.gateway.admin;
 
 import com.desayre.gateway.web.ApiProblem;
+import com.desayre.gateway.web.ProblemTypes;
+import io.swagger.v3.oas.annotations.Operation;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Duration;
@@ -43,6 +45,10 @@ class StatsController {
     record Cost(String currency, BigDecimal total, List<ModelCost> byModel, String note) {
     }
 
+    @Operation(operationId = "getStats", summary = "Jobs, success rates, latency, estimated cost, top users and storage",
+            description = "Jobs by kind and status for the last hour, day and 7 days; for `window`: per provider and model the "
+                    + "success rate, latency p50/p95 and estimated cost, the busiest users, storage used.")
+    @ProblemTypes({"invalid-request"})
     @GetMapping("/api/admin/stats")
     Mono<Map<String, Object>> stats(@RequestParam(required = false) String window) {
         var name = window == null ? "24h" : window.strip();

@@ -10,6 +10,11 @@ import com.desayre.gateway.history.HistoryRepository;
 import com.desayre.gateway.limits.GenerationLimits;
 import com.desayre.gateway.web.ApiProblem;
 import com.desayre.gateway.web.RequestValidator;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.headers.Header;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.validation.Valid;
 import jakarta.validation.groups.Default;
 import java.util.List;
@@ -69,6 +74,15 @@ public class GenerationController {
         this.validator = validator;
     }
 
+    @Operation(operationId = "generateImage", summary = "Make images from a prompt",
+            description = "Each job moves QUEUED → … → COMPLETED; follow it at `statusUrl` or live at `eventsUrl`. With `n` > 1 that "
+                    + "many jobs (with a seed, copy i gets seed + i). Send an Idempotency-Key to make a retry safe.")
+    @ApiResponse(responseCode = "202", description = "Accepted once Kafka has every job: the job, or with `n` > 1 a list of them",
+            headers = @Header(name = "Location", description = "The job's status, /api/jobs/{jobId} (one job only)",
+                    schema = @Schema(type = "string", format = "uri-reference")),
+            content = @Content(mediaType = "application/json",
+                    schema = @Schema(ref = "#/components/schemas/Submission")))
+    @SubmissionProblems
     @PostMapping(path = "/image", consumes = MediaType.APPLICATION_JSON_VALUE)
     Mono<ResponseEntity<?>> image(@RequestBody @Valid ImageRequest request, CurrentUser user,
                                   @RequestHeader(value = IDEMPOTENCY_KEY, required = false) String key) {
@@ -81,6 +95,15 @@ public class GenerationController {
     }
 
     /** An edit of one of your finished images ({@code sourceJobId}). */
+    @Operation(operationId = "generateEdit", summary = "Edit one of your images, or an uploaded one, from a prompt",
+            description = "JSON: `sourceJobId` names one of your COMPLETED images. multipart/form-data: the part `image` (PNG, JPEG or "
+                    + "WebP) and the other fields as form fields; checked before anything is stored.")
+    @ApiResponse(responseCode = "202", description = "Accepted once Kafka has every job: the job, or with `n` > 1 a list of them",
+            headers = @Header(name = "Location", description = "The job's status, /api/jobs/{jobId} (one job only)",
+                    schema = @Schema(type = "string", format = "uri-reference")),
+            content = @Content(mediaType = "application/json",
+                    schema = @Schema(ref = "#/components/schemas/Submission")))
+    @SubmissionProblems
     @PostMapping(path = "/edit", consumes = MediaType.APPLICATION_JSON_VALUE)
     Mono<ResponseEntity<?>> edit(@RequestBody @Validated({Default.class, EditRequest.Json.class}) EditRequest request, CurrentUser user,
                                  @RequestHeader(value = IDEMPOTENCY_KEY, required = false) String key) {
@@ -90,6 +113,14 @@ public class GenerationController {
     }
 
     /** An edit of an image uploaded with the request. */
+    @Operation(operationId = "generateEdit")
+    @ApiResponse(responseCode = "202", description = "Accepted once Kafka has every job: the job, or with `n` > 1 a list of them",
+            headers = @Header(name = "Location", description = "The job's status, /api/jobs/{jobId} (one job only)",
+                    schema = @Schema(type = "string", format = "uri-reference")),
+            content = @Content(mediaType = "application/json",
+                    schema = @Schema(ref = "#/components/schemas/Submission")))
+    @SubmissionProblems
+    @UploadProblems
     @PostMapping(path = "/edit", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
     Mono<ResponseEntity<?>> editUpload(ServerWebExchange exchange, CurrentUser user,
                                        @RequestHeader(value = IDEMPOTENCY_KEY, required = false) String key) {
@@ -105,6 +136,15 @@ public class GenerationController {
     }
 
     /** Image to video (from one of your finished images, {@code sourceJobId}) or text to video. */
+    @Operation(operationId = "generateVideo", summary = "Make a video from a prompt, from one of your images, or from an uploaded one",
+            description = "JSON: text to video, or image to video with `sourceJobId`. multipart/form-data: the part `image` is the "
+                    + "first frame, the other fields are form fields.")
+    @ApiResponse(responseCode = "202", description = "Accepted once Kafka has every job: the job, or with `n` > 1 a list of them",
+            headers = @Header(name = "Location", description = "The job's status, /api/jobs/{jobId} (one job only)",
+                    schema = @Schema(type = "string", format = "uri-reference")),
+            content = @Content(mediaType = "application/json",
+                    schema = @Schema(ref = "#/components/schemas/Submission")))
+    @SubmissionProblems
     @PostMapping(path = "/video", consumes = MediaType.APPLICATION_JSON_VALUE)
     Mono<ResponseEntity<?>> video(@RequestBody @Valid VideoRequest request, CurrentUser user,
                                   @RequestHeader(value = IDEMPOTENCY_KEY, required = false) String key) {
@@ -114,6 +154,14 @@ public class GenerationController {
     }
 
     /** Image to video from an image uploaded with the request. */
+    @Operation(operationId = "generateVideo")
+    @ApiResponse(responseCode = "202", description = "Accepted once Kafka has every job: the job, or with `n` > 1 a list of them",
+            headers = @Header(name = "Location", description = "The job's status, /api/jobs/{jobId} (one job only)",
+                    schema = @Schema(type = "string", format = "uri-reference")),
+            content = @Content(mediaType = "application/json",
+                    schema = @Schema(ref = "#/components/schemas/Submission")))
+    @SubmissionProblems
+    @UploadProblems
     @PostMapping(path = "/video", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
     Mono<ResponseEntity<?>> videoUpload(ServerWebExchange exchange, CurrentUser user,
                                         @RequestHeader(value = IDEMPOTENCY_KEY, required = false) String key) {

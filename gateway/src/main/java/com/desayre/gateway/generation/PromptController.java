@@ -2,6 +2,8 @@ package com.desayre.gateway.generation;
 
 import com.desayre.contracts.JobKind;
 import com.desayre.encoder.core.EncodeRequest;
+import com.desayre.gateway.web.ProblemTypes;
+import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.validation.Valid;
 import java.util.List;
@@ -31,6 +33,8 @@ public class PromptController {
     record Profile(String name, String description, boolean isDefault, String encoderVersion, List<String> styleTags) {
     }
 
+    @Operation(operationId = "previewPrompt", summary = "What the encoder would send to the provider, without generating anything")
+    @ProblemTypes({"prompt-rejected"})
     @PostMapping("/preview")
     Preview preview(@RequestBody @Valid PreviewRequest request) {
         var kind = request.jobKind();
@@ -42,6 +46,7 @@ public class PromptController {
                 encoded.route().provider(), encoded.route().model(), encoded.route().promptBudget());
     }
 
+    @Operation(operationId = "listStyleProfiles", summary = "The house styles, the default, and each one's version")
     @GetMapping("/profiles")
     List<Profile> profiles() {
         var encoder = checks.encoder();

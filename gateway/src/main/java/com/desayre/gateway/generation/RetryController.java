@@ -7,6 +7,12 @@ import com.desayre.contracts.RequestRules;
 import com.desayre.gateway.accounts.CurrentUser;
 import com.desayre.gateway.history.HistoryRepository;
 import com.desayre.gateway.web.ApiProblem;
+import com.desayre.gateway.web.ProblemTypes;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.headers.Header;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.util.Map;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -28,6 +34,13 @@ class RetryController {
     }
 
     /** A new job from a failed or cancelled one's inputs (its limit on waiting in line too). */
+    @Operation(operationId = "retryJob", summary = "A new job from a failed or cancelled one's inputs")
+    @ApiResponse(responseCode = "202", description = "Accepted once Kafka has every job: the new job",
+            headers = @Header(name = "Location", description = "The job's status, /api/jobs/{jobId} (one job only)",
+                    schema = @Schema(type = "string", format = "uri-reference")),
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = Submissions.Accepted.class)))
+    @SubmissionProblems
+    @ProblemTypes({"not-found", "job-not-retryable"})
     @PostMapping("/api/jobs/{jobId}/retry")
     Mono<ResponseEntity<?>> retry(@PathVariable String jobId, CurrentUser user,
                                   @RequestHeader(value = GenerationController.IDEMPOTENCY_KEY, required = false) String key) {

@@ -8,7 +8,10 @@ import com.desayre.contracts.Topics;
 import com.desayre.gateway.accounts.CurrentUser;
 import com.desayre.gateway.messaging.JobPublisher;
 import com.desayre.gateway.web.ApiProblem;
+import com.desayre.gateway.web.ProblemTypes;
+import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -68,6 +71,10 @@ class HistoryController {
     record Details(Item job, List<HistoryRepository.TimelineEntry> timeline) {
     }
 
+    @Operation(operationId = "listHistory", summary = "Your generations, newest first, a page at a time",
+            description = "Filter by kind, status, a search of the prompts (`q`) and dates; pass `nextCursor` back as `cursor` for the "
+                    + "next page. Admins may pass `scope=all`.")
+    @ProblemTypes({"invalid-request"})
     @GetMapping
     Mono<Page> list(@RequestParam(required = false) String kind, @RequestParam(required = false) String status,
                     @RequestParam(required = false) String q, @RequestParam(required = false) String from,
@@ -108,6 +115,8 @@ class HistoryController {
         });
     }
 
+    @Operation(operationId = "getHistoryEntry", summary = "One job with its full status timeline and media")
+    @ProblemTypes({"not-found"})
     @GetMapping("/{jobId}")
     Mono<Details> one(@PathVariable String jobId, CurrentUser user) {
         return visible(jobId, user).flatMap(row -> history.media(List.of(jobId))
@@ -115,6 +124,9 @@ class HistoryController {
                         (media, timeline) -> new Details(item(row, media.getOrDefault(jobId, List.of())), timeline)));
     }
 
+    @Operation(operationId = "deleteHistoryEntry", summary = "Remove a job from your history; its files are deleted in the background")
+    @ApiResponse(responseCode = "204", description = "Removed")
+    @ProblemTypes({"not-found"})
     @DeleteMapping("/{jobId}")
     Mono<ResponseEntity<Void>> delete(@PathVariable String jobId, CurrentUser user) {
         // the request to delete the objects goes to Kafka first: if that fails the job stays visible

@@ -2,7 +2,13 @@ package com.desayre.gateway.history;
 
 import com.desayre.gateway.accounts.CurrentUser;
 import com.desayre.gateway.web.ApiProblem;
+import com.desayre.gateway.web.ProblemTypes;
 import com.desayre.platform.MediaStore;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.headers.Header;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -47,6 +53,24 @@ class MediaController {
         this.history = history;
     }
 
+    @Operation(operationId = "downloadMedia", summary = "A stored image, video or thumbnail (`.thumb.jpg`) of a job you may see",
+            description = "With an ETag and private caching; HTTP Range for seeking (several ranges come as multipart/byteranges).")
+    @ApiResponse(responseCode = "200", description = "The file", headers = {
+            @Header(name = "ETag", schema = @Schema(type = "string")),
+            @Header(name = "Accept-Ranges", schema = @Schema(type = "string", example = "bytes"))},
+            content = {@Content(mediaType = "image/png", schema = @Schema(type = "string", format = "binary")),
+                    @Content(mediaType = "image/jpeg", schema = @Schema(type = "string", format = "binary")),
+                    @Content(mediaType = "video/mp4", schema = @Schema(type = "string", format = "binary"))})
+    @ApiResponse(responseCode = "206", description = "The ranges asked for", headers = {
+            @Header(name = "Content-Range", schema = @Schema(type = "string", example = "bytes 0-1023/52431"))},
+            content = {@Content(mediaType = "image/png", schema = @Schema(type = "string", format = "binary")),
+                    @Content(mediaType = "image/jpeg", schema = @Schema(type = "string", format = "binary")),
+                    @Content(mediaType = "video/mp4", schema = @Schema(type = "string", format = "binary")),
+                    @Content(mediaType = "multipart/byteranges", schema = @Schema(type = "string", format = "binary"))})
+    @ApiResponse(responseCode = "304", description = "Not modified since the ETag in If-None-Match", content = @Content)
+    @ApiResponse(responseCode = "416", description = "No range asked for is in the file", content = @Content, headers =
+            @Header(name = "Content-Range", schema = @Schema(type = "string", example = "bytes */52431")))
+    @ProblemTypes({"not-found"})
     @GetMapping(MediaUrls.MEDIA_PATH + "{jobId}/{file}")
     Mono<ResponseEntity<Flux<DataBuffer>>> media(@PathVariable String jobId, @PathVariable String file,
                                                   @RequestHeader(value = HttpHeaders.IF_NONE_MATCH, required = false) String ifNoneMatch,

@@ -1,8 +1,13 @@
 package com.desayre.gateway.history;
 
 import com.desayre.gateway.web.ApiProblem;
+import com.desayre.gateway.web.ProblemTypes;
 import com.desayre.platform.MediaLinks;
 import com.desayre.platform.MediaStore;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.http.ResponseEntity;
@@ -31,6 +36,13 @@ class SourceLinkController {
         this.media = media;
     }
 
+    @Operation(operationId = "downloadSourceImage", summary = "An edit's or video's source image, for the provider fetching it",
+            description = "No sign-in: the signed, expiring link a worker made is the permission.")
+    @ApiResponse(responseCode = "200", description = "The image", content = {
+            @Content(mediaType = "image/png", schema = @Schema(type = "string", format = "binary")),
+            @Content(mediaType = "image/jpeg", schema = @Schema(type = "string", format = "binary")),
+            @Content(mediaType = "image/webp", schema = @Schema(type = "string", format = "binary"))})
+    @ProblemTypes({"not-found"})
     @GetMapping(MediaLinks.SOURCE_PATH + "{*key}")
     Mono<ResponseEntity<Flux<DataBuffer>>> source(@PathVariable String key,
                                                    @RequestParam(required = false) String expires,

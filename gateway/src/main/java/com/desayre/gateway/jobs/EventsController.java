@@ -6,6 +6,10 @@ import com.desayre.gateway.accounts.CurrentUser;
 import com.desayre.gateway.accounts.SignedOutStreams;
 import com.desayre.gateway.history.MediaUrls;
 import com.desayre.gateway.messaging.StatusBus;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.http.MediaType;
@@ -46,6 +50,13 @@ class EventsController {
         this.signedOut = signedOut;
     }
 
+    @Operation(operationId = "streamEvents", summary = "Every status of your jobs, live (server-sent events)",
+            description = "Reconnect with `Last-Event-ID` to get what you missed, also from another instance or after a restart.")
+    @ApiResponse(responseCode = "200", description = "Your jobs' statuses as they change; the stream stays open",
+            content = @Content(mediaType = "text/event-stream",
+            schema = @Schema(type = "string", description = "Server-sent events: `event: status` with `id` and, as `data`, the "
+                    + "job as GET /api/jobs/{jobId} answers it (JobView); comments keep the stream open; `event: signed-out` "
+                    + "(`{\"reason\", \"detail\"}`) last when the credential it was opened with is signed out or revoked")))
     @GetMapping(path = "/api/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
     Flux<ServerSentEvent<?>> events(CurrentUser user, Authentication authentication,
                                     @RequestHeader(value = "Last-Event-ID", required = false) String lastEventId) {

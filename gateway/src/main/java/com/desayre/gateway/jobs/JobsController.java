@@ -11,6 +11,11 @@ import com.desayre.gateway.limits.GenerationLimits;
 import com.desayre.gateway.messaging.JobPublisher;
 import com.desayre.gateway.messaging.StatusBus;
 import com.desayre.gateway.web.ApiProblem;
+import com.desayre.gateway.web.ProblemTypes;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Map;
@@ -62,6 +67,10 @@ class JobsController {
      * decision is final: stale statuses after it are ignored, and storage discards a late result);
      * the control message tells the worker holding the job to stop spending on it.
      */
+    @Operation(operationId = "cancelJob", summary = "Cancel a job that has not finished",
+            description = "It ends CANCELLED at once; its worker stops and a late result is discarded.")
+    @ApiResponse(responseCode = "202", description = "The job, now CANCELLED")
+    @ProblemTypes({"not-found", "job-finished"})
     @PostMapping("/{jobId}/cancel")
     Mono<ResponseEntity<JobView>> cancel(@PathVariable String jobId, CurrentUser user) {
         return visible(jobId, user).flatMap(current -> {
@@ -80,6 +89,8 @@ class JobsController {
         });
     }
 
+    @Operation(operationId = "getJob", summary = "A job's status, its place in line while it waits, and its media when done")
+    @ProblemTypes({"not-found"})
     @GetMapping("/{jobId}")
     Mono<JobView> job(@PathVariable String jobId, CurrentUser user) {
         return visible(jobId, user).map(status -> JobView.of(status, urls));
@@ -93,6 +104,15 @@ class JobsController {
      * status this instance's live feed dropped (a slow client) or never saw cannot leave the
      * stream waiting for ever. It also ends when its credential is revoked ({@link SignedOutStreams}).
      */
+    @Operation(operationId = "streamJobEvents", summary = "A job's status, live (server-sent events)",
+            description = "The current status first, then each change; the stream ends after a terminal status (at once for a job "
+                    + "that already ended).")
+    @ApiResponse(responseCode = "200", description = "The job's statuses as they change",
+            content = @Content(mediaType = "text/event-stream",
+            schema = @Schema(type = "string", description = "Server-sent events: `event: status` with `id` and, as `data`, the "
+                    + "job as GET /api/jobs/{jobId} answers it (JobView); comments keep the stream open; `event: signed-out` "
+                    + "(`{\"reason\", \"detail\"}`) last when the credential it was opened with is signed out or revoked")))
+    @ProblemTypes({"not-found"})
     @GetMapping(path = "/{jobId}/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
     Flux<ServerSentEvent<?>> events(@PathVariable String jobId, CurrentUser user, Authentication authentication) {
         return signedOut.endWhenRevoked(visible(jobId, user).flatMapMany(first -> {

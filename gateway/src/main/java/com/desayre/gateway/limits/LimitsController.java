@@ -3,7 +3,11 @@ package com.desayre.gateway.limits;
 import com.desayre.gateway.accounts.AccountRules;
 import com.desayre.gateway.accounts.Accounts;
 import com.desayre.gateway.accounts.CurrentUser;
+import com.desayre.gateway.web.ProblemTypes;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.headers.Header;
 import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.validation.Valid;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -49,6 +53,11 @@ public class LimitsController {
     record QuotaView(String username, long dailyQuota, String source, long defaultDailyQuota, long usedToday) {
     }
 
+    @Operation(operationId = "getLimits", summary = "Your limits, where you stand on each, and what each kind of job costs")
+    @ApiResponse(responseCode = "200", description = "Your limits", headers = {
+            @Header(name = "RateLimit-Policy", description = "The limits that apply, as on every generation answer",
+                    schema = @Schema(type = "string")),
+            @Header(name = "RateLimit", description = "Where you stand on each", schema = @Schema(type = "string"))})
     @GetMapping("/api/limits")
     Mono<ResponseEntity<LimitsView>> mine(CurrentUser user) {
         return limits.standing(user.id()).map(standing -> {
@@ -69,6 +78,8 @@ public class LimitsController {
         });
     }
 
+    @Operation(operationId = "getUserQuota", summary = "A user's daily quota and what they used today")
+    @ProblemTypes({"not-found"})
     @GetMapping("/api/admin/users/{username}/quota")
     Mono<QuotaView> quota(@PathVariable String username) {
         var name = AccountRules.normalize(username);
@@ -76,6 +87,8 @@ public class LimitsController {
     }
 
     /** {@code {"dailyQuota": n}}: the user's own daily quota in units (0 stops them generating). */
+    @Operation(operationId = "setUserQuota", summary = "Set a user's own daily quota in units (0 stops them generating)")
+    @ProblemTypes({"not-found"})
     @PutMapping("/api/admin/users/{username}/quota")
     Mono<QuotaView> setQuota(@PathVariable String username, @RequestBody @Valid QuotaChange change, CurrentUser admin) {
         var name = AccountRules.normalize(username);
@@ -83,6 +96,8 @@ public class LimitsController {
     }
 
     /** Back to the configured default. */
+    @Operation(operationId = "resetUserQuota", summary = "Put a user back on the default daily quota")
+    @ProblemTypes({"not-found"})
     @DeleteMapping("/api/admin/users/{username}/quota")
     Mono<QuotaView> clearQuota(@PathVariable String username, CurrentUser admin) {
         var name = AccountRules.normalize(username);

@@ -1,8 +1,6 @@
 package com.desayre.gateway.openapi;
 
 import com.desayre.gateway.accounts.CurrentUser;
-import com.desayre.gateway.accounts.PresentedCredentials;
-import com.desayre.gateway.accounts.SecurityConfiguration;
 import io.swagger.v3.core.converter.AnnotatedType;
 import io.swagger.v3.core.converter.ModelConverters;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -11,9 +9,9 @@ import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.Operation;
 import io.swagger.v3.oas.models.PathItem;
 import io.swagger.v3.oas.models.info.Info;
+import io.swagger.v3.oas.models.media.ArraySchema;
+import io.swagger.v3.oas.models.media.ComposedSchema;
 import io.swagger.v3.oas.models.media.Content;
-import io.swagger.v3.oas.models.security.SecurityRequirement;
-import io.swagger.v3.oas.models.security.SecurityScheme;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,6 +30,10 @@ import org.springframework.web.server.ServerWebExchange;
 @Configuration(proxyBeanMethods = false)
 class ApiDocs {
     static final String PROBLEM = "Problem";
+    /** Submissions.Accepted: springdoc names it from retry's answer */
+    private static final String ACCEPTED = "Accepted";
+    private static final String ACCEPTED_JOBS = "AcceptedJobs";
+    private static final String SUBMISSION = "Submission";
 
     static {
         // resolved by the gateway itself, not parameters a caller sends
@@ -57,22 +59,15 @@ class ApiDocs {
                             + "Sign in with POST /api/auth/login (session cookie + Bearer token) or use a personal API key. "
                             + "Errors are RFC 9457 problem+json with a stable `type`. Topic-level integration: docs/asyncapi.yaml."));
             var components = api.getComponents() == null ? new Components() : api.getComponents();
-            api.components(components
-                    .addSecuritySchemes("bearer", new SecurityScheme().type(SecurityScheme.Type.HTTP).scheme("bearer")
-                            .description("The session JWT from /api/auth/login, or a personal API key (dsy_…)"))
-                    .addSecuritySchemes("workerSecret", new SecurityScheme().type(SecurityScheme.Type.APIKEY)
-                            .in(SecurityScheme.In.HEADER).name(PresentedCredentials.WORKER_SECRET_HEADER)
-                            .description("WORKER_SECRET, for automation: the queue endpoints (/api/worker, /api/admin/queues) "
-                                    + "only; also accepted as 'Authorization: Bearer <secret>'"))
-                    .addSecuritySchemes("apiKey", new SecurityScheme().type(SecurityScheme.Type.APIKEY).in(SecurityScheme.In.HEADER)
-                            .name("X-API-Key"))
-                    .addSecuritySchemes("session", new SecurityScheme().type(SecurityScheme.Type.APIKEY).in(SecurityScheme.In.COOKIE)
-                            .name(SecurityConfiguration.SESSION_COOKIE).description("Browsers: state-changing calls also send X-XSRF-TOKEN "
-                                    + "with the XSRF-TOKEN cookie's value")));
+            // who may call what, and the problems each operation answers: OperationDocs
+            api.components(components);
             schema(components, ProblemDoc.class);
-            api.addSecurityItem(new SecurityRequirement().addList("bearer"))
-                    .addSecurityItem(new SecurityRequirement().addList("apiKey"))
-                    .addSecurityItem(new SecurityRequirement().addList("session"));
+            // what a submission answers: one job, or with n > 1 a list of them, each named, so a generated client has a type
+            // for either (a list inline in a oneOf leaves Java generators without a name for its getter)
+            components.addSchemas(ACCEPTED_JOBS, new ArraySchema().items(ref(ACCEPTED)).description("With n > 1: the jobs, in order"));
+            components.addSchemas(SUBMISSION, new ComposedSchema().oneOf(List.of(ref(ACCEPTED), ref(ACCEPTED_JOBS)))
+                    .description("The job a request made, or with n > 1 the list of them: follow each at statusUrl or eventsUrl")
+                    .example(acceptedExample()));
             UPLOADS.forEach((where, json) -> describeUpload(api, components, where, json));
         };
     }
@@ -106,6 +101,20 @@ class ApiDocs {
         operation.requestBody(body.content(content).required(true));
     }
 
+    private static Map<String, String> acceptedExample() {
+        var jobId = "0b8f5a52-5c1e-4f7e-9a53-2f1d3c4b5a69";
+        var example = new LinkedHashMap<String, String>();
+        example.put("jobId", jobId);
+        example.put("status", "QUEUED");
+        example.put("statusUrl", "/api/jobs/" + jobId);
+        example.put("eventsUrl", "/api/jobs/" + jobId + "/events");
+        return example;
+    }
+
+    private static io.swagger.v3.oas.models.media.Schema<?> ref(String schema) {
+        return new io.swagger.v3.oas.models.media.Schema<>().$ref("#/components/schemas/" + schema);
+    }
+
     private static Operation operation(PathItem path, PathItem.HttpMethod method) {
         return path.readOperationsMap().get(method);
     }
@@ -116,7 +125,9 @@ class ApiDocs {
         return resolved.schema.getName();
     }
 
-    @Schema(name = PROBLEM, description = "RFC 9457 problem details: branch on `type`; show `detail` to people")
+    @Schema(name = PROBLEM, description = "RFC 9457 problem details: branch on `type`; show `detail` to people. A type may add "
+            + "members of its own (e.g. `retryAfterSeconds`, `cost`), as the examples of each operation show",
+            requiredProperties = {"type", "title", "status", "detail"}, additionalProperties = Schema.AdditionalPropertiesValue.TRUE)
     record ProblemDoc(@Schema(example = "/problems/invalid-request") String type, String title, int status,
                       @Schema(description = "A sentence saying what went wrong and what to do") String detail, String instance,
                       @Schema(description = "For invalid requests: each wrong field and why") java.util.List<FieldErrorDoc> errors) {

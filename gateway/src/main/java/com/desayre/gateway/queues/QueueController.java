@@ -7,7 +7,10 @@ import com.desayre.contracts.Topics;
 import com.desayre.gateway.accounts.AuditLog;
 import com.desayre.gateway.accounts.CurrentUser;
 import com.desayre.gateway.web.ApiProblem;
+import com.desayre.gateway.web.ProblemTypes;
 import com.desayre.gateway.web.RequestValidator;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -80,6 +83,7 @@ public class QueueController {
                   List<Worker> workers, List<Lane> lanes, boolean workerTopicsRead) {
     }
 
+    @Operation(operationId = "getQueueStatus", summary = "Consumer lag, DLQ depths, worker instances, lines and lanes")
     @GetMapping({"/api/worker", "/api/admin/queues"})
     Mono<Status> status() {
         var now = Instant.now();
@@ -155,6 +159,8 @@ public class QueueController {
     }
 
     /** The records of one DLQ, oldest first, with what was done with each: {@code ?limit=} (1–1000, default 100). */
+    @Operation(operationId = "listDeadLetters", summary = "A DLQ's records, oldest first, with what was done with each")
+    @ProblemTypes({"invalid-request", "service-unavailable"})
     @GetMapping("/api/admin/queues/dlq/{topic}")
     Mono<Map<String, Object>> deadLetters(@PathVariable String topic, @RequestParam(required = false) @io.swagger.v3.oas.annotations.Parameter(schema = @io.swagger.v3.oas.annotations.media.Schema(type = "integer", minimum = "1", maximum = "" + MAX_SELECTED,
             defaultValue = "100")) String limit) {
@@ -181,6 +187,12 @@ public class QueueController {
      * {@code {"action": "replay"|"discard", "dlq", "all": true | "offsets": [{"partition","offset"}] | "jobIds": […], "reason"?}}
      * or {@code {"action": "pause"|"resume", "lane": "interactive"|"batch", "worker"?: "image-worker"|"video-worker", "reason"?}}.
      */
+    @Operation(operationId = "controlQueues", summary = "Replay or discard DLQ records, or pause or resume a lane",
+            description = "Audited. Replay sends records back to their topic; pause and resume reach every image- and "
+                    + "video-worker instance within a moment.")
+    @ApiResponse(responseCode = "200", description = "Replayed or discarded: how many, and which")
+    @ApiResponse(responseCode = "202", description = "Pause or resume sent to the workers")
+    @ProblemTypes({"service-unavailable"})
     @PostMapping({"/api/worker", "/api/admin/queues"})
     Mono<ResponseEntity<Map<String, Object>>> act(@RequestBody QueueAction request, CurrentUser caller) {
         // checked here rather than by @Valid: its cross-field rule names fields of a record, which Spring's binding

@@ -4,6 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.desayre.gateway.AuthTestGateway;
 import com.desayre.gateway.generation.GenerationController;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -16,17 +27,31 @@ import tools.jackson.databind.JsonNode;
  * The OpenAPI document served by a real gateway: every route is there, the request bodies list
  * exactly the fields their controllers accept (so the document and the code can't drift), and
  * nothing the gateway resolves itself (the signed-in user, the exchange) shows up as a parameter.
+ * Each operation says its real statuses and media types and who may call it (proved by calling it),
+ * and {@code redocly lint} finds no error. The document is written to {@code target/openapi.json}
+ * for {@code api-client-it}, which generates a Java client from it.
  */
 class ApiDocsIT {
+    private static final String ADMIN_PASSWORD = "the api docs admin's passphrase";
+    private static final String WORKER_SECRET = "the api docs worker secret, at least 32 bytes";
     private static AuthTestGateway gateway;
+    /** Where the served document is written: api-client-it generates its client from this file. */
+    static final Path DOCUMENT = Path.of("target/openapi.json");
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static JsonNode api;
 
     @BeforeAll
-    static void start() {
-        gateway = new AuthTestGateway(Map.of("desayre.auth.admin-password", "the api docs admin's passphrase"));
-        var response = gateway.call("GET", "/v3/api-docs", null);
+    static void start() throws Exception {
+        // job history and media are read from storage-sink's tables: there, every operation answers as it would deployed
+        AuthTestGateway.withJobTables();
+        gateway = new AuthTestGateway(Map.of("desayre.auth.admin-password", ADMIN_PASSWORD, "desayre.queues.worker-secret", WORKER_SECRET));
+        // the first document is built on demand, scanning every controller: on a busy machine that takes a while
+        var response = HTTP.send(HttpRequest.newBuilder(URI.create(gateway.base + "/v3/api-docs"))
+                .timeout(Duration.ofMinutes(3)).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as("the document needs no sign-in").isEqualTo(200);
         api = AuthTestGateway.json(response);
+        // the served document, for redocly here and for the client api-client-it generates from it
+        Files.writeString(DOCUMENT, AuthTestGateway.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(api));
     }
 
     @AfterAll
@@ -34,6 +59,13 @@ class ApiDocsIT {
         if (gateway != null) {
             gateway.close();
         }
+    }
+
+    @Test
+    void redoclyFindsNoErrors() throws Exception {
+        var lint = RedoclyLint.lint(DOCUMENT);
+        System.out.println(lint.output());
+        assertThat(lint.exitCode()).as("redocly lint %s:%n%s", DOCUMENT, lint.output()).isZero();
     }
 
     @Test
@@ -138,6 +170,118 @@ class ApiDocsIT {
     void theUiIsServed() {
         var ui = gateway.call("GET", "/swagger-ui.html", null);
         assertThat(ui.statusCode()).isIn(200, 302);
+    }
+
+    @Test
+    void eachOperationAnswersItsRealStatusAndMediaTypes() {
+        var image = api.at("/paths/~1api~1generate~1image/post/responses");
+        assertThat(image.has("202")).isTrue();
+        assertThat(image.at("/202/headers").has("Location")).isTrue();
+        assertThat(image.at("/202/headers").has("RateLimit")).isTrue();
+        // one job, or with n > 1 a list: each named, for generated clients
+        assertThat(image.at("/202/content/application~1json/schema/$ref").asString()).isEqualTo("#/components/schemas/Submission");
+        assertThat(api.at("/components/schemas/Submission/oneOf").toString()).contains("Accepted", "AcceptedJobs");
+        assertThat(image.at("/429/headers").has("Retry-After")).isTrue();
+        assertThat(examples(image.get("429"))).contains("rate-limited", "too-many-in-flight", "daily-quota-exceeded");
+        assertThat(examples(image.get("503"))).contains("queue-full", "service-unavailable");
+        assertThat(api.at("/paths/~1api~1keys/post/responses").has("201")).isTrue();
+        assertThat(api.at("/paths/~1api~1admin~1users/post/responses").has("201")).isTrue();
+        assertThat(api.at("/paths/~1api~1history~1{jobId}/delete/responses").has("204")).isTrue();
+        assertThat(api.at("/paths/~1api~1keys~1{id}/delete/responses").has("204")).isTrue();
+        assertThat(examples(api.at("/paths/~1api~1jobs~1{jobId}~1cancel/post/responses/409"))).containsExactly("job-finished");
+        assertThat(api.at("/paths/~1api~1events/get/responses/200/content").has("text/event-stream")).isTrue();
+        assertThat(api.at("/paths/~1api~1jobs~1{jobId}~1events/get/responses/200/content").has("text/event-stream")).isTrue();
+        assertThat(api.at("/paths/~1api~1media~1{jobId}~1{file}/get/responses/200/content").has("image/png")).isTrue();
+        var operationIds = new TreeSet<String>();
+        api.get("paths").properties().forEach(path -> path.getValue().properties().forEach(operation -> {
+            var where = operation.getKey() + " " + path.getKey();
+            operationIds.add(operation.getValue().get("operationId").asString());
+            operation.getValue().get("responses").properties().forEach(response -> {
+                assertThat(response.getValue().path("content").has("*/*")).as("%s %s says what it answers", where, response.getKey()).isFalse();
+                // (416 has no body: just the Content-Range)
+                if ((response.getKey().startsWith("4") || response.getKey().startsWith("5")) && response.getValue().has("content")) {
+                    assertThat(response.getValue().at("/content/application~1problem+json/schema/$ref").asString())
+                            .as("%s %s", where, response.getKey()).isEqualTo("#/components/schemas/Problem");
+                }
+            });
+        }));
+        // method names of a generated client
+        assertThat(operationIds).allMatch(id -> id.matches("[a-z][A-Za-z]+"), "lowerCamelCase, no numbering")
+                .contains("signIn", "generateImage", "getJob", "downloadMedia", "getQueueStatus", "getQueueStatusAsWorker");
+    }
+
+    /**
+     * The security each operation declares is what the gateway enforces: every operation is called with no credential,
+     * a session token, an API key (as Bearer and as X-API-Key), the worker secret and a session cookie with and without
+     * its XSRF echo, and is let in (anything but 401 and 403) exactly when one of its security requirements is met.
+     */
+    @Test
+    void eachOperationLetsInExactlyTheCredentialsItsSecurityNames() throws Exception {
+        var admin = gateway.token("admin", ADMIN_PASSWORD);
+        var apiKey = AuthTestGateway.json(gateway.call("POST", "/api/keys", "{\"name\":\"api docs\"}", "Authorization", "Bearer " + admin))
+                .get("key").asString();
+        var login = gateway.login("admin", ADMIN_PASSWORD, AuthTestGateway.newAddress());
+        var cookies = "DESAYRE_SESSION=" + AuthTestGateway.cookie(login, "DESAYRE_SESSION") + "; XSRF-TOKEN="
+                + AuthTestGateway.cookie(login, "XSRF-TOKEN");
+        var xsrf = AuthTestGateway.cookie(login, "XSRF-TOKEN");
+        var wrong = new ArrayList<String>();
+        for (var path : (Iterable<Map.Entry<String, JsonNode>>) api.get("paths").properties()::iterator) {
+            for (var operation : (Iterable<Map.Entry<String, JsonNode>>) path.getValue().properties()::iterator) {
+                var method = operation.getKey().toUpperCase(Locale.ROOT);
+                var url = path.getKey().replaceAll("\\{[^}]+}", "nothing-here");
+                var schemes = new HashSet<Set<String>>();
+                operation.getValue().get("security").forEach(requirement -> schemes.add(new TreeSet<>(requirement.propertyNames())));
+                if (schemes.isEmpty()) {
+                    expect(wrong, method, url, "no credential", true, call(method, url));
+                    continue;
+                }
+                expect(wrong, method, url, "no credential", false, call(method, url));
+                // signing out ends the session it is called with: each credential that is a session gets its own
+                var logout = url.equals("/api/auth/logout");
+                var bearer = logout ? gateway.token("admin", ADMIN_PASSWORD) : admin;
+                expect(wrong, method, url, "a session token", schemes.contains(Set.of("bearer")), call(method, url,
+                        "Authorization", "Bearer " + bearer));
+                expect(wrong, method, url, "an API key as Bearer", schemes.contains(Set.of("apiKey")), call(method, url,
+                        "Authorization", "Bearer " + apiKey));
+                expect(wrong, method, url, "an API key as X-API-Key", schemes.contains(Set.of("apiKeyHeader")), call(method, url,
+                        "X-API-Key", apiKey));
+                expect(wrong, method, url, "the worker secret", schemes.contains(Set.of("workerSecret")), call(method, url,
+                        "X-Worker-Secret", WORKER_SECRET));
+                if (!logout) {
+                    expect(wrong, method, url, "a session cookie without X-XSRF-TOKEN", schemes.contains(Set.of("session")),
+                            call(method, url, "Cookie", cookies));
+                    expect(wrong, method, url, "a session cookie with X-XSRF-TOKEN", schemes.contains(Set.of("session"))
+                            || schemes.contains(Set.of("session", "xsrf")), call(method, url, "Cookie", cookies, "X-XSRF-TOKEN", xsrf));
+                }
+            }
+        }
+        assertThat(wrong).isEmpty();
+    }
+
+    private static void expect(List<String> wrong, String method, String url, String credential, boolean letIn, int status) {
+        var wasLetIn = status != 401 && status != 403;
+        if (wasLetIn != letIn) {
+            wrong.add(method + " " + url + " with " + credential + ": " + status + ", but the document says it "
+                    + (letIn ? "may" : "may not") + " call it");
+        }
+    }
+
+    /** The status of one request without a body (an event stream is closed once its status is known). */
+    private static int call(String method, String url, String... headers) throws Exception {
+        var request = HttpRequest.newBuilder(URI.create(gateway.base + url)).timeout(Duration.ofSeconds(60))
+                .method(method, HttpRequest.BodyPublishers.noBody());
+        if (headers.length > 0) {
+            request.headers(headers);
+        }
+        var response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+        response.body().close();
+        return response.statusCode();
+    }
+
+    private static Set<String> examples(JsonNode response) {
+        var types = new TreeSet<String>();
+        response.at("/content/application~1problem+json/examples").propertyNames().forEach(types::add);
+        return types;
     }
 
     private static Set<String> properties(String method, String path, String type) {
