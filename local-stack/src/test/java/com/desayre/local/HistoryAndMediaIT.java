@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.desayre.platform.S3MediaStore;
-import com.desayre.testsupport.S3MockServer;
+import com.desayre.embedded.S3MockServer;
 import com.desayre.testsupport.TestServers;
 import java.io.ByteArrayInputStream;
 import java.net.URI;

@@ -19,8 +19,8 @@ import org.junit.jupiter.api.Test;
  * The module boundaries, enforced on the main code of every module (local-stack sees them all: it runs them in one
  * JVM). Services meet only through Kafka records ({@code contracts}) and the libraries, never through each other's
  * classes; the event records and the prompt encoder stay free of Spring, so any integrator and any test can use them
- * as plain Java; nothing in production depends on the simulator or on the test kit, except the launchers that exist
- * to run them ({@code local-stack}, {@code bench}).
+ * as plain Java; nothing in production depends on the simulator, the embedded servers or the test kit, except the
+ * launchers that exist to run them ({@code local-stack}, {@code bench}), and {@code ./desayre up} never on the test kit.
  */
 class ModuleBoundariesTest {
     private static final String[] SERVICES = {
@@ -53,7 +53,7 @@ class ModuleBoundariesTest {
                 .importPackages("com.desayre");
         // the other modules come as jars (verify) or class folders (test): either way, every one of them must be here
         for (var module : List.of("contracts", "platform", "encoder.core", "gateway", "encoder", "workerkit", "imageworker",
-                "videoworker", "storage")) {
+                "videoworker", "storage", "embedded")) {
             assertThat(main.stream().anyMatch(c -> c.getPackageName().equals("com.desayre." + module))).as(module).isTrue();
         }
     }
@@ -84,8 +84,16 @@ class ModuleBoundariesTest {
     void productionCodeNeverUsesTheSimulatorOrTheTestKit() {
         noClasses().that().resideInAnyPackage(SERVICES).or().resideInAnyPackage("com.desayre.platform..", "com.desayre.workerkit..",
                         "com.desayre.contracts..", "com.desayre.encoder.core..")
-                .should().dependOnClassesThat().resideInAnyPackage("com.desayre.providersim..", "com.desayre.testsupport..")
+                .should().dependOnClassesThat().resideInAnyPackage("com.desayre.providersim..", "com.desayre.testsupport..",
+                        "com.desayre.embedded..")
                 .because("only the launchers (local-stack, bench) start the simulator and the embedded servers").check(main);
+    }
+
+    @Test
+    void desayreUpRunsOnTheEmbeddedServersNotOnTheTestKit() {
+        noClasses().that().resideInAnyPackage("com.desayre.local..", "com.desayre.embedded..")
+                .should().dependOnClassesThat().resideInAPackage("com.desayre.testsupport..")
+                .because("the test kit is test scope: ./desayre up and its servers must not need it").check(main);
     }
 
     @Test

@@ -2,7 +2,7 @@ package com.desayre.platform;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.desayre.testsupport.S3MockServer;
+import com.desayre.embedded.S3MockServer;
 import com.desayre.testsupport.TestServers;
 import java.net.URI;
 import java.nio.file.Files;

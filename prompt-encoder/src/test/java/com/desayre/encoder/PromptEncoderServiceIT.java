@@ -13,7 +13,7 @@ import com.desayre.contracts.JobStatus;
 import com.desayre.contracts.Priority;
 import com.desayre.contracts.StatusChanged;
 import com.desayre.contracts.Topics;
-import com.desayre.testsupport.SpringProperties;
+import com.desayre.embedded.SpringProperties;
 import com.desayre.testsupport.TestServers;
 import com.desayre.testsupport.TopicProbe;
 import java.nio.charset.StandardCharsets;

@@ -1,6 +1,10 @@
 package com.desayre.testsupport;
 
 import com.desayre.contracts.Topics;
+import com.desayre.embedded.KafkaBroker;
+import com.desayre.embedded.PostgresServer;
+import com.desayre.embedded.RedisServer;
+import com.desayre.embedded.S3MockServer;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.LinkedHashMap;

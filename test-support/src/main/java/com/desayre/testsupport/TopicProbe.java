@@ -1,5 +1,6 @@
 package com.desayre.testsupport;
 
+import com.desayre.embedded.KafkaBroker;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,8 +1,9 @@
 /**
- * Launchers for real servers on loopback ports — a single-node KRaft Kafka broker, PostgreSQL,
- * Redis and an S3-protocol server — used by integration tests ({@link com.desayre.testsupport.TestServers})
- * and by {@code local-stack}, which keeps their data in a persistent directory; what Boot prints
- * when start-up fails ({@link com.desayre.testsupport.StartupFailures}), for settings tests.
+ * The test kit: the real servers of {@code embedded-servers} started once per test JVM and shared
+ * ({@link com.desayre.testsupport.TestServers}), a probe for what a service published
+ * ({@link com.desayre.testsupport.TopicProbe}), and PNGs with chosen row filters
+ * ({@link com.desayre.testsupport.PngEncoder}), what Boot prints when start-up fails
+ * ({@link com.desayre.testsupport.StartupFailures}). Test scope only; nothing in production uses it.
  */
 @NullMarked
 package com.desayre.testsupport;

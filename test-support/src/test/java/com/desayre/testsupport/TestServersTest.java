@@ -2,6 +2,12 @@ package com.desayre.testsupport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.desayre.contracts.Topics;
+import com.desayre.embedded.KafkaBroker;
+import com.desayre.embedded.SpringProperties;
+import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.junit.jupiter.api.Test;
 
 class TestServersTest {
@@ -22,5 +28,20 @@ class TestServersTest {
                         SpringProperties.FLYWAY_USER, SpringProperties.FLYWAY_PASSWORD,
                         SpringProperties.S3_ACCESS_KEY_ID, SpringProperties.S3_SECRET_ACCESS_KEY, SpringProperties.S3_REGION);
         assertThat(TestServers.springProperties()).isEqualTo(properties);
+    }
+
+    @Test
+    void kitBrokerHasEveryTopicWithThreePartitionsAndLeaders() throws Exception {
+        KafkaBroker broker = TestServers.kafka();
+
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+            var topics = admin.describeTopics(Topics.all()).allTopicNames().get();
+            assertThat(topics).containsOnlyKeys(Topics.all());
+            assertThat(topics.values()).allSatisfy(topic -> {
+                assertThat(topic.partitions()).hasSize(TestServers.TOPIC_PARTITIONS);
+                assertThat(topic.partitions()).allSatisfy(partition -> assertThat(partition.leader()).isNotNull());
+            });
+        }
+        assertThat(TestServers.kafka()).isSameAs(broker);
     }
 }

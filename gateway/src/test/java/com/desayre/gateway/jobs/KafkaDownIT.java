@@ -5,8 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import com.desayre.contracts.Topics;
 import com.desayre.gateway.GatewayApplication;
-import com.desayre.testsupport.KafkaBroker;
-import com.desayre.testsupport.SpringProperties;
+import com.desayre.embedded.KafkaBroker;
+import com.desayre.embedded.SpringProperties;
 import com.desayre.testsupport.TestServers;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.desayre.gateway.AuthTestGateway;
-import com.desayre.testsupport.RedisServer;
+import com.desayre.embedded.RedisServer;
 import io.lettuce.core.RedisClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.http.HttpResponse;

@@ -1,4 +1,4 @@
-package com.desayre.testsupport;
+package com.desayre.embedded;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -187,7 +187,7 @@ public final class S3MockServer implements AutoCloseable {
         candidates.add(Path.of(System.getProperty("user.home"), ".m2", "repository").resolve(relative));
         return candidates.stream().filter(Files::isRegularFile).findFirst()
                 .orElseThrow(() -> new IllegalStateException("S3Mock exec jar not found; looked at " + candidates
-                        + ". Build test-support (it resolves com.adobe.testing:s3mock:" + version
+                        + ". Build embedded-servers (it resolves com.adobe.testing:s3mock:" + version
                         + ":jar:exec) or set -D" + JAR_PROPERTY + "=/path/to/s3mock-exec.jar"));
     }
 

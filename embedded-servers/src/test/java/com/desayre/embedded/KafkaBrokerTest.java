@@ -1,9 +1,8 @@
-package com.desayre.testsupport;
+package com.desayre.embedded;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.desayre.contracts.Topics;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -11,8 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -23,30 +20,29 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class KafkaBrokerTest {
 
-    @Test
-    void kitBrokerHasEveryTopicWithThreePartitionsAndLeaders() throws Exception {
-        KafkaBroker broker = TestServers.kafka();
+    /** One broker for the class, started as the test kit and bench start theirs: no data directory, a free port. */
+    private static KafkaBroker broker;
 
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
-            var topics = admin.describeTopics(Topics.all()).allTopicNames().get();
-            assertThat(topics).containsOnlyKeys(Topics.all());
-            assertThat(topics.values()).allSatisfy(topic -> {
-                assertThat(topic.partitions()).hasSize(TestServers.TOPIC_PARTITIONS);
-                assertThat(topic.partitions()).allSatisfy(partition -> assertThat(partition.leader()).isNotNull());
-            });
-        }
-        assertThat(TestServers.kafka()).isSameAs(broker);
+    @BeforeAll
+    static void start() {
+        broker = KafkaBroker.start(0, null);
+    }
+
+    @AfterAll
+    static void stop() {
+        broker.close();
     }
 
     @Test
     void producesAndConsumesARecordRightAfterCreatingItsTopic() throws Exception {
-        KafkaBroker broker = TestServers.kafka();
-        String topic = "test-support.round-trip." + UUID.randomUUID();
+        String topic = "embedded.round-trip." + UUID.randomUUID();
         broker.createTopics(List.of(topic), 3);
 
         RecordMetadata written = send(broker, topic, "job-1", "hello");
@@ -69,8 +65,7 @@ class KafkaBrokerTest {
 
     @Test
     void keepsRecordsAcrossARestartOnTheSameDataDirectory(@TempDir Path dataDir) throws Exception {
-        TestServers.kafka(); // this broker runs beside the kit's, as an IT's own broker would
-        String topic = "test-support.restart";
+        String topic = "embedded.restart"; // beside the class's broker, as an IT's own broker runs beside the kit's
         String clusterId;
         try (KafkaBroker first = KafkaBroker.start(0, dataDir)) {
             clusterId = first.clusterId();

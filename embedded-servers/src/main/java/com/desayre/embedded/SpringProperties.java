@@ -1,4 +1,4 @@
-package com.desayre.testsupport;
+package com.desayre.embedded;
 
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package com.desayre.testsupport;
+package com.desayre.embedded;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,4 +1,4 @@
-package com.desayre.testsupport;
+package com.desayre.embedded;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -11,16 +11,16 @@ class RedisServerTest {
 
     @Test
     void setsAndGetsAValueThroughLettuce() {
-        RedisServer redis = TestServers.redis();
-
-        RedisClient client = RedisClient.create(redis.url());
-        try (var connection = client.connect()) {
-            connection.sync().set("job:1:status", "QUEUED");
-            assertThat(connection.sync().get("job:1:status")).isEqualTo("QUEUED");
-        } finally {
-            client.shutdown();
+        try (RedisServer redis = RedisServer.start(0, null)) {
+            RedisClient client = RedisClient.create(redis.url());
+            try (var connection = client.connect()) {
+                connection.sync().set("job:1:status", "QUEUED");
+                assertThat(connection.sync().get("job:1:status")).isEqualTo("QUEUED");
+            } finally {
+                client.shutdown();
+            }
+            assertThat(redis.url()).isEqualTo("redis://127.0.0.1:" + redis.port());
         }
-        assertThat(redis.url()).isEqualTo("redis://127.0.0.1:" + redis.port());
     }
 
     @Test

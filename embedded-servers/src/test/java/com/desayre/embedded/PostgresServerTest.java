@@ -1,4 +1,4 @@
-package com.desayre.testsupport;
+package com.desayre.embedded;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -6,14 +6,28 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class PostgresServerTest {
+    /** A temporary cluster, as the test kit starts it (no data directory). */
+    private static PostgresServer temporary;
+
+    @BeforeAll
+    static void start() {
+        temporary = PostgresServer.start(0, null);
+    }
+
+    @AfterAll
+    static void stop() {
+        temporary.close();
+    }
 
     @Test
     void answersAJdbcQueryOnTheDefaultDatabase() throws SQLException {
-        PostgresServer postgres = TestServers.postgres();
+        PostgresServer postgres = temporary;
 
         try (Connection connection = connect(postgres, PostgresServer.DEFAULT_DATABASE);
              var rows = connection.createStatement().executeQuery("SELECT current_database(), current_setting('server_version_num')::int")) {
@@ -25,7 +39,7 @@ class PostgresServerTest {
 
     @Test
     void createsADatabaseOnlyWhenMissing() throws SQLException {
-        PostgresServer postgres = TestServers.postgres();
+        PostgresServer postgres = temporary;
 
         postgres.createDatabase("media_store_it");
         postgres.createDatabase("media_store_it");
@@ -68,7 +82,7 @@ class PostgresServerTest {
 
     @Test
     void aTemporaryTestClusterSkipsDurability() throws SQLException {
-        try (Connection connection = connect(TestServers.postgres(), PostgresServer.DEFAULT_DATABASE)) {
+        try (Connection connection = connect(temporary, PostgresServer.DEFAULT_DATABASE)) {
             assertThat(setting(connection, "fsync")).isEqualTo("off");
             assertThat(setting(connection, "synchronous_commit")).isEqualTo("off");
         }

@@ -1,4 +1,4 @@
-package com.desayre.testsupport;
+package com.desayre.embedded;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
