@@ -1,9 +1,15 @@
 package com.desayre.imageworker;
 
+import com.desayre.platform.Urls;
 import com.desayre.workerkit.JobTiming;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
 import java.time.Duration;
 import java.util.Map;
+import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.validation.annotation.Validated;
 
 /**
  * {@code desayre.modelslabs.*}. Without an API key DESAYRE only talks to a simulator: a
@@ -24,25 +30,31 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param models        per model id: its own deadline
  */
 @ConfigurationProperties("desayre.modelslabs")
-record ModelsLabSettings(String baseUrl, String apiKey, String sourceBaseUrl, Duration jobDeadline, Duration pollMin,
-                         Duration pollMax, Duration etaCap, Map<String, Model> models, Duration providerRetention, Boolean simulator)
+@Validated
+record ModelsLabSettings(@NotNull @Pattern(regexp = Urls.HTTP, message = Urls.HTTP_MESSAGE) String baseUrl, String apiKey,
+                         @Pattern(regexp = Urls.EMPTY_OR_HTTP, message = Urls.EMPTY_OR_HTTP_MESSAGE) String sourceBaseUrl,
+                         @NotNull @DurationMin(seconds = 1) Duration jobDeadline,
+                         @NotNull @DurationMin(millis = 1) Duration pollMin, @NotNull @DurationMin(millis = 1) Duration pollMax,
+                         @NotNull @DurationMin(millis = 1) Duration etaCap, Map<String, @Valid Model> models,
+                         @DurationMin(seconds = 1) Duration providerRetention, Boolean simulator)
         implements JobTiming {
     static final String REAL_API = "https://modelslab.com";
     static final String PROVIDER = "modelslabs";
 
     ModelsLabSettings {
-        if ((apiKey == null || apiKey.isBlank()) && baseUrl.startsWith(REAL_API)) {
+        // null-safe: a missing base URL is reported by validation, naming the property
+        baseUrl = baseUrl == null ? null : baseUrl.strip().replaceAll("/+$", "");
+        if ((apiKey == null || apiKey.isBlank()) && baseUrl != null && baseUrl.startsWith(REAL_API)) {
             throw new IllegalStateException("MODELS_LABS_API_KEY is not set. Set it to call ModelsLabs, "
                     + "or set MODELS_LABS_BASE_URL to a provider simulator (./desayre up does this for you).");
         }
-        baseUrl = baseUrl.replaceAll("/+$", "");
         sourceBaseUrl = sourceBaseUrl == null ? "" : sourceBaseUrl.strip().replaceAll("/+$", "");
         models = models == null ? Map.of() : Map.copyOf(models);
         providerRetention = providerRetention == null ? Duration.ofHours(24) : providerRetention;
     }
 
     /** @param jobDeadline this model's deadline, or null for the default */
-    record Model(Duration jobDeadline) {
+    record Model(@DurationMin(seconds = 1) Duration jobDeadline) {
     }
 
     /** True when the base URL is the provider simulator: then (and only then) prompts keep their {@code [sim:…]} directives. */

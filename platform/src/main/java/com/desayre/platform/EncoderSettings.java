@@ -5,11 +5,16 @@ import com.desayre.encoder.core.EncoderConfig;
 import com.desayre.encoder.core.ModelRoute;
 import com.desayre.encoder.core.Slot;
 import com.desayre.encoder.core.StyleProfile;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Positive;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.validation.annotation.Validated;
 
 /**
  * {@code desayre.encoder.*}: the house styles, the model table and the content blocklist. Every
@@ -21,13 +26,22 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param models   per kind (image, edit, video): the model and what it accepts
  */
 @ConfigurationProperties("desayre.encoder")
-public record EncoderSettings(String defaultProfile, Map<String, Profile> profiles, List<String> blocklist,
-                              Map<JobKind, Model> models) {
+@Validated
+public record EncoderSettings(String defaultProfile, Map<String, @Valid Profile> profiles,
+                              List<@NotBlank(message = "must not be blank: an empty term would match every prompt") String> blocklist,
+                              Map<JobKind, @Valid Model> models) {
 
-    public record Profile(String description, List<String> styleTags, List<String> negativeTerms, Map<Slot, String> slotFills) {
+    public record Profile(String description, List<@NotBlank String> styleTags, List<@NotBlank String> negativeTerms,
+                          Map<Slot, String> slotFills) {
     }
 
-    public record Model(String provider, String model, Integer promptBudget, Boolean negativePrompt, List<String> aspectRatios) {
+    /** Each part unset keeps DESAYRE's default for that kind; a part that is set must make sense. */
+    public record Model(@Pattern(regexp = "modelslabs|xai", message = "must be modelslabs or xai (the providers DESAYRE has workers for)")
+                        String provider,
+                        @Pattern(regexp = "\\S+", message = "must be a model id (no spaces)") String model,
+                        @Positive Integer promptBudget, Boolean negativePrompt,
+                        List<@Pattern(regexp = "[1-9][0-9]*:[1-9][0-9]*", message = "must be an aspect ratio such as 16:9") String>
+                        aspectRatios) {
     }
 
     public EncoderConfig toConfig() {

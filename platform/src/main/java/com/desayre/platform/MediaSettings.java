@@ -1,7 +1,13 @@
 package com.desayre.platform;
 
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
 import java.nio.file.Path;
+import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.validation.annotation.Validated;
 
 /**
  * {@code desayre.media.*}: where media is kept. With an S3 endpoint or an R2 account id set,
@@ -13,14 +19,22 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param linkTtl    how long such a link works
  */
 @ConfigurationProperties("desayre.media")
-public record MediaSettings(Path dir, String publicUrl, S3 s3, String linkSecret, java.time.Duration linkTtl) {
+@Validated
+public record MediaSettings(@NotNull Path dir,
+                            @Pattern(regexp = Urls.EMPTY_OR_HTTP, message = Urls.EMPTY_OR_HTTP_MESSAGE) String publicUrl,
+                            @Valid S3 s3,
+                            @Pattern(regexp = "|.{32,}", message = "must be empty (no signed links) or at least 32 characters")
+                            String linkSecret,
+                            @DurationMin(seconds = 1) java.time.Duration linkTtl) {
 
     /**
      * @param endpoint  any S3-compatible endpoint; wins over the R2 account's endpoint
      * @param accountId Cloudflare account id: the endpoint becomes https://ACCOUNT.r2.cloudflarestorage.com
      */
-    public record S3(String endpoint, String accountId, String accessKeyId, String secretAccessKey, String bucket,
-                     String region) {
+    public record S3(@Pattern(regexp = Urls.EMPTY_OR_HTTP, message = Urls.EMPTY_OR_HTTP_MESSAGE) String endpoint,
+                     @Pattern(regexp = "[A-Za-z0-9-]*", message = "must be a Cloudflare account id (letters, digits, -)")
+                     String accountId, String accessKeyId, String secretAccessKey, @NotBlank String bucket,
+                     @NotBlank String region) {
 
         boolean configured() {
             return notBlank(endpoint) || notBlank(accountId);

@@ -1,10 +1,18 @@
 package com.desayre.videoworker;
 
-import com.desayre.workerkit.JobTiming;
 import com.desayre.contracts.RequestRules;
+import com.desayre.platform.Urls;
+import com.desayre.workerkit.JobTiming;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
 import java.time.Duration;
 import java.util.Map;
+import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.validation.annotation.Validated;
 
 /**
  * {@code desayre.xai.*}. Without an API key DESAYRE only talks to a simulator: a keyless call to
@@ -27,18 +35,25 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param models            per model id: its own deadline
  */
 @ConfigurationProperties("desayre.xai")
-record XaiSettings(String baseUrl, String apiKey, String sourceBaseUrl, Duration jobDeadline, Duration pollMin,
-                   Duration pollMax, Integer defaultDuration, String defaultResolution, Map<String, Model> models,
-                   Duration providerRetention, Boolean simulator) implements JobTiming {
+@Validated
+record XaiSettings(@NotNull @Pattern(regexp = Urls.HTTP, message = Urls.HTTP_MESSAGE) String baseUrl, String apiKey,
+                   @Pattern(regexp = Urls.EMPTY_OR_HTTP, message = Urls.EMPTY_OR_HTTP_MESSAGE) String sourceBaseUrl,
+                   @NotNull @DurationMin(seconds = 1) Duration jobDeadline,
+                   @NotNull @DurationMin(millis = 1) Duration pollMin, @NotNull @DurationMin(millis = 1) Duration pollMax,
+                   @Min(1) @Max(15) Integer defaultDuration,
+                   @Pattern(regexp = "480p|720p", message = "must be 480p or 720p") String defaultResolution,
+                   Map<String, @Valid Model> models, @DurationMin(seconds = 1) Duration providerRetention, Boolean simulator)
+        implements JobTiming {
     static final String REAL_API = "https://api.x.ai";
     static final String PROVIDER = "xai";
 
     XaiSettings {
-        if ((apiKey == null || apiKey.isBlank()) && baseUrl.contains("api.x.ai")) {
+        // null-safe: a missing base URL is reported by validation, naming the property
+        baseUrl = baseUrl == null ? null : baseUrl.strip().replaceAll("/+$", "");
+        if ((apiKey == null || apiKey.isBlank()) && baseUrl != null && baseUrl.contains("api.x.ai")) {
             throw new IllegalStateException("XAI_API_KEY is not set. Set it to call xAI, "
                     + "or set XAI_BASE_URL to a provider simulator (./desayre up does this for you).");
         }
-        baseUrl = baseUrl.replaceAll("/+$", "");
         sourceBaseUrl = sourceBaseUrl == null ? "" : sourceBaseUrl.strip().replaceAll("/+$", "");
         models = models == null ? Map.of() : Map.copyOf(models);
         providerRetention = providerRetention == null ? Duration.ofHours(2) : providerRetention;
@@ -49,7 +64,7 @@ record XaiSettings(String baseUrl, String apiKey, String sourceBaseUrl, Duration
     }
 
     /** @param jobDeadline this model's deadline, or null for the default */
-    record Model(Duration jobDeadline) {
+    record Model(@DurationMin(seconds = 1) Duration jobDeadline) {
     }
 
     /** True when the base URL is the provider simulator: then (and only then) prompts keep their {@code [sim:…]} directives. */

@@ -59,8 +59,8 @@ public abstract class WorkerKitConfiguration {
     protected abstract ProviderClient client(ProviderHttp http);
 
     @Bean
-    WorkerSettings workerSettings(Environment environment) {
-        return Binder.get(environment).bindOrCreate("desayre." + stage(), WorkerSettings.class);
+    WorkerSettings workerSettings(Environment environment, jakarta.validation.Validator validator) {
+        return WorkerSettings.bind(environment, stage(), validator);
     }
 
     @Bean(destroyMethod = "shutdownNow")

@@ -1,9 +1,19 @@
 package com.desayre.workerkit;
 
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Positive;
+import jakarta.validation.constraints.PositiveOrZero;
 import java.time.Duration;
+import org.hibernate.validator.constraints.time.DurationMin;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.bind.validation.ValidationBindHandler;
+import org.springframework.core.env.Environment;
+import org.springframework.validation.beanvalidation.SpringValidatorAdapter;
 
 /**
- * {@code desayre.<worker>.*}: how a worker runs its in-flight jobs (bound by each worker under its own prefix).
+ * {@code desayre.<worker>.*}: how a worker runs its in-flight jobs (bound by each worker under its own prefix, and
+ * checked: a bad value fails start-up naming the property, see {@link #bind}).
  *
  * @param tick                   how often due jobs are looked for (a new job is started at once anyway)
  * @param maxCalls               provider calls in flight at once from this worker (bounds memory, not the provider's queue)
@@ -22,15 +32,24 @@ import java.time.Duration;
  * @param queueNoticeEvery       a job waiting for a place at the provider is told its new place (WAITING) at most this
  *                               often (default 5 s; far back in a long line, 6 times less often unless it moved a tenth)
  */
-public record WorkerSettings(Duration tick, int maxCalls, int claimBatch, Duration lease, Duration shutdownGrace,
-                             Duration retention, boolean resubmitUnknownOutcome, Duration progressEvery,
-                             double maxPollsPerSecond, Duration heartbeatEvery, Duration queueNoticeEvery) {
+public record WorkerSettings(@NotNull @DurationMin(millis = 1) Duration tick, @Positive int maxCalls, @Positive int claimBatch,
+                             @NotNull @DurationMin(seconds = 1) Duration lease, @NotNull @DurationMin(millis = 0) Duration shutdownGrace,
+                             @NotNull @DurationMin(seconds = 1) Duration retention, boolean resubmitUnknownOutcome,
+                             @DurationMin(millis = 0) Duration progressEvery, @PositiveOrZero double maxPollsPerSecond,
+                             @DurationMin(millis = 1) Duration heartbeatEvery, @DurationMin(millis = 1) Duration queueNoticeEvery) {
 
     public WorkerSettings {
-        heartbeatEvery = heartbeatEvery == null || heartbeatEvery.isZero() || heartbeatEvery.isNegative()
-                ? Duration.ofSeconds(5) : heartbeatEvery;
-        queueNoticeEvery = queueNoticeEvery == null || queueNoticeEvery.isZero() || queueNoticeEvery.isNegative()
-                ? Duration.ofSeconds(5) : queueNoticeEvery;
+        heartbeatEvery = heartbeatEvery == null ? Duration.ofSeconds(5) : heartbeatEvery;
+        queueNoticeEvery = queueNoticeEvery == null ? Duration.ofSeconds(5) : queueNoticeEvery;
+    }
+
+    /**
+     * Binds {@code desayre.<stage>.*} and validates it as {@code @Validated} settings are: the prefix is the worker's
+     * own, so the class cannot carry it in {@code @ConfigurationProperties}.
+     */
+    static WorkerSettings bind(Environment environment, String stage, jakarta.validation.Validator validator) {
+        return Binder.get(environment).bindOrCreate("desayre." + stage, Bindable.of(WorkerSettings.class),
+                new ValidationBindHandler(new SpringValidatorAdapter(validator)));
     }
 
     boolean tellsProgress() {
