@@ -35,7 +35,7 @@ class AdminStatsIT {
         TestServers.postgres().createDatabase(database);
         db = TestServers.postgres().dataSource(database);
         // storage-sink owns these tables; the gateway only reads them
-        Flyway.configure().dataSource(db).locations("filesystem:../storage-sink/src/main/resources/db/migration")
+        Flyway.configure().dataSource(db).locations("classpath:db/migration")
                 .table("flyway_history_storage_sink").load().migrate();
         var now = Instant.now();
         // alice: 2 images completed (1 h ago: 10 s and 30 s), 1 image failed, 1 video completed (720p, 6 s, 100 s to make)

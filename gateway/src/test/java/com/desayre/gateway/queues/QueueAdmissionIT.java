@@ -64,7 +64,7 @@ class QueueAdmissionIT {
         TestServers.postgres().createDatabase(database);
         db = TestServers.postgres().dataSource(database);
         // storage-sink owns the job tables; a retry reads the failed job's inputs from them
-        Flyway.configure().dataSource(db).locations("filesystem:../storage-sink/src/main/resources/db/migration")
+        Flyway.configure().dataSource(db).locations("classpath:db/migration")
                 .table("flyway_history_storage_sink").load().migrate();
         var extra = new HashMap<>(TestServers.postgres().springProperties(database));
         extra.put("desayre.auth.admin-password", ADMIN_PASSWORD);
