@@ -1,12 +1,12 @@
 package com.desayre.bench;
 
 import com.desayre.contracts.Topics;
-import com.desayre.local.ServiceStack;
-import com.desayre.providersim.ProviderSimulator;
-import com.desayre.providersim.SimulatorSettings;
 import com.desayre.embedded.KafkaBroker;
 import com.desayre.embedded.PostgresServer;
 import com.desayre.embedded.RedisServer;
+import com.desayre.local.ServiceStack;
+import com.desayre.providersim.ProviderSimulator;
+import com.desayre.providersim.SimulatorSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

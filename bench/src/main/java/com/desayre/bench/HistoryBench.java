@@ -1,13 +1,13 @@
 package com.desayre.bench;
 
 import com.desayre.contracts.Topics;
-import com.desayre.local.ServiceStack;
-import com.desayre.providersim.ProviderSimulator;
-import com.desayre.providersim.SimulatorSettings;
 import com.desayre.embedded.KafkaBroker;
 import com.desayre.embedded.PostgresServer;
 import com.desayre.embedded.RedisServer;
 import com.desayre.embedded.SpringProperties;
+import com.desayre.local.ServiceStack;
+import com.desayre.providersim.ProviderSimulator;
+import com.desayre.providersim.SimulatorSettings;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;

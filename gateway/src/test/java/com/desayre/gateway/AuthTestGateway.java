@@ -1,7 +1,7 @@
 package com.desayre.gateway;
 
-import com.desayre.gateway.accounts.Sessions;
 import com.desayre.embedded.SpringProperties;
+import com.desayre.gateway.accounts.Sessions;
 import com.desayre.testsupport.TestServers;
 import com.nimbusds.jose.jwk.source.ImmutableSecret;
 import java.net.URI;

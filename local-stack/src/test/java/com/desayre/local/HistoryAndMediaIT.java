@@ -3,8 +3,8 @@ package com.desayre.local;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.desayre.platform.S3MediaStore;
 import com.desayre.embedded.S3MockServer;
+import com.desayre.platform.S3MediaStore;
 import com.desayre.testsupport.TestServers;
 import java.io.ByteArrayInputStream;
 import java.net.URI;

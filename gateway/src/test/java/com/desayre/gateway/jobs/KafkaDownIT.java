@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.desayre.contracts.Topics;
-import com.desayre.gateway.GatewayApplication;
 import com.desayre.embedded.KafkaBroker;
 import com.desayre.embedded.SpringProperties;
+import com.desayre.gateway.GatewayApplication;
 import com.desayre.testsupport.TestServers;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -4,8 +4,8 @@ import static com.desayre.gateway.AuthTestGateway.json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.desayre.gateway.AuthTestGateway;
 import com.desayre.embedded.RedisServer;
+import com.desayre.gateway.AuthTestGateway;
 import io.lettuce.core.RedisClient;
 import java.net.http.HttpResponse;
 import java.time.Duration;

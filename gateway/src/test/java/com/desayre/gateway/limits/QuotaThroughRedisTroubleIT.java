@@ -5,8 +5,8 @@ import static com.desayre.gateway.AuthTestGateway.unique;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.desayre.gateway.AuthTestGateway;
 import com.desayre.embedded.RedisServer;
+import com.desayre.gateway.AuthTestGateway;
 import io.lettuce.core.RedisClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.http.HttpResponse;
