@@ -322,8 +322,8 @@ public final class RequestRules {
         return null;
     }
 
-    /** The JSON path a binding error is at, e.g. {@code spec.width}. */
-    private static String path(JacksonException e) {
+    /** The JSON path a binding error is at, e.g. {@code spec.width} or {@code offsets[0].partition}. */
+    public static String path(JacksonException e) {
         var path = new StringBuilder();
         for (var reference : e.getPath()) {
             if (reference.getPropertyName() != null) {

@@ -1,5 +1,6 @@
 package com.desayre.gateway.web;
 
+import com.desayre.contracts.RequestRules;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.Validator;
 import java.util.Arrays;
@@ -85,11 +86,11 @@ public class RequestValidator {
                 var known = new TreeSet<String>();
                 unknown.getKnownPropertyIds().forEach(id -> known.add(String.valueOf(id)));
                 var name = unknown.getPropertyName();
-                return new ApiProblem.FieldError(path(unknown), "Unknown field '" + name + "'. Known fields: "
+                return new ApiProblem.FieldError(RequestRules.path(unknown), "Unknown field '" + name + "'. Known fields: "
                         + String.join(", ", known) + ".");
             }
             if (cause instanceof MismatchedInputException || cause instanceof InputCoercionException) {
-                var field = path((JacksonException) cause);
+                var field = RequestRules.path((JacksonException) cause);
                 if (field.isEmpty()) {
                     return new ApiProblem.FieldError("", "The body must be a JSON object.");
                 }
@@ -119,18 +120,4 @@ public class RequestValidator {
         }
         return "an object";
     }
-
-    /** The JSON path of a reading error, e.g. {@code offsets[0].partition}. */
-    private static String path(JacksonException e) {
-        var path = new StringBuilder();
-        for (var reference : e.getPath()) {
-            if (reference.getPropertyName() != null) {
-                path.append(path.isEmpty() ? "" : ".").append(reference.getPropertyName());
-            } else if (reference.getIndex() >= 0) {
-                path.append('[').append(reference.getIndex()).append(']');
-            }
-        }
-        return path.toString();
-    }
-
 }
