@@ -58,6 +58,7 @@ class GatewaySettingsValidationTest {
             desayre.uploads.max-pixels               | 0      | must be greater than 0
             desayre.uploads.max-concurrent-decodes   | -2     | must be greater than 0
             desayre.gateway.status-ttl               | 0s     | must be longer than or equal to 1 second
+            desayre.gateway.keep-alive               | 10ms   | must be longer than or equal to 100 millis
             """)
     void aBadValueStopsStartUpNamingTheProperty(String property, String value, String reason) {
         gateway.withPropertyValues(property + "=" + value).run(context -> assertThat(StartupFailures.describe(

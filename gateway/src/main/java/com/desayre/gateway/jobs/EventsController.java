@@ -10,6 +10,7 @@ import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.http.MediaType;
@@ -42,8 +43,10 @@ class EventsController {
     private final MediaUrls urls;
 
     private final SignedOutStreams signedOut;
+    private final Duration keepAlive;
 
-    EventsController(StatusBus bus, JobStatuses statuses, MediaUrls urls, SignedOutStreams signedOut) {
+    EventsController(StatusBus bus, JobStatuses statuses, MediaUrls urls, SignedOutStreams signedOut, GatewaySettings settings) {
+        this.keepAlive = settings.keepAlive();
         this.bus = bus;
         this.statuses = statuses;
         this.urls = urls;
@@ -64,7 +67,7 @@ class EventsController {
                 .filter((StatusChanged status) -> user.maySee(status.ownerId()))
                 .transform(EventsController::legalMovesPerJob)
                 .map(status -> ServerSentEvent.builder(JobView.of(status, urls)).id(status.eventId()).event("status").build());
-        var heartbeats = Flux.interval(JobsController.HEARTBEAT)
+        var heartbeats = Flux.interval(keepAlive)
                 .map(tick -> ServerSentEvent.<JobView>builder().comment("keep-alive").build());
         // a first comment commits the response at once, so a client knows the stream is listening
         var connected = Flux.just(ServerSentEvent.<JobView>builder().comment("connected").build());

@@ -38,8 +38,6 @@ import reactor.core.publisher.Sinks;
 @RestController
 @RequestMapping("/api/jobs")
 class JobsController {
-    static final Duration HEARTBEAT = Duration.ofSeconds(15);
-
     static final String JOB_FINISHED = "job-finished";
 
     private final StatusCache cache;
@@ -49,10 +47,12 @@ class JobsController {
     private final MediaUrls urls;
     private final JobPublisher publisher;
     private final SignedOutStreams signedOut;
+    private final Duration keepAlive;
 
     JobsController(StatusCache cache, JobStatuses statuses, GenerationLimits limits, StatusBus bus, MediaUrls urls,
-                   JobPublisher publisher, SignedOutStreams signedOut) {
+                   JobPublisher publisher, SignedOutStreams signedOut, GatewaySettings settings) {
         this.signedOut = signedOut;
+        this.keepAlive = settings.keepAlive();
         this.cache = cache;
         this.statuses = statuses;
         this.limits = limits;
@@ -121,7 +121,7 @@ class JobsController {
             var subscription = bus.events().filter(e -> e.jobId().equals(jobId)).subscribe(live::tryEmitNext);
             // a recheck only matters when it finds the job in another status than the stream last sent
             var sent = new AtomicReference<JobStatus>();
-            var rechecks = Flux.interval(HEARTBEAT)
+            var rechecks = Flux.interval(keepAlive)
                     .concatMap(tick -> statuses.current(jobId).onErrorResume(e -> Mono.empty()), 0)
                     .filter(status -> status.status() != sent.get());
             var statusesInOrder = statuses.current(jobId).defaultIfEmpty(first).flux()
@@ -132,7 +132,7 @@ class JobsController {
             var events = statusesInOrder.map(status -> ServerSentEvent.builder(JobView.of(status, urls))
                     .id(status.eventId()).event("status").build());
             // comments keep proxies from closing a quiet stream
-            var heartbeats = Flux.interval(HEARTBEAT).map(tick -> ServerSentEvent.<JobView>builder().comment("keep-alive").build());
+            var heartbeats = Flux.interval(keepAlive).map(tick -> ServerSentEvent.<JobView>builder().comment("keep-alive").build());
             return events.mergeWith(heartbeats)
                     .takeUntil(event -> event.data() != null && JobStatus.valueOf(event.data().status()).isTerminal());
         }), authentication);

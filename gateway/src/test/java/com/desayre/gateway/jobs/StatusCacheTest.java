@@ -18,7 +18,7 @@ class StatusCacheTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
     private static final LettuceConnectionFactory connections = connect();
 
-    private final StatusCache cache = new StatusCache(new ReactiveStringRedisTemplate(connections), new GatewaySettings(null));
+    private final StatusCache cache = new StatusCache(new ReactiveStringRedisTemplate(connections), new GatewaySettings(null, null));
 
     private static LettuceConnectionFactory connect() {
         var factory = new LettuceConnectionFactory(new RedisStandaloneConfiguration("127.0.0.1", TestServers.redis().port()));
