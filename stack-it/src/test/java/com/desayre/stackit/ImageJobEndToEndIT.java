@@ -1,4 +1,4 @@
-package com.desayre.local;
+package com.desayre.stackit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;

@@ -1,8 +1,9 @@
-package com.desayre.local;
+package com.desayre.stackit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.desayre.local.ServiceStack;
 import com.desayre.providersim.ProviderSimulator;
 import com.desayre.providersim.SimulatorSettings;
 import com.desayre.testsupport.TestServers;
