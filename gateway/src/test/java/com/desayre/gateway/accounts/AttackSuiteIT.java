@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
  * An attacker with an account of their own, against another member's things: API keys, the live event stream,
  * paths that try to climb out of the API, and fields that try to point the studio at an internal address or
  * another owner. (Forged, {@code alg:none}, expired and no-{@code exp} tokens, CSRF and the admin routes are in
- * {@link AccountsIT}; jobs and media by guessed id in local-stack's HistoryAndMediaIT; {@code ./desayre bench fuzz}
+ * {@link AccountsIT}; jobs and media by guessed id in stack-it's HistoryAndMediaIT; {@code ./desayre bench fuzz}
  * sends every kind of bad input to every endpoint.)
  */
 class AttackSuiteIT {
