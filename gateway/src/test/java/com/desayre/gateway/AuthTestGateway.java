@@ -53,6 +53,8 @@ public final class AuthTestGateway implements AutoCloseable {
         properties.put("server.port", "0");
         properties.put("desayre.data-dir", System.getProperty("java.io.tmpdir") + "/auth-it");
         properties.put("desayre.auth.jwt-secret", SECRET);
+        // the fewest bcrypt rounds: the suites sign in hundreds of times, and at 10 rounds that was ~150 ms of CPU each
+        properties.put("desayre.auth.bcrypt-strength", "4");
         // behind a proxy: tests choose each client's address with X-Forwarded-For
         properties.put("server.forward-headers-strategy", "framework");
         properties.putAll(extra);

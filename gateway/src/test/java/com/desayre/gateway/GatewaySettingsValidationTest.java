@@ -41,6 +41,7 @@ class GatewaySettingsValidationTest {
             desayre.auth.login.per-ip                | 0      | must be greater than 0
             desayre.auth.login.max-delay             | 30s    | must be at most 10s
             desayre.auth.user-cache-ttl              | -1s    | must be longer than or equal to 0
+            desayre.auth.bcrypt-strength             | 3      | must be greater than or equal to 4
             desayre.revocations.poll-interval        | 0s     | must be longer than or equal to 1 milli
             desayre.limits.user.capacity             | 0      | must be greater than 0
             desayre.limits.cost.video                | -5     | must be greater than 0

@@ -1,6 +1,8 @@
 package com.desayre.gateway.accounts;
 
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Positive;
 import java.nio.charset.StandardCharsets;
@@ -24,6 +26,9 @@ import org.springframework.validation.annotation.Validated;
  * @param login             sign-in attempt limits
  * @param userCacheTtl      how long one gateway instance trusts a user's role and status before re-reading
  *                          them (changes made on the same instance apply at once)
+ * @param bcryptStrength    bcrypt's log2 rounds for passwords hashed from now on (default 10, ~100 ms of CPU per
+ *                          hash or sign-in; a stored hash keeps the rounds it was made with). Only tests lower it:
+ *                          their hundreds of sign-ins are not what they test
  *
  * <p>Unset values take their defaults here; a value that is set is checked by the constraints ({@code @Validated}:
  * start-up stops naming the property). The secrets are checked in the constructor instead, because Boot's report of a
@@ -34,7 +39,8 @@ import org.springframework.validation.annotation.Validated;
 public record AuthSettings(String jwtSecret, String adminUsername, String adminPasswordHash, String adminPassword,
                     @NotNull @DurationMin(seconds = 1) Duration sessionTtl, @NotNull @DurationMin(seconds = 1) Duration sessionMaxAge,
                     boolean secureCookie, @NotNull @Valid LoginLimits login,
-                    @NotNull @DurationMin(millis = 0) Duration userCacheTtl) {
+                    @NotNull @DurationMin(millis = 0) Duration userCacheTtl,
+                    @NotNull @Min(4) @Max(31) Integer bcryptStrength) {
 
     static final int MIN_SECRET_BYTES = 32;
 
@@ -67,6 +73,7 @@ public record AuthSettings(String jwtSecret, String adminUsername, String adminP
         }
         login = login == null ? new LoginLimits(null, null, null, null, null) : login;
         userCacheTtl = userCacheTtl == null ? Duration.ofSeconds(5) : userCacheTtl;
+        bcryptStrength = bcryptStrength == null ? 10 : bcryptStrength;
     }
 
     /**

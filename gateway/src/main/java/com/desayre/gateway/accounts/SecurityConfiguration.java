@@ -124,8 +124,8 @@ public class SecurityConfiguration {
     }
 
     @Bean
-    BCryptPasswordEncoder passwordEncoder() {
-        return new BCryptPasswordEncoder();
+    BCryptPasswordEncoder passwordEncoder(AuthSettings settings) {
+        return new BCryptPasswordEncoder(settings.bcryptStrength());
     }
 
     @Bean

@@ -11,7 +11,7 @@ class AuthSettingsTest {
     private static final String GOOD_SECRET = "0123456789abcdef0123456789abcdef";
 
     private static AuthSettings settings(String secret, String username, String hash, String password) {
-        return new AuthSettings(secret, username, hash, password, null, null, false, null, null);
+        return new AuthSettings(secret, username, hash, password, null, null, false, null, null, null);
     }
 
     @Test
@@ -34,6 +34,11 @@ class AuthSettingsTest {
                 .hasMessageContaining("ADMIN_PASSWORD_HASH").hasMessageContaining("bcrypt").hasMessageNotContaining("secret-sha1");
         var hash = new BCryptPasswordEncoder().encode("a long enough password");
         assertThat(settings(GOOD_SECRET, "admin", hash, null).adminPasswordHash()).isEqualTo(hash);
+    }
+
+    @Test
+    void passwordsAreHashedWithTenBcryptRoundsUnlessSetOtherwise() {
+        assertThat(settings(GOOD_SECRET, "admin", null, "pw").bcryptStrength()).isEqualTo(10);
     }
 
     @Test

@@ -24,7 +24,7 @@ class LoginLimiterFallbackTest {
     // 2 failures per (account, address), 5 per address; slowed from the first failure
     private final LoginLimiter limiter = new LoginLimiter(new ReactiveStringRedisTemplate(nowhere),
             new AuthSettings("0123456789abcdef0123456789abcdef", "admin", null, "pw", null, null, false,
-                    new AuthSettings.LoginLimits(5, 2, Duration.ofMinutes(15), 1, Duration.ofSeconds(3)), null));
+                    new AuthSettings.LoginLimits(5, 2, Duration.ofMinutes(15), 1, Duration.ofSeconds(3)), null, null));
 
     private static LettuceConnectionFactory connectToNothing() {
         int port;
