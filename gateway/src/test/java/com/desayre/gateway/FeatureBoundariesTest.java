@@ -35,7 +35,7 @@ class FeatureBoundariesTest {
         var features = gateway.stream().map(c -> c.getPackageName()).filter(name -> name.startsWith(ROOT + "."))
                 .map(name -> name.substring(ROOT.length() + 1).split("\\.")[0]).collect(Collectors.toSet());
         assertThat(features).containsExactlyInAnyOrder("web", "messaging", "redis", "accounts", "keys", "limits", "queues",
-                "history", "jobs", "generation", "admin", "openapi");
+                "history", "jobs", "generation", "admin", "webhooks", "openapi");
     }
 
     @Test
@@ -44,6 +44,7 @@ class FeatureBoundariesTest {
                 .layer("openapi").definedBy(ROOT + ".openapi..")
                 .layer("generation").definedBy(ROOT + ".generation..")
                 .layer("admin").definedBy(ROOT + ".admin..")
+                .layer("webhooks").definedBy(ROOT + ".webhooks..")
                 .layer("jobs").definedBy(ROOT + ".jobs..")
                 .layer("queues").definedBy(ROOT + ".queues..")
                 .layer("history").definedBy(ROOT + ".history..")
@@ -57,11 +58,12 @@ class FeatureBoundariesTest {
                 .whereLayer("generation").mayOnlyBeAccessedByLayers("openapi")
                 .whereLayer("admin").mayOnlyBeAccessedByLayers("openapi")
                 .whereLayer("keys").mayOnlyBeAccessedByLayers("openapi")
+                .whereLayer("webhooks").mayOnlyBeAccessedByLayers("openapi", "generation")
                 .whereLayer("jobs").mayOnlyBeAccessedByLayers("openapi", "generation")
                 .whereLayer("queues").mayOnlyBeAccessedByLayers("openapi", "generation")
                 .whereLayer("history").mayOnlyBeAccessedByLayers("openapi", "generation", "jobs", "limits")
                 .whereLayer("limits").mayOnlyBeAccessedByLayers("openapi", "generation", "jobs", "queues")
-                .whereLayer("accounts").mayOnlyBeAccessedByLayers("openapi", "generation", "admin", "jobs", "queues", "history", "limits", "keys")
+                .whereLayer("accounts").mayOnlyBeAccessedByLayers("openapi", "generation", "admin", "webhooks", "jobs", "queues", "history", "limits", "keys")
                 .because("a feature that used one above it would close a cycle")
                 .check(gateway);
     }

@@ -115,6 +115,7 @@ class OperationDocs {
         FEATURES.put("generation", "Making images, edits and videos; retrying a job; previewing what the encoder sends");
         FEATURES.put("jobs", "A job's status, cancelling it, and the live event streams");
         FEATURES.put("history", "Your generations and their media files");
+        FEATURES.put("webhooks", "Signed webhooks: endpoints called when your jobs end, their secrets and delivery log");
         FEATURES.put("limits", "Rate limits, jobs in flight and daily quotas: yours, and users' quotas for admins");
         FEATURES.put("admin", "Users, the audit log and usage statistics (admins)");
         FEATURES.put("queues", "Consumer lag, dead letters, worker instances and lanes (admins and automation)");

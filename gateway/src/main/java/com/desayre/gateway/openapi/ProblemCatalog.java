@@ -56,6 +56,8 @@ final class ProblemCatalog {
         add("malformed-multipart", 400, "Malformed multipart form", "The multipart form could not be read: send "
                 + "multipart/form-data with a boundary, the image as the part 'image' and each field once.");
         add("unreadable-upload", 400, "Unreadable image", "The uploaded file is not an image that can be read. Send a PNG, JPEG or WebP.");
+        add("webhook-url-refused", 400, "Webhook URL refused", "The host hooks.example.com resolves to 10.0.0.7, a private "
+                + "address: webhooks are only sent to public addresses.");
         add("unauthorized", 401, "Sign in required", "This needs a signed-in user: POST /api/auth/login, then send the token as "
                 + "'Authorization: Bearer <token>' or keep the session cookie; programs may send a personal API key instead.",
                 List.of("WWW-Authenticate"), Map.of());
@@ -71,6 +73,8 @@ final class ProblemCatalog {
                 "The first request with this Idempotency-Key is still being accepted. Retry in a moment.");
         add("too-many-api-keys", 409, "Too many API keys", "You have 20 active API keys, the most allowed: revoke one you no longer "
                 + "use (DELETE /api/keys/{id}).");
+        add("too-many-webhooks", 409, "Too many webhook endpoints", "You have 25 webhook endpoints, the most allowed: delete one "
+                + "you no longer use (DELETE /api/webhooks/{id}).");
         add("username-taken", 409, "Username taken", "There is already a user called 'ada' (usernames are never reused; enable the "
                 + "old account instead).");
         add("own-account", 409, "Not on your own account", "You cannot disable or demote your own account; ask another admin.");

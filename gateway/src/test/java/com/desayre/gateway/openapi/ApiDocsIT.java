@@ -76,7 +76,8 @@ class ApiDocsIT {
                 "/api/jobs/{jobId}/cancel", "/api/jobs/{jobId}/retry", "/api/jobs/{jobId}/events", "/api/events", "/api/history",
                 "/api/history/{jobId}", "/api/auth/login", "/api/auth/me", "/api/keys", "/api/admin/users", "/api/prompts/preview",
                 "/api/limits", "/api/admin/users/{username}/quota", "/api/worker", "/api/admin/queues",
-                "/api/admin/queues/dlq/{topic}", "/api/admin/stats");
+                "/api/admin/queues/dlq/{topic}", "/api/admin/stats", "/api/webhooks", "/api/webhooks/{id}", "/api/webhooks/{id}/rotate",
+                "/api/webhooks/{id}/test", "/api/webhooks/{id}/deliveries", "/api/webhooks/{id}/deliveries/{deliveryId}/redeliver");
         assertThat(api.at("/components/securitySchemes").propertyNames()).contains("bearer", "apiKey", "session");
     }
 
@@ -98,6 +99,8 @@ class ApiDocsIT {
         assertThat(properties("POST", "/api/generate/video", "multipart/form-data")).isEqualTo(videoUpload);
         assertThat(properties("PUT", "/api/admin/users/{username}/quota", "application/json")).isEqualTo(components("limits.QuotaChange"));
         assertThat(properties("POST", "/api/keys", "application/json")).isEqualTo(components("keys.NewKeyRequest"));
+        assertThat(properties("POST", "/api/webhooks", "application/json")).isEqualTo(components("webhooks.NewWebhookRequest"));
+        assertThat(properties("PATCH", "/api/webhooks/{id}", "application/json")).isEqualTo(components("webhooks.WebhookChange"));
         assertThat(properties("POST", "/api/worker", "application/json")).isEqualTo(components("queues.QueueAction"));
         assertThat(properties("POST", "/api/admin/queues", "application/json")).isEqualTo(components("queues.QueueAction"));
     }
@@ -185,6 +188,8 @@ class ApiDocsIT {
         assertThat(examples(image.get("429"))).contains("rate-limited", "too-many-in-flight", "daily-quota-exceeded");
         assertThat(examples(image.get("503"))).contains("queue-full", "service-unavailable");
         assertThat(api.at("/paths/~1api~1keys/post/responses").has("201")).isTrue();
+        assertThat(api.at("/paths/~1api~1webhooks/post/responses").has("201")).isTrue();
+        assertThat(examples(api.at("/paths/~1api~1webhooks/post/responses/400"))).contains("webhook-url-refused", "invalid-request");
         assertThat(api.at("/paths/~1api~1admin~1users/post/responses").has("201")).isTrue();
         assertThat(api.at("/paths/~1api~1history~1{jobId}/delete/responses").has("204")).isTrue();
         assertThat(api.at("/paths/~1api~1keys~1{id}/delete/responses").has("204")).isTrue();
