@@ -36,6 +36,8 @@ public record StatusChanged(
         @Nullable QueueInfo queue) {
 
     public static final int SCHEMA_VERSION = 1;
+    /** The message of a job someone cancelled, whichever stage says it first (the gateway, or the worker that held it). */
+    public static final String CANCELLED_ON_REQUEST = "Cancelled at your request.";
 
     public StatusChanged {
         media = media == null ? List.of() : List.copyOf(media);

@@ -120,7 +120,7 @@ public class JobNotices {
 
     void cancelled(EncodedJob job) {
         status(StatusChanged.of(job.jobId(), job.spec(), JobStatus.CANCELLED, stage,
-                "Cancelled: DESAYRE stopped waiting for " + provider + "."));
+                StatusChanged.CANCELLED_ON_REQUEST));
     }
 
     /**

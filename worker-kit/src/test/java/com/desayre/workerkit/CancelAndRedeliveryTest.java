@@ -3,6 +3,7 @@ package com.desayre.workerkit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.desayre.contracts.JobStatus;
+import com.desayre.contracts.StatusChanged;
 import com.desayre.contracts.Priority;
 import java.time.Duration;
 import java.util.EnumSet;
@@ -114,6 +115,8 @@ class CancelAndRedeliveryTest {
 
         assertThat(machine.row(job.jobId())).containsEntry("state", "CANCELLED").containsEntry("provider_id", null);
         assertThat(machine.outbox.statusesOf(job.jobId())).containsExactly(JobStatus.SUBMITTED, JobStatus.CANCELLED);
+        assertThat(machine.outbox.last(job.jobId()).message()).as("a cancel reads as one, not as the worker giving up")
+                .isEqualTo(StatusChanged.CANCELLED_ON_REQUEST);
         assertThat(machine.step()).isEmpty();
         assertThat(machine.provider.polled).isEmpty();
         assertThat(machine.placesFree()).isEqualTo(StepMachine.PLACES);

@@ -192,6 +192,12 @@ public class HistoryRepository {
                 .map(row -> row.get("owner_id", String.class)).one();
     }
 
+    /** Whether the job's owner deleted it (false for a job the history does not know, e.g. not projected yet). */
+    public Mono<Boolean> isDeleted(String jobId) {
+        return db.sql("select 1 from public.jobs where job_id = :jobId and deleted_at is not null")
+                .bind("jobId", jobId).map(row -> true).one().defaultIfEmpty(false);
+    }
+
     /** Marks the job deleted; true when it was visible until now. */
     Mono<Boolean> markDeleted(String jobId) {
         return db.sql("update public.jobs set deleted_at = now() where job_id = :jobId and deleted_at is null")
@@ -252,6 +258,11 @@ public class HistoryRepository {
                 .collectMap(Map.Entry::getKey, Map.Entry::getValue);
     }
 
+    /** The id of the status event read from the job history (not one the pipeline published). */
+    public static String statusEventId(String jobId, JobStatus status) {
+        return "db:" + jobId + ":" + status;
+    }
+
     private static StatusChanged status(Row row, List<MediaRow> media) {
         var stored = new ArrayList<StoredMedia>();
         for (var m : media) {
@@ -260,7 +271,7 @@ public class HistoryRepository {
         }
         var status = JobStatus.valueOf(row.status());
         var error = row.errorCode() == null ? null : new JobError(row.errorCode(), row.message());
-        return new StatusChanged(StatusChanged.SCHEMA_VERSION, "db:" + row.jobId() + ":" + status, row.jobId(), row.updatedAt(),
+        return new StatusChanged(StatusChanged.SCHEMA_VERSION, statusEventId(row.jobId(), status), row.jobId(), row.updatedAt(),
                 row.ownerId(), JobKind.valueOf(row.kind()), status, row.stage(), status == JobStatus.COMPLETED ? 100 : null,
                 row.message(), error, status == JobStatus.COMPLETED ? stored : List.of(), null, null, null);
     }

@@ -12,7 +12,11 @@ import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.http.MediaType;
 import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.security.core.Authentication;
@@ -30,11 +34,15 @@ import reactor.core.publisher.Flux;
  * each that changed since that event, read from the stores ({@link JobStatuses#catchUp}). So a
  * studio that reconnects after a gateway restart hears how its jobs ended while it was away. A
  * first connection (no id) gets live events only, as before: it has nothing to make up, and ten
- * thousand of them must not each cost a Postgres query. A stream ends when its session is signed out,
+ * thousand of them must not each cost a Postgres query. Per job, events never go backwards, also across a
+ * reconnect: the order check starts from what the client was sent before. Only the caller's statuses are
+ * buffered for it, at most {@link StatusBus#BUFFERED_PER_SUBSCRIBER}: a client that falls that far behind is
+ * closed (and resumes with {@code Last-Event-ID}) instead of growing the heap. A stream ends when its session is signed out,
  * its API key revoked or its user changed ({@link SignedOutStreams}).
  */
 @RestController
 class EventsController {
+    private static final Logger log = LoggerFactory.getLogger(EventsController.class);
     /** Jobs whose last status one stream keeps, to drop stale and repeated events (least recently changed go first). */
     static final int JOBS_TRACKED = 4096;
 
@@ -63,16 +71,21 @@ class EventsController {
     @GetMapping(path = "/api/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
     Flux<ServerSentEvent<?>> events(CurrentUser user, Authentication authentication,
                                     @RequestHeader(value = "Last-Event-ID", required = false) String lastEventId) {
-        var events = bus.resume(lastEventId, Flux.defer(() -> statuses.catchUp(user.id(), lastEventId)))
-                .filter((StatusChanged status) -> user.maySee(status.ownerId()))
-                .transform(EventsController::legalMovesPerJob)
+        Predicate<StatusChanged> theirs = status -> user.maySee(status.ownerId());
+        // the per-job order starts from what the client was sent before it reconnected, so a replayed stale event is dropped
+        var events = Flux.defer(() -> legalMovesPerJob(bus.resume(lastEventId, theirs,
+                                Flux.defer(() -> statuses.catchUp(user.id(), lastEventId))), bus.upTo(lastEventId, theirs)))
                 .map(status -> ServerSentEvent.builder(JobView.of(status, urls)).id(status.eventId()).event("status").build());
         var heartbeats = Flux.interval(keepAlive)
                 .map(tick -> ServerSentEvent.<JobView>builder().comment("keep-alive").build());
         // a first comment commits the response at once, so a client knows the stream is listening
         var connected = Flux.just(ServerSentEvent.<JobView>builder().comment("connected").build());
         // ends (with a last "signed-out" event) once the credential it was opened with is revoked
-        return signedOut.endWhenRevoked(Flux.merge(connected, events, heartbeats), authentication);
+        var stream = Flux.merge(connected, events, heartbeats).onErrorResume(StatusBus.SlowSubscriber.class, dropped -> {
+            log.info("An event stream of {} fell behind and was closed; it resumes with Last-Event-ID", user.id());
+            return Flux.empty();
+        });
+        return signedOut.endWhenRevoked(stream, authentication);
     }
 
     /**
@@ -80,6 +93,11 @@ class EventsController {
      * the state machine refuses (a live event older than the catch-up that came first) is dropped.
      */
     static Flux<StatusChanged> legalMovesPerJob(Flux<StatusChanged> statuses) {
+        return legalMovesPerJob(statuses, List.of());
+    }
+
+    /** The same, starting from each job's status after {@code alreadySent} (in the order they were published). */
+    static Flux<StatusChanged> legalMovesPerJob(Flux<StatusChanged> statuses, List<StatusChanged> alreadySent) {
         return Flux.defer(() -> {
             var last = new LinkedHashMap<String, StatusChanged>(16, 0.75f, true) {
                 @Override
@@ -87,7 +105,7 @@ class EventsController {
                     return size() > JOBS_TRACKED;
                 }
             };
-            return statuses.filter(status -> {
+            Predicate<StatusChanged> legal = status -> {
                 var before = last.get(status.jobId());
                 if (before != null && (before.eventId().equals(status.eventId())
                         || !JobStatus.shouldApply(before.status(), status.status()))) {
@@ -95,7 +113,9 @@ class EventsController {
                 }
                 last.put(status.jobId(), status);
                 return true;
-            });
+            };
+            alreadySent.forEach(legal::test);
+            return statuses.filter(legal);
         });
     }
 }

@@ -58,6 +58,18 @@ public class JobStatuses {
     }
 
     /**
+     * Whether the job was deleted. Deletion is recorded in the job history only (the cache keeps the
+     * job's last status), so this is a Postgres read; when Postgres cannot answer, the job is taken as
+     * not deleted (the cache still answers for it).
+     */
+    Mono<Boolean> deleted(String jobId) {
+        return history.isDeleted(jobId).onErrorResume(e -> {
+            log.debug("Could not read whether job {} was deleted: {}", jobId, e.toString());
+            return Mono.just(false);
+        });
+    }
+
+    /**
      * What an event stream that has lost track of the owner's jobs should hear first: the current
      * status of each unfinished job, and of each that changed since the event with id
      * {@code lastEventId} (its time as storage-sink recorded it, less {@link #CLOCK_SLACK}; else the

@@ -6,6 +6,7 @@ import com.desayre.contracts.StatusChanged;
 import com.desayre.contracts.Topics;
 import com.desayre.gateway.accounts.CurrentUser;
 import com.desayre.gateway.accounts.SignedOutStreams;
+import com.desayre.gateway.history.HistoryRepository;
 import com.desayre.gateway.history.MediaUrls;
 import com.desayre.gateway.limits.GenerationLimits;
 import com.desayre.gateway.messaging.JobPublisher;
@@ -28,11 +29,11 @@ import org.springframework.security.core.Authentication;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.publisher.Sinks;
 
 /** A job's status, and its live stream of status events. */
 @RestController
@@ -79,7 +80,7 @@ class JobsController {
                         "This job already ended as " + current.status() + "; there is nothing to cancel.", Map.of()));
             }
             var cancelled = StatusChanged.of(jobId, current.ownerId(), current.kind(), JobStatus.CANCELLED, "gateway",
-                    "Cancelled at your request.");
+                    StatusChanged.CANCELLED_ON_REQUEST);
             return publisher.publish(Topics.CONTROL, jobId, ControlRequested.of(jobId, ControlRequested.Action.CANCEL,
                             current.ownerId(), user.id()))
                     .then(publisher.publish(Topics.STATUS, jobId, cancelled))
@@ -100,42 +101,61 @@ class JobsController {
      * The current status first (the more advanced of the cache and the job history, so a stream
      * opened after a restart starts where the job really is), then each transition, then the stream
      * completes after a terminal status. A client that connects after the job finished gets the
-     * final event and the end of the stream. Every keep-alive also looks at the stores again, so a
-     * status this instance's live feed dropped (a slow client) or never saw cannot leave the
-     * stream waiting for ever. It also ends when its credential is revoked ({@link SignedOutStreams}).
+     * final event and the end of the stream; one that reconnects with the terminal event's id as
+     * {@code Last-Event-ID} (what EventSource does once a stream ends) gets 204, which tells
+     * EventSource to stop. Every keep-alive also looks at the stores again, so a status this
+     * instance's live feed dropped (a slow client) or never saw cannot leave the stream waiting for
+     * ever. It also ends when its credential is revoked ({@link SignedOutStreams}).
      */
     @Operation(operationId = "streamJobEvents", summary = "A job's status, live (server-sent events)",
             description = "The current status first, then each change; the stream ends after a terminal status (at once for a job "
-                    + "that already ended).")
+                    + "that already ended). Reconnecting with `Last-Event-ID` set to the terminal event's id answers 204, "
+                    + "so an EventSource stops.")
     @ApiResponse(responseCode = "200", description = "The job's statuses as they change",
             content = @Content(mediaType = "text/event-stream",
             schema = @Schema(type = "string", description = "Server-sent events: `event: status` with `id` and, as `data`, the "
                     + "job as GET /api/jobs/{jobId} answers it (JobView); comments keep the stream open; `event: signed-out` "
                     + "(`{\"reason\", \"detail\"}`) last when the credential it was opened with is signed out or revoked")))
+    @ApiResponse(responseCode = "204", description = "The job ended and the client already has its terminal event: nothing more will come")
     @ProblemTypes({"not-found"})
     @GetMapping(path = "/{jobId}/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
-    Flux<ServerSentEvent<?>> events(@PathVariable String jobId, CurrentUser user, Authentication authentication) {
-        return signedOut.endWhenRevoked(visible(jobId, user).flatMapMany(first -> {
-            // listen before reading the stores, so nothing published in between is missed
-            var live = Sinks.many().unicast().<StatusChanged>onBackpressureBuffer();
-            var subscription = bus.events().filter(e -> e.jobId().equals(jobId)).subscribe(live::tryEmitNext);
-            // a recheck only matters when it finds the job in another status than the stream last sent
-            var sent = new AtomicReference<JobStatus>();
-            var rechecks = Flux.interval(keepAlive)
-                    .concatMap(tick -> statuses.current(jobId).onErrorResume(e -> Mono.empty()), 0)
-                    .filter(status -> status.status() != sent.get());
-            var statusesInOrder = statuses.current(jobId).defaultIfEmpty(first).flux()
-                    .concatWith(live.asFlux().mergeWith(rechecks))
-                    .transform(JobsController::legalMovesOnly)
-                    .doOnNext(status -> sent.set(status.status()))
-                    .doFinally(signal -> subscription.dispose());
-            var events = statusesInOrder.map(status -> ServerSentEvent.builder(JobView.of(status, urls))
-                    .id(status.eventId()).event("status").build());
-            // comments keep proxies from closing a quiet stream
-            var heartbeats = Flux.interval(keepAlive).map(tick -> ServerSentEvent.<JobView>builder().comment("keep-alive").build());
-            return events.mergeWith(heartbeats)
-                    .takeUntil(event -> event.data() != null && JobStatus.valueOf(event.data().status()).isTerminal());
-        }), authentication);
+    Mono<ResponseEntity<Flux<ServerSentEvent<?>>>> events(@PathVariable String jobId, CurrentUser user,
+            Authentication authentication, @RequestHeader(value = "Last-Event-ID", required = false) String lastEventId) {
+        return visible(jobId, user).map(first -> first.status().isTerminal() && isTerminalEvent(first, lastEventId)
+                ? ResponseEntity.noContent().build()
+                : ResponseEntity.ok().contentType(MediaType.TEXT_EVENT_STREAM)
+                        .body(signedOut.endWhenRevoked(stream(jobId, first), authentication)));
+    }
+
+    /**
+     * Whether the client's last event is the job's ending: its id as the cache has it, or as the job
+     * history names it (a stream started from Postgres sent that one).
+     */
+    private static boolean isTerminalEvent(StatusChanged ended, String lastEventId) {
+        return lastEventId != null && (lastEventId.equals(ended.eventId())
+                || lastEventId.equals(HistoryRepository.statusEventId(ended.jobId(), ended.status())));
+    }
+
+    private Flux<ServerSentEvent<JobView>> stream(String jobId, StatusChanged first) {
+        // listen before reading the stores, so nothing published in between is missed
+        var live = bus.live(e -> e.jobId().equals(jobId));
+        // a recheck only matters when it finds the job in another status than the stream last sent
+        var sent = new AtomicReference<JobStatus>();
+        var rechecks = Flux.interval(keepAlive)
+                .concatMap(tick -> statuses.current(jobId).onErrorResume(e -> Mono.empty()), 0)
+                .filter(status -> status.status() != sent.get());
+        var statusesInOrder = statuses.current(jobId).defaultIfEmpty(first).flux()
+                .concatWith(live.mergeWith(rechecks))
+                .transform(JobsController::legalMovesOnly)
+                .doOnNext(status -> sent.set(status.status()));
+        var events = statusesInOrder.map(status -> ServerSentEvent.builder(JobView.of(status, urls))
+                .id(status.eventId()).event("status").build());
+        // comments keep proxies from closing a quiet stream
+        var heartbeats = Flux.interval(keepAlive).map(tick -> ServerSentEvent.<JobView>builder().comment("keep-alive").build());
+        return events.mergeWith(heartbeats)
+                .takeUntil(event -> event.data() != null && JobStatus.valueOf(event.data().status()).isTerminal())
+                // fallen behind (a client that stopped reading): the stream ends, and the client reconnects
+                .onErrorResume(StatusBus.SlowSubscriber.class, dropped -> Flux.empty());
     }
 
     /** Drops duplicates and stale events: only moves the state machine allows reach the client. */
@@ -153,10 +173,12 @@ class JobsController {
         });
     }
 
-    /** The job's latest status if the caller may see it; 404 either way otherwise, so ids can't be probed. */
+    /** The job's latest status if the caller may see it and it is not deleted; 404 either way otherwise, so ids can't be probed. */
     private Mono<StatusChanged> visible(String jobId, CurrentUser user) {
         return statuses.current(jobId)
                 .filter(status -> user.maySee(status.ownerId()))
+                // a deleted job is gone from the API too, though the status cache still remembers it
+                .filterWhen(status -> statuses.deleted(jobId).map(deleted -> !deleted))
                 .switchIfEmpty(Mono.error(() -> ApiProblem.notFound("There is no job " + jobId + " that you can see.")));
     }
 }

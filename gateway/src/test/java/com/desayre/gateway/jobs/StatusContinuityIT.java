@@ -137,7 +137,7 @@ class StatusContinuityIT {
     }
 
     @Test
-    void aStreamWhoseLiveFeedMissedTheEndingFindsItAtTheNextKeepAliveAndEnds() throws Exception {
+    void aStreamWhoseLiveFeedMissedTheEndingFindsItAtTheNextKeepAliveAndEndsThenAnEventSourceStopsAndDeletedIs404() throws Exception {
         gateway = ready(new AuthTestGateway(PROPERTIES));
         var user = unique("dropped");
         var token = member(user);
@@ -159,6 +159,55 @@ class StatusContinuityIT {
         } finally {
             response.body().close();
         }
+
+        // an EventSource on the ended job: its ending once, then its reconnect is told 204 and it stops
+        var followed = eventSource(jobId, token);
+        assertThat(followed.events()).hasSize(1).first().asString().contains("\"COMPLETED\"");
+        assertThat(followed.connections()).as("the first connection, and the reconnect answered 204").isEqualTo(2);
+
+        // deleted: gone from the job API too, though the status cache still remembers the job
+        assertThat(gateway.call("DELETE", "/api/history/" + jobId, null, "Authorization", "Bearer " + token).statusCode())
+                .isEqualTo(204);
+        var gone = gateway.call("GET", "/api/jobs/" + jobId, null, "Authorization", "Bearer " + token);
+        assertThat(gone.statusCode()).as(gone.body()).isEqualTo(404);
+        assertThat(gone.headers().firstValue("Content-Type").orElseThrow()).startsWith("application/problem+json");
+        assertThat(gateway.call("GET", "/api/jobs/" + jobId + "/events", null, "Authorization", "Bearer " + token,
+                "Accept", "text/event-stream").statusCode()).isEqualTo(404);
+    }
+
+    private record Followed(int connections, List<String> events) {
+    }
+
+    /**
+     * What a standard EventSource does with a job's events URL: it reconnects whenever the stream ends, with the last
+     * event's id as Last-Event-ID, and stops only when answered 204 (or an error status). Bounded: 5 connections at most.
+     */
+    private Followed eventSource(String jobId, String token) throws Exception {
+        var client = HttpClient.newHttpClient();
+        var events = new ArrayList<String>();
+        String lastEventId = null;
+        for (int connection = 1; connection <= 5; connection++) {
+            var request = HttpRequest.newBuilder(URI.create(gateway.base + "/api/jobs/" + jobId + "/events"))
+                    .header("Authorization", "Bearer " + token).header("Accept", "text/event-stream").GET();
+            if (lastEventId != null) {
+                request.header("Last-Event-ID", lastEventId);
+            }
+            var response = client.sendAsync(request.build(), HttpResponse.BodyHandlers.ofLines()).get(30, TimeUnit.SECONDS);
+            if (response.statusCode() != 200) {
+                response.body().close();
+                assertThat(response.statusCode()).as("how an EventSource is told to stop").isEqualTo(204);
+                return new Followed(connection, events);
+            }
+            var lines = java.util.concurrent.CompletableFuture.supplyAsync(() -> response.body().toList()).get(30, TimeUnit.SECONDS);
+            for (var line : lines) {
+                if (line.startsWith("id:")) {
+                    lastEventId = line.substring(3).strip();
+                } else if (line.startsWith("data:")) {
+                    events.add(line);
+                }
+            }
+        }
+        throw new AssertionError("the EventSource never stopped; events: " + events);
     }
 
     @Test
