@@ -24,6 +24,9 @@ final class Cli implements Runnable {
     final Io io;
     final Config config;
 
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     Cli(Io io) {
         this.io = io;
         this.config = new Config(io);
@@ -31,7 +34,7 @@ final class Cli implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(new CommandLine(this), "Name a command, e.g. ./desayre image \"a lighthouse at dusk\".");
+        throw new CommandLine.ParameterException(spec.commandLine(), "Name a command, e.g. ./desayre image \"a lighthouse at dusk\".");
     }
 
     /** The server the environment or the config file names, signed in as they say; a renewed session token is saved. */
