@@ -9,8 +9,18 @@ export function waitText(seconds, until) {
   return `at ${new Date(until).toLocaleString([], { weekday: "short", hour: "2-digit", minute: "2-digit" })}`;
 }
 
+/**
+ * The API's sentence without its fixed wait ("… Wait 24 s (Retry-After) and send it again, or spread …"): the
+ * studio says when, live, and a frozen figure beside the countdown would soon be wrong.
+ */
+export function withoutFixedWait(sentence) {
+  return (sentence || "").replace(/\s*Wait \d+ s \(Retry-After\) and send it again(, or (\w)|\.)/,
+    (all, rest, first) => (first ? ` ${first.toUpperCase()}` : ""));
+}
+
 /** Writes "<sentence> You can try again in 40 s." into line, every second, until the wait is over. */
-export function countDown(line, sentence, retryAfter) {
+export function countDown(line, apiSentence, retryAfter) {
+  const sentence = withoutFixedWait(apiSentence);
   const until = Date.now() + retryAfter * 1000;
   const tick = () => {
     const left = Math.ceil((until - Date.now()) / 1000);

@@ -5,7 +5,7 @@ import { api } from "./api.js";
 import { KIND_NAMES, TERMINAL, statusText, thumbnailOf } from "./status.js";
 import { forgetJob, isWatched, latestStatus, startedJobs, watch } from "./jobs.js";
 import { startFrom, usableSource } from "./source.js";
-import { waitText } from "./countdown.js";
+import { waitText, withoutFixedWait } from "./countdown.js";
 
 let nextCursor = null;
 let galleryRefresh = null;
@@ -85,8 +85,23 @@ function tile(item) {
   return node;
 }
 
+/** A job's details; one deleted meanwhile (here or in another tab) leaves the gallery with a word instead. */
 async function details(jobId) {
-  const { job, timeline } = await api("GET", `/api/history/${encodeURIComponent(jobId)}`);
+  $("gallery-error").textContent = "";
+  let answer;
+  try {
+    answer = await api("GET", `/api/history/${encodeURIComponent(jobId)}`);
+  } catch (error) {
+    if (error.status === 404) {
+      forgetJob(jobId);
+      for (const gone of document.querySelectorAll(`#gallery .tile[data-job="${CSS.escape(jobId)}"]`)) gone.remove();
+      $("gallery-error").textContent = "That generation was deleted.";
+    } else {
+      $("gallery-error").textContent = error.message;
+    }
+    return;
+  }
+  const { job, timeline } = answer;
   const facts = el("dl");
   const fact = (name, value) => { if (value !== null && value !== undefined && value !== "") facts.append(el("dt", { text: name }), el("dd", { text: String(value) })); };
   fact("Kind", KIND_NAMES[job.kind] || job.kind);
@@ -130,7 +145,7 @@ async function details(jobId) {
       } catch (error) {
         event.target.disabled = false;
         problem.textContent = error.retryAfter
-          ? `${error.message} (try again ${waitText(error.retryAfter, Date.now() + error.retryAfter * 1000)})` : error.message;
+          ? `${withoutFixedWait(error.message)} (try again ${waitText(error.retryAfter, Date.now() + error.retryAfter * 1000)})` : error.message;
       }
     } }));
   }

@@ -2,7 +2,7 @@
 // (steps, sentence, progress bar, Cancel) until it ends.
 import { $, el, studioShown } from "./dom.js";
 import { api } from "./api.js";
-import { KIND_NAMES, STEPS, TERMINAL, statusText, thumbnailOf } from "./status.js";
+import { KIND_NAMES, STEPS, TERMINAL, isNewer, statusText, thumbnailOf } from "./status.js";
 
 // One EventSource per job would soon use up the browser's six connections to this host (four
 // jobs at once plus the page's own requests); GET /api/events carries every job of the user.
@@ -69,11 +69,12 @@ export function forgetJob(jobId) {
   started.delete(jobId);
 }
 
-/** Applies a status unless a newer one was already seen (a fetched status may arrive after the stream's). */
+/**
+ * Applies a status unless a newer one was already seen (a fetched status may arrive after the stream's): by the
+ * pipeline's order, not the clock (each stage stamps its own, so ENCODED can carry an earlier time than QUEUED).
+ */
 function deliver(job) {
-  const seen = latest.get(job.jobId);
-  if (seen && TERMINAL.has(seen.status)) return; // an ended job's status is final
-  if (seen && Date.parse(seen.updatedAt) > Date.parse(job.updatedAt)) return;
+  if (!isNewer(job, latest.get(job.jobId))) return;
   latest.set(job.jobId, job);
   if (latest.size > 500) latest.delete(latest.keys().next().value);
   const update = watchers.get(job.jobId);

@@ -5,10 +5,24 @@ export const TERMINAL = new Set(["COMPLETED", "FAILED", "CANCELLED"]);
 export const KIND_NAMES = { image: "Image", edit: "Edit", video: "Video", IMAGE: "Image", EDIT: "Edit", VIDEO: "Video" };
 
 export function statusText(job) {
+  // whichever stage told it (the gateway, or the worker that held the job), a cancel reads as one
+  if (job.status === "CANCELLED") return "Cancelled at your request.";
   if (job.status === "RETRYING" && job.retry) return `${job.message || "Retrying"} (attempt ${job.retry.attempt} of ${job.retry.maxAttempts})`;
   if (job.status === "WAITING" && job.queue) return placeInLine(job.queue);
   // the worker's sentence already says how far along it is; the card draws the figure as a bar
   return job.message || job.status.toLowerCase();
+}
+
+// How far along a status is. The moves between WAITING, SUBMITTED, PROCESSING and RETRYING go both ways (the
+// server's JobStatus); every other move only forwards, so a status of an earlier stage is a late one.
+const STAGE = { QUEUED: 0, ENCODED: 1, WAITING: 2, SUBMITTED: 2, PROCESSING: 2, RETRYING: 2, STORING: 3, COMPLETED: 4, FAILED: 4, CANCELLED: 4 };
+
+/** Whether a status may replace the one seen: never backwards, never out of an ending; within a stage, the later one. */
+export function isNewer(job, seen) {
+  if (!seen) return true;
+  if (TERMINAL.has(seen.status)) return false;
+  const ahead = STAGE[job.status] - STAGE[seen.status];
+  return ahead > 0 || (ahead === 0 && Date.parse(job.updatedAt) >= Date.parse(seen.updatedAt));
 }
 
 /** "3rd in line · about 40 s": where a waiting job stands in its worker's line for the provider. */
