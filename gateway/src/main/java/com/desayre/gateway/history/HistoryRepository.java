@@ -192,6 +192,13 @@ public class HistoryRepository {
                 .map(row -> row.get("owner_id", String.class)).one();
     }
 
+    /** The status of the job's event with this id, as storage-sink recorded it in the job's timeline. */
+    public Mono<JobStatus> eventStatus(String jobId, String eventId) {
+        return db.sql("select status from public.job_status_events where event_id = :eventId and job_id = :jobId")
+                .bind("eventId", eventId).bind("jobId", jobId)
+                .map(row -> JobStatus.valueOf(row.get("status", String.class))).one();
+    }
+
     /** Whether the job's owner deleted it (false for a job the history does not know, e.g. not projected yet). */
     public Mono<Boolean> isDeleted(String jobId) {
         return db.sql("select 1 from public.jobs where job_id = :jobId and deleted_at is not null")

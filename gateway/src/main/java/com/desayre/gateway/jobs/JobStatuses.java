@@ -1,5 +1,6 @@
 package com.desayre.gateway.jobs;
 
+import com.desayre.contracts.JobStatus;
 import com.desayre.contracts.StatusChanged;
 import com.desayre.gateway.history.HistoryRepository;
 import com.desayre.gateway.limits.GenerationLimits;
@@ -55,6 +56,22 @@ public class JobStatuses {
             return (cached.isPresent() ? stored.onErrorResume(e -> Mono.just(Optional.empty())) : stored)
                     .flatMap(found -> settle(cached.orElse(null), found.orElse(null)));
         });
+    }
+
+    /**
+     * Whether the event with id {@code eventId} is one of the job's endings: the one {@code current} (an ended job's
+     * status) is, by its id in the cache or the job history, or another terminal event of the job's timeline (stages
+     * can each tell an ending, e.g. the gateway's and the worker's CANCELLED, and a stream sends whichever came first).
+     */
+    Mono<Boolean> isEnding(StatusChanged current, String eventId) {
+        if (eventId == null || !current.status().isTerminal()) {
+            return Mono.just(false);
+        }
+        if (eventId.equals(current.eventId()) || eventId.equals(HistoryRepository.statusEventId(current.jobId(), current.status()))) {
+            return Mono.just(true);
+        }
+        return history.eventStatus(current.jobId(), eventId).map(JobStatus::isTerminal).defaultIfEmpty(false)
+                .onErrorResume(e -> Mono.just(false));
     }
 
     /**

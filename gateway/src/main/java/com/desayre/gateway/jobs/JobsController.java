@@ -6,7 +6,6 @@ import com.desayre.contracts.StatusChanged;
 import com.desayre.contracts.Topics;
 import com.desayre.gateway.accounts.CurrentUser;
 import com.desayre.gateway.accounts.SignedOutStreams;
-import com.desayre.gateway.history.HistoryRepository;
 import com.desayre.gateway.history.MediaUrls;
 import com.desayre.gateway.limits.GenerationLimits;
 import com.desayre.gateway.messaging.JobPublisher;
@@ -101,8 +100,8 @@ class JobsController {
      * The current status first (the more advanced of the cache and the job history, so a stream
      * opened after a restart starts where the job really is), then each transition, then the stream
      * completes after a terminal status. A client that connects after the job finished gets the
-     * final event and the end of the stream; one that reconnects with the terminal event's id as
-     * {@code Last-Event-ID} (what EventSource does once a stream ends) gets 204, which tells
+     * final event and the end of the stream; one that reconnects with a terminal event's id as
+     * {@code Last-Event-ID} (what EventSource does once a stream ends; {@link JobStatuses#isEnding}) gets 204, which tells
      * EventSource to stop. Every keep-alive also looks at the stores again, so a status this
      * instance's live feed dropped (a slow client) or never saw cannot leave the stream waiting for
      * ever. It also ends when its credential is revoked ({@link SignedOutStreams}).
@@ -121,19 +120,10 @@ class JobsController {
     @GetMapping(path = "/{jobId}/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
     Mono<ResponseEntity<Flux<ServerSentEvent<?>>>> events(@PathVariable String jobId, CurrentUser user,
             Authentication authentication, @RequestHeader(value = "Last-Event-ID", required = false) String lastEventId) {
-        return visible(jobId, user).map(first -> first.status().isTerminal() && isTerminalEvent(first, lastEventId)
-                ? ResponseEntity.noContent().build()
+        return visible(jobId, user).flatMap(first -> statuses.isEnding(first, lastEventId).map(hasTheEnding -> hasTheEnding
+                ? ResponseEntity.noContent().<Flux<ServerSentEvent<?>>>build()
                 : ResponseEntity.ok().contentType(MediaType.TEXT_EVENT_STREAM)
-                        .body(signedOut.endWhenRevoked(stream(jobId, first), authentication)));
-    }
-
-    /**
-     * Whether the client's last event is the job's ending: its id as the cache has it, or as the job
-     * history names it (a stream started from Postgres sent that one).
-     */
-    private static boolean isTerminalEvent(StatusChanged ended, String lastEventId) {
-        return lastEventId != null && (lastEventId.equals(ended.eventId())
-                || lastEventId.equals(HistoryRepository.statusEventId(ended.jobId(), ended.status())));
+                        .body(signedOut.endWhenRevoked(stream(jobId, first), authentication))));
     }
 
     private Flux<ServerSentEvent<JobView>> stream(String jobId, StatusChanged first) {

@@ -164,6 +164,10 @@ class StatusContinuityIT {
         var followed = eventSource(jobId, token);
         assertThat(followed.events()).hasSize(1).first().asString().contains("\"COMPLETED\"");
         assertThat(followed.connections()).as("the first connection, and the reconnect answered 204").isEqualTo(2);
+        // another stage's telling of the ending (the one a stream sent if it came first) settles it as well
+        timeline("another-stages-ending", jobId, "COMPLETED");
+        assertThat(gateway.call("GET", "/api/jobs/" + jobId + "/events", null, "Authorization", "Bearer " + token,
+                "Accept", "text/event-stream", "Last-Event-ID", "another-stages-ending").statusCode()).isEqualTo(204);
 
         // deleted: gone from the job API too, though the status cache still remembers the job
         assertThat(gateway.call("DELETE", "/api/history/" + jobId, null, "Authorization", "Bearer " + token).statusCode())
@@ -331,6 +335,18 @@ class StatusContinuityIT {
             for (var event : events) {
                 producer.send(new ProducerRecord<>(Topics.STATUS, event.jobId(), EventJson.write(event))).get(10, TimeUnit.SECONDS);
             }
+        }
+    }
+
+    /** A status event of the job's timeline, as storage-sink records each one. */
+    private static void timeline(String eventId, String jobId, String status) throws Exception {
+        try (var c = TestServers.postgres().dataSource(PostgresServer.DEFAULT_DATABASE).getConnection();
+             var insert = c.prepareStatement("insert into public.job_status_events (event_id, job_id, status, stage, occurred_at) "
+                     + "values (?, ?, ?, 'test', now())")) {
+            insert.setString(1, eventId);
+            insert.setString(2, jobId);
+            insert.setString(3, status);
+            insert.executeUpdate();
         }
     }
 
