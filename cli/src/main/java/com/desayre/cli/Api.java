@@ -130,7 +130,8 @@ final class Api {
         try {
             var dir = target.toAbsolutePath().getParent();
             Files.createDirectories(dir);
-            var partial = Files.createTempFile(dir, "." + target.getFileName(), ".part");
+            // not createTempFile: that would make the media 0600; this file gets the umask's permissions like any other
+            var partial = dir.resolve("." + target.getFileName() + "." + UUID.randomUUID() + ".part");
             try {
                 var response = http.send(builder.timeout(Duration.ofMinutes(10)).GET().build(), HttpResponse.BodyHandlers.ofFile(partial));
                 if (response.statusCode() / 100 != 2) {

@@ -45,7 +45,7 @@ final class Follow {
         var printed = new java.util.HashMap<String, String>();
         var watchers = new ArrayList<Watcher>();
         for (var id : jobIds) {
-            jobs.put(id, Job.queued(id));
+            jobs.put(id, Job.connecting(id));
             var watcher = new Watcher(id, updates);
             watchers.add(watcher);
             var thread = new Thread(watcher, "follow-" + id);

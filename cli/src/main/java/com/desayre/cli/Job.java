@@ -31,7 +31,8 @@ record Job(String jobId, String kind, String status, String stage, Integer progr
         return media == null ? List.of() : media;
     }
 
-    static Job queued(String jobId) {
-        return new Job(jobId, null, "QUEUED", null, null, null, null, List.of(), null, null, null);
+    /** What a live line shows until the job's stream sent its first status. */
+    static Job connecting(String jobId) {
+        return new Job(jobId, null, "CONNECTING", null, null, null, null, List.of(), null, null, null);
     }
 }

@@ -81,11 +81,13 @@ final class Jobs {
             if (items.isEmpty()) {
                 out.println("No jobs" + (query == null && kind == null && status == null ? " yet." : " match."));
             } else {
+                // on a terminal the prompt fills the rest of the line; in a pipe it is whole (up to 500 characters)
+                var promptWidth = cli.io.terminal() ? Math.max(20, cli.io.width() - 80) : 500;
                 out.println(String.format(Locale.ROOT, "%-36s  %-5s  %-10s  %-20s  %s", "JOB", "KIND", "STATUS", "CREATED", "PROMPT"));
                 for (var item : items) {
                     out.println(String.format(Locale.ROOT, "%-36s  %-5s  %-10s  %-20s  %s", item.path("jobId").asString(),
                             item.path("kind").asString().toLowerCase(Locale.ROOT), item.path("status").asString(),
-                            created(item), clip(item.path("prompt").asString(), Math.max(20, cli.io.width() - 80))));
+                            created(item), clip(item.path("prompt").asString(), promptWidth)));
                 }
             }
             if (next != null) {
