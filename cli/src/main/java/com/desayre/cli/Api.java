@@ -238,6 +238,9 @@ final class Api {
                 text.append(": ").append(detail);
             }
             for (var error : problem.path("errors")) {
+                if (error.path("message").asString("").equals(detail)) {
+                    continue; // one wrong field: the detail already is its message
+                }
                 text.append(System.lineSeparator()).append("  ").append(error.path("field").asString("?")).append(": ")
                         .append(error.path("message").asString(""));
             }

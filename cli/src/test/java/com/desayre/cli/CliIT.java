@@ -86,11 +86,20 @@ class CliIT {
     }
 
     private static Run withInput(String stdin, String... args) {
+        return run(false, stdin, args);
+    }
+
+    /** As on a terminal 80 columns wide: live lines redrawn in place. */
+    private static Run onATerminal(String... args) {
+        return run(true, "", args);
+    }
+
+    private static Run run(boolean terminal, String stdin, String... args) {
         var out = new ByteArrayOutputStream();
         var err = new ByteArrayOutputStream();
         var io = new Io(Map.of("DESAYRE_URL", base, "XDG_CONFIG_HOME", config.toString()),
                 new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)), new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8), false, 100, Clock.systemUTC());
+                new PrintStream(err, true, StandardCharsets.UTF_8), terminal, 80, Clock.systemUTC());
         var exit = Cli.run(args, io);
         return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
@@ -120,6 +129,17 @@ class CliIT {
         assertThat(lines.stream().map(line -> line.split(" ")[0]).distinct().count()).isEqualTo(2);
         var decoded = ImageIO.read(png.toFile());
         assertThat(decoded.getWidth()).isGreaterThan(decoded.getHeight());
+
+        // on a terminal: the cursor hidden, each frame rewrites the job's line in place (never wider than the terminal),
+        // the last one says COMPLETED, then the cursor is back and the path follows
+        var live = onATerminal("image", "a lighthouse at dawn", "-o", work.resolve("dawn.png").toString());
+        assertThat(live.exit()).as(live.err()).isEqualTo(Exit.DONE);
+        assertThat(live.out()).startsWith(ProgressLine.HIDE_CURSOR).contains("\u001b[1A\r\u001b[2K")
+                .endsWith(ProgressLine.SHOW_CURSOR + work.resolve("dawn.png") + System.lineSeparator());
+        var frames = live.out().split("\r\u001b\\[2K");
+        assertThat(frames[frames.length - 1]).contains(" COMPLETED ");
+        assertThat(java.util.Arrays.stream(frames).skip(1).map(frame -> frame.substring(0, frame.indexOf('\n'))))
+                .allSatisfy(line -> assertThat(line).hasSize(79));
 
         // the upload path: that PNG, edited
         var edited = work.resolve("edited.png");

@@ -145,6 +145,10 @@ class CommandLineTest {
                 + "  aspectRatio: must be one of 1:1, 16:9." + System.lineSeparator() + "  n: must be between 1 and 4.");
         assertThat(refused.problem.path("type").asString()).isEqualTo("/problems/invalid-request");
 
+        var oneField = Api.refusal(400, "{\"title\":\"Invalid request\",\"detail\":\"'n' must be between 1 and 4.\","
+                + "\"errors\":[{\"field\":\"n\",\"message\":\"'n' must be between 1 and 4.\"}]}", "POST /api/generate/image");
+        assertThat(oneField.getMessage()).isEqualTo("Invalid request: 'n' must be between 1 and 4.");
+
         var signedOut = Api.refusal(401, "{\"title\":\"Unauthorized\",\"detail\":\"Sign in first.\"}", "GET /api/history");
         assertThat(signedOut.getMessage()).endsWith("Sign in with ./desayre login (or set DESAYRE_TOKEN or DESAYRE_API_KEY).");
 
