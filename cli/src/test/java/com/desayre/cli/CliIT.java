@@ -232,10 +232,23 @@ class CliIT {
 
     @Test
     @Order(5)
-    void signedOutTheCliSaysHowToSignInAgain() {
+    void signedOutTheCliSaysHowToSignInAgainAndAnApiKeyWorksInstead() throws Exception {
+        // a personal API key, made with the session the CLI stored
+        var session = Api.JSON.readTree(config.resolve("desayre/config.json").toFile()).path("token").asString();
+        var key = new Api(base, session, renewed -> { }).post("/api/keys", Api.JSON.createObjectNode().put("name", "cli test"))
+                .path("key").asString();
+        assertThat(key).startsWith("dsy_");
+
         assertThat(cli("logout").exit()).isEqualTo(Exit.DONE);
         var refused = cli("jobs");
         assertThat(refused.exit()).isEqualTo(Exit.REFUSED);
         assertThat(refused.err()).contains("./desayre login");
+
+        var login = withInput(key + "\n", "login", "--api-key");
+        assertThat(login.exit()).as(login.err()).isEqualTo(Exit.DONE);
+        assertThat(login.out()).contains("as admin (API key)");
+        assertThat(cli("jobs", "--limit", "1").exit()).isEqualTo(Exit.DONE);
+        assertThat(cli("logout").exit()).isEqualTo(Exit.DONE);
+        assertThat(cli("jobs").exit()).isEqualTo(Exit.REFUSED);
     }
 }
