@@ -6,6 +6,9 @@ import com.desayre.gateway.accounts.CurrentUser;
 import com.desayre.gateway.accounts.SignedOutStreams;
 import com.desayre.gateway.history.MediaUrls;
 import com.desayre.gateway.messaging.StatusBus;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -45,6 +48,9 @@ class EventsController {
     private static final Logger log = LoggerFactory.getLogger(EventsController.class);
     /** Jobs whose last status one stream keeps, to drop stale and repeated events (least recently changed go first). */
     static final int JOBS_TRACKED = 4096;
+    /** Client streams closed because they fell behind (tag {@code stream}: {@code all} for this one, {@code job} for a job's). */
+    static final String DROPPED = "gateway.events.dropped";
+    static final String BUFFERED = "gateway.events.buffered";
 
     private final StatusBus bus;
     private final JobStatuses statuses;
@@ -52,8 +58,13 @@ class EventsController {
 
     private final SignedOutStreams signedOut;
     private final Duration keepAlive;
+    private final Counter dropped;
 
-    EventsController(StatusBus bus, JobStatuses statuses, MediaUrls urls, SignedOutStreams signedOut, GatewaySettings settings) {
+    EventsController(StatusBus bus, JobStatuses statuses, MediaUrls urls, SignedOutStreams signedOut, GatewaySettings settings,
+                     MeterRegistry meters) {
+        this.dropped = meters.counter(DROPPED, "stream", "all");
+        // what waits in every client stream's buffer in this instance, each bounded by StatusBus.BUFFERED_PER_SUBSCRIBER
+        Gauge.builder(BUFFERED, bus, StatusBus::buffered).register(meters);
         this.keepAlive = settings.keepAlive();
         this.bus = bus;
         this.statuses = statuses;
@@ -81,7 +92,8 @@ class EventsController {
         // a first comment commits the response at once, so a client knows the stream is listening
         var connected = Flux.just(ServerSentEvent.<JobView>builder().comment("connected").build());
         // ends (with a last "signed-out" event) once the credential it was opened with is revoked
-        var stream = Flux.merge(connected, events, heartbeats).onErrorResume(StatusBus.SlowSubscriber.class, dropped -> {
+        var stream = Flux.merge(connected, events, heartbeats).onErrorResume(StatusBus.SlowSubscriber.class, behind -> {
+            dropped.increment();
             log.info("An event stream of {} fell behind and was closed; it resumes with Last-Event-ID", user.id());
             return Flux.empty();
         });

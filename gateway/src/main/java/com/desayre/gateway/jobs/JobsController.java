@@ -12,6 +12,8 @@ import com.desayre.gateway.messaging.JobPublisher;
 import com.desayre.gateway.messaging.StatusBus;
 import com.desayre.gateway.web.ApiProblem;
 import com.desayre.gateway.web.ProblemTypes;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -48,9 +50,11 @@ class JobsController {
     private final JobPublisher publisher;
     private final SignedOutStreams signedOut;
     private final Duration keepAlive;
+    private final Counter dropped;
 
     JobsController(StatusCache cache, JobStatuses statuses, GenerationLimits limits, StatusBus bus, MediaUrls urls,
-                   JobPublisher publisher, SignedOutStreams signedOut, GatewaySettings settings) {
+                   JobPublisher publisher, SignedOutStreams signedOut, GatewaySettings settings, MeterRegistry meters) {
+        this.dropped = meters.counter(EventsController.DROPPED, "stream", "job");
         this.signedOut = signedOut;
         this.keepAlive = settings.keepAlive();
         this.cache = cache;
@@ -145,7 +149,10 @@ class JobsController {
         return events.mergeWith(heartbeats)
                 .takeUntil(event -> event.data() != null && JobStatus.valueOf(event.data().status()).isTerminal())
                 // fallen behind (a client that stopped reading): the stream ends, and the client reconnects
-                .onErrorResume(StatusBus.SlowSubscriber.class, dropped -> Flux.empty());
+                .onErrorResume(StatusBus.SlowSubscriber.class, behind -> {
+                    dropped.increment();
+                    return Flux.empty();
+                });
     }
 
     /** Drops duplicates and stale events: only moves the state machine allows reach the client. */
