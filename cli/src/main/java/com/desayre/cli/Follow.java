@@ -143,19 +143,30 @@ final class Follow {
                         return;
                     }
                     failingSince = failingSince == null ? Instant.now() : failingSince;
-                    if (Duration.between(failingSince, Instant.now()).compareTo(GIVE_UP) > 0) {
-                        updates.add(new CliException(Exit.UNREACHABLE, e.getMessage() + System.lineSeparator()
-                                + "Job " + jobId + " goes on without the CLI: ./desayre get " + jobId + " follows it again."));
+                    if (gaveUp(failingSince, e.getMessage())) {
                         return;
                     }
                 } catch (RuntimeException broken) {
-                    // the stream broke while being read: open it again
+                    // the stream broke while being read (or sent what is not a job): open it again, for a while
+                    failingSince = failingSince == null ? Instant.now() : failingSince;
+                    if (gaveUp(failingSince, "The event stream of job " + jobId + " keeps breaking (" + broken.getMessage() + ").")) {
+                        return;
+                    }
                 }
                 if (stopped) {
                     return;
                 }
                 Api.pause(Duration.ofMillis(Math.min(5000, 250L << Math.min(attempt++, 5))));
             }
+        }
+
+        private boolean gaveUp(Instant failingSince, String why) {
+            if (Duration.between(failingSince, Instant.now()).compareTo(GIVE_UP) <= 0) {
+                return false;
+            }
+            updates.add(new CliException(Exit.UNREACHABLE, why + System.lineSeparator()
+                    + "Job " + jobId + " goes on without the CLI: ./desayre get " + jobId + " follows it again."));
+            return true;
         }
 
         /** One stream, to its end: true once the job ended (or the session was signed out). */
