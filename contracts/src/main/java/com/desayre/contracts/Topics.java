@@ -13,6 +13,8 @@ public final class Topics {
     public static final String MEDIA_READY = "generation.media.ready";
     public static final String STATUS = "generation.status";
     public static final String CONTROL = "generation.control";
+    /** The cost ledger ({@link CostIncurred}), keyed by job id: written by the workers, projected by storage-sink. */
+    public static final String LEDGER = "generation.ledger";
     /**
      * Each worker instance's latest {@link WorkerHeartbeat}, keyed by instance id (not a job id):
      * compacted, and old instances' records expire, so it holds the workers alive lately.
@@ -43,7 +45,7 @@ public final class Topics {
     public static final java.time.Duration HEARTBEAT_SEGMENT = java.time.Duration.ofHours(1);
 
     /** Input topics whose poison records the binder moves to {@code <topic>.dlq}. */
-    public static final List<String> WITH_DLQ = List.of(REQUESTED, IMAGE_REQUESTED, VIDEO_REQUESTED, MEDIA_READY);
+    public static final List<String> WITH_DLQ = List.of(REQUESTED, IMAGE_REQUESTED, VIDEO_REQUESTED, MEDIA_READY, LEDGER);
 
     /**
      * DLQs of storage-sink's projections, one per input it shares with another consumer group, so
@@ -61,7 +63,7 @@ public final class Topics {
 
     /** Every topic DESAYRE uses, DLQs included: created up front so no producer races a leader election. */
     public static List<String> all() {
-        var all = new java.util.ArrayList<>(List.of(REQUESTED, IMAGE_REQUESTED, VIDEO_REQUESTED, MEDIA_READY, STATUS, CONTROL));
+        var all = new java.util.ArrayList<>(List.of(REQUESTED, IMAGE_REQUESTED, VIDEO_REQUESTED, MEDIA_READY, STATUS, CONTROL, LEDGER));
         WITH_DLQ.forEach(topic -> all.add(dlq(topic)));
         all.addAll(PROJECTION_DLQS);
         all.addAll(CONTROL_DLQS);
@@ -102,7 +104,7 @@ public final class Topics {
     public static String origin(String dlq) {
         var topic = dlq.substring(0, dlq.length() - ".dlq".length());
         String best = topic;
-        for (var input : List.of(REQUESTED, IMAGE_REQUESTED, VIDEO_REQUESTED, MEDIA_READY, STATUS, CONTROL)) {
+        for (var input : List.of(REQUESTED, IMAGE_REQUESTED, VIDEO_REQUESTED, MEDIA_READY, STATUS, CONTROL, LEDGER)) {
             if (topic.startsWith(input + ".") && (best.equals(topic) || input.length() > best.length())) {
                 best = input;
             }

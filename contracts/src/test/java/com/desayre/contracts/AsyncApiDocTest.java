@@ -56,7 +56,8 @@ class AsyncApiDocTest {
             Topics.CONTROL, ControlRequested.class,
             Topics.WORKER_HEARTBEATS, WorkerHeartbeat.class,
             Topics.LANE_SWITCHES, LaneSwitched.class,
-            Topics.ACCOUNTS, AccountChanged.class);
+            Topics.ACCOUNTS, AccountChanged.class,
+            Topics.LEDGER, CostIncurred.class);
 
     /** The services whose Spring Cloud Stream bindings (src/main/resources/<service>.yml) the document describes. */
     private static final List<String> SERVICES = List.of("gateway", "prompt-encoder", "image-worker", "video-worker", "storage-sink");

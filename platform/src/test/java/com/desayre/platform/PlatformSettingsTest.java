@@ -19,7 +19,31 @@ class PlatformSettingsTest {
     private ApplicationContextRunner service() {
         return new ApplicationContextRunner().withInitializer(new ConfigDataApplicationContextInitializer())
                 .withPropertyValues("spring.config.name=desayre-platform", "desayre.data-dir=" + data)
-                .withUserConfiguration(MediaStoreConfiguration.class, MediaLinksConfiguration.class, EncoderConfiguration.class);
+                .withUserConfiguration(MediaStoreConfiguration.class, MediaLinksConfiguration.class, EncoderConfiguration.class,
+                        PricingConfiguration.class);
+    }
+
+    @Test
+    void theShippedPricesApplyFromTheirDayAndANewerPriceWinsFromItsOwn() {
+        // a list comes whole from one source: a price change restates the model's list
+        service().withPropertyValues("desayre.pricing.models.nano-banana-pro[0].from=2025-01-01",
+                "desayre.pricing.models.nano-banana-pro[0].per-output=0.134", "desayre.pricing.models.nano-banana-pro[1].from=2030-01-01",
+                "desayre.pricing.models.nano-banana-pro[1].per-output=0.2").run(context -> {
+            var prices = context.getBean(com.desayre.contracts.PriceList.class);
+            assertThat(prices.micros("nano-banana-pro", 1, 0, null, java.time.Instant.parse("2026-12-03T10:00:00Z"))).isEqualTo(134_000);
+            assertThat(prices.micros("nano-banana-pro", 1, 0, null, java.time.Instant.parse("2030-01-01T00:00:00Z"))).isEqualTo(200_000);
+            assertThat(prices.micros("grok-imagine-video", 0, 6, "720p", java.time.Instant.parse("2026-12-03T10:00:00Z")))
+                    .isEqualTo(420_000);
+            assertThat(prices.micros("grok-imagine-video", 0, 8, "480p", java.time.Instant.parse("2024-12-31T23:59:59Z")))
+                    .as("before its first price a model costs nothing configured").isZero();
+        });
+    }
+
+    @Test
+    void aNegativePriceStopsStartUpNamingTheProperty() {
+        service().withPropertyValues("desayre.pricing.models.nano-banana-pro[0].per-output=-0.1").run(context -> assertThat(
+                StartupFailures.describe(context.getStartupFailure())).contains("desayre.pricing.models[nano-banana-pro][0].perOutput",
+                "Reason: must be greater than or equal to 0"));
     }
 
     @Test

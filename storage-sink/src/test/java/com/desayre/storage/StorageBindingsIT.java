@@ -3,6 +3,7 @@ package com.desayre.storage;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.desayre.contracts.ControlRequested;
+import com.desayre.contracts.CostIncurred;
 import com.desayre.contracts.EventJson;
 import com.desayre.contracts.GenerationRequested;
 import com.desayre.contracts.JobError;
@@ -38,9 +39,9 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /**
- * storage-sink's four bindings on the test binder: {@code storeMedia} ({@code generation.media.ready}),
- * {@code projectStatus} ({@code generation.status}), {@code recordRequest} ({@code generation.requested})
- * and {@code handleControl} ({@code generation.control}). A record in; out, what it leaves in the real
+ * storage-sink's five bindings on the test binder: {@code storeMedia} ({@code generation.media.ready}),
+ * {@code projectStatus} ({@code generation.status}), {@code recordRequest} ({@code generation.requested}),
+ * {@code handleControl} ({@code generation.control}) and {@code projectLedger} ({@code generation.ledger}). A record in; out, what it leaves in the real
  * PostgreSQL and S3 server and the statuses it publishes. Only the binder is replaced; the DLQs are the
  * Kafka binder's ({@code StorageSinkIT} proves them): here a poison record is seen failing once, not
  * retried, on the binding's error channel.
@@ -223,6 +224,30 @@ class StorageBindingsIT {
         assertThat(store.stat(jobId + "/0.png")).isEmpty();
         assertThat(store.stat(jobId + "/0.thumb.jpg")).isEmpty();
         assertThat(projection.standing(jobId)).map(JobProjection.Standing::deleted).hasValue(true);
+        assertThat(failed).isEmpty();
+    }
+
+    @Test
+    void aLedgerEntryReplayedChargesOnceAndARepeatOnlyAddsWhatTheProviderReported() {
+        var jobId = SinkHarness.newJobId();
+        var spec = new JobSpec("ada", JobKind.VIDEO, "a wave", "16:9", 854, 480, null, null, true, Priority.INTERACTIVE, null, 6,
+                "480p");
+        var route = new com.desayre.contracts.Route("xai", "grok-imagine-video", Priority.INTERACTIVE);
+        var charge = CostIncurred.of(CostIncurred.chargeId(jobId, "req-1"), jobId, spec, route, CostIncurred.Entry.CHARGE, 0, 6,
+                "480p", "USD", 300_000, null, false, "req-1", 1, "xAI took the submission.");
+
+        send(Topics.LEDGER, jobId, charge);
+        send(Topics.LEDGER, jobId, charge); // redelivered
+        send(Topics.LEDGER, jobId, charge.withReported(320_000)); // the finished video's usage, perhaps after a restart
+        send(Topics.LEDGER, jobId, charge.withReported(999_999)); // polled again: the first report stays
+
+        var rows = db.sql("select entry, amount_micros, reported_micros from ledger_entries where job_id = :id").bind("id", jobId)
+                .fetch().all().collectList().block(java.time.Duration.ofSeconds(10));
+        assertThat(rows).singleElement().satisfies(row -> {
+            assertThat(row.get("entry")).isEqualTo("CHARGE");
+            assertThat(row.get("amount_micros")).isEqualTo(300_000L);
+            assertThat(row.get("reported_micros")).isEqualTo(320_000L);
+        });
         assertThat(failed).isEmpty();
     }
 

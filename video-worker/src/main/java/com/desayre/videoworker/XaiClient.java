@@ -106,6 +106,8 @@ class XaiClient implements ProviderClient {
     }
 
     /** A 2xx poll body, read tolerantly; failed, expired and moderated videos are classified failures. */
+    private static final double TICKS_PER_MICRODOLLAR = 10_000;
+
     static ProviderAnswer answer(String requestId, JsonNode body) {
         var status = text(body, "status").toLowerCase(Locale.ROOT);
         var video = body.path("video");
@@ -119,7 +121,10 @@ class XaiClient implements ProviderClient {
                 throw new ProviderFailure(FailureClass.PROVIDER_FAILED, "xAI said done without a video URL", null,
                         "it finished without a video", false);
             }
-            return ProviderAnswer.done(requestId, List.of(url), null);
+            var done = ProviderAnswer.done(requestId, List.of(url), null);
+            var ticks = body.path("usage").path("cost_in_usd_ticks");
+            // xAI counts money in ticks of 1e-10 US dollars; the ledger in millionths
+            return ticks.isNumber() ? done.withReportedCost(Math.round(ticks.asDouble() / TICKS_PER_MICRODOLLAR)) : done;
         }
         if (status.equals("failed")) {
             var said = errorMessage(body);

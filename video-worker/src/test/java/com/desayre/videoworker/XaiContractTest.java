@@ -224,6 +224,8 @@ class XaiContractTest {
 
         assertThat(answer.done()).isTrue();
         assertThat(answer.outputs()).containsExactly(VIDEO_URL);
+        // 5e8 ticks of 1e-10 USD: $0.05, the figure the cost ledger records beside the configured price
+        assertThat(answer.reportedCostMicros()).isEqualTo(50_000L);
     }
 
     @Test
@@ -233,6 +235,7 @@ class XaiContractTest {
                 .formatted(VIDEO_URL))));
 
         assertThat(join(client.poll(polling(), timeout())).outputs()).containsExactly(VIDEO_URL);
+        assertThat(join(client.poll(polling(), timeout())).reportedCostMicros()).as("no usage: nothing reported").isNull();
     }
 
     static Stream<Arguments> terminalPollBodies() {

@@ -33,6 +33,7 @@ public class JobProgress {
     private final ProviderPolicies policies;
     private final JobStore store;
     private final JobNotices notices;
+    private final CostLedger ledger;
     private final WorkerMetrics metrics;
     private final JobTiming settings;
     private final WorkerSettings worker;
@@ -45,12 +46,13 @@ public class JobProgress {
     /** When the next poll of this worker may go out (System.nanoTime): the pace of {@link #spaced}. */
     private final java.util.concurrent.atomic.AtomicLong nextPollSlot = new java.util.concurrent.atomic.AtomicLong(System.nanoTime());
 
-    public JobProgress(ProviderClient client, ProviderPolicies policies, JobStore store, JobNotices notices,
+    public JobProgress(ProviderClient client, ProviderPolicies policies, JobStore store, JobNotices notices, CostLedger ledger,
                        WorkerMetrics metrics, JobTiming settings, WorkerSettings worker, Executor work) {
         this.client = client;
         this.policies = policies;
         this.store = store;
         this.notices = notices;
+        this.ledger = ledger;
         this.metrics = metrics;
         this.settings = settings;
         this.worker = worker;
@@ -131,6 +133,9 @@ public class JobProgress {
             record(breaker, nanos, failure);
             releaseQueuePlace(row.jobId());
             log.warn("Job {}: submit attempt {} of {} to {} failed: {}", row.jobId(), attempt, max, model, failure.getMessage());
+            if (failure.failureClass().retryable() && failure.outcomeUnknown()) {
+                ledger.possiblyCharged(row.job(), attempt, worker.resubmitUnknownOutcome() && attempt < max);
+            }
             if (!failure.failureClass().retryable()) {
                 fail(row, failure, failure.failureClass().code());
             } else if (failure.outcomeUnknown() && !worker.resubmitUnknownOutcome()) {
@@ -142,6 +147,8 @@ public class JobProgress {
         }
         breaker.onSuccess(nanos, TimeUnit.NANOSECONDS);
         metrics.call(model, "submit", answer.done() ? "success" : "processing", nanos);
+        // the billable moment: the provider took it, whatever happens to the job from now on (a cancel included)
+        ledger.charged(row.job(), answer.providerId(), attempt, answer.reportedCostMicros());
         if (answer.done()) {
             releaseQueuePlace(row.jobId());
             finish(row, answer);
@@ -163,8 +170,10 @@ public class JobProgress {
         var failure = new ProviderFailure(FailureClass.NETWORK, "the worker stopped while sending the job; whether "
                 + client.name() + " took it is unknown", null, "", true);
         releaseQueuePlace(row.jobId());
+        int max = policies.maxAttempts(row.model());
+        ledger.possiblyCharged(row.job(), row.attempts(), worker.resubmitUnknownOutcome() && row.attempts() < max);
         if (worker.resubmitUnknownOutcome()) {
-            retryOrGiveUp(row, row.attempts(), policies.maxAttempts(row.model()), failure);
+            retryOrGiveUp(row, row.attempts(), max, failure);
         } else {
             failUnknown(row, failure);
         }
@@ -228,6 +237,10 @@ public class JobProgress {
             var code = kind == FailureClass.CONTENT_POLICY || kind == FailureClass.AUTH || kind == FailureClass.EXPIRED
                     ? kind.code() : JobError.PROVIDER_FAILED;
             log.warn("Job {}: {} gave up on {}: {}", row.jobId(), client.name(), row.providerId(), failure.getMessage());
+            if (kind == FailureClass.PROVIDER_FAILED || kind == FailureClass.EXPIRED) {
+                // its own failure before the work it bills for (a moderated job, CONTENT_POLICY, is billed)
+                ledger.credited(row.job(), row.providerId(), row.attempts(), failure.getMessage());
+            }
             fail(row, failure, code);
             return;
         }
@@ -308,7 +321,13 @@ public class JobProgress {
     // ---- outcomes -----------------------------------------------------------------------------
 
     private void finish(JobRow row, ProviderAnswer answer) {
+        // a synchronous answer's cost came with its charge; a polled one's is added to the charge made at submit
+        if (answer.reportedCostMicros() != null && row.state() == JobRow.JobState.POLLING) {
+            ledger.reported(row.job(), row.providerId(), row.attempts(), answer.reportedCostMicros());
+        }
         if (answer.outputs().isEmpty()) {
+            ledger.credited(row.job(), providerIdOf(row, answer), row.state() == JobRow.JobState.POLLING ? row.attempts()
+                    : row.attempts() + 1, client.name() + " finished without an output");
             fail(row, new ProviderFailure(FailureClass.PROVIDER_FAILED, client.name() + " finished without an output", null,
                     "it finished without an " + client.makes(), false), JobError.PROVIDER_FAILED);
             return;
@@ -438,6 +457,14 @@ public class JobProgress {
             case JobError.PROVIDER_EXPIRED -> provider + " no longer knows this job (it expired)" + said + ". Try again.";
             default -> "The " + client.makes() + " provider could not make this " + client.makes() + said + ".";
         };
+    }
+
+    /** The provider's id of the submission that finished: the polled one, or a synchronous answer's own. */
+    private static String providerIdOf(JobRow row, ProviderAnswer answer) {
+        if (row.state() == JobRow.JobState.POLLING) {
+            return row.providerId();
+        }
+        return answer.providerId().isBlank() ? "attempt-" + (row.attempts() + 1) : answer.providerId();
     }
 
     private static CompletableFuture<Void> done() {

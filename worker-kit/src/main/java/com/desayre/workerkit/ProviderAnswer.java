@@ -15,9 +15,21 @@ import java.util.List;
  * @param seed       the seed the provider used, or null
  * @param laterLinks  where the outputs will be once done (ModelsLab {@code future_links}): kept with the job
  *                    as the fallback for a finished answer that names no output, never an output by itself
+ * @param reportedCostMicros what the provider said it charged for the job, in millionths of US dollars (xAI's
+ *                    {@code usage.cost_in_usd_ticks}), or null: recorded in the cost ledger beside the configured price
  */
 public record ProviderAnswer(boolean done, String providerId, List<String> outputs, double etaSeconds, String pollUrl,
-                             Integer progress, Long seed, List<String> laterLinks) {
+                             Integer progress, Long seed, List<String> laterLinks, Long reportedCostMicros) {
+
+    public ProviderAnswer(boolean done, String providerId, List<String> outputs, double etaSeconds, String pollUrl,
+                          Integer progress, Long seed, List<String> laterLinks) {
+        this(done, providerId, outputs, etaSeconds, pollUrl, progress, seed, laterLinks, null);
+    }
+
+    /** This answer with what the provider reported it charged. */
+    public ProviderAnswer withReportedCost(long micros) {
+        return new ProviderAnswer(done, providerId, outputs, etaSeconds, pollUrl, progress, seed, laterLinks, micros);
+    }
 
     public ProviderAnswer {
         providerId = providerId == null ? "" : providerId;

@@ -3,6 +3,7 @@ package com.desayre.workerkit;
 import com.desayre.platform.JobEvents;
 import com.desayre.platform.JobEventsConfiguration;
 import com.desayre.platform.MediaLinksConfiguration;
+import com.desayre.platform.PricingConfiguration;
 import io.github.resilience4j.bulkhead.BulkheadRegistry;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.retry.RetryRegistry;
@@ -24,9 +25,9 @@ import org.springframework.r2dbc.core.DatabaseClient;
  * The kit wired for one provider: a worker's {@code @Configuration} extends this and says only
  * what differs (its stage, provider, table, input topic, client and timing); the store,
  * dispatcher, policies, notices, metrics and threads are the same for every worker. Of platform, a worker uses
- * job events and (to hand a provider a source image) signed media links; never the media store or the encoder.
+ * job events, the price list (for the cost ledger) and (to hand a provider a source image) signed media links; never the media store or the encoder.
  */
-@Import({JobEventsConfiguration.class, MediaLinksConfiguration.class})
+@Import({JobEventsConfiguration.class, MediaLinksConfiguration.class, PricingConfiguration.class})
 public abstract class WorkerKitConfiguration {
     /** Threads that record a step's outcome (Postgres, Kafka): a few, whatever the number of jobs. */
     private static final int STEP_THREADS = 4;
@@ -105,14 +106,19 @@ public abstract class WorkerKitConfiguration {
     }
 
     @Bean
+    CostLedger costLedger(JobEvents events, com.desayre.contracts.PriceList prices) {
+        return new CostLedger(events, prices, providerName());
+    }
+
+    @Bean
     WorkerMetrics workerMetrics(MeterRegistry registry) {
         return new WorkerMetrics(registry, provider(), kind());
     }
 
     @Bean
-    JobProgress jobProgress(ProviderClient client, ProviderPolicies policies, JobStore store, JobNotices notices,
+    JobProgress jobProgress(ProviderClient client, ProviderPolicies policies, JobStore store, JobNotices notices, CostLedger ledger,
                             WorkerMetrics metrics, WorkerSettings worker, @Qualifier("workerSteps") ExecutorService steps) {
-        return new JobProgress(client, policies, store, notices, metrics, timing(), worker, steps);
+        return new JobProgress(client, policies, store, notices, ledger, metrics, timing(), worker, steps);
     }
 
     @Bean

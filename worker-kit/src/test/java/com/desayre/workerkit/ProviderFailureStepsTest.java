@@ -175,6 +175,11 @@ class ProviderFailureStepsTest {
 
         assertThat(machine.row(job.jobId())).containsEntry("state", "FAILED").containsEntry("error_code", JobError.SUBMISSION_UNKNOWN);
         assertThat(machine.provider.submitted).hasSize(1);
+        // the provider may hold (and bill) it: a possible charge in the ledger, not counted
+        assertThat(machine.outbox.ledger(job.jobId())).singleElement().satisfies(entry -> {
+            assertThat(entry.entryId()).isEqualTo(com.desayre.contracts.CostIncurred.unknownId(job.jobId(), 1));
+            assertThat(entry.possibleDuplicate()).isTrue();
+        });
         assertThat(lost).isNotDone();
         // the place the lost call held at the provider's queue is given back
         assertThat(machine.placesFree()).isEqualTo(StepMachine.PLACES);

@@ -8,6 +8,8 @@ import com.desayre.contracts.JobKind;
 import com.desayre.contracts.JobSpec;
 import com.desayre.contracts.JobStatus;
 import com.desayre.contracts.MediaReady;
+import com.desayre.contracts.PriceList;
+import com.desayre.contracts.CostIncurred;
 import com.desayre.contracts.Priority;
 import com.desayre.contracts.Route;
 import com.desayre.contracts.StatusChanged;
@@ -77,6 +79,11 @@ final class StepMachine {
     final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     final WorkerMetrics metrics = new WorkerMetrics(meters, "testprovider", "image");
     final JobNotices notices = new JobNotices(outbox, "image-worker", Topics.IMAGE_REQUESTED, "TestProvider");
+    /** An image at {@link #MODEL} costs {@link #PRICE_MICROS}, since long ago. */
+    static final long PRICE_MICROS = 134_000;
+    static final PriceList PRICES = new PriceList("USD", Map.of(MODEL, List.of(new PriceList.Price(java.time.LocalDate.of(2020, 1, 1),
+            new java.math.BigDecimal("0.134"), null, null))));
+    final CostLedger ledger = new CostLedger(outbox, PRICES, "TestProvider");
     final JobStore store;
     final JobProgress progress;
     final JobIntake intake;
@@ -109,7 +116,7 @@ final class StepMachine {
         var settings = new WorkerSettings(Duration.ofMillis(50), 8, 8, lease, Duration.ofSeconds(1), Duration.ofHours(1),
                 resubmitUnknownOutcome, null, 0, null, null);
         var timing = new Timing(deadline, Duration.ofHours(24), Duration.ZERO, POLL_MAX, Duration.ofSeconds(30));
-        this.progress = new JobProgress(provider, policies, store, notices, metrics, timing, settings, Runnable::run);
+        this.progress = new JobProgress(provider, policies, store, notices, ledger, metrics, timing, settings, Runnable::run);
         var lanes = new LaneSwitches("image-worker", Map.of());
         this.line = new WaitingLine(store, notices, metrics, lanes, Duration.ofSeconds(5), settings.tick());
         var dispatcher = new JobDispatcher("image-worker", store, progress, settings, metrics, lanes, line, Runnable::run);
@@ -241,6 +248,11 @@ final class StepMachine {
 
         List<Sent> on(String topic) {
             return sent.stream().filter(s -> s.topic().equals(topic)).toList();
+        }
+
+        /** The ledger entries sent for a job, in order (repeats included: the projection keeps one per entry id). */
+        List<CostIncurred> ledger(String jobId) {
+            return on(Topics.LEDGER).stream().filter(s -> s.key().equals(jobId)).map(s -> (CostIncurred) s.event()).toList();
         }
 
         List<MediaReady> results() {
