@@ -2,6 +2,7 @@ package com.desayre.gateway;
 
 import com.desayre.platform.EncoderConfiguration;
 import com.desayre.platform.MediaLinksConfiguration;
+import com.desayre.platform.PricingConfiguration;
 import com.desayre.platform.MediaStoreConfiguration;
 import com.desayre.platform.ServiceApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
@@ -10,7 +11,7 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 import org.springframework.context.annotation.Import;
 
 @SpringBootApplication
-@Import({EncoderConfiguration.class, MediaStoreConfiguration.class, MediaLinksConfiguration.class})
+@Import({EncoderConfiguration.class, MediaStoreConfiguration.class, MediaLinksConfiguration.class, PricingConfiguration.class})
 @ConfigurationPropertiesScan
 public class GatewayApplication {
     static final String LAST_FLUSH_WHEN_NO_READ = "reactor.netty.http.server.lastFlushWhenNoRead";

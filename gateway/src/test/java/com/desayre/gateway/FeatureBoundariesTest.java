@@ -35,7 +35,7 @@ class FeatureBoundariesTest {
         var features = gateway.stream().map(c -> c.getPackageName()).filter(name -> name.startsWith(ROOT + "."))
                 .map(name -> name.substring(ROOT.length() + 1).split("\\.")[0]).collect(Collectors.toSet());
         assertThat(features).containsExactlyInAnyOrder("web", "messaging", "redis", "accounts", "keys", "limits", "queues",
-                "history", "jobs", "generation", "admin", "webhooks", "openapi");
+                "history", "jobs", "generation", "admin", "webhooks", "openapi", "costs");
     }
 
     @Test
@@ -47,6 +47,7 @@ class FeatureBoundariesTest {
                 .layer("webhooks").definedBy(ROOT + ".webhooks..")
                 .layer("jobs").definedBy(ROOT + ".jobs..")
                 .layer("queues").definedBy(ROOT + ".queues..")
+                .layer("costs").definedBy(ROOT + ".costs..")
                 .layer("history").definedBy(ROOT + ".history..")
                 .layer("limits").definedBy(ROOT + ".limits..")
                 .layer("keys").definedBy(ROOT + ".keys..")
@@ -61,9 +62,11 @@ class FeatureBoundariesTest {
                 .whereLayer("webhooks").mayOnlyBeAccessedByLayers("openapi", "generation")
                 .whereLayer("jobs").mayOnlyBeAccessedByLayers("openapi", "generation")
                 .whereLayer("queues").mayOnlyBeAccessedByLayers("openapi", "generation")
+                .whereLayer("costs").mayOnlyBeAccessedByLayers("openapi", "generation", "admin", "jobs")
                 .whereLayer("history").mayOnlyBeAccessedByLayers("openapi", "generation", "jobs", "limits")
                 .whereLayer("limits").mayOnlyBeAccessedByLayers("openapi", "generation", "jobs", "queues")
-                .whereLayer("accounts").mayOnlyBeAccessedByLayers("openapi", "generation", "admin", "webhooks", "jobs", "queues", "history", "limits", "keys")
+                .whereLayer("accounts").mayOnlyBeAccessedByLayers("openapi", "generation", "admin", "webhooks", "jobs", "queues", "history", "limits", "keys",
+                        "costs")
                 .because("a feature that used one above it would close a cycle")
                 .check(gateway);
     }

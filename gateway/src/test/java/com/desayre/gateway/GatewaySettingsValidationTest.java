@@ -54,8 +54,6 @@ class GatewaySettingsValidationTest {
             desayre.queues.max-waiting               | -1     | must be greater than or equal to 0
             desayre.queues.gone-after                | -1m    | must be longer than or equal to 1 second
             desayre.stats.top-users                  | 500    | must be less than or equal to 100
-            desayre.stats.default-video-seconds      | 0      | must be greater than or equal to 1
-            desayre.stats.currency                   | dollar | must be a three-letter currency code
             desayre.uploads.max-pixels               | 0      | must be greater than 0
             desayre.uploads.max-concurrent-decodes   | -2     | must be greater than 0
             desayre.gateway.status-ttl               | 0s     | must be longer than or equal to 1 second
@@ -71,13 +69,7 @@ class GatewaySettingsValidationTest {
         return java.util.regex.Pattern.compile("-([a-z])").matcher(property).replaceAll(letter -> letter.group(1).toUpperCase());
     }
 
-    /** A price is in a map of models: Boot names it by its path. */
-    @Test
-    void aNegativePriceStopsStartUp() {
-        gateway.withPropertyValues("desayre.stats.prices.nano-banana-pro.per-output=-0.1").run(context -> assertThat(
-                StartupFailures.describe(context.getStartupFailure())).contains("desayre.stats.prices", "nano-banana-pro",
-                "perOutput", "Reason: must be greater than or equal to 0"));
-    }
+    // prices are platform's desayre.pricing now: PlatformSettingsTest.aNegativePriceStopsStartUpNamingTheProperty
 
     /** `open` is neither `local` nor `closed`: it used to be refused only by chance of the binder, now it is pinned. */
     @Test

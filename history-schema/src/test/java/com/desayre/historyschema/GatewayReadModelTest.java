@@ -42,7 +42,15 @@ class GatewayReadModelTest {
                     Map.entry("event_id", "text"), Map.entry("job_id", "text"), Map.entry("status", "text"),
                     Map.entry("stage", "text"), Map.entry("progress", "integer"), Map.entry("message", "text"),
                     Map.entry("error_code", "text"), Map.entry("occurred_at", "timestamp with time zone"),
-                    Map.entry("recorded_at", "timestamp with time zone")));
+                    Map.entry("recorded_at", "timestamp with time zone")),
+            // the cost ledger (gateway costs: a job's cost, usage, budgets, admin stats)
+            "ledger_entries", Map.ofEntries(
+                    Map.entry("entry_id", "text"), Map.entry("job_id", "text"), Map.entry("owner_id", "text"),
+                    Map.entry("kind", "text"), Map.entry("provider", "text"), Map.entry("model", "text"), Map.entry("entry", "text"),
+                    Map.entry("currency", "text"), Map.entry("amount_micros", "bigint"), Map.entry("reported_micros", "bigint"),
+                    Map.entry("possible_duplicate", "boolean"), Map.entry("provider_request_id", "text"),
+                    Map.entry("attempt", "integer"), Map.entry("reason", "text"),
+                    Map.entry("occurred_at", "timestamp with time zone")));
 
     private static PostgresServer postgres;
 

@@ -1,5 +1,7 @@
 package com.desayre.gateway.admin;
 
+import com.desayre.contracts.PriceList;
+import com.desayre.gateway.costs.CostLedgerReader;
 import com.desayre.gateway.web.ApiProblem;
 import com.desayre.gateway.web.ProblemTypes;
 import io.swagger.v3.oas.annotations.Operation;
@@ -28,26 +30,31 @@ class StatsController {
 
     private final StatsRepository stats;
     private final StatsSettings settings;
+    private final CostLedgerReader ledger;
+    private final PriceList prices;
 
-    StatsController(StatsRepository stats, StatsSettings settings) {
+    StatsController(StatsRepository stats, StatsSettings settings, CostLedgerReader ledger, PriceList prices) {
         this.stats = stats;
         this.settings = settings;
+        this.ledger = ledger;
+        this.prices = prices;
     }
 
     record ModelStats(String provider, String model, long finished, long completed, long failed, long cancelled,
                       Double successRate, Long latencyP50Ms, Long latencyP95Ms) {
     }
 
-    record ModelCost(String provider, String model, String resolution, long jobs, long outputs, long videoSeconds,
-                     BigDecimal cost, boolean priced) {
+    /** A model's spend in the window, from the cost ledger: charges less credits; possible duplicates apart. */
+    record ModelCost(String provider, String model, long charges, long credits, long possibleDuplicates, BigDecimal cost,
+                     BigDecimal possibleCost, @io.swagger.v3.oas.annotations.media.Schema(nullable = true) BigDecimal reported) {
     }
 
-    record Cost(String currency, BigDecimal total, List<ModelCost> byModel, String note) {
+    record Cost(String currency, BigDecimal total, BigDecimal possibleDuplicates, List<ModelCost> byModel, String note) {
     }
 
-    @Operation(operationId = "getStats", summary = "Jobs, success rates, latency, estimated cost, top users and storage",
+    @Operation(operationId = "getStats", summary = "Jobs, success rates, latency, cost, top users and storage",
             description = "Jobs by kind and status for the last hour, day and 7 days; for `window`: per provider and model the "
-                    + "success rate, latency p50/p95 and estimated cost, the busiest users, storage used.")
+                    + "success rate, latency p50/p95 and cost (from the cost ledger), the busiest users, storage used.")
     @ProblemTypes({"invalid-request"})
     @GetMapping("/api/admin/stats")
     Mono<Map<String, Object>> stats(@RequestParam(required = false) String window) {
@@ -60,7 +67,7 @@ class StatsController {
         var since = now.minus(length);
         return Mono.zip(stats.jobsByKindAndStatus(now).collectList(),
                         stats.outcomesByModel(since, now).map(StatsController::modelStats).collectList(),
-                        stats.usageByModel(since, now).collectList().map(this::cost),
+                        ledger.byModel(since, now.plusSeconds(1)).collectList().map(this::cost),
                         stats.topUsers(since, now, settings.topUsers()).collectList(),
                         stats.storage())
                 .map(all -> {
@@ -85,17 +92,13 @@ class StatsController {
                 o.cancelled(), rate, o.p50Ms() == null ? null : Math.round(o.p50Ms()), o.p95Ms() == null ? null : Math.round(o.p95Ms()));
     }
 
-    private Cost cost(List<StatsRepository.ModelUsage> usage) {
-        var byModel = new ArrayList<ModelCost>();
-        var total = BigDecimal.ZERO;
-        for (var u : usage) {
-            var price = settings.prices().get(u.model());
-            var seconds = u.seconds() + u.jobsWithoutLength() * settings.defaultVideoSeconds();
-            var cost = price == null ? BigDecimal.ZERO : price.of(u.outputs(), seconds, u.resolution()).setScale(4, RoundingMode.HALF_UP);
-            total = total.add(cost);
-            byModel.add(new ModelCost(u.provider(), u.model(), u.resolution(), u.jobs(), u.outputs(), seconds, cost, price != null));
-        }
-        return new Cost(settings.currency(), total.setScale(4, RoundingMode.HALF_UP), byModel,
-                "An estimate: completed jobs times the configured prices (desayre.stats.prices), not the provider's bill.");
+    private Cost cost(List<CostLedgerReader.Usage> byModel) {
+        var models = byModel.stream().map(u -> new ModelCost(u.provider(), u.model(), u.charges(), u.credits(),
+                u.possibleDuplicates(), PriceList.fromMicros(u.amountMicros()), PriceList.fromMicros(u.possibleMicros()),
+                u.reportedMicros() == null ? null : PriceList.fromMicros(u.reportedMicros()))).toList();
+        return new Cost(prices.currency(), PriceList.fromMicros(byModel.stream().mapToLong(CostLedgerReader.Usage::amountMicros).sum()),
+                PriceList.fromMicros(byModel.stream().mapToLong(CostLedgerReader.Usage::possibleMicros).sum()), models,
+                "From the cost ledger: what providers took, at the configured prices (desayre.pricing), less credits; "
+                        + "`reported` is what a provider said it charged, where it says.");
     }
 }

@@ -28,8 +28,6 @@ class StatsRepository {
     record ModelOutcomes(String provider, String model, long completed, long failed, long cancelled, Double p50Ms, Double p95Ms) {
     }
 
-    record ModelUsage(String provider, String model, String resolution, long jobs, long outputs, long seconds, long jobsWithoutLength) {
-    }
 
     record UserJobs(String ownerId, long jobs, long completed, long failed) {
     }
@@ -74,25 +72,6 @@ class StatsRepository {
                 .map(row -> new ModelOutcomes(row.get("provider", String.class), row.get("model", String.class),
                         count(row, "completed"), count(row, "failed"), count(row, "cancelled"), number(row, "p50"),
                         number(row, "p95")))
-                .all();
-    }
-
-    /** What completed jobs created since {@code since} used, per provider, model and resolution: for their cost. */
-    Flux<ModelUsage> usageByModel(Instant since, Instant now) {
-        return db.sql("""
-                        select coalesce(j.provider, '?') as provider, coalesce(j.model, '?') as model, j.resolution,
-                               count(*) as jobs,
-                               coalesce(sum((select count(*) from public.media m where m.job_id = j.job_id)), 0) as outputs,
-                               coalesce(sum(j.duration_seconds), 0) as seconds,
-                               count(*) filter (where j.kind = 'VIDEO' and j.duration_seconds is null) as without_length
-                        from public.jobs j
-                        where j.created_at >= :since and j.created_at <= :now and j.status = 'COMPLETED'
-                        group by 1, 2, 3 order by 1, 2, 3""")
-                .bind("since", at(since))
-                .bind("now", at(now))
-                .map(row -> new ModelUsage(row.get("provider", String.class), row.get("model", String.class),
-                        row.get("resolution", String.class), count(row, "jobs"), count(row, "outputs"), count(row, "seconds"),
-                        count(row, "without_length")))
                 .all();
     }
 

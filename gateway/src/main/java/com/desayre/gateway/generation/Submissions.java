@@ -7,6 +7,7 @@ import com.desayre.contracts.RequestRules;
 import com.desayre.contracts.StatusChanged;
 import com.desayre.contracts.Topics;
 import com.desayre.gateway.jobs.StatusCache;
+import com.desayre.gateway.costs.Budgets;
 import com.desayre.gateway.limits.GenerationLimits;
 import com.desayre.gateway.messaging.JobPublisher;
 import com.desayre.gateway.queues.QueueAdmission;
@@ -79,9 +80,11 @@ public class Submissions {
     private final ReactiveStringRedisTemplate redis;
     private final GenerationLimits limits;
     private final QueueAdmission queues;
+    private final Budgets budgets;
 
     Submissions(JobPublisher publisher, StatusCache cache, ReactiveStringRedisTemplate redis, GenerationLimits limits,
-                QueueAdmission queues) {
+                QueueAdmission queues, Budgets budgets) {
+        this.budgets = budgets;
         this.publisher = publisher;
         this.cache = cache;
         this.redis = redis;
@@ -187,12 +190,14 @@ public class Submissions {
     }
 
     /**
-     * Refuses the jobs if the line they would join is full (in memory, before anything else), charges the limits for
-     * them, publishes them, and hands the units back if publishing (or what comes before it) failed.
+     * Refuses the jobs if the line they would join is full (in memory, before anything else) or they would take their
+     * owner past the monthly budget (402 budget-exceeded: one ledger query, and only for a user with a budget), charges
+     * the limits for them, publishes them, and hands the units back if publishing (or what comes before it) failed.
      */
     private Mono<HttpHeaders> admitAndPublish(List<String> jobIds, List<JobSpec> specs, Mono<Void> beforePublish) {
         var cost = specs.stream().mapToInt(spec -> limits.settings().cost(spec.kind(), 1)).sum();
         return Mono.fromRunnable(() -> queues.admit(specs))
+                .then(Mono.defer(() -> budgets.check(specs.get(0).ownerId(), specs)))
                 .then(Mono.defer(() -> limits.admit(specs.get(0).ownerId(), cost, jobIds)))
                 .flatMap(admission -> beforePublish.then(publishAll(jobIds, specs))
                         .onErrorResume(e -> admission.refund().then(Mono.error(e)))

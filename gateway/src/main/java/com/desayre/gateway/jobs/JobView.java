@@ -4,6 +4,7 @@ import com.desayre.contracts.JobError;
 import com.desayre.contracts.JobStatus;
 import com.desayre.contracts.PromptEncoding;
 import com.desayre.contracts.StatusChanged;
+import com.desayre.gateway.costs.JobCost;
 import com.desayre.gateway.history.MediaUrls;
 import io.swagger.v3.oas.annotations.media.Schema;
 import java.time.Instant;
@@ -21,7 +22,9 @@ record JobView(String jobId, String kind, String status, @Schema(nullable = true
                List<Media> media, @Schema(nullable = true, description = "Set from ENCODED on: what was sent to the model")
                PromptEncoding encoding, @Schema(nullable = true, description = "While RETRYING") StatusChanged.RetryInfo retry,
                @Schema(nullable = true, description = "While WAITING: the place in line") StatusChanged.QueueInfo queue,
-               Instant updatedAt) {
+               Instant updatedAt,
+               @Schema(nullable = true, description = "What the job cost, from the cost ledger (GET /api/jobs/{id} only; null in "
+                       + "events)") JobCost cost) {
 
     /**
      * @param thumbnailUrl a web-sized JPEG for galleries, or null
@@ -38,6 +41,10 @@ record JobView(String jobId, String kind, String status, @Schema(nullable = true
                 .toList();
         return new JobView(status.jobId(), status.kind().name(), status.status().name(), status.stage(),
                 status.progress(), status.message(), status.error(), media, status.encoding(), status.retry(),
-                status.status() == JobStatus.WAITING ? status.queue() : null, status.occurredAt());
+                status.status() == JobStatus.WAITING ? status.queue() : null, status.occurredAt(), null);
+    }
+
+    JobView withCost(JobCost cost) {
+        return new JobView(jobId, kind, status, stage, progress, message, error, media, encoding, retry, queue, updatedAt, cost);
     }
 }

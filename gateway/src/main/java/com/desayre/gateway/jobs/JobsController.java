@@ -6,6 +6,7 @@ import com.desayre.contracts.StatusChanged;
 import com.desayre.contracts.Topics;
 import com.desayre.gateway.accounts.CurrentUser;
 import com.desayre.gateway.accounts.SignedOutStreams;
+import com.desayre.gateway.costs.CostLedgerReader;
 import com.desayre.gateway.history.MediaUrls;
 import com.desayre.gateway.limits.GenerationLimits;
 import com.desayre.gateway.messaging.JobPublisher;
@@ -51,10 +52,13 @@ class JobsController {
     private final SignedOutStreams signedOut;
     private final Duration keepAlive;
     private final Counter dropped;
+    private final CostLedgerReader costs;
 
     JobsController(StatusCache cache, JobStatuses statuses, GenerationLimits limits, StatusBus bus, MediaUrls urls,
-                   JobPublisher publisher, SignedOutStreams signedOut, GatewaySettings settings, MeterRegistry meters) {
+                   JobPublisher publisher, SignedOutStreams signedOut, GatewaySettings settings, MeterRegistry meters,
+                   CostLedgerReader costs) {
         this.dropped = meters.counter(EventsController.DROPPED, "stream", "job");
+        this.costs = costs;
         this.signedOut = signedOut;
         this.keepAlive = settings.keepAlive();
         this.cache = cache;
@@ -97,7 +101,7 @@ class JobsController {
     @ProblemTypes({"not-found"})
     @GetMapping("/{jobId}")
     Mono<JobView> job(@PathVariable String jobId, CurrentUser user) {
-        return visible(jobId, user).map(status -> JobView.of(status, urls));
+        return visible(jobId, user).flatMap(status -> costs.ofJob(jobId).map(cost -> JobView.of(status, urls).withCost(cost)));
     }
 
     /**

@@ -117,6 +117,7 @@ class OperationDocs {
         FEATURES.put("history", "Your generations and their media files");
         FEATURES.put("webhooks", "Signed webhooks: endpoints called when your jobs end, their secrets and delivery log");
         FEATURES.put("limits", "Rate limits, jobs in flight and daily quotas: yours, and users' quotas for admins");
+        FEATURES.put("costs", "What jobs cost (the cost ledger): your usage and budget; everyone's usage and budgets for admins");
         FEATURES.put("admin", "Users, the audit log and usage statistics (admins)");
         FEATURES.put("queues", "Consumer lag, dead letters, worker instances and lanes (admins and automation)");
     }

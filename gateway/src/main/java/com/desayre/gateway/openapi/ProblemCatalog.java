@@ -103,6 +103,10 @@ final class ProblemCatalog {
         add("daily-quota-exceeded", 429, "Daily quota used up", "You have used 500 of your 500 units for today and this request "
                 + "needs 1. Your quota renews at 00:00 UTC (in 3 h 12 min); if you need more today, ask an admin to raise your "
                 + "daily quota.", LIMITED, Map.of("cost", 1, "dailyQuota", 500, "usedToday", 500));
+        add("budget-exceeded", 402, "Monthly budget reached", "Your monthly budget is 25.00 USD; you have spent 24.90 USD this "
+                + "month, so 0.10 USD is left, and this request would cost 0.134 USD. Nothing was queued or charged. Ask for less, or "
+                + "ask an admin to raise your budget; it renews on 2027-01-01 (UTC).", List.of(), Map.of("currency", "USD", "budget",
+                25.00, "spent", 24.90, "remaining", 0.10, "cost", 0.134, "resetsAt", "2027-01-01T00:00:00Z"));
         add("too-many-sign-in-attempts", 429, "Too many sign-in attempts", "Too many failed sign-ins from this address. Try again "
                 + "in 30 seconds.", RETRY, Map.of("retryAfterSeconds", 30));
         add("internal-error", 500, "Internal error", "Something went wrong on our side. Try again; if it keeps happening, tell an "

@@ -20,7 +20,9 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * {@code GET /api/admin/stats} from rows this test writes into storage-sink's projections (its
- * own database, migrated with storage-sink's own scripts), so every number is known in advance.
+ * own database, migrated with storage-sink's own scripts), so every number is known in advance. With them the cost
+ * ledger's rows ({@code ledger_entries}, as storage-sink's {@code projectLedger} writes them): the stats' cost, a
+ * job's cost, {@code GET /api/usage}, {@code GET /api/admin/usage} (JSON and CSV) and budgets refused at the door.
  */
 class AdminStatsIT {
     private static final String ADMIN_PASSWORD = "the admin's stats passphrase";
@@ -28,6 +30,10 @@ class AdminStatsIT {
     private static AuthTestGateway gateway;
     private static DataSource db;
     private static String admin;
+    private static String alice;
+    private static String bob;
+    private static String aliceVideo;
+    private static final String MEMBER_PASSWORD = "a member's good passphrase";
 
     @BeforeAll
     static void start() throws Exception {
@@ -39,21 +45,60 @@ class AdminStatsIT {
                 .table("flyway_history_storage_sink").load().migrate();
         var now = Instant.now();
         // alice: 2 images completed (1 h ago: 10 s and 30 s), 1 image failed, 1 video completed (720p, 6 s, 100 s to make)
-        job("alice", "IMAGE", "COMPLETED", "modelslabs", "nano-banana-pro", now.minus(Duration.ofMinutes(30)), 10_000, null, null, 1000);
-        job("alice", "IMAGE", "COMPLETED", "modelslabs", "nano-banana-pro", now.minus(Duration.ofMinutes(40)), 30_000, null, null, 3000);
-        job("alice", "IMAGE", "FAILED", "modelslabs", "nano-banana-pro", now.minus(Duration.ofHours(2)), 5_000, null, null, 0);
-        job("alice", "VIDEO", "COMPLETED", "xai", "grok-imagine-video", now.minus(Duration.ofHours(3)), 100_000, 6, "720p", 500_000);
+        var image1 = job("alice", "IMAGE", "COMPLETED", "modelslabs", "nano-banana-pro", now.minus(Duration.ofMinutes(30)), 10_000, null, null, 1000);
+        var image2 = job("alice", "IMAGE", "COMPLETED", "modelslabs", "nano-banana-pro", now.minus(Duration.ofMinutes(40)), 30_000, null, null, 3000);
+        var failed = job("alice", "IMAGE", "FAILED", "modelslabs", "nano-banana-pro", now.minus(Duration.ofHours(2)), 5_000, null, null, 0);
+        aliceVideo = job("alice", "VIDEO", "COMPLETED", "xai", "grok-imagine-video", now.minus(Duration.ofHours(3)), 100_000, 6, "720p", 500_000);
         // bob: 1 image cancelled today, 1 video with no length (default 8 s) completed today, 1 image 3 days ago
-        job("bob", "IMAGE", "CANCELLED", "modelslabs", "nano-banana-pro", now.minus(Duration.ofHours(5)), 1_000, null, null, 0);
-        job("bob", "VIDEO", "COMPLETED", "xai", "grok-imagine-video", now.minus(Duration.ofHours(6)), 60_000, null, null, 200_000);
-        job("bob", "IMAGE", "COMPLETED", "modelslabs", "nano-banana-pro", now.minus(Duration.ofDays(3)), 20_000, null, null, 7000);
+        var cancelled = job("bob", "IMAGE", "CANCELLED", "modelslabs", "nano-banana-pro", now.minus(Duration.ofHours(5)), 1_000, null, null, 0);
+        var bobVideo = job("bob", "VIDEO", "COMPLETED", "xai", "grok-imagine-video", now.minus(Duration.ofHours(6)), 60_000, null, null, 200_000);
+        var old = job("bob", "IMAGE", "COMPLETED", "modelslabs", "nano-banana-pro", now.minus(Duration.ofDays(3)), 20_000, null, null, 7000);
         // 8 days ago: outside every window, but still stored
-        job("carol", "IMAGE", "COMPLETED", "modelslabs", "nano-banana-pro", now.minus(Duration.ofDays(8)), 20_000, null, null, 11);
+        var older = job("carol", "IMAGE", "COMPLETED", "modelslabs", "nano-banana-pro", now.minus(Duration.ofDays(8)), 20_000, null, null, 11);
+        // the ledger: each image taken is charged 0.134, the failed one credited back (the provider's own failure), the
+        // first image's lost answer a possible duplicate; alice's 6 s at 720p 0.42 (xAI reported 0.40), bob's 8 s 0.40;
+        // a cancelled job that was never sent costs nothing
+        entry(image1, "alice", "IMAGE", "modelslabs", "nano-banana-pro", "/unknown/1", "CHARGE", 134_000, null, true, now.minus(Duration.ofMinutes(31)));
+        entry(image1, "alice", "IMAGE", "modelslabs", "nano-banana-pro", "/charge/p1", "CHARGE", 134_000, null, false, now.minus(Duration.ofMinutes(30)));
+        entry(image2, "alice", "IMAGE", "modelslabs", "nano-banana-pro", "/charge/p2", "CHARGE", 134_000, null, false, now.minus(Duration.ofMinutes(40)));
+        entry(failed, "alice", "IMAGE", "modelslabs", "nano-banana-pro", "/charge/p3", "CHARGE", 134_000, null, false, now.minus(Duration.ofHours(2)));
+        entry(failed, "alice", "IMAGE", "modelslabs", "nano-banana-pro", "/credit/p3", "CREDIT", -134_000, null, false, now.minus(Duration.ofHours(2)));
+        entry(aliceVideo, "alice", "VIDEO", "xai", "grok-imagine-video", "/charge/v1", "CHARGE", 420_000, 400_000L, false, now.minus(Duration.ofHours(3)));
+        entry(bobVideo, "bob", "VIDEO", "xai", "grok-imagine-video", "/charge/v2", "CHARGE", 400_000, null, false, now.minus(Duration.ofHours(6)));
+        entry(old, "bob", "IMAGE", "modelslabs", "nano-banana-pro", "/charge/p4", "CHARGE", 134_000, null, false, now.minus(Duration.ofDays(3)));
+        entry(older, "carol", "IMAGE", "modelslabs", "nano-banana-pro", "/charge/p5", "CHARGE", 134_000, null, false, now.minus(Duration.ofDays(8)));
+        assertThat(cancelled).isNotNull();
 
         var extra = new HashMap<>(TestServers.postgres().springProperties(database));
         extra.put("desayre.auth.admin-password", ADMIN_PASSWORD);
         gateway = new AuthTestGateway(extra);
         admin = gateway.token("admin", ADMIN_PASSWORD);
+        gateway.createUser(admin, "alice", MEMBER_PASSWORD, "member");
+        gateway.createUser(admin, "bob", MEMBER_PASSWORD, "member");
+        alice = gateway.token("alice", MEMBER_PASSWORD);
+        bob = gateway.token("bob", MEMBER_PASSWORD);
+    }
+
+    /** A ledger row as storage-sink projects a CostIncurred. */
+    private static void entry(String jobId, String owner, String kind, String provider, String model, String idSuffix, String entry,
+                              long micros, Long reported, boolean possibleDuplicate, Instant at) throws Exception {
+        try (Connection c = db.getConnection(); var insert = c.prepareStatement("""
+                insert into ledger_entries (entry_id, job_id, owner_id, kind, provider, model, entry, outputs, video_seconds,
+                                            currency, amount_micros, reported_micros, possible_duplicate, attempt, reason, occurred_at)
+                values (?, ?, ?, ?, ?, ?, ?, 1, 0, 'USD', ?, ?, ?, 1, 'test', ?)""")) {
+            insert.setString(1, jobId + idSuffix);
+            insert.setString(2, jobId);
+            insert.setString(3, owner);
+            insert.setString(4, kind);
+            insert.setString(5, provider);
+            insert.setString(6, model);
+            insert.setString(7, entry);
+            insert.setLong(8, micros);
+            insert.setObject(9, reported);
+            insert.setBoolean(10, possibleDuplicate);
+            insert.setTimestamp(11, Timestamp.from(at));
+            insert.executeUpdate();
+        }
     }
 
     @AfterAll
@@ -64,7 +109,7 @@ class AdminStatsIT {
     }
 
     /** One job as storage-sink projects it; a completed one with one stored output of {@code bytes}. */
-    private static void job(String owner, String kind, String status, String provider, String model, Instant created,
+    private static String job(String owner, String kind, String status, String provider, String model, Instant created,
                             long tookMillis, Integer seconds, String resolution, long bytes) throws Exception {
         var id = UUID.randomUUID().toString();
         var done = created.plusMillis(tookMillis);
@@ -94,6 +139,7 @@ class AdminStatsIT {
                 }
             }
         }
+        return id;
     }
 
     private static JsonNode stats(String window) {
@@ -139,11 +185,16 @@ class AdminStatsIT {
 
         var cost = day.get("cost");
         assertThat(cost.get("currency").asString()).isEqualTo("USD");
-        // 2 images x 0.134 + 6 s at 720p x 0.07 + 8 s (default length) x 0.05
+        // from the ledger: 3 images taken x 0.134 less 1 credited + 0.42 + 0.40; the possible duplicate apart
         assertThat(cost.get("total").decimalValue()).isEqualByComparingTo("1.088");
-        var at720 = find(cost.get("byModel"), "model", "grok-imagine-video", "resolution", "720p");
-        assertThat(at720.get("videoSeconds").asLong()).isEqualTo(6);
-        assertThat(at720.get("cost").decimalValue()).isEqualByComparingTo("0.42");
+        assertThat(cost.get("possibleDuplicates").decimalValue()).isEqualByComparingTo("0.134");
+        var videos = find(cost.get("byModel"), "model", "grok-imagine-video", null, null);
+        assertThat(videos.get("charges").asLong()).isEqualTo(2);
+        assertThat(videos.get("cost").decimalValue()).isEqualByComparingTo("0.82");
+        assertThat(videos.get("reported").decimalValue()).isEqualByComparingTo("0.40");
+        var images = find(cost.get("byModel"), "model", "nano-banana-pro", null, null);
+        assertThat(images.get("credits").asLong()).isEqualTo(1);
+        assertThat(images.get("cost").decimalValue()).isEqualByComparingTo("0.268");
 
         var week = stats("7d");
         assertThat(find(week.get("models"), "model", "nano-banana-pro", null, null).get("completed").asLong()).isEqualTo(3);
@@ -189,10 +240,106 @@ class AdminStatsIT {
         assertThat(json(bad).get("errors").get(0).get("field").asString()).isEqualTo("window");
 
         var member = AuthTestGateway.unique("member");
-        gateway.createUser(admin, member, "a member's good passphrase", "member");
+        gateway.createUser(admin, member, MEMBER_PASSWORD, "member");
         var forbidden = gateway.call("GET", "/api/admin/stats", null, "Authorization", "Bearer " + gateway.token(member,
                 "a member's good passphrase"));
         assertThat(forbidden.statusCode()).isEqualTo(403);
         assertThat(json(forbidden).get("type").asString()).isEqualTo("/problems/forbidden");
+    }
+
+    @Test
+    void aJobShowsWhatItCostAndTheProvidersOwnFigureBesideThePrice() {
+        var response = gateway.call("GET", "/api/jobs/" + aliceVideo, null, "Authorization", "Bearer " + alice);
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        var cost = json(response).get("cost");
+        assertThat(cost.get("amount").decimalValue()).isEqualByComparingTo("0.42");
+        assertThat(cost.get("currency").asString()).isEqualTo("USD");
+        var entry = cost.get("entries").get(0);
+        assertThat(entry.get("entry").asString()).isEqualTo("CHARGE");
+        assertThat(entry.get("reported").decimalValue()).isEqualByComparingTo("0.40");
+        assertThat(entry.get("differs").asBoolean()).isTrue();
+    }
+
+    @Test
+    void usageTotalsTheSignedInUsersSpendByKindAndModel() {
+        var from = java.time.LocalDate.now(java.time.ZoneOffset.UTC).minusDays(7);
+        var response = gateway.call("GET", "/api/usage?from=" + from, null, "Authorization", "Bearer " + alice);
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        var usage = json(response);
+        assertThat(usage.get("total").decimalValue()).isEqualByComparingTo("0.688");
+        assertThat(usage.get("possibleDuplicates").decimalValue()).isEqualByComparingTo("0.134");
+        var images = find(usage.get("byKindAndModel"), "kind", "IMAGE", "model", "nano-banana-pro");
+        assertThat(images.get("charges").asLong()).isEqualTo(3);
+        assertThat(images.get("credits").asLong()).isEqualTo(1);
+        assertThat(images.get("amount").decimalValue()).isEqualByComparingTo("0.268");
+        assertThat(images.get("ownerId").isNull()).isTrue();
+        assertThat(find(usage.get("byKindAndModel"), "kind", "VIDEO", "model", "grok-imagine-video").get("amount").decimalValue())
+                .isEqualByComparingTo("0.42");
+        assertThat(usage.get("budget").get("source").asString()).isEqualTo("none");
+
+        var bad = gateway.call("GET", "/api/usage?from=yesterday", null, "Authorization", "Bearer " + alice);
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(json(bad).get("errors").get(0).get("field").asString()).isEqualTo("from");
+    }
+
+    @Test
+    void adminsSeeEveryonesUsageAsJsonOrCsvAndMembersMayNot() {
+        var from = java.time.LocalDate.now(java.time.ZoneOffset.UTC).minusDays(30);
+        var all = gateway.call("GET", "/api/admin/usage?from=" + from, null, "Authorization", "Bearer " + admin);
+        assertThat(all.statusCode()).as(all.body()).isEqualTo(200);
+        // alice 0.688 + bob 0.534 + carol 0.134
+        assertThat(json(all).get("total").decimalValue()).isEqualByComparingTo("1.356");
+        var csv = gateway.call("GET", "/api/admin/usage?format=csv&from=" + from, null, "Authorization", "Bearer " + admin);
+        assertThat(csv.statusCode()).isEqualTo(200);
+        assertThat(csv.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith("text/csv"));
+        assertThat(csv.body().lines()).first().asString().startsWith("owner,kind,provider,model,charges,credits");
+        assertThat(csv.body().lines()).contains("alice,IMAGE,modelslabs,nano-banana-pro,3,1,1,0.268,0.134,,USD",
+                "alice,VIDEO,xai,grok-imagine-video,1,0,0,0.42,0.00,0.40,USD", "carol,IMAGE,modelslabs,nano-banana-pro,1,0,0,0.134,0.00,,USD");
+
+        var member = gateway.call("GET", "/api/admin/usage", null, "Authorization", "Bearer " + bob);
+        assertThat(member.statusCode()).isEqualTo(403);
+    }
+
+    @Test
+    void aRequestThatWouldExceedTheMonthlyBudgetIsRefusedAtTheDoorSayingWhatIsLeft() {
+        // what alice spent this UTC month (the rows above may straddle a month's start)
+        var standing = json(gateway.call("GET", "/api/admin/users/alice/budget", null, "Authorization", "Bearer " + admin));
+        var spent = standing.get("spentThisMonth").decimalValue();
+        var budget = spent.add(new java.math.BigDecimal("0.10"));
+        var set = gateway.call("PUT", "/api/admin/users/alice/budget", "{\"monthlyBudget\": " + budget.toPlainString() + "}",
+                "Authorization", "Bearer " + admin);
+        assertThat(set.statusCode()).as(set.body()).isEqualTo(200);
+        assertThat(json(set).get("remaining").decimalValue()).isEqualByComparingTo("0.10");
+
+        // an image costs 0.134: more than is left
+        var refused = gateway.call("POST", "/api/generate/image", "{\"prompt\": \"a lighthouse at dusk\"}", "Authorization",
+                "Bearer " + alice);
+        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(402);
+        assertThat(refused.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        var problem = json(refused);
+        assertThat(problem.get("type").asString()).isEqualTo("/problems/budget-exceeded");
+        assertThat(problem.get("budget").decimalValue()).isEqualByComparingTo(budget);
+        assertThat(problem.get("remaining").decimalValue()).isEqualByComparingTo("0.10");
+        assertThat(problem.get("cost").decimalValue()).isEqualByComparingTo("0.134");
+        assertThat(problem.get("detail").asString()).contains("0.10 USD is left");
+        assertThat(json(gateway.call("GET", "/api/usage", null, "Authorization", "Bearer " + alice)).get("budget")
+                .get("remaining").decimalValue()).isEqualByComparingTo("0.10");
+
+        // bob has none of his own: a default of 0 stops him, removing it lets him through
+        assertThat(gateway.call("PUT", "/api/admin/budget", "{\"monthlyBudget\": 0}", "Authorization", "Bearer " + admin)
+                .statusCode()).isEqualTo(200);
+        var bobRefused = gateway.call("POST", "/api/generate/image", "{\"prompt\": \"a lighthouse at dusk\"}", "Authorization",
+                "Bearer " + bob);
+        assertThat(bobRefused.statusCode()).as(bobRefused.body()).isEqualTo(402);
+        assertThat(gateway.call("DELETE", "/api/admin/budget", null, "Authorization", "Bearer " + admin).statusCode()).isEqualTo(200);
+        var bobTaken = gateway.call("POST", "/api/generate/image", "{\"prompt\": \"a lighthouse at dusk\"}", "Authorization",
+                "Bearer " + bob);
+        assertThat(bobTaken.statusCode()).as(bobTaken.body()).isEqualTo(202);
+
+        var badBudget = gateway.call("PUT", "/api/admin/users/alice/budget", "{\"monthlyBudget\": -1}", "Authorization",
+                "Bearer " + admin);
+        assertThat(badBudget.statusCode()).isEqualTo(400);
+        assertThat(gateway.call("DELETE", "/api/admin/users/alice/budget", null, "Authorization", "Bearer " + admin).statusCode())
+                .isEqualTo(200);
     }
 }
