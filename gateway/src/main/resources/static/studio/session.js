@@ -19,9 +19,25 @@ export async function showStudio(user) {
   $("studio").hidden = false;
   $("who").hidden = false;
   $("who-name").textContent = `${user.username} · ${user.role}`;
+  showSpend();
   openStream();
   await loadProfiles();
   await loadGallery(true);
+}
+
+/** This month's spend against the user's budget (GET /api/usage: the cost ledger, docs/costs.md). */
+export async function showSpend() {
+  const spend = $("who-spend");
+  try {
+    const usage = await api("GET", "/api/usage");
+    const budget = usage.budget;
+    spend.textContent = budget && budget.monthlyBudget !== null
+      ? `· ${budget.spentThisMonth} of ${budget.monthlyBudget} ${usage.currency} this month`
+      : `· ${budget ? budget.spentThisMonth : usage.total} ${usage.currency} this month`;
+    spend.title = budget && budget.remaining !== null ? `${budget.remaining} ${usage.currency} left until ${budget.renewsAt.slice(0, 10)}` : "";
+  } catch (unavailable) {
+    spend.textContent = ""; // spend is a courtesy: the studio works without it
+  }
 }
 
 export function wireSession() {

@@ -26,7 +26,8 @@ import org.junit.jupiter.api.Test;
 /**
  * A video through every service, as an integration would ask for one (the gateway's video endpoint
  * is its own issue): generation.requested → prompt-encoder → video-worker → xAI (the simulator) →
- * storage-sink, then the MP4 and its poster frame served by the gateway.
+ * storage-sink, then the MP4 and its poster frame served by the gateway, and what it cost (the cost ledger:
+ * video-worker → generation.ledger → storage-sink → GET /api/jobs/{id}).
  */
 class VideoJobEndToEndIT {
 
@@ -70,6 +71,17 @@ class VideoJobEndToEndIT {
                     .map(s -> s.stage() + ":" + s.status()).toList();
             assertThat(stages).contains("prompt-encoder:ENCODED", "video-worker:SUBMITTED", "video-worker:PROCESSING",
                     "storage-sink:STORING", "storage-sink:COMPLETED");
+
+            // the cost ledger, through every service: the video-worker charged xAI's submission once at the configured
+            // 0.05 a second (2 s at 480p), added xAI's own figure when the video was done, storage-sink projected it
+            var cost = await().atMost(Duration.ofSeconds(30)).until(() -> tools.jackson.databind.json.JsonMapper.builder().build()
+                    .readTree(studio.get("/api/jobs/" + jobId, studio.token).body()).get("cost"),
+                    c -> c != null && c.get("entries").size() == 1 && !c.get("entries").get(0).get("reported").isNull());
+            assertThat(cost.get("amount").decimalValue()).isEqualByComparingTo("0.10");
+            var charge = cost.get("entries").get(0);
+            assertThat(charge.get("entry").asString()).isEqualTo("CHARGE");
+            assertThat(charge.get("reported").decimalValue()).isEqualByComparingTo("0.10");
+            assertThat(charge.get("differs").asBoolean()).isFalse();
         }
     }
 }
