@@ -24,8 +24,9 @@ import tools.jackson.databind.json.JsonMapper;
  * Kafka, PostgreSQL, Redis and S3 server and the provider simulator, exactly as {@code ./desayre
  * up} composes it; and a small HTTP + SSE client that calls it as a person's program would.
  */
-final class Studio {
-    static final String PASSWORD = "correct horse battery staple";
+public final class Studio {
+    /** The admin's password (and every {@link #account} one's). */
+    public static final String PASSWORD = "correct horse battery staple";
     static final String JWT_SECRET = "an-end-to-end-test-secret-of-at-least-32-bytes";
     static final JsonMapper JSON = JsonMapper.builder().build();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -34,7 +35,7 @@ final class Studio {
 
     final ProviderSimulator simulator;
     final ServiceStack stack;
-    final String base;
+    public final String base;
     final String token;
 
     private Studio(ProviderSimulator simulator, ServiceStack stack, String base, String token) {
@@ -44,7 +45,8 @@ final class Studio {
         this.token = token;
     }
 
-    static synchronized Studio get() throws Exception {
+    /** The JVM's studio, started on first use (the command-line client's CliIT uses it too, from its own package). */
+    public static synchronized Studio get() throws Exception {
         if (running == null) {
             var simulator = ProviderSimulator.start(SimulatorSettings.defaults());
             var common = new HashMap<String, Object>(TestServers.springProperties());

@@ -3,27 +3,18 @@ package com.desayre.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.desayre.local.ServiceStack;
-import com.desayre.providersim.ProviderSimulator;
-import com.desayre.providersim.SimulatorSettings;
-import com.desayre.testsupport.TestServers;
+import com.desayre.stackit.Studio;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import javax.imageio.ImageIO;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -32,50 +23,26 @@ import org.junit.jupiter.api.TestMethodOrder;
 import tools.jackson.databind.JsonNode;
 
 /**
- * The CLI end to end, in-process ({@link Cli#run} with its console passed in), against the whole studio: every service,
- * the provider simulator and the test kit's real Kafka, PostgreSQL, Redis and S3, started once for this class. It signs
+ * The CLI end to end, in-process ({@link Cli#run} with its console passed in), against the whole studio ({@link Studio}:
+ * every service, the provider simulator and the test kit's real servers, shared with the other end-to-end tests in this
+ * JVM). In the CLI's own package, so it reaches the package-private program it drives. It signs
  * in as a person would (the password on standard input), makes images and follows them over SSE to COMPLETED, saves the
  * PNGs, uploads one for an edit, reads a refusal as exit 3, and cancels a job held in a paused lane (exit 4).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class CliIT {
-    private static final String PASSWORD = "a command line's admin passphrase";
+    private static final String PASSWORD = Studio.PASSWORD;
 
-    private static ProviderSimulator simulator;
-    private static ServiceStack stack;
     private static String base;
     private static Path config;
     private static Path work;
 
     @BeforeAll
     static void startTheStudio() throws Exception {
-        simulator = ProviderSimulator.start(SimulatorSettings.defaults());
-        var common = new HashMap<String, Object>(TestServers.springProperties());
-        common.put("desayre.modelslabs.base-url", simulator.baseUrl());
-        common.put("desayre.modelslabs.api-key", "test-key");
-        common.put("desayre.xai.base-url", simulator.baseUrl());
-        common.put("desayre.xai.api-key", "test-key");
-        common.put("desayre.data-dir", System.getProperty("java.io.tmpdir") + "/cli-data");
-        stack = ServiceStack.start(common, Map.of("server.port", 0,
-                "desayre.auth.jwt-secret", "a command-line test's secret of at least 32 bytes",
-                "desayre.auth.admin-password", PASSWORD));
-        base = "http://127.0.0.1:" + stack.gatewayPort();
-        var http = HttpClient.newHttpClient();
-        await().atMost(Duration.ofSeconds(120)).until(() -> http.send(HttpRequest.newBuilder(URI.create(base + "/actuator/health"))
-                .build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
+        base = Studio.get().base;
         var tmp = Path.of(System.getProperty("java.io.tmpdir"));
         config = Files.createTempDirectory(tmp, "cli-config");
         work = Files.createTempDirectory(tmp, "cli-work");
-    }
-
-    @AfterAll
-    static void stop() {
-        if (stack != null) {
-            stack.close();
-        }
-        if (simulator != null) {
-            simulator.close();
-        }
     }
 
     /** One run of the CLI: its exit code and what it printed. */
