@@ -30,19 +30,15 @@ public class CostLedger {
         this.provider = provider;
     }
 
-    /** The billable moment: the provider took submission {@code attempt} as {@code providerId}. */
+    /**
+     * The billable moment: the provider took submission {@code attempt} as {@code providerId}. Sent again when the job
+     * ends (the same entry id), then with {@code reportedMicros} where the provider says what it charged: the
+     * projection adds that figure and never charges twice.
+     */
     void charged(EncodedJob job, String providerId, int attempt, Long reportedMicros) {
         var id = providerId.isBlank() ? "attempt-" + attempt : providerId;
         send(job, CostIncurred.chargeId(job.jobId(), id), CostIncurred.Entry.CHARGE, 1, reportedMicros, false,
                 providerId.isBlank() ? null : providerId, attempt, provider + " took the submission.");
-    }
-
-    /**
-     * The provider said what it charged for a submission it took: the same entry again, with that figure
-     * beside the configured price (the projection adds it, never a second charge).
-     */
-    void reported(EncodedJob job, String providerId, int attempt, long reportedMicros) {
-        charged(job, providerId, attempt, reportedMicros);
     }
 
     /** The provider ended a submission it took without the work it bills for (its own failure): the charge is taken back. */

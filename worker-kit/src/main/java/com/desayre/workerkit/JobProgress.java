@@ -147,16 +147,20 @@ public class JobProgress {
         }
         breaker.onSuccess(nanos, TimeUnit.NANOSECONDS);
         metrics.call(model, "submit", answer.done() ? "success" : "processing", nanos);
-        // the billable moment: the provider took it, whatever happens to the job from now on (a cancel included)
-        ledger.charged(row.job(), answer.providerId(), attempt, answer.reportedCostMicros());
         if (answer.done()) {
+            // the billable moment: the provider took it (and is done)
+            ledger.charged(row.job(), answer.providerId(), attempt, answer.reportedCostMicros());
             releaseQueuePlace(row.jobId());
             finish(row, answer);
             return;
         }
         // keep the provider's id the moment it is known: from now on the job is only ever polled
-        if (store.startPolling(row.jobId(), answer.providerId(), answer.pollUrl(), answer.laterLinks(),
-                spaced(firstPollWait(answer)), settings.deadlineOf(model), settings.providerRetention())) {
+        boolean polling = store.startPolling(row.jobId(), answer.providerId(), answer.pollUrl(), answer.laterLinks(),
+                spaced(firstPollWait(answer)), settings.deadlineOf(model), settings.providerRetention());
+        // the billable moment, once the id is safe: billed whatever happens to the job now (a cancel included). Sent
+        // again (same entry id) when the job ends, so a charge lost with a worker that died just now is not lost
+        ledger.charged(row.job(), answer.providerId(), attempt, null);
+        if (polling) {
             log.info("Job {}: {} accepted it as {} (eta {} s)", row.jobId(), model, answer.providerId(), answer.etaSeconds());
             notices.processing(row.job(), answer.etaSeconds());
         } else {
@@ -237,6 +241,7 @@ public class JobProgress {
             var code = kind == FailureClass.CONTENT_POLICY || kind == FailureClass.AUTH || kind == FailureClass.EXPIRED
                     ? kind.code() : JobError.PROVIDER_FAILED;
             log.warn("Job {}: {} gave up on {}: {}", row.jobId(), client.name(), row.providerId(), failure.getMessage());
+            ledger.charged(row.job(), row.providerId(), row.attempts(), null);
             if (kind == FailureClass.PROVIDER_FAILED || kind == FailureClass.EXPIRED) {
                 // its own failure before the work it bills for (a moderated job, CONTENT_POLICY, is billed)
                 ledger.credited(row.job(), row.providerId(), row.attempts(), failure.getMessage());
@@ -321,9 +326,10 @@ public class JobProgress {
     // ---- outcomes -----------------------------------------------------------------------------
 
     private void finish(JobRow row, ProviderAnswer answer) {
-        // a synchronous answer's cost came with its charge; a polled one's is added to the charge made at submit
-        if (answer.reportedCostMicros() != null && row.state() == JobRow.JobState.POLLING) {
-            ledger.reported(row.job(), row.providerId(), row.attempts(), answer.reportedCostMicros());
+        // a synchronous answer's charge was just sent; a polled job's is sent again (same entry id), with what the
+        // provider reported it charged where it says
+        if (row.state() == JobRow.JobState.POLLING) {
+            ledger.charged(row.job(), row.providerId(), row.attempts(), answer.reportedCostMicros());
         }
         if (answer.outputs().isEmpty()) {
             ledger.credited(row.job(), providerIdOf(row, answer), row.state() == JobRow.JobState.POLLING ? row.attempts()

@@ -58,6 +58,31 @@ class CostLedgerStepsTest {
     }
 
     @Test
+    void aChargeLostRightAfterTheProviderTookTheJobIsSentAgainWhenItEnds() {
+        var machine = new StepMachine("kit_ledger_lost", Duration.ofMinutes(5));
+        var job = StepMachine.job();
+        machine.provider.onSubmit(ProviderAnswer.pending("p-1", 0, "", null))
+                .onPoll(ProviderAnswer.done("p-1", List.of("https://provider.test/p-1.png"), null));
+        machine.accept(job);
+        machine.outbox.failNextOn = com.desayre.contracts.Topics.LEDGER;
+        try {
+            machine.step();
+        } catch (java.util.concurrent.CompletionException lost) {
+            // the step died after the provider's id was stored: the charge never left
+        }
+        assertThat(machine.outbox.ledger(job.jobId())).isEmpty();
+        assertThat(machine.row(job.jobId())).containsEntry("state", "POLLING").containsEntry("provider_id", "p-1");
+
+        machine.step();
+
+        assertThat(machine.state(job.jobId())).isEqualTo("DONE");
+        assertThat(project(machine.outbox.ledger(job.jobId()))).singleElement().satisfies(charge -> {
+            assertThat(charge.entryId()).isEqualTo(CostIncurred.chargeId(job.jobId(), "p-1"));
+            assertThat(charge.amountMicros()).isEqualTo(StepMachine.PRICE_MICROS);
+        });
+    }
+
+    @Test
     void theProvidersOwnFailureBeforeWorkIsCreditedAndAModeratedJobIsNot() {
         var machine = new StepMachine("kit_ledger_credit", Duration.ofMinutes(5));
         var failed = StepMachine.job();

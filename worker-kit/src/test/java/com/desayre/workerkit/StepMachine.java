@@ -225,9 +225,15 @@ final class StepMachine {
 
     static final class Outbox implements JobNotices.Outbox {
         final List<Sent> sent = new CopyOnWriteArrayList<>();
+        /** Set: the next send to this topic fails (the broker away, or the worker dying before it could send). */
+        volatile String failNextOn;
 
         @Override
         public void send(String topic, String key, Object event, Map<String, ?> headers) {
+            if (topic.equals(failNextOn)) {
+                failNextOn = null;
+                throw new IllegalStateException("no broker for " + topic);
+            }
             sent.add(new Sent(topic, key, event, Map.copyOf(headers)));
         }
 
