@@ -7,9 +7,10 @@
 #   docker build --build-arg SERVICE=image-worker   --build-arg PORT=8082 -t desayre/image-worker .
 #   docker build --build-arg SERVICE=video-worker   --build-arg PORT=8083 -t desayre/video-worker .
 #   docker build --build-arg SERVICE=storage-sink   --build-arg PORT=8084 -t desayre/storage-sink .
+#   docker build --build-arg SERVICE=webhook-dispatcher --build-arg PORT=8085 -t desayre/webhook-dispatcher .
 #   docker build --target provider-sim -t desayre/provider-sim .      (the ModelsLabs simulator)
 #
-# The build stage does not depend on SERVICE: it packages all four services (and the simulator)
+# The build stage does not depend on SERVICE: it packages every service (and the simulator)
 # in one Maven run, so `docker compose build` compiles once and every image reuses that layer.
 # Needs BuildKit (the default builder since Docker Engine 23 and in Compose v2).
 
@@ -28,10 +29,10 @@ RUN chmod +x mvnw && ./mvnw -q --version
 # sibling modules are not built yet.
 COPY . .
 RUN --mount=type=cache,target=/root/.m2,sharing=locked \
-    ./mvnw -q -B -pl gateway,prompt-encoder,image-worker,video-worker,storage-sink,provider-sim -am package -DskipTests \
+    ./mvnw -q -B -pl gateway,prompt-encoder,image-worker,video-worker,storage-sink,webhook-dispatcher,provider-sim -am package -DskipTests \
  && ./mvnw -q -B -pl provider-sim dependency:copy-dependencies -DincludeScope=runtime \
  && mkdir -p /out/provider-sim \
- && for m in gateway prompt-encoder image-worker video-worker storage-sink; do \
+ && for m in gateway prompt-encoder image-worker video-worker storage-sink webhook-dispatcher; do \
         cp "$m/target/$m-0.1.0-SNAPSHOT-exec.jar" "/out/$m.jar"; \
     done \
  && cp provider-sim/target/provider-sim-0.1.0-SNAPSHOT.jar /out/provider-sim/provider-sim.jar \
@@ -54,7 +55,7 @@ ENTRYPOINT ["java", "-Djava.awt.headless=true", "-cp", "/app/provider-sim.jar:/a
 
 # ---- service (the default target): one Spring Boot service, as a non-root user --------------
 FROM eclipse-temurin:17-jre AS service
-# gateway | prompt-encoder | image-worker | storage-sink
+# gateway | prompt-encoder | image-worker | video-worker | storage-sink | webhook-dispatcher
 ARG SERVICE
 # the port the service listens on (its yml reads PORT); compose passes each service's own
 ARG PORT=8080

@@ -53,6 +53,9 @@ public final class DesayreLocal {
         common.putAll(SpringProperties.redis(redis));
         common.put("desayre.data-dir", dataDir.toString());
         common.putAll(provider(env));
+        // a local studio's webhook receivers are local too (a script on this machine, a container next door)
+        var allowPrivateWebhooks = env.getOrDefault("DESAYRE_WEBHOOK_ALLOW_PRIVATE", "true");
+        common.put("desayre.webhooks.allow-private", allowPrivateWebhooks);
 
         var secrets = new LocalSecrets(dataDir);
         var admin = secrets.admin(env.get("ADMIN_PASSWORD_HASH"), env.get("DESAYRE_ADMIN_PASSWORD"));
@@ -76,11 +79,13 @@ public final class DesayreLocal {
                   API:                 curl -X POST %s/api/auth/login -H 'Content-Type: application/json' \\
                                          -d '{"username":"%s","password":"…"}'
                   Kafka:               %s   (topic-level integrations: docs/asyncapi.yaml)
-                  Data:                %s%s
+                  Data:                %s%s%s
                   Stop:                Ctrl-C
                 ────────────────────────────────────────────────────────────
                 """.formatted(url, env.getOrDefault("ADMIN_USERNAME", "admin"), admin.howToSignIn(), url,
-                env.getOrDefault("ADMIN_USERNAME", "admin"), kafka.bootstrapServers(), dataDir, faultSwitch()));
+                env.getOrDefault("ADMIN_USERNAME", "admin"), kafka.bootstrapServers(), dataDir, faultSwitch(),
+                Boolean.parseBoolean(allowPrivateWebhooks) ? "\n  Webhooks:            may call loopback and private addresses (DESAYRE_WEBHOOK_ALLOW_PRIVATE=true;"
+                        + "\n                       set it to false to test the SSRF rule; never true in production)" : ""));
         stopped.await();
     }
 

@@ -5,6 +5,7 @@ import com.desayre.gateway.GatewayApplication;
 import com.desayre.imageworker.ImageWorkerApplication;
 import com.desayre.storage.StorageSinkApplication;
 import com.desayre.videoworker.VideoWorkerApplication;
+import com.desayre.webhooks.WebhookDispatcherApplication;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -44,6 +45,9 @@ public final class ServiceStack implements AutoCloseable {
             stack.run(ImageWorkerApplication.builder(), common, Map.of(), false);
             stack.run(VideoWorkerApplication.builder(), common, Map.of(), false);
             stack.gateway = stack.run(GatewayApplication.builder(), common, gateway, true);
+            // after the gateway: it migrates the webhook tables the dispatcher reads
+            stack.run(WebhookDispatcherApplication.builder(), common,
+                    Map.of("desayre.webhooks.gateway-url", "http://127.0.0.1:" + gateway.get("server.port")), false);
             return stack;
         } catch (RuntimeException e) {
             stack.close();

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 class ModuleBoundariesTest {
     private static final String[] SERVICES = {
             "com.desayre.gateway..", "com.desayre.encoder", "com.desayre.imageworker..", "com.desayre.videoworker..",
-            "com.desayre.storage.."};
+            "com.desayre.storage..", "com.desayre.webhooks.."};
 
     /** Each class's Maven module, from its package (encoder-core's {@code encoder.core} sits inside prompt-encoder's {@code encoder}). */
     private static final SliceAssignment MODULES = new SliceAssignment() {
@@ -53,7 +53,7 @@ class ModuleBoundariesTest {
                 .importPackages("com.desayre");
         // the other modules come as jars (verify) or class folders (test): either way, every one of them must be here
         for (var module : List.of("contracts", "platform", "encoder.core", "gateway", "encoder", "workerkit", "imageworker",
-                "videoworker", "storage", "embedded")) {
+                "videoworker", "storage", "webhooks", "embedded")) {
             assertThat(main.stream().anyMatch(c -> c.getPackageName().equals("com.desayre." + module))).as(module).isTrue();
         }
     }

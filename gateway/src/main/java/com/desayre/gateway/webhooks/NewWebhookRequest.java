@@ -21,10 +21,10 @@ record NewWebhookRequest(
                 description = "An http(s) URL without user:password@ whose host resolves to public addresses only")
         String url,
         @NotEmpty(message = "is required: the events to send, e.g. [\"job.completed\", \"job.failed\"].")
-        @Size(max = 3, message = "may list at most {max} events.")
-        @ArraySchema(schema = @Schema(allowableValues = {WebhookEvents.COMPLETED, WebhookEvents.FAILED, WebhookEvents.CANCELLED}),
-                minItems = 1, maxItems = 3, arraySchema = @Schema(requiredMode = REQUIRED))
-        List<@OneOf({WebhookEvents.COMPLETED, WebhookEvents.FAILED, WebhookEvents.CANCELLED}) String> events,
+        @Size(max = 4, message = "may list at most {max} events.")
+        @ArraySchema(schema = @Schema(allowableValues = {WebhookEvents.STARTED, WebhookEvents.COMPLETED, WebhookEvents.FAILED, WebhookEvents.CANCELLED}),
+                minItems = 1, maxItems = 4, arraySchema = @Schema(requiredMode = REQUIRED))
+        List<@OneOf({WebhookEvents.STARTED, WebhookEvents.COMPLETED, WebhookEvents.FAILED, WebhookEvents.CANCELLED}) String> events,
         @Size(max = Webhooks.MAX_DESCRIPTION, message = "may be at most {max} characters.") @NoControl
         @Schema(maxLength = Webhooks.MAX_DESCRIPTION, description = "What the endpoint is for") String description) {
 }

@@ -19,10 +19,10 @@ import java.util.function.BiConsumer;
 @Schema(name = "WebhookChange", description = "At least one of events, enabled and description")
 @WebhookChange.Something
 record WebhookChange(
-        @Size(min = 1, max = 3, message = "must list 1 to 3 events.")
-        @ArraySchema(schema = @Schema(allowableValues = {WebhookEvents.COMPLETED, WebhookEvents.FAILED, WebhookEvents.CANCELLED}),
-                minItems = 1, maxItems = 3)
-        List<@OneOf({WebhookEvents.COMPLETED, WebhookEvents.FAILED, WebhookEvents.CANCELLED}) String> events,
+        @Size(min = 1, max = 4, message = "must list 1 to 4 events.")
+        @ArraySchema(schema = @Schema(allowableValues = {WebhookEvents.STARTED, WebhookEvents.COMPLETED, WebhookEvents.FAILED, WebhookEvents.CANCELLED}),
+                minItems = 1, maxItems = 4)
+        List<@OneOf({WebhookEvents.STARTED, WebhookEvents.COMPLETED, WebhookEvents.FAILED, WebhookEvents.CANCELLED}) String> events,
         @Schema(description = "false stops deliveries; true starts them again and clears disabledReason") Boolean enabled,
         @Size(max = Webhooks.MAX_DESCRIPTION, message = "may be at most {max} characters.") @NoControl
         @Schema(maxLength = Webhooks.MAX_DESCRIPTION) String description) {

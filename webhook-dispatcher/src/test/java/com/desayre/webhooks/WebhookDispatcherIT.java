@@ -1,0 +1,218 @@
+package com.desayre.webhooks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.desayre.contracts.EventJson;
+import com.desayre.contracts.JobKind;
+import com.desayre.contracts.JobStatus;
+import com.desayre.contracts.StatusChanged;
+import com.desayre.contracts.StoredMedia;
+import com.desayre.contracts.Topics;
+import com.desayre.embedded.SpringProperties;
+import com.desayre.platform.MediaLinks;
+import com.desayre.testsupport.TestServers;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The dispatcher as deployed (its own Spring Boot app, consumer group on generation.status) on the real Kafka and
+ * PostgreSQL with the gateway's migrations, sending to a real receiver on loopback that checks every signature with
+ * the Standard Webhooks algorithm written here on its own. Retry intervals are milliseconds here, hours in production.
+ */
+class WebhookDispatcherIT {
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final String LINK_SECRET = "a-media-link-secret-of-at-least-32-bytes";
+    private static final Duration WAIT = Duration.ofSeconds(60);
+    private static Receiver receiver;
+    private static JdbcClient db;
+    private static KafkaProducer<String, byte[]> producer;
+    private static ConfigurableApplicationContext dispatcher;
+
+    @BeforeAll
+    static void start() throws Exception {
+        var postgres = TestServers.postgres();
+        Flyway.configure().dataSource(postgres.jdbcUrl(), postgres.username(), postgres.password())
+                .locations("filesystem:../gateway/src/main/resources/db/gateway").schemas("gateway").defaultSchema("gateway")
+                .table("flyway_history_gateway").load().migrate();
+        db = JdbcClient.create(postgres.dataSource("desayre"));
+        receiver = new Receiver();
+        producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestServers.kafka().bootstrapServers()),
+                new StringSerializer(), new ByteArraySerializer());
+        dispatcher = startDispatcher();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (dispatcher != null) {
+            dispatcher.close();
+        }
+        producer.close();
+        receiver.close();
+    }
+
+    private static ConfigurableApplicationContext startDispatcher() {
+        var properties = new HashMap<String, String>();
+        properties.putAll(TestServers.kafkaProperties());
+        properties.putAll(TestServers.postgresProperties());
+        properties.put("server.port", "0");
+        properties.put("desayre.webhooks.allow-private", "true");
+        properties.put("desayre.webhooks.poll-interval", "50ms");
+        properties.put("desayre.webhooks.retry-initial", "100ms");
+        properties.put("desayre.webhooks.retry-max", "300ms");
+        properties.put("desayre.webhooks.connect-timeout", "1s");
+        properties.put("desayre.webhooks.read-timeout", "2s");
+        properties.put("desayre.webhooks.lease", "3s");
+        properties.put("desayre.webhooks.gateway-url", "https://studio.example");
+        properties.put("desayre.media.link-secret", LINK_SECRET);
+        return WebhookDispatcherApplication.builder().run(SpringProperties.asArguments(properties));
+    }
+
+    /** An endpoint row as the gateway writes it; returns its secret (base64). */
+    private static String endpoint(UUID id, String owner, String url, String[] events, String previousSecret) {
+        var secret = Base64.getEncoder().encodeToString(UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8));
+        db.sql("insert into gateway.webhook_endpoints (id, owner, url, events, secret, previous_secret, previous_secret_until) "
+                        + "values (:id, :owner, :url, :events, :secret, :previous, :until)")
+                .param("id", id).param("owner", owner).param("url", url).param("events", events).param("secret", secret)
+                .param("previous", previousSecret)
+                .param("until", previousSecret == null ? null : Timestamp.from(Instant.now().plus(Duration.ofHours(1)))).update();
+        return secret;
+    }
+
+    private static StatusChanged status(String jobId, String owner, JobStatus status, List<StoredMedia> media) {
+        return new StatusChanged(StatusChanged.SCHEMA_VERSION, UUID.randomUUID().toString(), jobId, Instant.now(), owner, JobKind.IMAGE,
+                status, "test", status == JobStatus.COMPLETED ? 100 : null, "m", null, media, null, null, null);
+    }
+
+    private static void publish(StatusChanged status) throws Exception {
+        producer.send(new ProducerRecord<>(Topics.STATUS, status.jobId(), EventJson.write(status))).get();
+    }
+
+    /** Standard Webhooks, written here from the specification: each "v1,<sig>" in the header is checked against each secret. */
+    private static long validSignatures(Receiver.Request request, String... base64Secrets) throws Exception {
+        long valid = 0;
+        for (var secret : base64Secrets) {
+            var mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(Base64.getDecoder().decode(secret), "HmacSHA256"));
+            var expected = "v1," + Base64.getEncoder().encodeToString(
+                    mac.doFinal((request.id() + "." + request.timestamp() + "." + request.body()).getBytes(StandardCharsets.UTF_8)));
+            for (var presented : request.signature().split(" ")) {
+                if (presented.equals(expected)) {
+                    valid++;
+                }
+            }
+        }
+        return valid;
+    }
+
+    private static String state(UUID endpoint, String jobId) {
+        return db.sql("select coalesce(string_agg(state || ':' || attempts, ',' order by seq), '') from gateway.webhook_deliveries "
+                + "where endpoint_id = :e and job_id = :j").param("e", endpoint).param("j", UUID.fromString(jobId)).query(String.class).single();
+    }
+
+    @Test
+    void aCompletedJobIsSignedWithBothSecretsDuringARotationAndRetriedAfterTwo500s() throws Exception {
+        var owner = "ada-" + UUID.randomUUID();
+        var endpoint = UUID.randomUUID();
+        var previous = Base64.getEncoder().encodeToString(new byte[32]);
+        var secret = endpoint(endpoint, owner, receiver.url("/retried"), new String[] {"job.completed"}, previous);
+        receiver.answer("/retried", 500, 500);
+        var jobId = UUID.randomUUID().toString();
+        var media = new StoredMedia(jobId + "/0.png", "image/png", 64, 64, 1234, "abc", jobId + "/0.thumb.jpg", null);
+        publish(status(jobId, owner, JobStatus.COMPLETED, List.of(media)));
+
+        await().atMost(WAIT).until(() -> state(endpoint, jobId), "delivered:3"::equals);
+        var seen = receiver.to("/retried");
+        assertThat(seen).extracting(Receiver.Request::answered).containsExactly(500, 500, 200);
+        assertThat(seen).extracting(Receiver.Request::id).containsOnly(seen.get(0).id()).allMatch(id -> id.startsWith("msg_"));
+        for (var request : seen) {
+            assertThat(validSignatures(request, secret)).as("signed with the current secret").isEqualTo(1);
+            assertThat(validSignatures(request, previous)).as("and, during the rotation, with the previous one").isEqualTo(1);
+            assertThat(Math.abs(Long.parseLong(request.timestamp()) - Instant.now().getEpochSecond())).isLessThan(120);
+        }
+        JsonNode body = JSON.readTree(seen.get(2).body());
+        assertThat(body.get("type").asString()).isEqualTo("job.completed");
+        assertThat(body.at("/data/jobId").asString()).isEqualTo(jobId);
+        assertThat(body.at("/data/status").asString()).isEqualTo("COMPLETED");
+        var url = URI.create(body.at("/data/media/0/url").asString());
+        assertThat(url.getHost()).isEqualTo("studio.example");
+        assertThat(url.getPath()).isEqualTo("/media/source/" + jobId + "/0.png");
+        // the link the gateway's /media/source/ serves to anyone holding it: its own signing scheme, not a second one
+        var query = java.util.Arrays.stream(url.getQuery().split("&")).map(p -> p.split("=", 2))
+                .collect(java.util.stream.Collectors.toMap(p -> p[0], p -> p[1]));
+        assertThat(new MediaLinks(LINK_SECRET, Duration.ofDays(7), Clock.systemUTC()).verify(jobId + "/0.png", query.get("expires"),
+                query.get("signature"))).isTrue();
+        var log = db.sql("select response_status, latency_ms, response_excerpt from gateway.webhook_deliveries where endpoint_id = :e")
+                .param("e", endpoint).query().singleRow();
+        assertThat(log.get("response_status")).isEqualTo(200);
+        assertThat(log.get("response_excerpt")).isEqualTo("{\"seen\":\"/retried\"}");
+        assertThat(log.get("latency_ms")).isNotNull();
+    }
+
+    @Test
+    void aJobsLaterEventWaitsForItsEarlierOne() throws Exception {
+        var owner = "ada-" + UUID.randomUUID();
+        var endpoint = UUID.randomUUID();
+        var secret = endpoint(endpoint, owner, receiver.url("/ordered"), new String[] {"job.started", "job.completed"}, null);
+        receiver.answer("/ordered", 503, 503);
+        var jobId = UUID.randomUUID().toString();
+        publish(status(jobId, owner, JobStatus.SUBMITTED, List.of()));
+        publish(status(jobId, owner, JobStatus.COMPLETED, List.of()));
+        // another user's job and a status nobody subscribed to send nothing here
+        publish(status(UUID.randomUUID().toString(), "someone-else", JobStatus.COMPLETED, List.of()));
+        publish(status(jobId, owner, JobStatus.PROCESSING, List.of()));
+
+        await().atMost(WAIT).until(() -> state(endpoint, jobId), "delivered:3,delivered:1"::equals);
+        var types = receiver.to("/ordered").stream().map(request -> JSON.readTree(request.body()).get("type").asString()).toList();
+        assertThat(types).containsExactly("job.started", "job.started", "job.started", "job.completed");
+        for (var request : receiver.to("/ordered")) {
+            assertThat(validSignatures(request, secret)).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aRestartMidDeliveryAndARedeliveredRecordMakeNoSecondDelivery() throws Exception {
+        var owner = "ada-" + UUID.randomUUID();
+        var endpoint = UUID.randomUUID();
+        endpoint(endpoint, owner, receiver.url("/restart"), new String[] {"job.failed"}, null);
+        var hold = receiver.hold("/restart");
+        var jobId = UUID.randomUUID().toString();
+        var failed = status(jobId, owner, JobStatus.FAILED, List.of());
+        publish(failed);
+        await().atMost(WAIT).until(() -> state(endpoint, jobId), "pending:1"::equals);
+        dispatcher.close(); // mid-delivery: the receiver is still holding the request
+        hold.countDown();
+        publish(failed); // the same record again, as after a rebalance
+        dispatcher = startDispatcher();
+
+        await().atMost(WAIT).until(() -> state(endpoint, jobId), "delivered:2"::equals);
+        var seen = receiver.to("/restart");
+        assertThat(seen).extracting(Receiver.Request::id).containsOnly(seen.get(0).id());
+        assertThat(db.sql("select count(*) from gateway.webhook_deliveries where endpoint_id = :e").param("e", endpoint)
+                .query(Long.class).single()).isEqualTo(1);
+    }
+}
