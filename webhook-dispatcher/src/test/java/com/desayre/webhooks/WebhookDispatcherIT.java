@@ -195,6 +195,52 @@ class WebhookDispatcherIT {
     }
 
     @Test
+    void aPerRequestWebhookGetsEveryEventOfItsJobAndNothingElse() throws Exception {
+        var owner = "ada-" + UUID.randomUUID();
+        var jobId = UUID.randomUUID().toString();
+        var endpoint = UUID.randomUUID();
+        // as the gateway registers a webhookUrl: an endpoint bound to one job, subscribed to nothing by type
+        var secret = endpoint(endpoint, owner, receiver.url("/per-request"), new String[] {}, null);
+        db.sql("update gateway.webhook_endpoints set job_id = :job where id = :id").param("job", UUID.fromString(jobId))
+                .param("id", endpoint).update();
+        var other = UUID.randomUUID().toString();
+        publish(status(other, owner, JobStatus.COMPLETED, List.of()));
+        publish(status(jobId, owner, JobStatus.SUBMITTED, List.of()));
+        publish(status(jobId, owner, JobStatus.CANCELLED, List.of()));
+        publish(status(jobId, owner, JobStatus.COMPLETED, List.of())); // a late result after the cancel: not sent
+
+        await().atMost(WAIT).until(() -> state(endpoint, jobId), "delivered:1,delivered:1"::equals);
+        var types = receiver.to("/per-request").stream().map(request -> JSON.readTree(request.body()).get("type").asString()).toList();
+        assertThat(types).containsExactly("job.started", "job.cancelled");
+        assertThat(receiver.to("/per-request")).allSatisfy(request -> assertThat(request.body()).contains(jobId).doesNotContain(other));
+        for (var request : receiver.to("/per-request")) {
+            assertThat(validSignatures(request, secret)).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void anEndpointFailingForLongerThanDisableAfterIsDisabledAndToldWhy() throws Exception {
+        var owner = "ada-" + UUID.randomUUID();
+        var endpoint = UUID.randomUUID();
+        endpoint(endpoint, owner, receiver.url("/dead"), new String[] {"job.failed"}, null);
+        // failing for 4 days already (disable-after is 3 days): the next failure disables it
+        db.sql("update gateway.webhook_endpoints set failing_since = now() - interval '4 days' where id = :id").param("id", endpoint).update();
+        receiver.answer("/dead", 500, 500, 500, 500, 500);
+        var jobId = UUID.randomUUID().toString();
+        publish(status(jobId, owner, JobStatus.FAILED, List.of()));
+
+        await().atMost(WAIT).until(() -> db.sql("select enabled from gateway.webhook_endpoints where id = :id").param("id", endpoint)
+                .query(Boolean.class).single(), enabled -> !enabled);
+        var reason = db.sql("select disabled_reason from gateway.webhook_endpoints where id = :id").param("id", endpoint)
+                .query(String.class).single();
+        assertThat(reason).startsWith("Deliveries have failed since ").contains("(last: HTTP 500)").contains("PATCH");
+        var attempts = receiver.to("/dead").size();
+        // disabled: its pending delivery waits, nothing more is sent
+        assertThat(state(endpoint, jobId)).startsWith("pending:");
+        await().during(Duration.ofMillis(500)).atMost(WAIT).until(() -> receiver.to("/dead").size() == attempts);
+    }
+
+    @Test
     void aRestartMidDeliveryAndARedeliveredRecordMakeNoSecondDelivery() throws Exception {
         var owner = "ada-" + UUID.randomUUID();
         var endpoint = UUID.randomUUID();

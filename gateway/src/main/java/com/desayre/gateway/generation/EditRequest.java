@@ -1,5 +1,8 @@
 package com.desayre.gateway.generation;
 
+import com.desayre.platform.WebhookTargets;
+import jakarta.validation.constraints.Size;
+
 import static io.swagger.v3.oas.annotations.media.Schema.RequiredMode.REQUIRED;
 
 import com.desayre.contracts.RequestRules;
@@ -31,7 +34,9 @@ record EditRequest(
         @Min(value = 1, message = "must be between 1 and 4.") @Max(value = GenerationController.MAX_COUNT, message = "must be between 1 and 4.")
         @Schema(defaultValue = "1", description = N) Integer n,
         @Min(value = 1, message = MAX_WAIT_PROBLEM) @Max(value = RequestRules.MAX_WAIT_SECONDS, message = MAX_WAIT_PROBLEM)
-        @Schema(description = MAX_WAIT) Integer maxWaitSeconds) implements GenerationBody {
+        @Schema(description = MAX_WAIT) Integer maxWaitSeconds,
+        @Size(max = WebhookTargets.MAX_URL_LENGTH, message = "may be at most {max} characters.") @NoControl
+        @Schema(format = "uri", maxLength = WebhookTargets.MAX_URL_LENGTH, description = WEBHOOK) String webhookUrl) implements GenerationBody {
 
     /** The rules of the JSON form only. */
     interface Json {

@@ -19,7 +19,13 @@ interface GenerationBody {
     String MAX_WAIT_PROBLEM = "must be between 1 and 86400 (a day): how long the job may wait in line for the provider before "
             + "it ends EXPIRED_IN_QUEUE. Leave it out to wait as long as it takes.";
 
+    String WEBHOOK = "An http(s) URL to call when each job starts at the provider and when it ends (job.started, job.completed, "
+            + "job.failed, job.cancelled), signed as Standard Webhooks says with your request secret "
+            + "(GET /api/webhooks/request-secret); checked like a webhook endpoint's URL (docs/webhooks.md)";
+
     String prompt();
+
+    String webhookUrl();
 
     Long seed();
 

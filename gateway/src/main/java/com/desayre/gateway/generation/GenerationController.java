@@ -10,6 +10,7 @@ import com.desayre.gateway.history.HistoryRepository;
 import com.desayre.gateway.limits.GenerationLimits;
 import com.desayre.gateway.web.ApiProblem;
 import com.desayre.gateway.web.RequestValidator;
+import com.desayre.gateway.webhooks.RequestWebhooks;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.headers.Header;
 import io.swagger.v3.oas.annotations.media.Content;
@@ -18,6 +19,7 @@ import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.validation.Valid;
 import jakarta.validation.groups.Default;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -62,9 +64,12 @@ public class GenerationController {
     private final MultipartForms forms;
     private final GenerationLimits limits;
     private final RequestValidator validator;
+    private final RequestWebhooks webhooks;
 
     GenerationController(Submissions submissions, PromptChecks checks, HistoryRepository history,
-                         Uploads uploads, MultipartForms forms, GenerationLimits limits, RequestValidator validator) {
+                         Uploads uploads, MultipartForms forms, GenerationLimits limits, RequestValidator validator,
+                         RequestWebhooks webhooks) {
+        this.webhooks = webhooks;
         this.forms = forms;
         this.limits = limits;
         this.submissions = submissions;
@@ -91,7 +96,7 @@ public class GenerationController {
         var size = RequestRules.IMAGE_SIZES.get(ratio);
         var spec = new JobSpec(user.id(), JobKind.IMAGE, request.prompt(), ratio, size.width(), size.height(), request.seed(),
                 request.styleProfile(), request.enhanced(), request.lane(), null);
-        return submissions.submit(request.copies(spec), key, "image " + request);
+        return webhook(request).flatMap(url -> submit(request.copies(spec), key, "image " + request, url, user, null));
     }
 
     /** An edit of one of your finished images ({@code sourceJobId}). */
@@ -109,7 +114,8 @@ public class GenerationController {
                                  @RequestHeader(value = IDEMPOTENCY_KEY, required = false) String key) {
         checkEdit(request);
         return finishedImage(request.sourceJobId(), user)
-                .flatMap(source -> submissions.submit(editSpecs(request, user, source), key, "edit " + request));
+                .flatMap(source -> webhook(request).flatMap(url -> submit(editSpecs(request, user, source), key, "edit " + request,
+                        url, user, null)));
     }
 
     /** An edit of an image uploaded with the request. */
@@ -129,9 +135,11 @@ public class GenerationController {
             checkEdit(request);
             // the limits first (charging nothing), then the decode; the submission stores the upload once admitted,
             // and whatever happens, its temporary file goes
-            return admissible(user, key, JobKind.EDIT, request.count()).then(Mono.defer(() -> upload(parts, user)))
-                    .flatMap(upload -> Mono.defer(() -> submissions.submit(editSpecs(request, user, Source.of(upload)),
-                            key, "edit " + request + " " + upload.sha256(), uploads.put(upload))).doFinally(signal -> uploads.discard(upload)));
+            return webhook(request).flatMap(url -> admissible(user, key, JobKind.EDIT, request.count())
+                    .then(Mono.defer(() -> upload(parts, user)))
+                    .flatMap(upload -> Mono.defer(() -> submit(editSpecs(request, user, Source.of(upload)),
+                            key, "edit " + request + " " + upload.sha256(), url, user, uploads.put(upload)))
+                            .doFinally(signal -> uploads.discard(upload))));
         });
     }
 
@@ -150,7 +158,8 @@ public class GenerationController {
                                   @RequestHeader(value = IDEMPOTENCY_KEY, required = false) String key) {
         checkVideo(request, request.sourceJobId() != null);
         var source = request.sourceJobId() == null ? Mono.just(Source.NONE) : finishedImage(request.sourceJobId(), user);
-        return source.flatMap(s -> submissions.submit(videoSpecs(request, user, s), key, "video " + request));
+        return source.flatMap(s -> webhook(request).flatMap(url -> submit(videoSpecs(request, user, s), key, "video " + request,
+                url, user, null)));
     }
 
     /** Image to video from an image uploaded with the request. */
@@ -170,10 +179,30 @@ public class GenerationController {
             checkVideo(request, true);
             // the limits first (charging nothing), then the decode; the submission stores the upload once admitted,
             // and whatever happens, its temporary file goes
-            return admissible(user, key, JobKind.VIDEO, request.count()).then(Mono.defer(() -> upload(parts, user)))
-                    .flatMap(upload -> Mono.defer(() -> submissions.submit(videoSpecs(request, user, Source.of(upload)),
-                            key, "video " + request + " " + upload.sha256(), uploads.put(upload))).doFinally(signal -> uploads.discard(upload)));
+            return webhook(request).flatMap(url -> admissible(user, key, JobKind.VIDEO, request.count())
+                    .then(Mono.defer(() -> upload(parts, user)))
+                    .flatMap(upload -> Mono.defer(() -> submit(videoSpecs(request, user, Source.of(upload)),
+                            key, "video " + request + " " + upload.sha256(), url, user, uploads.put(upload)))
+                            .doFinally(signal -> uploads.discard(upload))));
         });
+    }
+
+    /** The request's webhookUrl once it passed the URL rule (empty without one): checked before anything is charged. */
+    private Mono<Optional<String>> webhook(GenerationBody request) {
+        return request.webhookUrl() == null ? Mono.just(Optional.empty()) : webhooks.check(request.webhookUrl()).map(Optional::of);
+    }
+
+    /**
+     * Submits the jobs; once admitted and before they are published, {@code before} (storing an upload) runs and then the
+     * jobs' per-request webhook is registered, so no event of theirs can come before it.
+     */
+    private Mono<ResponseEntity<?>> submit(List<JobSpec> specs, String key, String request, Optional<String> url, CurrentUser user,
+                                           Mono<Void> before) {
+        if (url.isEmpty()) {
+            return before == null ? submissions.submit(specs, key, request) : submissions.submit(specs, key, request, before);
+        }
+        var first = before == null ? Mono.<Void>empty() : before;
+        return submissions.submit(specs, key, request, jobIds -> first.then(webhooks.register(user.id(), url.get(), jobIds)));
     }
 
     /** What the encoder says about an edit (a valid request may still ask for a profile or option the model lacks). */

@@ -16,6 +16,7 @@ import java.lang.annotation.Target;
 @Retention(RetentionPolicy.RUNTIME)
 @Target(ElementType.METHOD)
 @ProblemTypes({"prompt-rejected", "idempotency-key-reused", "idempotency-key-in-progress", "request-exceeds-limits", "rate-limited",
-        "too-many-in-flight", "daily-quota-exceeded", "budget-exceeded", "queue-full", "limits-unavailable", "service-unavailable"})
+        "too-many-in-flight", "daily-quota-exceeded", "budget-exceeded", "queue-full", "limits-unavailable", "service-unavailable",
+        "webhook-url-refused"})
 @interface SubmissionProblems {
 }

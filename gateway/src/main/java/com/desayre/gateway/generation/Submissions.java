@@ -114,6 +114,12 @@ public class Submissions {
      *                      source); run after the limits admitted the request, before its jobs are published
      */
     Mono<ResponseEntity<?>> submit(List<JobSpec> specs, String idempotencyKey, String request, Mono<Void> beforePublish) {
+        return submit(specs, idempotencyKey, request, jobIds -> beforePublish);
+    }
+
+    /** As above; {@code beforePublish} gets the new jobs' ids (a per-request webhook is registered for them). */
+    Mono<ResponseEntity<?>> submit(List<JobSpec> specs, String idempotencyKey, String request,
+                                   java.util.function.Function<List<String>, Mono<Void>> beforePublish) {
         // the rules prompt-encoder holds every generation.requested record to: what the door takes, the pipeline takes
         var violations = new ArrayList<RequestRules.Violation>();
         specs.forEach(spec -> RequestRules.check(spec, "", violations));
@@ -135,7 +141,7 @@ public class Submissions {
     }
 
     private Mono<ResponseEntity<?>> claimAndSubmit(List<JobSpec> specs, String idempotencyKey, String request,
-                                                   Mono<Void> beforePublish) {
+                                                   java.util.function.Function<List<String>, Mono<Void>> beforePublish) {
         var jobIds = specs.stream().map(spec -> UUID.randomUUID().toString()).toList();
         boolean list = specs.size() > 1;
         if (idempotencyKey == null) {
@@ -194,12 +200,13 @@ public class Submissions {
      * owner past the monthly budget (402 budget-exceeded: one ledger query, and only for a user with a budget), charges
      * the limits for them, publishes them, and hands the units back if publishing (or what comes before it) failed.
      */
-    private Mono<HttpHeaders> admitAndPublish(List<String> jobIds, List<JobSpec> specs, Mono<Void> beforePublish) {
+    private Mono<HttpHeaders> admitAndPublish(List<String> jobIds, List<JobSpec> specs,
+                                              java.util.function.Function<List<String>, Mono<Void>> beforePublish) {
         var cost = specs.stream().mapToInt(spec -> limits.settings().cost(spec.kind(), 1)).sum();
         return Mono.fromRunnable(() -> queues.admit(specs))
                 .then(Mono.defer(() -> budgets.check(specs.get(0).ownerId(), specs)))
                 .then(Mono.defer(() -> limits.admit(specs.get(0).ownerId(), cost, jobIds)))
-                .flatMap(admission -> beforePublish.then(publishAll(jobIds, specs))
+                .flatMap(admission -> Mono.defer(() -> beforePublish.apply(jobIds)).then(publishAll(jobIds, specs))
                         .onErrorResume(e -> admission.refund().then(Mono.error(e)))
                         .thenReturn(admission.headers()));
     }

@@ -199,6 +199,28 @@ class Webhooks {
                 .switchIfEmpty(Mono.error(() -> ApiProblem.notFound("This endpoint has no delivery '" + deliveryId + "'."))));
     }
 
+    /** The owner's request secret (base64), made on first use. */
+    Mono<String> requestSecret(String owner) {
+        return db.sql("insert into gateway.webhook_request_secrets (owner, secret) values (:owner, :secret) on conflict (owner) do nothing")
+                .bind("owner", owner).bind("secret", newSecret()).then()
+                .then(db.sql("select secret from gateway.webhook_request_secrets where owner = :owner").bind("owner", owner)
+                        .map(row -> row.get("secret", String.class)).one());
+    }
+
+    /**
+     * A per-request endpoint for each job: every event type of that job alone, signed with the owner's request secret,
+     * never listed (docs/webhooks.md#per-request-webhooks).
+     */
+    Mono<Void> forJobs(String owner, String url, List<String> jobIds) {
+        return requestSecret(owner).flatMapMany(secret -> reactor.core.publisher.Flux.fromIterable(jobIds).concatMap(jobId -> db.sql(
+                                "insert into gateway.webhook_endpoints (id, owner, url, events, secret, job_id) "
+                                        + "values (:id, :owner, :url, :events, :secret, :job)")
+                        .bind("id", UUID.randomUUID()).bind("owner", owner).bind("url", url)
+                        .bind("events", new String[] {WebhookEvents.STARTED, WebhookEvents.COMPLETED, WebhookEvents.FAILED, WebhookEvents.CANCELLED})
+                        .bind("secret", secret).bind("job", UUID.fromString(jobId)).then()))
+                .then();
+    }
+
     private static Endpoint endpoint(Readable row) {
         return new Endpoint(row.get("id", UUID.class), row.get("url", String.class), List.of(row.get("events", String[].class)),
                 row.get("description", String.class), Boolean.TRUE.equals(row.get("enabled", Boolean.class)),

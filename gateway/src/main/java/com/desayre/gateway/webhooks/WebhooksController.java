@@ -67,6 +67,23 @@ class WebhooksController {
         return webhooks.list(user.id()).collectList();
     }
 
+    /** The request secret, for verifying per-request webhooks. */
+    record RequestSecret(@Schema(description = "whsec_ + base64 of 32 bytes: signs the webhooks of every webhookUrl you send") String secret) {
+        @Override
+        public String toString() {
+            return "RequestSecret[****]";
+        }
+    }
+
+    @Operation(operationId = "getWebhookRequestSecret", summary = "The secret your per-request webhooks (webhookUrl) are signed with",
+            description = "Made on first use; the same for every webhookUrl you send on POST /api/generate/*.")
+    @GetMapping("/request-secret")
+    Mono<ResponseEntity<RequestSecret>> requestSecret(CurrentUser user) {
+        return webhooks.requestSecret(user.id())
+                .map(secret -> ResponseEntity.ok().header(HttpHeaders.CACHE_CONTROL, "no-store")
+                        .body(new RequestSecret(Webhooks.SECRET_PREFIX + secret)));
+    }
+
     @Operation(operationId = "getWebhook", summary = "One of your webhook endpoints; `disabledReason` says why deliveries stopped")
     @ProblemTypes({"not-found"})
     @GetMapping("/{id}")

@@ -6,6 +6,7 @@ import static org.mockito.ArgumentMatchers.anyList;
 import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.verifyNoInteractions;
 import static org.mockito.Mockito.when;
 
 import com.desayre.contracts.JobKind;
@@ -15,7 +16,9 @@ import com.desayre.encoder.core.PromptEncoder;
 import com.desayre.gateway.accounts.CurrentUser;
 import com.desayre.gateway.history.HistoryRepository;
 import com.desayre.gateway.limits.GenerationLimits;
+import com.desayre.gateway.web.ApiProblem;
 import com.desayre.gateway.web.RequestValidator;
+import com.desayre.gateway.webhooks.RequestWebhooks;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -61,6 +64,8 @@ class GenerationControllerSliceTest {
     Uploads uploads;
     @MockitoBean
     GenerationLimits limits;
+    @MockitoBean
+    RequestWebhooks webhooks;
 
     @TestConfiguration(proxyBeanMethods = false)
     @EnableWebFluxSecurity
@@ -83,6 +88,36 @@ class GenerationControllerSliceTest {
                     .anonymous(anonymous -> anonymous.principal(new CurrentUser("alice", false)))
                     .build();
         }
+    }
+
+    @Test
+    void aWebhookUrlIsCheckedFirstAndRegisteredForTheJobsBeforeTheyArePublished() {
+        var url = "https://93.184.216.34/hook";
+        when(webhooks.check(url)).thenReturn(Mono.just(url));
+        when(webhooks.register(anyString(), anyString(), anyList())).thenReturn(Mono.empty());
+        when(submissions.submit(anyList(), any(), anyString(), any(java.util.function.Function.class)))
+                .thenReturn(Mono.just(ResponseEntity.status(HttpStatus.ACCEPTED).build()));
+        client.post().uri("/api/generate/image").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{\"prompt\":\"a lighthouse at dusk\",\"n\":2,\"webhookUrl\":\"" + url + "\"}")
+                .exchange().expectStatus().isAccepted();
+        @SuppressWarnings("unchecked")
+        ArgumentCaptor<java.util.function.Function<List<String>, Mono<Void>>> hook = ArgumentCaptor.forClass(java.util.function.Function.class);
+        verify(submissions).submit(anyList(), any(), anyString(), hook.capture());
+        hook.getValue().apply(List.of("j1", "j2")).block();
+        verify(webhooks).register("alice", url, List.of("j1", "j2"));
+    }
+
+    @Test
+    void aRefusedWebhookUrlStopsTheRequestBeforeAnythingIsSubmitted() {
+        when(webhooks.check("http://127.0.0.1/hook")).thenReturn(Mono.error(new ApiProblem(HttpStatus.BAD_REQUEST, "webhook-url-refused",
+                "Webhook URL refused", "The host 127.0.0.1 resolves to 127.0.0.1, a loopback address.", java.util.Map.of())));
+        for (var path : List.of("/api/generate/image", "/api/generate/video")) {
+            client.post().uri(path).contentType(MediaType.APPLICATION_JSON)
+                    .bodyValue("{\"prompt\":\"a lighthouse at dusk\",\"webhookUrl\":\"http://127.0.0.1/hook\"}")
+                    .exchange().expectStatus().isBadRequest()
+                    .expectBody().jsonPath("$.type").isEqualTo("/problems/webhook-url-refused");
+        }
+        verifyNoInteractions(submissions);
     }
 
     @Test
@@ -136,7 +171,7 @@ class GenerationControllerSliceTest {
         var problem = invalid("/api/generate/image", "{\"prompt\":\"a\",\"aspect_ratio\":\"1:1\"}");
         assertThat(fields(problem)).containsExactly("aspect_ratio");
         assertThat(messages(problem).get(0)).isEqualTo("Unknown field 'aspect_ratio'. Known fields: aspectRatio, enhance, "
-                + "maxWaitSeconds, n, priority, prompt, seed, styleProfile.");
+                + "maxWaitSeconds, n, priority, prompt, seed, styleProfile, webhookUrl.");
     }
 
     @Test

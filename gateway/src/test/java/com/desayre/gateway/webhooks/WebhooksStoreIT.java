@@ -127,6 +127,25 @@ class WebhooksStoreIT {
                 .isInstanceOf(ApiProblem.class).hasMessageContaining("2 webhook endpoints");
     }
 
+    @Test
+    void aPerRequestWebhookIsAnEndpointPerJobSignedWithTheOwnersRequestSecretAndNeverListed() {
+        var owner = "ada-" + UUID.randomUUID();
+        var secret = webhooks.requestSecret(owner).block(WAIT);
+        assertThat(Base64.getDecoder().decode(secret)).hasSize(32);
+        assertThat(webhooks.requestSecret(owner).block(WAIT)).isEqualTo(secret);
+        var jobs = List.of(UUID.randomUUID().toString(), UUID.randomUUID().toString());
+        webhooks.forJobs(owner, "https://93.184.216.34/req", jobs).block(WAIT);
+        var rows = db.sql("select job_id, secret, events from gateway.webhook_endpoints where owner = :owner order by created_at")
+                .bind("owner", owner).map(row -> List.of(row.get("job_id", UUID.class).toString(), row.get("secret", String.class),
+                        String.join(",", row.get("events", String[].class)))).all().collectList().block(WAIT);
+        assertThat(rows).extracting(row -> row.get(0)).containsExactlyInAnyOrderElementsOf(jobs);
+        assertThat(rows).allSatisfy(row -> {
+            assertThat(row.get(1)).isEqualTo(secret);
+            assertThat(row.get(2)).isEqualTo("job.started,job.completed,job.failed,job.cancelled");
+        });
+        assertThat(webhooks.list(owner).collectList().block(WAIT)).isEmpty();
+    }
+
     private static void assertNotFound(org.assertj.core.api.ThrowableAssert.ThrowingCallable call) {
         assertThatThrownBy(call).isInstanceOf(ApiProblem.class).hasMessageContaining("no ");
     }
