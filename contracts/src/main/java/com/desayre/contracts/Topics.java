@@ -61,12 +61,19 @@ public final class Topics {
     public static final List<String> CONTROL_DLQS = List.of("generation.control.image-worker.dlq",
             "generation.control.video-worker.dlq");
 
+    /**
+     * The webhook dispatcher's DLQ on {@code generation.status} (its own group): a status it could not record
+     * deliveries for (Postgres away for minutes, or unreadable) is kept for a replay rather than skipped.
+     */
+    public static final String WEBHOOKS_DLQ = "generation.status.webhook-dispatcher.dlq";
+
     /** Every topic DESAYRE uses, DLQs included: created up front so no producer races a leader election. */
     public static List<String> all() {
         var all = new java.util.ArrayList<>(List.of(REQUESTED, IMAGE_REQUESTED, VIDEO_REQUESTED, MEDIA_READY, STATUS, CONTROL, LEDGER));
         WITH_DLQ.forEach(topic -> all.add(dlq(topic)));
         all.addAll(PROJECTION_DLQS);
         all.addAll(CONTROL_DLQS);
+        all.add(WEBHOOKS_DLQ);
         all.addAll(COMPACTED);
         return List.copyOf(all);
     }
@@ -88,12 +95,13 @@ public final class Topics {
         return topic + ".dlq";
     }
 
-    /** Every DLQ: {@code <topic>.dlq} of {@link #WITH_DLQ}, then {@link #PROJECTION_DLQS} and {@link #CONTROL_DLQS}. */
+    /** Every DLQ: {@code <topic>.dlq} of {@link #WITH_DLQ}, then {@link #PROJECTION_DLQS}, {@link #CONTROL_DLQS} and {@link #WEBHOOKS_DLQ}. */
     public static List<String> dlqs() {
         var all = new java.util.ArrayList<String>();
         WITH_DLQ.forEach(topic -> all.add(dlq(topic)));
         all.addAll(PROJECTION_DLQS);
         all.addAll(CONTROL_DLQS);
+        all.add(WEBHOOKS_DLQ);
         return List.copyOf(all);
     }
 

@@ -12,6 +12,7 @@ import com.desayre.contracts.Topics;
 import com.desayre.embedded.SpringProperties;
 import com.desayre.platform.MediaLinks;
 import com.desayre.testsupport.TestServers;
+import com.desayre.testsupport.TopicProbe;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.sql.Timestamp;
@@ -191,6 +192,25 @@ class WebhookDispatcherIT {
         assertThat(types).containsExactly("job.started", "job.started", "job.started", "job.completed");
         for (var request : receiver.to("/ordered")) {
             assertThat(validSignatures(request, secret)).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aStatusItCannotReadGoesToItsDeadLetterTopicAtOnceAndHoldsNothingUp() throws Exception {
+        var owner = "ada-" + UUID.randomUUID();
+        var endpoint = UUID.randomUUID();
+        endpoint(endpoint, owner, receiver.url("/after-poison"), new String[] {"job.completed"}, null);
+        var jobId = UUID.randomUUID().toString();
+        var poisonKey = UUID.randomUUID().toString();
+        try (var probe = TopicProbe.watch(TestServers.kafka(), Topics.WEBHOOKS_DLQ)) {
+            // same key as the good record behind it: same partition, so the good one waits only if the bad one holds it
+            producer.send(new ProducerRecord<>(Topics.STATUS, jobId, "not json {".getBytes(StandardCharsets.UTF_8))).get();
+            producer.send(new ProducerRecord<>(Topics.STATUS, poisonKey, new byte[0])).get();
+            publish(status(jobId, owner, JobStatus.COMPLETED, List.of()));
+
+            await().atMost(WAIT).until(() -> state(endpoint, jobId), "delivered:1"::equals);
+            await().atMost(WAIT).until(() -> probe.records(Topics.WEBHOOKS_DLQ, jobId).size() == 1
+                    && probe.records(Topics.WEBHOOKS_DLQ, poisonKey).size() == 1);
         }
     }
 
