@@ -8,6 +8,7 @@
 //   problems.js   field errors and the form's sentence; countdown.js: when to try again
 //   jobs.js       the one event stream and the live cards of jobs in progress (cancel)
 //   gallery.js    history, search, details, retry, delete
+//   webhooks.js   the webhooks panel (endpoints, secrets shown once, deliveries); webhook-rules.js: its words
 //   status.js, dom.js  what a status reads as; DOM helpers
 import { api, onSessionEnded } from "./studio/api.js";
 import { showSignIn, showStudio, wireSession } from "./studio/session.js";
@@ -17,8 +18,9 @@ import { wireSource } from "./studio/source.js";
 import { wireGenerate } from "./studio/generate.js";
 import { onJobs } from "./studio/jobs.js";
 import { refreshGallerySoon, showStarted, wireGallery } from "./studio/gallery.js";
+import { closeWebhooks, wireWebhooks } from "./studio/webhooks.js";
 
-onSessionEnded(showSignIn);
+onSessionEnded(() => { closeWebhooks(); showSignIn(); });
 onJobs({ started: showStarted, ended: refreshGallerySoon });
 wireSession();
 wireModes();
@@ -26,6 +28,7 @@ wireProblems();
 wireSource();
 wireGenerate();
 wireGallery();
+wireWebhooks();
 
 try {
   await showStudio(await api("GET", "/api/auth/me"));

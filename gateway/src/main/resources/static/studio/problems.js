@@ -16,19 +16,12 @@ function control(field) {
 export function fieldError(field, message) {
   const node = control(field);
   if (!node) return false;
-  node.setAttribute("aria-invalid", "true");
   if (node === $("source")) {
+    node.setAttribute("aria-invalid", "true");
     $("source-error").textContent = message;
     return true;
   }
-  const id = `error-${field}`;
-  let note = document.getElementById(id);
-  if (!note) {
-    note = el("span", { class: "field-error", id });
-    (node.closest("label") || node.parentElement).append(note);
-  }
-  note.textContent = message;
-  node.setAttribute("aria-describedby", id);
+  markField(node, `error-${field}`, message);
   return true;
 }
 
@@ -37,9 +30,60 @@ export function clearFieldError(field) {
   if (!node) return;
   node.removeAttribute("aria-invalid");
   if (node === $("source")) { $("source-error").textContent = ""; return; }
-  const note = document.getElementById(`error-${field}`);
+  unmarkField(node, `error-${field}`);
+}
+
+/** Marks a control invalid, its message (note id) beside it: in any form of the studio. */
+function markField(node, id, message) {
+  node.setAttribute("aria-invalid", "true");
+  let note = document.getElementById(id);
+  if (!note) {
+    note = el("span", { class: "field-error", id });
+    (node.closest("label") || (node instanceof HTMLFieldSetElement ? node : node.parentElement)).append(note);
+  }
+  note.textContent = message;
+  node.setAttribute("aria-describedby", id);
+}
+
+function unmarkField(node, id) {
+  node.removeAttribute("aria-invalid");
+  const note = document.getElementById(id);
   if (note) note.remove();
   node.removeAttribute("aria-describedby");
+}
+
+/**
+ * A problem in one of the studio's smaller forms (e.g. the webhooks panel), shown as the create form shows one:
+ * each field the API named beside its control (controlOf finds it), the sentence in line, focus on the first.
+ */
+export function showFormProblem(into, line, error, controlOf = (field) => into.elements[field]) {
+  clearFormProblem(into, line);
+  let placed = 0;
+  for (const { field, message } of error.errors || []) {
+    const node = controlOf(field);
+    if (node instanceof Element) { markField(node, `${into.id}-error-${node.name || field}`, message); placed++; }
+  }
+  line.textContent = placed && placed === (error.errors || []).length
+    ? (placed === 1 ? "Fix the marked field and try again." : `Fix the ${placed} marked fields and try again.`)
+    : error.message;
+  const first = into.querySelector("[aria-invalid='true']");
+  if (first) (first instanceof HTMLFieldSetElement ? first.querySelector("input") || first : first).focus();
+}
+
+/** Typing in (or ticking) a field of such a form takes its complaint away. */
+export function clearFormFieldProblem(node) {
+  const marked = node.closest("[aria-invalid]");
+  if (!marked) return;
+  marked.removeAttribute("aria-invalid");
+  const note = document.getElementById(marked.getAttribute("aria-describedby"));
+  if (note) note.remove();
+  marked.removeAttribute("aria-describedby");
+}
+
+export function clearFormProblem(into, line) {
+  for (const node of into.querySelectorAll("[aria-invalid]")) { node.removeAttribute("aria-invalid"); node.removeAttribute("aria-describedby"); }
+  for (const note of into.querySelectorAll("span.field-error")) note.remove();
+  line.textContent = "";
 }
 
 export function clearErrors() {

@@ -7,7 +7,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * The studio's rules that need no page (status order, the cancel's label, the rate-limit sentence), in
+ * The studio's rules that need no page (status order, the cancel's label, the rate-limit sentence, the webhooks panel's words), in
  * {@code src/test/js/*.test.mjs}, run by node's own test runner: no npm package, node 20+ on the PATH (as for
  * {@code ApiDocsIT}'s lint).
  */
