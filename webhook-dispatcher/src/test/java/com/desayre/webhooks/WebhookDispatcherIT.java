@@ -13,6 +13,7 @@ import com.desayre.embedded.SpringProperties;
 import com.desayre.platform.MediaLinks;
 import com.desayre.testsupport.TestServers;
 import com.desayre.testsupport.TopicProbe;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.sql.Timestamp;
@@ -212,6 +213,25 @@ class WebhookDispatcherIT {
             await().atMost(WAIT).until(() -> probe.records(Topics.WEBHOOKS_DLQ, jobId).size() == 1
                     && probe.records(Topics.WEBHOOKS_DLQ, poisonKey).size() == 1);
         }
+    }
+
+    @Test
+    void aReceiverThatKeepsFailingOpensItsEndpointsBreakerAndIsLeftAloneWhileItIsOpen() throws Exception {
+        var owner = "ada-" + UUID.randomUUID();
+        var endpoint = UUID.randomUUID();
+        endpoint(endpoint, owner, receiver.url("/down"), new String[] {"job.completed"}, null);
+        var failing = new Integer[40];
+        java.util.Arrays.fill(failing, 500);
+        receiver.answer("/down", failing);
+        for (int i = 0; i < 8; i++) {
+            publish(status(UUID.randomUUID().toString(), owner, JobStatus.COMPLETED, List.of()));
+        }
+        var breakers = dispatcher.getBean(Dispatcher.class);
+        await().atMost(WAIT).until(() -> breakers.breakerState(endpoint.toString()) == CircuitBreaker.State.OPEN);
+        var tried = receiver.to("/down").size();
+        // retries are 100-300 ms apart here: without the breaker eight failing deliveries would keep arriving
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> receiver.to("/down").size() == tried);
+        assertThat(tried).as("probes before the breaker opened").isBetween(5, 10);
     }
 
     @Test
