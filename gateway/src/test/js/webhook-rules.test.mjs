@@ -1,7 +1,7 @@
 // What the studio's webhooks panel says (studio/webhook-rules.js), run by StudioScriptsTest with node's own test runner.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { EVENT_CHOICES, ago, deliveryRow, disabledWarning, eventsText } from "../../main/resources/static/studio/webhook-rules.js";
+import { EVENT_CHOICES, ago, deliveryRow, disabledWarning, eventsText, webhooksButton } from "../../main/resources/static/studio/webhook-rules.js";
 
 const NOW = Date.parse("2026-12-03T20:00:00Z");
 
@@ -55,4 +55,17 @@ test("times read as a person says them; past a day, the date", () => {
   assert.equal(ago("2026-12-03T17:00:00Z", NOW), "3 h ago");
   assert.equal(ago("2026-12-01T08:15:00Z", NOW), "2026-12-01 08:15 UTC");
   assert.equal(ago("not a time", NOW), "");
+});
+
+test("the header's button tells the owner when the dispatcher stopped an endpoint, and only then", () => {
+  const stopped = { enabled: false, disabledReason: "Deliveries have failed since 2026-11-30 18:02 UTC (last: HTTP 503)." };
+  const switchedOff = { enabled: false, disabledReason: "disabled by its owner" };
+  const on = { enabled: true, disabledReason: null };
+  assert.deepEqual(webhooksButton([on, switchedOff]), { text: "Webhooks", alarm: false, title: "" });
+  assert.deepEqual(webhooksButton(undefined), { text: "Webhooks", alarm: false, title: "" });
+  const one = webhooksButton([on, stopped, switchedOff]);
+  assert.equal(one.text, "Webhooks · 1 stopped");
+  assert.equal(one.alarm, true);
+  assert.match(one.title, /one of your endpoints/);
+  assert.match(webhooksButton([stopped, stopped]).title, /2 of your endpoints/);
 });

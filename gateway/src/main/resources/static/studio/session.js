@@ -6,6 +6,7 @@ import { closeStream, forgetJobs, openStream } from "./jobs.js";
 import { loadProfiles } from "./modes.js";
 import { setSource } from "./source.js";
 import { loadGallery } from "./gallery.js";
+import { checkWebhooks } from "./webhooks.js";
 
 export function showSignIn() {
   $("studio").hidden = true;
@@ -20,6 +21,7 @@ export async function showStudio(user) {
   $("who").hidden = false;
   $("who-name").textContent = `${user.username} · ${user.role}`;
   showSpend();
+  checkWebhooks();
   openStream();
   await loadProfiles();
   await loadGallery(true);

@@ -39,6 +39,21 @@ export function disabledWarning(endpoint) {
   };
 }
 
+/**
+ * The header's Webhooks button: it tells the owner, without opening the panel, that the dispatcher stopped sending
+ * to some of their endpoints (an endpoint they switched off themselves is no news).
+ */
+export function webhooksButton(endpoints) {
+  const stopped = (endpoints || []).filter((endpoint) => disabledWarning(endpoint)?.alarm).length;
+  if (!stopped) return { text: "Webhooks", alarm: false, title: "" };
+  return {
+    text: `Webhooks · ${stopped} stopped`,
+    alarm: true,
+    title: `DESAYRE stopped sending to ${stopped === 1 ? "one of your endpoints" : `${stopped} of your endpoints`} `
+      + "after days of failed deliveries: open to see why.",
+  };
+}
+
 /** A delivery's state as a person reads it. */
 function stateText(delivery, now) {
   if (delivery.state === "delivered") return "delivered";

@@ -4,7 +4,7 @@
 import { $, el } from "./dom.js";
 import { api } from "./api.js";
 import { clearFormFieldProblem, clearFormProblem, showFormProblem } from "./problems.js";
-import { EVENT_CHOICES, deliveryRow, disabledWarning, eventsText } from "./webhook-rules.js";
+import { EVENT_CHOICES, deliveryRow, disabledWarning, eventsText, webhooksButton } from "./webhook-rules.js";
 
 const DELIVERIES_SHOWN = 20;
 const newForm = () => $("hook-new");
@@ -31,6 +31,23 @@ export function closeWebhooks() {
   hideSecret();
 }
 
+/** At sign-in: the header's button says when the dispatcher stopped sending to an endpoint (a courtesy: quiet on error). */
+export async function checkWebhooks() {
+  try {
+    markButton(await api("GET", "/api/webhooks"));
+  } catch (unavailable) {
+    markButton([]);
+  }
+}
+
+function markButton(endpoints) {
+  const button = $("open-webhooks");
+  const says = webhooksButton(endpoints);
+  button.textContent = says.text;
+  button.title = says.title;
+  button.classList.toggle("alarm", says.alarm);
+}
+
 async function openWebhooks() {
   $("webhooks").showModal();
   await loadEndpoints();
@@ -40,6 +57,7 @@ async function loadEndpoints() {
   $("hooks-error").textContent = "";
   try {
     const endpoints = await api("GET", "/api/webhooks");
+    markButton(endpoints);
     const list = $("hook-list");
     list.replaceChildren(...(endpoints.length ? endpoints.map(endpointCard)
       : [el("p", { class: "muted", text: "No endpoints yet. Add one below to be called when your jobs end." })]));
