@@ -50,7 +50,7 @@ export function webhooksButton(endpoints) {
     text: `Webhooks · ${stopped} stopped`,
     alarm: true,
     title: `DESAYRE stopped sending to ${stopped === 1 ? "one of your endpoints" : `${stopped} of your endpoints`} `
-      + "after days of failed deliveries: open to see why.",
+      + "after its deliveries kept failing: open to see why.",
   };
 }
 
