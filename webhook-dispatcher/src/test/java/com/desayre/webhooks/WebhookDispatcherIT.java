@@ -231,7 +231,9 @@ class WebhookDispatcherIT {
         var tried = receiver.to("/down").size();
         // retries are 100-300 ms apart here: without the breaker eight failing deliveries would keep arriving
         await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> receiver.to("/down").size() == tried);
-        assertThat(tried).as("probes before the breaker opened").isBetween(5, 10);
+        // it opens at its 5th recorded failure (minimum-number-of-calls, 100 % failed); calls already let through by then,
+        // at most one per other sender (8 senders), still arrive: 5 + 7 at the most
+        assertThat(tried).as("probes before the breaker opened").isBetween(5, 5 + 7);
     }
 
     @Test
