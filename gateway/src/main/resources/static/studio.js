@@ -1,5 +1,6 @@
 // The DESAYRE studio: a thin client of the public API, as native ES modules under /studio/ (no
 // build step). This module only wires them together and starts; each feature lives in its own:
+//   router.js     the pages, one URL each (route-rules.js: which page a path shows)
 //   api.js        the API client (session cookie, XSRF, problem+json as errors, upload progress)
 //   session.js    sign-in and sign-out
 //   modes.js      image / edit / video: the form's fields, aspect ratios, house styles
@@ -11,17 +12,35 @@
 //   webhooks.js   the webhooks panel (endpoints, secrets shown once, deliveries); webhook-rules.js: its words
 //   status.js, dom.js  what a status reads as; DOM helpers
 import { api, onSessionEnded } from "./studio/api.js";
-import { showSignIn, showStudio, wireSession } from "./studio/session.js";
-import { wireModes } from "./studio/modes.js";
+import { registerPage, startRouter } from "./studio/router.js";
+import { showSignIn, showSignedIn, wireSession } from "./studio/session.js";
+import { loadProfiles, wireModes } from "./studio/modes.js";
 import { wireProblems } from "./studio/problems.js";
 import { wireSource } from "./studio/source.js";
 import { wireGenerate } from "./studio/generate.js";
 import { onJobs } from "./studio/jobs.js";
-import { refreshGallerySoon, showStarted, wireGallery } from "./studio/gallery.js";
+import { loadGallery, refreshGallerySoon, showStarted, wireGallery } from "./studio/gallery.js";
 import { closeWebhooks, wireWebhooks } from "./studio/webhooks.js";
+
+let profilesLoaded = false;
+registerPage("studio", {
+  title: "Studio",
+  async enter() {
+    if (!profilesLoaded) { await loadProfiles(); profilesLoaded = true; }
+    await loadGallery(true);
+  },
+});
+// placeholders until each page's module registers it (session 16 builds them)
+registerPage("images", { title: "Images" });
+registerPage("videos", { title: "Videos" });
+registerPage("admin", { title: "Admin", adminOnly: true });
+registerPage("settings", { title: "Settings" });
+registerPage("missing", { title: "Not found" });
+registerPage("forbidden", { title: "For admins only" });
 
 onSessionEnded(() => { closeWebhooks(); showSignIn(); });
 onJobs({ started: showStarted, ended: refreshGallerySoon });
+startRouter();
 wireSession();
 wireModes();
 wireProblems();
@@ -30,8 +49,10 @@ wireGenerate();
 wireGallery();
 wireWebhooks();
 
+let me = null;
 try {
-  await showStudio(await api("GET", "/api/auth/me"));
+  me = await api("GET", "/api/auth/me");
 } catch (notSignedIn) {
-  showSignIn();
+  // signed out (401) or the gateway unreachable: the sign-in page says what went wrong when it is used
 }
+if (me) await showSignedIn(me); else await showSignIn();

@@ -19,5 +19,5 @@ export function el(tag, props = {}, ...children) {
 /** The create form (image, edit, video): several modules read and mark its fields. */
 export const form = $("create");
 
-/** Whether the studio (rather than the sign-in) is on screen. */
-export const studioShown = () => !$("studio").hidden;
+/** Whether the studio page (the create form) is on screen. */
+export const studioShown = () => !$("page-studio").hidden;

@@ -1,6 +1,7 @@
 // Jobs in progress: one event stream for all of them, and a card per job that follows it live
 // (steps, sentence, progress bar, Cancel) until it ends.
-import { $, el, studioShown } from "./dom.js";
+import { $, el } from "./dom.js";
+import { currentUser } from "./router.js";
 import { api } from "./api.js";
 import { KIND_NAMES, STEPS, TERMINAL, isNewer, statusText, thumbnailOf } from "./status.js";
 
@@ -24,6 +25,8 @@ export const isWatched = (jobId) => watchers.has(jobId);
 /** The jobs this page started (or followed) lately, for the gallery's head until history lists them. */
 export const startedJobs = () => started.values();
 
+const signedIn = () => currentUser() !== null;
+
 export function openStream() {
   if (stream) return;
   stream = new EventSource("/api/events");
@@ -32,8 +35,8 @@ export function openStream() {
   // changed, account disabled, role changed): ask who we are now; a 401 shows the sign-in (api() does that)
   stream.addEventListener("signed-out", () => {
     closeStream();
-    api("GET", "/api/auth/me").then(() => { if (studioShown()) openStream(); },
-      () => { if (studioShown()) reopen = setTimeout(openStream, 5000); });
+    api("GET", "/api/auth/me").then(() => { if (signedIn()) openStream(); },
+      () => { if (signedIn()) reopen = setTimeout(openStream, 5000); });
   });
   stream.onopen = () => {
     for (const jobId of watchers.keys()) refresh(jobId); // whatever happened while it was closed
@@ -45,7 +48,7 @@ export function openStream() {
       // the browser gave up (e.g. the session ended): try again later, the studio may still be open
       stream = null;
       clearTimeout(reopen);
-      reopen = setTimeout(() => { if (studioShown()) openStream(); }, 5000);
+      reopen = setTimeout(() => { if (signedIn()) openStream(); }, 5000);
     }
   };
 }

@@ -1,30 +1,24 @@
-// Signing in and out. Signed out, only the sign-in form shows and no event stream stays open;
-// signed in, the studio loads its styles and gallery and follows the user's jobs.
+// Signing in and out. Signed out, only the sign-in page shows (studio/router.js sends every page there)
+// and no event stream stays open; signed in, the header shows who and their spend, and the studio
+// follows the user's jobs on every page.
 import { $ } from "./dom.js";
 import { api } from "./api.js";
 import { closeStream, forgetJobs, openStream } from "./jobs.js";
-import { loadProfiles } from "./modes.js";
 import { setSource } from "./source.js";
-import { loadGallery } from "./gallery.js";
 import { checkWebhooks } from "./webhooks.js";
+import { registerPage, signedIn, signedOut } from "./router.js";
 
 export function showSignIn() {
-  $("studio").hidden = true;
-  $("who").hidden = true;
-  $("sign-in").hidden = false;
   closeStream();
+  return signedOut();
 }
 
-export async function showStudio(user) {
-  $("sign-in").hidden = true;
-  $("studio").hidden = false;
-  $("who").hidden = false;
+export async function showSignedIn(user) {
   $("who-name").textContent = `${user.username} · ${user.role}`;
   showSpend();
   checkWebhooks();
   openStream();
-  await loadProfiles();
-  await loadGallery(true);
+  await signedIn(user);
 }
 
 /** This month's spend against the user's budget (GET /api/usage: the cost ledger, docs/costs.md). */
@@ -43,6 +37,11 @@ export async function showSpend() {
 }
 
 export function wireSession() {
+  registerPage("login", {
+    title: "Sign in",
+    enter() { $("page-login").querySelector("input[name=password]").focus(); },
+  });
+
   $("sign-in-form").addEventListener("submit", async (event) => {
     event.preventDefault();
     const fields = new FormData(event.target);
@@ -52,7 +51,7 @@ export function wireSession() {
         username: fields.get("username"), password: fields.get("password"),
       });
       event.target.reset();
-      await showStudio(session.user);
+      await showSignedIn(session.user);
     } catch (error) {
       // the sign-in limit's sentence already says how long to wait; Retry-After is the same figure
       $("sign-in-error").textContent = error.message;
@@ -61,8 +60,9 @@ export function wireSession() {
 
   $("sign-out").addEventListener("click", async () => {
     try { await api("POST", "/api/auth/logout"); } catch (ignored) { /* signing out anyway */ }
-    showSignIn();
     forgetJobs();
     setSource(null); // the next person to sign in here must not send this one's image
+    history.replaceState(null, "", "/login");
+    showSignIn();
   });
 }

@@ -35,12 +35,13 @@ class FeatureBoundariesTest {
         var features = gateway.stream().map(c -> c.getPackageName()).filter(name -> name.startsWith(ROOT + "."))
                 .map(name -> name.substring(ROOT.length() + 1).split("\\.")[0]).collect(Collectors.toSet());
         assertThat(features).containsExactlyInAnyOrder("web", "messaging", "redis", "accounts", "keys", "limits", "queues",
-                "history", "jobs", "generation", "admin", "webhooks", "openapi", "costs");
+                "history", "jobs", "generation", "admin", "webhooks", "openapi", "costs", "studio");
     }
 
     @Test
     void featuresUseOnlyTheFeaturesBelowThem() {
         layeredArchitecture().consideringOnlyDependenciesInLayers()
+                .layer("studio").definedBy(ROOT + ".studio..")
                 .layer("openapi").definedBy(ROOT + ".openapi..")
                 .layer("generation").definedBy(ROOT + ".generation..")
                 .layer("admin").definedBy(ROOT + ".admin..")
@@ -55,6 +56,7 @@ class FeatureBoundariesTest {
                 .layer("messaging").definedBy(ROOT + ".messaging..")
                 .layer("redis").definedBy(ROOT + ".redis..")
                 .layer("web").definedBy(ROOT + ".web..")
+                .whereLayer("studio").mayNotBeAccessedByAnyLayer()
                 .whereLayer("openapi").mayNotBeAccessedByAnyLayer()
                 .whereLayer("generation").mayOnlyBeAccessedByLayers("openapi")
                 .whereLayer("admin").mayOnlyBeAccessedByLayers("openapi")
