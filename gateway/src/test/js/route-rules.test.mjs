@@ -1,12 +1,13 @@
 // Which page a path shows (studio/route-rules.js), run by StudioScriptsTest under node's test runner.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { decide } from "../../main/resources/static/studio/route-rules.js";
+import { decide, isAdmin } from "../../main/resources/static/studio/route-rules.js";
 
 const pages = new Map([["login", {}], ["studio", {}], ["images", {}], ["admin", { adminOnly: true }],
   ["missing", {}], ["forbidden", {}]]);
-const member = { username: "ana", role: "USER" };
-const admin = { username: "root", role: "ADMIN" };
+// as GET /api/auth/me and the sign-in answer name them
+const member = { username: "ana", role: "member" };
+const admin = { username: "root", role: "admin" };
 
 test("signed out, every page sends the person to the sign-in and remembers where they were going", () => {
   assert.deepEqual(decide("/images/j-1", null, pages, "?q=sea"),
@@ -30,4 +31,13 @@ test("a path that is no page is missing, even the names of the studio's own answ
     assert.deepEqual(decide(path, member, pages), { page: "missing", rest: [], known: false }, path);
   }
   assert.deepEqual(decide("/images/%E0%A4%A", member, pages).rest, ["%E0%A4%A"]);
+});
+
+test("the admin's role is recognised in the API's lower case (and any other case); members and the signed out are not admins", () => {
+  assert.equal(isAdmin(admin), true);
+  assert.equal(isAdmin({ role: "ADMIN" }), true);
+  assert.equal(decide("/admin", { username: "root", role: "ADMIN" }, pages).page, "admin");
+  assert.equal(isAdmin(member), false);
+  assert.equal(isAdmin(null), false);
+  assert.equal(isAdmin({}), false);
 });

@@ -21,8 +21,13 @@ export function decide(pathname, user, pages, search = "") {
     return { redirect: `/login?next=${encodeURIComponent(pathname + search)}`, known: true };
   }
   if (user !== null && name === "login") return { redirect: "/studio", known: true };
-  if (page.adminOnly && user.role !== "ADMIN") return { page: "forbidden", rest: [], known: true };
+  if (page.adminOnly && !isAdmin(user)) return { page: "forbidden", rest: [], known: true };
   return { page: name, rest, known: true };
+}
+
+/** The API names roles in lower case (GET /api/auth/me: "admin" or "member"); any case is taken. */
+export function isAdmin(user) {
+  return user !== null && user !== undefined && String(user.role).toLowerCase() === "admin";
 }
 
 function safeDecode(segment) {

@@ -7,7 +7,7 @@
 // /images/abc enters "images" with rest ["abc"]. Signed out, every page but /login sends the person to
 // /login?next=<where they were>, and signing in brings them back there.
 import { $ } from "./dom.js";
-import { decide } from "./route-rules.js";
+import { decide, isAdmin } from "./route-rules.js";
 
 const pages = new Map();
 let current = null;   // { name, path } of the page on screen
@@ -37,7 +37,7 @@ export function navigate(path, { replace = false } = {}) {
 /** After sign-in: back to where the person was going (?next=), or the studio. */
 export function signedIn(who) {
   user = who;
-  document.body.dataset.role = who.role;
+  document.body.dataset.role = isAdmin(who) ? "admin" : "member"; // studio.css shows .admin-only by it
   const next = new URLSearchParams(location.search).get("next");
   const stay = location.pathname !== "/login" && location.pathname !== "/";
   return navigate(stay ? location.pathname + location.search : safeNext(next), { replace: true });
