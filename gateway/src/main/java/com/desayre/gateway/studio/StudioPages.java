@@ -1,7 +1,6 @@
 package com.desayre.gateway.studio;
 
 import static org.springframework.web.reactive.function.server.RequestPredicates.GET;
-import static org.springframework.web.reactive.function.server.RequestPredicates.path;
 
 import java.util.List;
 import org.springframework.beans.factory.annotation.Value;
@@ -9,10 +8,12 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.io.Resource;
 import org.springframework.http.CacheControl;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.server.RequestPredicate;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.RouterFunctions;
+import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
 /**
@@ -34,7 +35,24 @@ class StudioPages {
                 .map(page -> WHOLE_PAGES.contains(page) ? GET("/" + page) : GET("/" + page).or(GET("/" + page + "/**")))
                 .reduce(RequestPredicate::or).orElseThrow();
         // no-cache: a reload after an upgrade always gets the index that names the current modules
-        return RouterFunctions.route(anyPage.and(path("/api/**").negate()), request -> ServerResponse.ok()
-                .contentType(MediaType.TEXT_HTML).cacheControl(CacheControl.noCache()).bodyValue(studio));
+        return RouterFunctions.route(anyPage, request -> ServerResponse.ok()
+                        .contentType(MediaType.TEXT_HTML).cacheControl(CacheControl.noCache()).bodyValue(studio))
+                // a person who mistypes an address sees the studio's "Nothing here" page, still a 404
+                .andRoute(GET("/**").and(StudioPages::browserNavigation), request -> ServerResponse.status(HttpStatus.NOT_FOUND)
+                        .contentType(MediaType.TEXT_HTML).cacheControl(CacheControl.noCache()).bodyValue(studio));
     }
+
+    /**
+     * A browser loading a page (its Accept names text/html) at a path no one else answers: not the API, the
+     * OpenAPI pages, actuator or problem types, and not a file (a missing /studio/x.js stays a plain 404).
+     */
+    static boolean browserNavigation(ServerRequest request) {
+        var path = request.path();
+        var lastSegment = path.substring(path.lastIndexOf('/') + 1);
+        return !path.equals("/") && !lastSegment.contains(".") && NOT_PAGES.stream().noneMatch(path::startsWith)
+                && request.headers().accept().stream().anyMatch(type -> type.equalsTypeAndSubtype(MediaType.TEXT_HTML));
+    }
+
+    private static final List<String> NOT_PAGES = List.of("/api/", "/v3/", "/swagger-ui", "/webjars/", "/actuator", "/problems/",
+            "/studio/");
 }

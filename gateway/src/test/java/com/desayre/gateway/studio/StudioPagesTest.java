@@ -37,4 +37,23 @@ class StudioPagesTest {
         }
         client.post().uri("/studio").exchange().expectStatus().isNotFound();
     }
+
+    @Test
+    void aBrowserLoadingAPathThatIsNoPageGetsTheStudiosNothingHereWithA404() throws IOException {
+        var studio = index.getContentAsString(StandardCharsets.UTF_8);
+        var browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
+        for (var path : new String[] {"/nope", "/images-old/x", "/studio/x"}) {
+            var expected = path.startsWith("/studio/") ? 0 : 1;
+            var answer = client.get().uri(path).header("Accept", browser).exchange().expectStatus().isNotFound()
+                    .expectBody(String.class).returnResult().getResponseBody();
+            assertThat(studio.equals(answer) ? 1 : 0).as(path).isEqualTo(expected);
+        }
+        // files, the API, the OpenAPI pages and programs that do not ask for HTML are not the studio's
+        for (var path : new String[] {"/missing.js", "/api/nope", "/swagger-ui/index.html", "/actuator/x", "/problems/x"}) {
+            client.get().uri(path).header("Accept", browser).exchange().expectStatus().isNotFound()
+                    .expectBody().isEmpty();
+        }
+        client.get().uri("/nope").header("Accept", "application/json").exchange().expectStatus().isNotFound().expectBody().isEmpty();
+        client.get().uri("/nope").header("Accept", "*/*").exchange().expectStatus().isNotFound().expectBody().isEmpty();
+    }
 }
