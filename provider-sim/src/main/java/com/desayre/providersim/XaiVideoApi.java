@@ -12,8 +12,8 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * xAI's Grok Imagine video API (docs/providers.md §2.2, §2.3, §4): {@code POST /v1/videos/generations}
- * answers a {@code request_id}; {@code GET /v1/videos/{request_id}} answers {@code pending} with a
- * rising {@code progress}, then {@code done} with a temporary MP4 URL, or {@code failed} /
+ * answers a {@code request_id}; {@code GET /v1/videos/{request_id}} answers, while the video renders, once the
+ * request id alone, once {@code 202} with an empty body, then {@code pending} with a rising {@code progress}, then {@code done} with a temporary MP4 URL, or {@code failed} /
  * {@code expired}. Bearer auth, JSON only, errors as {@code {"code","error"}}. The MP4 is real
  * (see {@link VideoRenderer}), rendered when first downloaded.
  */
@@ -239,6 +239,11 @@ final class XaiVideoApi {
             // an early poll may echo only the request id (docs/providers.md §2.3): pending all the same
             if (gate.strikes(job.id() + "|first-poll", FIRST_POLL_ONLY)) {
                 return SimResponse.json(200, Map.of("request_id", requestId));
+            }
+            // then one "202 Accepted" with no body at all, as real xAI answers while a video renders (§2.3); the
+            // official SDK reads it as pending, and so must every client of this simulator
+            if (gate.strikes(job.id() + "|empty-202", FIRST_POLL_ONLY)) {
+                return new SimResponse(202, SimResponse.JSON, new byte[0], Map.of(), Duration.ZERO);
             }
             body.put("status", "pending");
             body.put("progress", progress(job, now));

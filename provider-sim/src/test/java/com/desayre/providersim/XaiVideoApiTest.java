@@ -83,8 +83,11 @@ class XaiVideoApiTest {
         assertThat(submitted.status()).isEqualTo(200);
         var id = submitted.body().path("request_id").asString();
         assertThat(id).matches("[0-9a-f-]{36}");
-        // the first poll may echo only the request id; later ones say pending with a progress
+        // the first poll may echo only the request id, the next may be 202 with no body; later ones say pending with a progress
         assertThat(poll(id).body().has("status")).isFalse();
+        var accepted = poll(id);
+        assertThat(accepted.status()).isEqualTo(202);
+        assertThat(accepted.body().isMissingNode() || accepted.body().isEmpty()).as(accepted.body().toString()).isTrue();
         var pending = poll(id).body();
         assertThat(pending.path("status").asString()).isEqualTo("pending");
         assertThat(pending.path("progress").asInt()).isBetween(0, 99);
