@@ -33,12 +33,20 @@ public class AuditLog {
         return spec.then();
     }
 
-    /** Newest first; {@code before} (an entry id) pages back. */
-    public Flux<Entry> recent(int limit, Long before) {
+    /**
+     * Newest first; {@code before} (an entry id) pages back. {@code user} (when not null) keeps the entries that user did
+     * or that were done to them; {@code action} keeps the actions that start with it ({@code user.} finds every user change).
+     */
+    public Flux<Entry> recent(int limit, Long before, String user, String action) {
         var spec = db.sql("select id, at, actor, action, target, detail::text as detail from gateway.audit_log "
-                        + "where (cast(:before as bigint) is null or id < cast(:before as bigint)) order by id desc limit :limit")
+                        + "where (cast(:before as bigint) is null or id < cast(:before as bigint)) "
+                        + "and (cast(:user as text) is null or actor = cast(:user as text) or target = cast(:user as text)) "
+                        + "and (cast(:action as text) is null or starts_with(action, cast(:action as text))) "
+                        + "order by id desc limit :limit")
                 .bind("limit", limit);
         spec = before == null ? spec.bindNull("before", Long.class) : spec.bind("before", before);
+        spec = user == null ? spec.bindNull("user", String.class) : spec.bind("user", user);
+        spec = action == null ? spec.bindNull("action", String.class) : spec.bind("action", action);
         return spec.map(row -> new Entry(row.get("id", Long.class), row.get("at", Instant.class), row.get("actor", String.class),
                         row.get("action", String.class), row.get("target", String.class),
                         JSON.readValue(row.get("detail", String.class), Map.class)))

@@ -110,19 +110,44 @@ class AdminUsersController {
         return hash(password).flatMap(hash -> accounts.setPassword(admin.id(), name, hash, "user.password-reset")).then();
     }
 
-    /** The audit log, newest first: {@code ?limit=} (1–500, default 100) and {@code ?before=<id>} to page back. */
+    /**
+     * The audit log, newest first: {@code ?limit=} (1–500, default 100) and {@code ?before=<id>} to page back;
+     * {@code ?user=} what a user did or had done to them, {@code ?action=} actions starting with it ({@code user.}).
+     */
     @Operation(operationId = "listAuditLog", summary = "The audit log of admin actions, newest first",
-            description = "Page back with `before`: the id of the oldest entry you have.")
+            description = "Page back with `before`: the id of the oldest entry you have. `user` keeps what that user did or had "
+                    + "done to them; `action` keeps the actions that start with it (`user.` for every change to a user).")
     @ProblemTypes({"invalid-request"})
     @GetMapping("/audit")
     Mono<List<AuditLog.Entry>> audit(@RequestParam(required = false) @io.swagger.v3.oas.annotations.Parameter(schema = @io.swagger.v3.oas.annotations.media.Schema(type = "integer", minimum = "1", maximum = "500",
-            defaultValue = "100")) String limit, @RequestParam(required = false) String before) {
+            defaultValue = "100")) String limit, @RequestParam(required = false) String before,
+            @RequestParam(required = false) @io.swagger.v3.oas.annotations.Parameter(description = "A username: entries it did or that were done to it") String user,
+            @RequestParam(required = false) @io.swagger.v3.oas.annotations.Parameter(description = "An action or its start, e.g. user.role or user.") String action) {
         var size = parse(limit, "limit", 100);
+        var errors = new java.util.ArrayList<ApiProblem.FieldError>();
         if (size < 1 || size > 500) {
-            throw ApiProblem.invalid(List.of(new ApiProblem.FieldError("limit", "'limit' must be between 1 and 500.")));
+            errors.add(new ApiProblem.FieldError("limit", "'limit' must be between 1 and 500."));
+        }
+        var who = filter(user, "user", errors);
+        var what = filter(action, "action", errors);
+        if (!errors.isEmpty()) {
+            throw ApiProblem.invalid(errors);
         }
         Long beforeId = before == null ? null : parse(before, "before", 0);
-        return audit.recent((int) size, beforeId).collectList();
+        return audit.recent((int) size, beforeId, who == null ? null : AccountRules.normalize(who), what).collectList();
+    }
+
+    /** An optional text filter: blank means none; at most 100 characters and no control characters. */
+    private static String filter(String value, String name, List<ApiProblem.FieldError> errors) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        var text = value.strip();
+        if (text.length() > 100 || com.desayre.contracts.RequestRules.hasControl(text, false)) {
+            errors.add(new ApiProblem.FieldError(name, "'" + name + "' must be at most 100 characters, without control characters."));
+            return null;
+        }
+        return text;
     }
 
     private static long parse(String value, String name, long fallback) {

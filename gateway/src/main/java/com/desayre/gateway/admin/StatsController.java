@@ -83,6 +83,47 @@ class StatsController {
                 });
     }
 
+    /** One UTC hour or day: jobs created in it by kind and status, and what the ledger recorded in it. */
+    record SeriesPoint(Instant at, long total,
+                       @io.swagger.v3.oas.annotations.media.Schema(description = "kind → status → jobs created in the bucket; "
+                               + "kinds and statuses with none are left out") Map<String, Map<String, Long>> jobs,
+                       BigDecimal cost, BigDecimal possibleDuplicates) {
+    }
+
+    record Series(Instant from, Instant to, String bucket, String currency, List<SeriesPoint> points) {
+    }
+
+    @Operation(operationId = "getStatsSeries", summary = "Jobs by kind and status, and cost, per UTC hour or day",
+            description = "[from, to), from moved back to the start of its bucket. Defaults: to now; bucket hour for up to two "
+                    + "days, day beyond; from a day (hours) or 30 days (days) before to. At most " + SeriesRange.MAX_BUCKETS
+                    + " buckets. Every bucket is in the answer, empty ones with zeros.")
+    @ProblemTypes({"invalid-request"})
+    @GetMapping("/api/admin/stats/series")
+    Mono<Series> series(@RequestParam(required = false) @io.swagger.v3.oas.annotations.Parameter(description = "A date (2026-12-01) or an instant") String from,
+                        @RequestParam(required = false) @io.swagger.v3.oas.annotations.Parameter(description = "A date (2026-12-01) or an instant; exclusive") String to,
+                        @RequestParam(required = false) @io.swagger.v3.oas.annotations.Parameter(schema = @io.swagger.v3.oas.annotations.media.Schema(allowableValues = {"hour", "day"})) String bucket) {
+        var range = SeriesRange.of(from, to, bucket, Instant.now());
+        return Mono.zip(stats.jobsOverTime(range).collectList(), ledger.overTime(range.from(), range.to(), range.bucket()).collectList())
+                .map(both -> {
+                    var jobs = new LinkedHashMap<Instant, Map<String, Map<String, Long>>>();
+                    for (var count : both.getT1()) {
+                        jobs.computeIfAbsent(count.at(), at -> new java.util.TreeMap<>())
+                                .computeIfAbsent(count.kind(), kind -> new java.util.TreeMap<>()).merge(count.status(), count.jobs(), Long::sum);
+                    }
+                    var spend = new LinkedHashMap<Instant, CostLedgerReader.Spend>();
+                    both.getT2().forEach(s -> spend.put(s.at(), s));
+                    var points = new ArrayList<SeriesPoint>();
+                    for (var at : range.starts()) {
+                        var counts = jobs.getOrDefault(at, Map.of());
+                        var total = counts.values().stream().flatMap(byStatus -> byStatus.values().stream()).mapToLong(Long::longValue).sum();
+                        var spent = spend.get(at);
+                        points.add(new SeriesPoint(at, total, counts, PriceList.fromMicros(spent == null ? 0 : spent.amountMicros()),
+                                PriceList.fromMicros(spent == null ? 0 : spent.possibleMicros())));
+                    }
+                    return new Series(range.from(), range.to(), range.bucket(), prices.currency(), points);
+                });
+    }
+
     private static ModelStats modelStats(StatsRepository.ModelOutcomes o) {
         // cancelled jobs are the user's choice, not the provider's failure: the rate counts completed vs failed
         var judged = o.completed() + o.failed();

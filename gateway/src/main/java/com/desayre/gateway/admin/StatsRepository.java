@@ -35,6 +35,23 @@ class StatsRepository {
     record Storage(long objects, long bytes) {
     }
 
+    record BucketCount(Instant at, String kind, String status, long jobs) {
+    }
+
+    /** Jobs created in the range per UTC hour or day ({@code range.bucket()}), kind and status; empty buckets are left out. */
+    Flux<BucketCount> jobsOverTime(SeriesRange range) {
+        return db.sql("""
+                        select date_trunc(:bucket, created_at, 'UTC') as at, kind, status, count(*) as jobs
+                        from public.jobs where created_at >= :from and created_at < :to
+                        group by 1, 2, 3 order by 1, 2, 3""")
+                .bind("bucket", range.bucket())
+                .bind("from", at(range.from()))
+                .bind("to", at(range.to()))
+                .map(row -> new BucketCount(row.get("at", java.time.OffsetDateTime.class).toInstant(), row.get("kind", String.class),
+                        row.get("status", String.class), count(row, "jobs")))
+                .all();
+    }
+
     /** Jobs by kind and status created in the last hour, day and 7 days (from {@code now}). */
     Flux<KindStatus> jobsByKindAndStatus(Instant now) {
         return db.sql("""

@@ -89,6 +89,24 @@ public class CostLedgerReader {
                 number(row.get("possible_amount")), row.get("reported") == null ? null : number(row.get("reported")))).all();
     }
 
+    /** Everyone's spend in one UTC hour or day ({@code bucket}: date_trunc's field): charges less credits, duplicates apart. */
+    public record Spend(Instant at, long amountMicros, long possibleMicros) {
+    }
+
+    /** Spend per {@code bucket} ("hour" or "day") in [from, to), oldest first; buckets without entries are left out. */
+    public Flux<Spend> overTime(Instant from, Instant to, String bucket) {
+        return db.sql("""
+                        select date_trunc(:bucket, occurred_at, 'UTC') as at,
+                               coalesce(sum(amount_micros) filter (where not possible_duplicate), 0) as amount,
+                               coalesce(sum(amount_micros) filter (where possible_duplicate), 0) as possible_amount
+                        from ledger_entries where occurred_at >= :from and occurred_at < :to
+                        group by 1 order by 1""")
+                .bind("bucket", bucket).bind("from", from.atOffset(ZoneOffset.UTC)).bind("to", to.atOffset(ZoneOffset.UTC))
+                .map(row -> new Spend(row.get("at", java.time.OffsetDateTime.class).toInstant(), number(row.get("amount")),
+                        number(row.get("possible_amount"))))
+                .all();
+    }
+
     /** What {@code ownerId} spent in [from, to), in millionths: charges less credits. */
     public Mono<Long> spentMicros(String ownerId, Instant from, Instant to) {
         return db.sql("""

@@ -218,6 +218,76 @@ class AdminStatsIT {
     }
 
     @Test
+    void theSeriesCountsEveryJobAndTheLedgersSpendPerDayAndHour() {
+        var from = java.time.LocalDate.now(java.time.ZoneOffset.UTC).minusDays(10);
+        var response = gateway.call("GET", "/api/admin/stats/series?bucket=day&from=" + from, null, "Authorization", "Bearer " + admin);
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        var days = json(response);
+        assertThat(days.get("bucket").asString()).isEqualTo("day");
+        assertThat(days.get("currency").asString()).isEqualTo("USD");
+        var points = days.get("points");
+        // every day of the range is there, empty ones too: 10 whole days and today's start
+        assertThat(points.size()).isEqualTo(11);
+        assertThat(points.get(0).get("at").asString()).isEqualTo(from + "T00:00:00Z");
+        assertThat(points.valueStream().mapToLong(p -> p.get("total").asLong()).sum()).isEqualTo(8);
+        assertThat(points.valueStream().mapToLong(p -> count(p, "IMAGE", "COMPLETED")).sum()).isEqualTo(4);
+        assertThat(points.valueStream().mapToLong(p -> count(p, "VIDEO", "COMPLETED")).sum()).isEqualTo(2);
+        // the ledger's spend, as /api/admin/usage totals it (1.356), the possible duplicate apart
+        assertThat(points.valueStream().map(p -> p.get("cost").decimalValue()).reduce(java.math.BigDecimal.ZERO,
+                java.math.BigDecimal::add)).isEqualByComparingTo("1.356");
+        assertThat(points.valueStream().map(p -> p.get("possibleDuplicates").decimalValue()).reduce(java.math.BigDecimal.ZERO,
+                java.math.BigDecimal::add)).isEqualByComparingTo("0.134");
+
+        // the last 150 minutes by hour (the default bucket for a short range): alice's 3 images, one failed
+        var since = Instant.now().minus(Duration.ofMinutes(150));
+        var hours = json(gateway.call("GET", "/api/admin/stats/series?from=" + since, null, "Authorization", "Bearer " + admin));
+        assertThat(hours.get("bucket").asString()).isEqualTo("hour");
+        var hourly = hours.get("points");
+        assertThat(hourly.valueStream().mapToLong(p -> count(p, "IMAGE", "COMPLETED") + count(p, "IMAGE", "FAILED")).sum()).isEqualTo(3);
+        assertThat(hourly.valueStream().mapToLong(p -> count(p, "IMAGE", "FAILED")).sum()).isEqualTo(1);
+        for (int i = 1; i < hourly.size(); i++) {
+            assertThat(Duration.between(Instant.parse(hourly.get(i - 1).get("at").asString()), Instant.parse(hourly.get(i).get("at")
+                    .asString()))).isEqualTo(Duration.ofHours(1));
+        }
+
+        var member = gateway.call("GET", "/api/admin/stats/series", null, "Authorization", "Bearer " + bob);
+        assertThat(member.statusCode()).isEqualTo(403);
+    }
+
+    private static long count(JsonNode point, String kind, String status) {
+        var byStatus = point.get("jobs").get(kind);
+        return byStatus == null || byStatus.get(status) == null ? 0 : byStatus.get(status).asLong();
+    }
+
+    @Test
+    void theAuditLogFiltersByUserAndByTheStartOfAnAction() {
+        var aboutAlice = json(gateway.call("GET", "/api/admin/audit?user=Alice", null, "Authorization", "Bearer " + admin));
+        assertThat(aboutAlice.size()).isPositive();
+        aboutAlice.forEach(entry -> assertThat("alice").isIn(entry.get("actor").asString(), entry.get("target").asString()));
+        assertThat(aboutAlice.valueStream().map(e -> e.get("action").asString())).contains("user.create");
+
+        var creations = json(gateway.call("GET", "/api/admin/audit?action=user.create", null, "Authorization", "Bearer " + admin));
+        assertThat(creations.valueStream().map(e -> e.get("action").asString()).distinct()).containsExactly("user.create");
+        assertThat(creations.valueStream().map(e -> e.get("target").asString())).contains("alice", "bob");
+        var ids = creations.valueStream().map(e -> e.get("id").asLong()).toList();
+        assertThat(ids).isSortedAccordingTo(java.util.Comparator.reverseOrder());
+        // the start of an action: every change to a user; paged back from the newest
+        var users = json(gateway.call("GET", "/api/admin/audit?action=user.&limit=1", null, "Authorization", "Bearer " + admin));
+        assertThat(users.size()).isEqualTo(1);
+        var older = json(gateway.call("GET", "/api/admin/audit?action=user.&before=" + users.get(0).get("id").asLong(), null,
+                "Authorization", "Bearer " + admin));
+        assertThat(older.valueStream().map(e -> e.get("action").asString())).allMatch(a -> a.startsWith("user."));
+        assertThat(older.valueStream().mapToLong(e -> e.get("id").asLong())).allMatch(id -> id < users.get(0).get("id").asLong());
+        assertThat(json(gateway.call("GET", "/api/admin/audit?user=nobody-at-all", null, "Authorization", "Bearer " + admin)).size())
+                .isZero();
+
+        var bad = gateway.call("GET", "/api/admin/audit?user=" + "x".repeat(101) + "&limit=0", null, "Authorization", "Bearer " + admin);
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(json(bad).get("errors").valueStream().map(e -> e.get("field").asString())).containsExactly("limit", "user");
+        assertThat(gateway.call("GET", "/api/admin/audit", null, "Authorization", "Bearer " + alice).statusCode()).isEqualTo(403);
+    }
+
+    @Test
     void theWindowQueriesCanUseTheCreatedAtIndex() throws Exception {
         try (Connection c = db.getConnection(); var statement = c.createStatement()) {
             // on a few rows the planner rightly prefers a scan; forbid it to see that an index serves the range
