@@ -12,10 +12,6 @@ import com.desayre.gateway.web.ApiProblem;
 import com.desayre.gateway.web.RequestValidator;
 import com.desayre.gateway.webhooks.RequestWebhooks;
 import io.swagger.v3.oas.annotations.Operation;
-import io.swagger.v3.oas.annotations.headers.Header;
-import io.swagger.v3.oas.annotations.media.Content;
-import io.swagger.v3.oas.annotations.media.Schema;
-import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.validation.Valid;
 import jakarta.validation.groups.Default;
 import java.util.List;
@@ -82,11 +78,7 @@ public class GenerationController {
     @Operation(operationId = "generateImage", summary = "Make images from a prompt",
             description = "Each job moves QUEUED → … → COMPLETED; follow it at `statusUrl` or live at `eventsUrl`. With `n` > 1 that "
                     + "many jobs (with a seed, copy i gets seed + i). Send an Idempotency-Key to make a retry safe.")
-    @ApiResponse(responseCode = "202", description = "Accepted once Kafka has every job: the job, or with `n` > 1 a list of them",
-            headers = @Header(name = "Location", description = "The job's status, /api/jobs/{jobId} (one job only)",
-                    schema = @Schema(type = "string", format = "uri-reference")),
-            content = @Content(mediaType = "application/json",
-                    schema = @Schema(ref = "#/components/schemas/Submission")))
+    @JobsAccepted
     @SubmissionProblems
     @PostMapping(path = "/image", consumes = MediaType.APPLICATION_JSON_VALUE)
     Mono<ResponseEntity<?>> image(@RequestBody @Valid ImageRequest request, CurrentUser user,
@@ -103,11 +95,7 @@ public class GenerationController {
     @Operation(operationId = "generateEdit", summary = "Edit one of your images, or an uploaded one, from a prompt",
             description = "JSON: `sourceJobId` names one of your COMPLETED images. multipart/form-data: the part `image` (PNG, JPEG or "
                     + "WebP) and the other fields as form fields; checked before anything is stored.")
-    @ApiResponse(responseCode = "202", description = "Accepted once Kafka has every job: the job, or with `n` > 1 a list of them",
-            headers = @Header(name = "Location", description = "The job's status, /api/jobs/{jobId} (one job only)",
-                    schema = @Schema(type = "string", format = "uri-reference")),
-            content = @Content(mediaType = "application/json",
-                    schema = @Schema(ref = "#/components/schemas/Submission")))
+    @JobsAccepted
     @SubmissionProblems
     @PostMapping(path = "/edit", consumes = MediaType.APPLICATION_JSON_VALUE)
     Mono<ResponseEntity<?>> edit(@RequestBody @Validated({Default.class, EditRequest.Json.class}) EditRequest request, CurrentUser user,
@@ -120,11 +108,7 @@ public class GenerationController {
 
     /** An edit of an image uploaded with the request. */
     @Operation(operationId = "generateEdit")
-    @ApiResponse(responseCode = "202", description = "Accepted once Kafka has every job: the job, or with `n` > 1 a list of them",
-            headers = @Header(name = "Location", description = "The job's status, /api/jobs/{jobId} (one job only)",
-                    schema = @Schema(type = "string", format = "uri-reference")),
-            content = @Content(mediaType = "application/json",
-                    schema = @Schema(ref = "#/components/schemas/Submission")))
+    @JobsAccepted
     @SubmissionProblems
     @UploadProblems
     @PostMapping(path = "/edit", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
@@ -147,11 +131,7 @@ public class GenerationController {
     @Operation(operationId = "generateVideo", summary = "Make a video from a prompt, from one of your images, or from an uploaded one",
             description = "JSON: text to video, or image to video with `sourceJobId`. multipart/form-data: the part `image` is the "
                     + "first frame, the other fields are form fields.")
-    @ApiResponse(responseCode = "202", description = "Accepted once Kafka has every job: the job, or with `n` > 1 a list of them",
-            headers = @Header(name = "Location", description = "The job's status, /api/jobs/{jobId} (one job only)",
-                    schema = @Schema(type = "string", format = "uri-reference")),
-            content = @Content(mediaType = "application/json",
-                    schema = @Schema(ref = "#/components/schemas/Submission")))
+    @JobsAccepted
     @SubmissionProblems
     @PostMapping(path = "/video", consumes = MediaType.APPLICATION_JSON_VALUE)
     Mono<ResponseEntity<?>> video(@RequestBody @Valid VideoRequest request, CurrentUser user,
@@ -164,11 +144,7 @@ public class GenerationController {
 
     /** Image to video from an image uploaded with the request. */
     @Operation(operationId = "generateVideo")
-    @ApiResponse(responseCode = "202", description = "Accepted once Kafka has every job: the job, or with `n` > 1 a list of them",
-            headers = @Header(name = "Location", description = "The job's status, /api/jobs/{jobId} (one job only)",
-                    schema = @Schema(type = "string", format = "uri-reference")),
-            content = @Content(mediaType = "application/json",
-                    schema = @Schema(ref = "#/components/schemas/Submission")))
+    @JobsAccepted
     @SubmissionProblems
     @UploadProblems
     @PostMapping(path = "/video", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
