@@ -45,11 +45,13 @@ class HistoryController {
     private final HistoryRepository history;
     private final MediaUrls urls;
     private final JobPublisher publisher;
+    private final Library library;
 
-    HistoryController(HistoryRepository history, MediaUrls urls, JobPublisher publisher) {
+    HistoryController(HistoryRepository history, MediaUrls urls, JobPublisher publisher, Library library) {
         this.history = history;
         this.urls = urls;
         this.publisher = publisher;
+        this.library = library;
     }
 
     /** @param durationMs a video's length, null for images */
@@ -57,26 +59,48 @@ class HistoryController {
                  @Schema(nullable = true) Long durationMs) {
     }
 
+    /**
+     * @param favourite        whether the caller starred it
+     * @param sourceJobId      an edit's or video's source image's job (null for an image, an upload or text to video)
+     * @param sourceUploaded   whether its source image was uploaded with the request (it cannot be reused by id)
+     * @param durationSeconds  a video's requested length
+     */
     record Item(String jobId, String kind, String status, String prompt, @Schema(nullable = true) String encodedPrompt,
                 @Schema(nullable = true) String styleProfile, @Schema(nullable = true) String encoderVersion,
                 @Schema(nullable = true) String provider, @Schema(nullable = true) String model, @Schema(nullable = true) String aspectRatio,
                 @Schema(nullable = true) Long seed, @Schema(nullable = true) String priority, @Schema(nullable = true) JobError error,
                 String ownerId, Instant createdAt, @Schema(nullable = true) Instant updatedAt, @Schema(nullable = true) Instant completedAt,
-                @Schema(nullable = true) Long durationMs, @Schema(nullable = true) String thumbnailUrl, List<Media> media) {
+                @Schema(nullable = true) Long durationMs, @Schema(nullable = true) String thumbnailUrl, List<Media> media,
+                boolean favourite, @Schema(nullable = true) String requestedProfile, @Schema(nullable = true) Boolean enhance,
+                @Schema(nullable = true) String sourceJobId, boolean sourceUploaded, @Schema(nullable = true) Integer durationSeconds,
+                @Schema(nullable = true) String resolution) {
     }
 
     record Page(List<Item> items, @Schema(nullable = true, description = "null on the last page") String nextCursor) {
     }
 
-    record Details(Item job, List<HistoryRepository.TimelineEntry> timeline) {
+    /**
+     * @param source   the job whose image this edit or video started from, if it is still there
+     * @param madeFrom the edits and videos made from this job's images, oldest first (at most {@value #MAX_MADE_FROM})
+     */
+    record Details(Item job, List<HistoryRepository.TimelineEntry> timeline, @Schema(nullable = true) Item source,
+                   List<Item> madeFrom) {
     }
 
+    static final int MAX_MADE_FROM = 50;
+    static final int MAX_MODEL_LENGTH = 200;
+
     @Operation(operationId = "listHistory", summary = "Your generations, newest first, a page at a time",
-            description = "Filter by kind, status, a search of the prompts (`q`) and dates; pass `nextCursor` back as `cursor` for the "
-                    + "next page. Admins may pass `scope=all`.")
+            description = "Filter by kind (one, or several separated by commas: `kind=image,edit`), status, model, favourites "
+                    + "(`favourite=true`: only the jobs you starred), a search of the prompts (`q`) and dates (`from`, `to`: a day or "
+                    + "an instant; `to` includes its day); pass `nextCursor` back as `cursor` for the next page. Admins may pass "
+                    + "`scope=all`.")
     @ProblemTypes({"invalid-request"})
     @GetMapping
     Mono<Page> list(@RequestParam(required = false) String kind, @RequestParam(required = false) String status,
+                    @RequestParam(required = false) String model,
+                    @RequestParam(required = false) @io.swagger.v3.oas.annotations.Parameter(schema = @io.swagger.v3.oas.annotations.media.Schema(
+                            type = "boolean", defaultValue = "false")) String favourite,
                     @RequestParam(required = false) String q, @RequestParam(required = false) String from,
                     @RequestParam(required = false) String to, @RequestParam(required = false) String cursor,
                     @RequestParam(required = false) @io.swagger.v3.oas.annotations.Parameter(schema = @io.swagger.v3.oas.annotations.media.Schema(type = "integer", minimum = "1", maximum = "" + MAX_LIMIT,
@@ -96,9 +120,34 @@ class HistoryController {
         if (everyone && !user.admin()) {
             errors.add(new ApiProblem.FieldError("scope", "Only admins may see everyone's history."));
         }
-        var filter = new HistoryRepository.Filter(everyone ? null : user.id(),
-                parseEnum(JobKind.class, "kind", kind, errors), parseEnum(JobStatus.class, "status", status, errors),
-                q == null || q.isBlank() ? null : q.strip(), instant("from", from, false, errors), instant("to", to, true, errors));
+        var kinds = new java.util.HashSet<JobKind>();
+        if (kind != null && !kind.isBlank()) {
+            for (var one : kind.split(",", -1)) {
+                if (one.isBlank()) {
+                    errors.add(new ApiProblem.FieldError("kind", "'kind' lists kinds separated by commas, with none empty."));
+                    break;
+                }
+                var parsed = parseEnum(JobKind.class, "kind", one, errors);
+                if (parsed == null) {
+                    break;
+                }
+                kinds.add(parsed);
+            }
+        }
+        var onlyFavourites = flag("favourite", favourite, errors);
+        var modelName = model == null || model.isBlank() ? null : model.strip();
+        if (modelName != null && (modelName.length() > MAX_MODEL_LENGTH || modelName.chars().anyMatch(Character::isISOControl))) {
+            errors.add(new ApiProblem.FieldError("model", "'model' must be a model's name: at most " + MAX_MODEL_LENGTH
+                    + " characters, no control characters."));
+        }
+        var fromInstant = instant("from", from, false, errors);
+        var toInstant = instant("to", to, true, errors);
+        if (fromInstant != null && toInstant != null && !fromInstant.isBefore(toInstant)) {
+            errors.add(new ApiProblem.FieldError("to", "'to' must be after 'from'."));
+        }
+        var filter = new HistoryRepository.Filter(everyone ? null : user.id(), kinds,
+                parseEnum(JobStatus.class, "status", status, errors), q == null || q.isBlank() ? null : q.strip(),
+                fromInstant, toInstant, modelName, onlyFavourites ? user.id() : null);
         var after = cursor == null ? null : decode(cursor, errors);
         if (!errors.isEmpty()) {
             throw ApiProblem.invalid(List.copyOf(errors));
@@ -107,8 +156,11 @@ class HistoryController {
         return history.page(filter, after, size + 1).collectList().flatMap(rows -> {
             var more = rows.size() > size;
             var shown = more ? rows.subList(0, size) : rows;
-            return history.media(shown.stream().map(HistoryRepository.Row::jobId).toList()).map(media -> {
-                var items = shown.stream().map(row -> item(row, media.getOrDefault(row.jobId(), List.of()))).toList();
+            var ids = shown.stream().map(HistoryRepository.Row::jobId).toList();
+            return Mono.zip(history.media(ids), library.favourites(user.id(), ids)).map(found -> {
+                var media = found.getT1();
+                var items = shown.stream().map(row -> item(row, media.getOrDefault(row.jobId(), List.of()),
+                        found.getT2().contains(row.jobId()))).toList();
                 var last = shown.isEmpty() ? null : shown.get(shown.size() - 1);
                 return new Page(items, more ? encode(new HistoryRepository.Cursor(last.createdAt(), last.jobId())) : null);
             });
@@ -119,9 +171,26 @@ class HistoryController {
     @ProblemTypes({"not-found"})
     @GetMapping("/{jobId}")
     Mono<Details> one(@PathVariable String jobId, CurrentUser user) {
-        return visible(jobId, user).flatMap(row -> history.media(List.of(jobId))
-                .zipWith(history.timeline(jobId).collectList(),
-                        (media, timeline) -> new Details(item(row, media.getOrDefault(jobId, List.of())), timeline)));
+        return visible(jobId, user).flatMap(row -> {
+            var sourceId = HistoryRepository.sourceJobId(row.sourceMediaKey());
+            var source = sourceId == null ? Mono.<HistoryRepository.Row>empty()
+                    : history.job(sourceId).filter(found -> user.maySee(found.ownerId()));
+            return Mono.zip(source.map(List::of).defaultIfEmpty(List.of()), history.madeFrom(row, MAX_MADE_FROM).collectList(),
+                    history.timeline(jobId).collectList()).flatMap(found -> {
+                        var related = new ArrayList<HistoryRepository.Row>();
+                        related.add(row);
+                        related.addAll(found.getT1());
+                        related.addAll(found.getT2());
+                        var ids = related.stream().map(HistoryRepository.Row::jobId).toList();
+                        return Mono.zip(history.media(ids), library.favourites(user.id(), ids)).map(extra -> {
+                            java.util.function.Function<HistoryRepository.Row, Item> show = r -> item(r,
+                                    extra.getT1().getOrDefault(r.jobId(), List.of()), extra.getT2().contains(r.jobId()));
+                            return new Details(show.apply(row), found.getT3(),
+                                    found.getT1().isEmpty() ? null : show.apply(found.getT1().get(0)),
+                                    found.getT2().stream().map(show).toList());
+                        });
+                    });
+        });
     }
 
     @Operation(operationId = "deleteHistoryEntry", summary = "Remove a job from your history; its files are deleted in the background")
@@ -138,12 +207,12 @@ class HistoryController {
                 .then(Mono.just(ResponseEntity.noContent().<Void>build()));
     }
 
-    private Mono<HistoryRepository.Row> visible(String jobId, CurrentUser user) {
+    Mono<HistoryRepository.Row> visible(String jobId, CurrentUser user) {
         return history.job(jobId).filter(row -> user.maySee(row.ownerId()))
                 .switchIfEmpty(Mono.error(() -> ApiProblem.notFound("There is no job " + jobId + " in your history.")));
     }
 
-    private Item item(HistoryRepository.Row row, List<HistoryRepository.MediaRow> media) {
+    Item item(HistoryRepository.Row row, List<HistoryRepository.MediaRow> media, boolean favourite) {
         var shown = media.stream().map(m -> new Media(m.index(), urls.url(m.key()),
                 m.thumbKey() == null ? null : urls.url(m.thumbKey()), m.mimeType(), m.width(), m.height(), m.bytes(),
                 m.durationMillis())).toList();
@@ -152,7 +221,28 @@ class HistoryController {
         return new Item(row.jobId(), row.kind(), row.status(), row.prompt(), row.encodedPrompt(), row.styleProfile(),
                 row.encoderVersion(), row.provider(), row.model(), row.aspectRatio(), row.seed(), row.priority(), error,
                 row.ownerId(), row.createdAt(), row.updatedAt(), row.completedAt(), duration,
-                shown.isEmpty() ? null : shown.get(0).thumbnailUrl(), shown);
+                shown.isEmpty() ? null : shown.get(0).thumbnailUrl(), shown, favourite, row.requestedProfile(), row.enhance(),
+                HistoryRepository.sourceJobId(row.sourceMediaKey()),
+                row.sourceMediaKey() != null && row.sourceMediaKey().startsWith("uploads/"), row.durationSeconds(), row.resolution());
+    }
+
+    /** true/false (also 1/0, yes/no, as a link's query may say it); absent is false. */
+    private static boolean flag(String field, String value, List<ApiProblem.FieldError> errors) {
+        if (value == null || value.isBlank()) {
+            return false;
+        }
+        switch (value.strip().toLowerCase(Locale.ROOT)) {
+            case "true", "1", "yes" -> {
+                return true;
+            }
+            case "false", "0", "no" -> {
+                return false;
+            }
+            default -> {
+                errors.add(new ApiProblem.FieldError(field, "'" + field + "' must be true or false."));
+                return false;
+            }
+        }
     }
 
     private static <E extends Enum<E>> E parseEnum(Class<E> type, String field, String value, List<ApiProblem.FieldError> errors) {

@@ -16,6 +16,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Repository;
 import reactor.core.publisher.Flux;
@@ -40,8 +41,15 @@ public class HistoryRepository {
         this.db = db;
     }
 
-    /** A history filter; null fields don't filter. {@code ownerId} null means everyone's (admins). */
-    record Filter(String ownerId, JobKind kind, JobStatus status, String text, Instant from, Instant to) {
+    /**
+     * A history filter; null (or empty) fields don't filter. {@code ownerId} null means everyone's (admins).
+     * {@code favouritesOf}: only the jobs this user starred (the libraries' "favourites only").
+     */
+    record Filter(String ownerId, Set<JobKind> kinds, JobStatus status, String text, Instant from, Instant to, String model,
+                  String favouritesOf) {
+        Filter {
+            kinds = kinds == null ? Set.of() : Set.copyOf(kinds);
+        }
     }
 
     /** A page position: the last item seen, newest-first order. */
@@ -74,9 +82,21 @@ public class HistoryRepository {
             where.append(" and j.owner_id = :owner");
             binds.put("owner", filter.ownerId());
         }
-        if (filter.kind() != null) {
+        if (filter.kinds().size() == 1) {
+            // one kind: the (owner, kind, created_at) index serves the page
             where.append(" and j.kind = :kind");
-            binds.put("kind", filter.kind().name());
+            binds.put("kind", filter.kinds().iterator().next().name());
+        } else if (!filter.kinds().isEmpty()) {
+            where.append(" and j.kind = any(:kinds)");
+            binds.put("kinds", filter.kinds().stream().map(Enum::name).sorted().toArray(String[]::new));
+        }
+        if (filter.model() != null) {
+            where.append(" and j.model = :model");
+            binds.put("model", filter.model());
+        }
+        if (filter.favouritesOf() != null) {
+            where.append(" and exists (select 1 from gateway.favourites f where f.owner_id = :favouritesOf and f.job_id = j.job_id)");
+            binds.put("favouritesOf", filter.favouritesOf());
         }
         if (filter.status() != null) {
             where.append(" and j.status = :status");
@@ -150,6 +170,38 @@ public class HistoryRepository {
     public Mono<Row> job(String jobId) {
         return db.sql("select " + COLUMNS + " from public.jobs j where j.job_id = :jobId and j.deleted_at is null")
                 .bind("jobId", jobId).map(HistoryRepository::row).one();
+    }
+
+    /**
+     * The jobs made from one of this job's files (edits and videos record their source as {@code source_media_key},
+     * {@code <jobId>/<n>.<ext>}), oldest first, at most {@code limit}. They are the owner's and newer than the source,
+     * which keeps the read on the owner's page index.
+     */
+    Flux<Row> madeFrom(Row source, int limit) {
+        return db.sql("select " + COLUMNS + " from public.jobs j where j.deleted_at is null and j.owner_id = :owner"
+                        + " and j.created_at >= :since and j.source_media_key like :prefix order by j.created_at, j.job_id limit :limit")
+                .bind("owner", source.ownerId()).bind("since", source.createdAt().atOffset(ZoneOffset.UTC))
+                .bind("prefix", likePrefix(source.jobId() + "/")).bind("limit", limit)
+                .map(HistoryRepository::row).all();
+    }
+
+    /** The job a source file belongs to: {@code <jobId>/<n>.<ext>}; null for an upload ({@code uploads/…}) or none. */
+    static String sourceJobId(String sourceMediaKey) {
+        if (sourceMediaKey == null || sourceMediaKey.startsWith("uploads/")) {
+            return null;
+        }
+        var slash = sourceMediaKey.indexOf('/');
+        return slash > 0 ? sourceMediaKey.substring(0, slash) : null;
+    }
+
+    private static String likePrefix(String text) {
+        return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
+    }
+
+    /** The listed jobs that exist and are not deleted, in no particular order. */
+    Flux<Row> jobs(List<String> jobIds) {
+        return db.sql("select " + COLUMNS + " from public.jobs j where j.job_id = any(:ids) and j.deleted_at is null")
+                .bind("ids", jobIds.toArray(String[]::new)).map(HistoryRepository::row).all();
     }
 
     /** Each listed job's media, by job id, in one query. */
