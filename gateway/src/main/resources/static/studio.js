@@ -8,7 +8,9 @@
 //   generate.js   preview and submit (idempotency keys, multipart uploads)
 //   problems.js   field errors and the form's sentence; countdown.js: when to try again
 //   jobs.js       the one event stream and the live cards of jobs in progress (cancel)
-//   gallery.js    history, search, details, retry, delete
+//   gallery.js    the studio page's recent generations (search, load more); items.js: a tile, retry, delete, the star
+//   pages/library.js  the libraries /images and /videos (grid, filters in the URL, select, zip, a job's page)
+//   remix.js      /studio?remix=<jobId>: the form filled with a past job's settings; library-rules.js: the rules
 //   webhooks.js   the webhooks panel (endpoints, secrets shown once, deliveries); webhook-rules.js: its words
 //   status.js, dom.js  what a status reads as; DOM helpers
 import { api, onSessionEnded } from "./studio/api.js";
@@ -21,18 +23,19 @@ import { wireGenerate } from "./studio/generate.js";
 import { onJobs } from "./studio/jobs.js";
 import { loadGallery, refreshGallerySoon, showStarted, wireGallery } from "./studio/gallery.js";
 import { closeWebhooks, wireWebhooks } from "./studio/webhooks.js";
+import { wireLibrary } from "./studio/pages/library.js";
+import { applyRemix } from "./studio/remix.js";
 
 let profilesLoaded = false;
 registerPage("studio", {
   title: "Studio",
-  async enter() {
+  async enter({ query }) {
     if (!profilesLoaded) { await loadProfiles(); profilesLoaded = true; }
+    await applyRemix(query);
     await loadGallery(true);
   },
 });
 // placeholders until each page's module registers it (session 16 builds them)
-registerPage("images", { title: "Images" });
-registerPage("videos", { title: "Videos" });
 registerPage("admin", { title: "Admin", adminOnly: true });
 registerPage("settings", { title: "Settings" });
 registerPage("missing", { title: "Not found" });
@@ -48,6 +51,7 @@ wireSource();
 wireGenerate();
 wireGallery();
 wireWebhooks();
+wireLibrary();
 
 let me = null;
 try {

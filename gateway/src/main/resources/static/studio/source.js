@@ -80,7 +80,7 @@ async function useFile(file) {
 }
 
 /** Uses one of the user's finished images (a history item) as the source. */
-function useJob(item) {
+export function useJob(item) {
   const media = (item.media || []).find((m) => (m.mimeType || "").startsWith("image/")) || {};
   setSource({ type: "job", jobId: item.jobId, prompt: item.prompt, width: media.width, height: media.height,
     thumbUrl: item.thumbnailUrl || media.thumbnailUrl || media.url });
@@ -94,7 +94,6 @@ export const usableSource = (item) => item.status === "COMPLETED" && item.kind !
 export function startFrom(item, next) {
   setMode(next);
   useJob(item);
-  if ($("details").open) $("details").close();
   form.scrollIntoView({ behavior: "smooth", block: "start" });
   form.elements.prompt.focus({ preventScroll: true });
 }
