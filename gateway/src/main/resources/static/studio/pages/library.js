@@ -337,7 +337,7 @@ async function showDetails(lib, jobId) {
     ? `${job.styleProfile} (asked: ${job.requestedProfile})` : job.styleProfile);
   fact("Aspect", job.aspectRatio);
   fact("Seed", job.seed, job.seed !== null && job.seed !== undefined
-    ? el("span", { class: "muted", text: " — the seed used: a remix makes the same picture again" }) : null);
+    ? el("span", { class: "muted", text: " — the seed this used: Remix reuses it" }) : null);
   fact("Files", job.media.length > 1 ? job.media.length : null);
   fact("Length", job.durationSeconds ? `${job.durationSeconds} s` : null);
   fact("Resolution", job.resolution);
