@@ -12,6 +12,7 @@
 //   pages/library.js  the libraries /images and /videos (grid, filters in the URL, select, zip, a job's page)
 //   remix.js      /studio?remix=<jobId>: the form filled with a past job's settings; library-rules.js: the rules
 //   webhooks.js   the webhooks panel (endpoints, secrets shown once, deliveries); webhook-rules.js: its words
+//   pages/admin.js  /admin (users, queues, stats with charts, audit log): its tabs live in admin/
 //   status.js, dom.js  what a status reads as; DOM helpers
 import { api, onSessionEnded } from "./studio/api.js";
 import { registerPage, startRouter } from "./studio/router.js";
@@ -25,6 +26,7 @@ import { loadGallery, refreshGallerySoon, showStarted, wireGallery } from "./stu
 import { closeWebhooks, wireWebhooks } from "./studio/webhooks.js";
 import { wireLibrary } from "./studio/pages/library.js";
 import { applyRemix } from "./studio/remix.js";
+import { wireAdmin } from "./studio/pages/admin.js";
 
 let profilesLoaded = false;
 registerPage("studio", {
@@ -36,7 +38,6 @@ registerPage("studio", {
   },
 });
 // placeholders until each page's module registers it (session 16 builds them)
-registerPage("admin", { title: "Admin", adminOnly: true });
 registerPage("settings", { title: "Settings" });
 registerPage("missing", { title: "Not found" });
 registerPage("forbidden", { title: "For admins only" });
@@ -52,6 +53,7 @@ wireGenerate();
 wireGallery();
 wireWebhooks();
 wireLibrary();
+wireAdmin();
 
 let me = null;
 try {
