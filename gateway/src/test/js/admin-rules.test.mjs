@@ -1,7 +1,7 @@
 // What the admin page decides and says (studio/admin/admin-rules.js), run by StudioScriptsTest under node's test runner.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { ago, auditDetail, auditQuery, breakersOf, dlqAction, dlqDone, filterUsers, formatBytes, formatMs, formatRate,
+import { ago, auditDetail, auditQuery, breakersOf, dlqAction, dlqDone, filterUsers, formatBytes, formatMoney, formatMs, formatRate,
   jobsByStatus, kindsOf, laneState, losesAdmin, rangeOf, selfLock, tabOf, utc } from "../../main/resources/static/studio/admin/admin-rules.js";
 
 const NOW = Date.parse("2026-12-03T20:00:00Z");
@@ -50,6 +50,12 @@ test("bytes, latencies, rates and times read as people say them", () => {
   assert.equal(formatMs(12_500), "12.5 s");
   assert.equal(formatMs(200_000), "3 min 20 s");
   assert.equal(formatMs(null), "—");
+  assert.equal(formatMoney(0.1), "0.10");
+  assert.equal(formatMoney(0.134), "0.134");
+  assert.equal(formatMoney(25), "25.00");
+  assert.equal(formatMoney(1.356), "1.356");
+  assert.equal(formatMoney(0.000001), "0.000001");
+  assert.equal(formatMoney(null), "0.00");
   assert.equal(formatRate(0.6667), "66.7 %");
   assert.equal(formatRate(1), "100 %");
   assert.equal(formatRate(null), "—");
@@ -106,6 +112,7 @@ test("breakers are listed open first, with their instance; a lane says who pause
   ];
   assert.deepEqual(breakersOf(workers).map((b) => `${b.model}@${b.instanceId}:${b.state}`), ["edit@i1:OPEN", "grok@i2:HALF_OPEN", "nano@i1:CLOSED"]);
   assert.equal(laneState({ paused: false, liveInstances: 2, instancesObeying: 2 }), "Running · all 2 live instances obey");
+  assert.equal(laneState({ paused: false, liveInstances: 1, instancesObeying: 1 }), "Running · its live instance obeys");
   assert.equal(laneState({ paused: true, by: "admin", reason: "provider incident", liveInstances: 2, instancesObeying: 1 }),
     "Paused by admin (provider incident) · 1 of 2 live instances obey so far");
   assert.equal(laneState({ paused: false, liveInstances: 0, instancesObeying: 0 }), "Running · no live instance");

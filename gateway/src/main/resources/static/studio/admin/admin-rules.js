@@ -61,6 +61,14 @@ export function formatMs(ms) {
   return `${Math.floor(whole / 60)} min ${whole % 60} s`;
 }
 
+/** An amount of money as the API sends it (a JSON number): at least two decimals, as many as it has (0.1 → "0.10", 0.134 → "0.134"). */
+export function formatMoney(amount) {
+  const value = Number(amount) || 0;
+  const text = String(value);
+  const decimals = text.includes(".") ? text.split(".")[1].length : 0;
+  return decimals >= 2 && !text.includes("e") ? text : value.toFixed(Math.max(2, Math.min(decimals, 6)));
+}
+
 /** 0.6667 → "66.7 %"; "—" when nothing was judged. */
 export function formatRate(rate) {
   return rate === null || rate === undefined ? "—" : `${Math.round(rate * 1000) / 10} %`;
@@ -164,7 +172,7 @@ export function breakersOf(workers) {
 /** A lane's line in words: paused by whom and why, and whether every live instance obeys yet. */
 export function laneState(lane) {
   const obeying = lane.liveInstances === 0 ? "no live instance"
-    : lane.instancesObeying === lane.liveInstances ? `all ${lane.liveInstances} live instance${lane.liveInstances === 1 ? "" : "s"} obey`
+    : lane.instancesObeying === lane.liveInstances ? (lane.liveInstances === 1 ? "its live instance obeys" : `all ${lane.liveInstances} live instances obey`)
       : `${lane.instancesObeying} of ${lane.liveInstances} live instances obey so far`;
   if (!lane.paused) return `Running · ${obeying}`;
   return `Paused${lane.by ? ` by ${lane.by}` : ""}${lane.reason ? ` (${lane.reason})` : ""} · ${obeying}`;

@@ -6,7 +6,7 @@ import { api } from "../api.js";
 import { navigate } from "../router.js";
 import { bucketName } from "./chart-math.js";
 import { columnChart, lineChart, rowChart, scrollingTable, table } from "./chart.js";
-import { RANGES, STATUS_ORDER, formatBytes, formatMs, formatRate, jobsByStatus, kindsOf, rangeOf } from "./admin-rules.js";
+import { RANGES, STATUS_ORDER, formatBytes, formatMoney, formatMs, formatRate, jobsByStatus, kindsOf, rangeOf } from "./admin-rules.js";
 
 const STATUS_NAMES = { COMPLETED: "completed", FAILED: "failed", CANCELLED: "cancelled", IN_PROGRESS: "in progress" };
 let data = null;    // { range, kind, series, stats } last drawn, to redraw at another width
@@ -102,9 +102,10 @@ function draw() {
     el("section", { class: "card" }, el("h3", { text: `Cost per model, ${windowName}` }),
       stats.cost.byModel.length === 0 ? el("p", { class: "muted", text: "The cost ledger has no entry in this window." })
         : scrollingTable("Cost per model", table(null, ["Model", "Provider", "Charges", "Credits", `Cost (${stats.cost.currency})`, "Provider reported", "Possible duplicates"],
-          stats.cost.byModel.map((c) => [c.model, c.provider, c.charges, c.credits, c.cost, c.reported ?? "—", c.possibleDuplicates ? `${c.possibleDuplicates} (${c.possibleCost})` : "0"]),
+          stats.cost.byModel.map((c) => [c.model, c.provider, c.charges, c.credits, formatMoney(c.cost), c.reported === null ? "—" : formatMoney(c.reported),
+            c.possibleDuplicates ? `${c.possibleDuplicates} (${formatMoney(c.possibleCost)})` : "0"]),
           { numeric: [2, 3, 4, 5, 6] })),
-      el("p", { class: "muted", text: `Total ${stats.cost.total} ${stats.cost.currency}. ${stats.cost.note}` })),
+      el("p", { class: "muted", text: `Total ${formatMoney(stats.cost.total)} ${stats.cost.currency}. ${stats.cost.note}` })),
     el("section", { class: "card" }, el("h3", { text: "Jobs by kind and status" }),
       stats.jobs.length === 0 ? el("p", { class: "muted", text: "No job in the last 7 days." })
         : scrollingTable("Jobs by kind and status", table(null, ["Kind", "Status", "Last hour", "Last 24 hours", "Last 7 days"],
@@ -121,7 +122,7 @@ function empty(title, sentence) {
 }
 
 function round(value) {
-  return (Math.round(value * 100) / 100).toFixed(2);
+  return formatMoney(Math.round(value * 1e6) / 1e6);
 }
 
 function capital(text) {

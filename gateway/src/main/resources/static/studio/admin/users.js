@@ -5,7 +5,7 @@ import { $, el } from "../dom.js";
 import { api } from "../api.js";
 import { clearFormFieldProblem, clearFormProblem, showFormProblem } from "../problems.js";
 import { confirmAction } from "./confirm.js";
-import { ago, filterUsers, losesAdmin, selfLock, utc } from "./admin-rules.js";
+import { ago, filterUsers, formatMoney, losesAdmin, selfLock, utc } from "./admin-rules.js";
 
 let users = [];
 let me = null;
@@ -141,10 +141,10 @@ function showQuota(view, error) {
 function showBudget(view, error) {
   const form = $("admin-user-budget");
   if (!view) { $("admin-user-budget-error").textContent = error.message; return; }
-  const spent = `${view.spentThisMonth} ${view.currency} spent this month`;
+  const spent = `${formatMoney(view.spentThisMonth)} ${view.currency} spent this month`;
   $("admin-user-budget-now").textContent = view.monthlyBudget === null ? `${spent} · no budget: no cap`
-    : `${spent} of ${view.monthlyBudget} ${view.currency} (${view.source === "own" ? "their own budget" : "the default"}); `
-      + `${view.remaining} left until ${utc(view.renewsAt)}`;
+    : `${spent} of ${formatMoney(view.monthlyBudget)} ${view.currency} (${view.source === "own" ? "their own budget" : "the default"}); `
+      + `${formatMoney(view.remaining)} left until ${utc(view.renewsAt)}`;
   form.elements.monthlyBudget.value = view.monthlyBudget === null ? "" : String(view.monthlyBudget);
   $("admin-user-budget-default").hidden = view.source !== "own";
 }
@@ -207,7 +207,7 @@ const LIMITS = {
   quota: { form: "admin-user-quota", field: "dailyQuota", show: showQuota, said: (v) => `Daily quota: ${v.dailyQuota} units.`,
     body: (value) => ({ dailyQuota: value === "" ? null : Number(value) }) },
   budget: { form: "admin-user-budget", field: "monthlyBudget", show: showBudget,
-    said: (v) => (v.monthlyBudget === null ? "No monthly budget." : `Monthly budget: ${v.monthlyBudget} ${v.currency}.`),
+    said: (v) => (v.monthlyBudget === null ? "No monthly budget." : `Monthly budget: ${formatMoney(v.monthlyBudget)} ${v.currency}.`),
     // sent as the number typed: the API checks it (0 or more, at most 6 decimals) and names the field
     body: (value) => ({ monthlyBudget: value === "" ? null : Number(value) }) },
 };
