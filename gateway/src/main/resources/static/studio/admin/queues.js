@@ -79,8 +79,8 @@ async function switchLane(lane, action) {
   const name = lane.lane.toLowerCase();
   if (action === "pause" && !await confirmAction({ title: `Pause the ${name} lane of ${lane.service}?`,
     text: `Its workers stop sending ${name} jobs to the provider; they wait in line until you resume it.`, ok: "Pause" })) return;
-  await act({ action, lane: name, worker: lane.service },
-    (answer) => answer.detail || `${action === "pause" ? "Paused" : "Resumed"} the ${name} lane.`);
+  await act({ action, lane: name, worker: lane.service }, () => `${action === "pause" ? "Paused" : "Resumed"} the ${name} lane of `
+    + `${lane.service}: its instances ${action === "pause" ? "stop" : "start"} sending ${name} jobs within a moment (the table shows when each obeys).`);
 }
 
 function dlqButtons(dlq) {

@@ -100,6 +100,7 @@ function openUser(user) {
     clearFormProblem($(id), $(`${id}-error`));
   }
   $("admin-user-password").reset();
+  $("admin-user-password").elements.username.value = user.username; // for password managers: whose password this is
   $("admin-user-done").textContent = "";
   $("admin-user").showModal();
   loadLimits(user);
@@ -144,7 +145,7 @@ function showBudget(view, error) {
   const spent = `${formatMoney(view.spentThisMonth)} ${view.currency} spent this month`;
   $("admin-user-budget-now").textContent = view.monthlyBudget === null ? `${spent} · no budget: no cap`
     : `${spent} of ${formatMoney(view.monthlyBudget)} ${view.currency} (${view.source === "own" ? "their own budget" : "the default"}); `
-      + `${formatMoney(view.remaining)} left until ${utc(view.renewsAt)}`;
+      + `${formatMoney(view.remaining)} ${view.currency} left until ${utc(view.renewsAt)}`;
   form.elements.monthlyBudget.value = view.monthlyBudget === null ? "" : String(view.monthlyBudget);
   $("admin-user-budget-default").hidden = view.source !== "own";
 }
@@ -197,6 +198,7 @@ async function resetPassword(event) {
   try {
     await api("POST", path(user, "/password"), { password: form.elements.password.value });
     form.reset();
+    form.elements.username.value = user.username;
     $("admin-user-done").textContent = `${user.username}'s password is set; their sessions have ended.`;
   } catch (error) {
     showFormProblem(form, line, error);
