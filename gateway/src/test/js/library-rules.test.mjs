@@ -65,7 +65,7 @@ test("a remix takes every setting; a variation keeps them but the seed, four at 
   const variations = remixFields(image, { variations: true });
   assert.equal(variations.seed, "");
   assert.equal(variations.n, "4");
-  assert.equal(remixFields(video, { variations: true }).n, "1");
+  assert.equal(remixFields(video, { variations: true }).n, "4");
 });
 
 test("shift-click selects the range in grid order, either direction", () => {

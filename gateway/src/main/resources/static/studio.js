@@ -24,7 +24,7 @@ import { wireGenerate } from "./studio/generate.js";
 import { onJobs } from "./studio/jobs.js";
 import { loadGallery, refreshGallerySoon, showStarted, wireGallery } from "./studio/gallery.js";
 import { closeWebhooks, wireWebhooks } from "./studio/webhooks.js";
-import { wireLibrary } from "./studio/pages/library.js";
+import { libraryJobEnded, wireLibrary } from "./studio/pages/library.js";
 import { applyRemix } from "./studio/remix.js";
 import { wireAdmin } from "./studio/pages/admin.js";
 
@@ -43,7 +43,7 @@ registerPage("missing", { title: "Not found" });
 registerPage("forbidden", { title: "For admins only" });
 
 onSessionEnded(() => { closeWebhooks(); showSignIn(); });
-onJobs({ started: showStarted, ended: refreshGallerySoon });
+onJobs({ started: showStarted, ended: (job) => { refreshGallerySoon(job); libraryJobEnded(job); } });
 startRouter();
 wireSession();
 wireModes();

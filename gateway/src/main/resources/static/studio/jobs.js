@@ -13,7 +13,7 @@ const latest = new Map();   // jobId -> the newest status seen, also for jobs no
 let stream = null;
 let reopen = null;
 // the gallery's part: a tile for a job it does not list yet, and a reload once jobs end
-let hooks = { started: (known) => {}, ended: () => {} };
+let hooks = { started: (known) => {}, ended: (job) => {} };
 
 /** What the gallery does when a job starts being followed here, and when one ends. */
 export function onJobs(galleryHooks) {
@@ -135,7 +135,7 @@ export function watch(jobId, { prompt, kind, index = 1, of = 1, status }) {
       watchers.delete(jobId);
       setTimeout(() => started.delete(jobId), 60000);
       cancel.remove();
-      hooks.ended();
+      hooks.ended(job);
       setTimeout(() => {
         card.remove();
         if (!$("running").querySelector(".job")) $("nothing-running").hidden = false;

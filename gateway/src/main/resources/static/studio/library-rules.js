@@ -103,7 +103,7 @@ export function madeFromText(items) {
 
 /**
  * What a remix fills the studio's form with: every setting the job was made with. A variation is the same
- * settings with the seed left random and four at once (images and edits; a video is one at a time).
+ * settings with the seed left random and four at once.
  */
 export function remixFields(job, { variations = false } = {}) {
   const mode = { IMAGE: "image", EDIT: "edit", VIDEO: "video" }[job.kind] || "image";
@@ -123,7 +123,7 @@ export function remixFields(job, { variations = false } = {}) {
   };
   if (variations) {
     fields.seed = "";
-    fields.n = mode === "video" ? "1" : "4";
+    fields.n = "4";
   }
   return fields;
 }

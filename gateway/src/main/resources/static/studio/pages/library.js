@@ -118,9 +118,9 @@ async function enter(name, { rest, query }) {
   lib.gridView.hidden = false;
   const filters = filtersFromQuery(name, query);
   fillForm(lib, filters);
-  if (lib.loaded && lib.filters && sameFilters(filters, lib.filters)) {
-    // back from a job's page: the same grid, where it was
-    if (wasDetails) requestAnimationFrame(() => window.scrollTo(0, lib.scrollY));
+  if (wasDetails && lib.filters && sameFilters(filters, lib.filters)) {
+    // back from a job's page: the same grid, where it was (coming from another page, it is loaded afresh)
+    requestAnimationFrame(() => window.scrollTo(0, lib.scrollY));
     return;
   }
   lib.filters = filters;
@@ -484,6 +484,21 @@ async function toStudio(job, mode) {
 function refreshTile(lib, item) {
   const node = lib.grid.querySelector(`.lib-tile[data-job="${CSS.escape(item.jobId)}"]`);
   if (node) node.replaceWith(tile(lib, item));
+}
+
+/** A job ended (the studio's event stream): its tile, if a library shows it still running, is read again. */
+export async function libraryJobEnded(job) {
+  for (const lib of Object.values(libraries)) {
+    const shown = lib.items.get(job.jobId);
+    if (!shown || TERMINAL.has(shown.status)) continue;
+    try {
+      const answer = await api("GET", `/api/history/${encodeURIComponent(job.jobId)}`);
+      lib.items.set(job.jobId, answer.job);
+      refreshTile(lib, answer.job);
+    } catch (gone) {
+      // deleted meanwhile, or not projected yet: the next load shows it as it is
+    }
+  }
 }
 
 export function wireLibrary() {
