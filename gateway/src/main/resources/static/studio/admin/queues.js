@@ -27,6 +27,10 @@ export function leaveQueues() {
 
 async function refresh() {
   clearTimeout(timer);
+  if (document.hidden) { // a background tab asks nothing; it catches up when seen again
+    timer = setTimeout(refresh, REFRESH_MS);
+    return;
+  }
   try {
     const status = await api("GET", "/api/admin/queues");
     if (!live) return;
