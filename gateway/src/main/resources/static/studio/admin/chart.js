@@ -126,7 +126,7 @@ export function lineChart({ title, summary, points, bucket, name, width, height 
  * Horizontal rows, each stacked by key: rows [{ label, values: { key: n }, note? }]; max: the scale's top (e.g. 1 for
  * rates), or the largest row; format(value) for the axis; columns: the table's extra columns as [header, row → text].
  */
-export function rowChart({ title, summary, rows, order, names, width, max = null, format = String, columns = [] }) {
+export function rowChart({ title, summary, rows, order, names, width, max = null, format = String, columns = [], rowHeader = "Name" }) {
   const labelW = Math.min(180, Math.max(90, Math.floor(width * 0.32)));
   const rowH = 24;
   const height = PAD.top + rows.length * rowH + PAD.bottom;
@@ -153,6 +153,6 @@ export function rowChart({ title, summary, rows, order, names, width, max = null
   root.append(group);
   const keys = order.filter((k) => rows.some((r) => r.values[k] > 0));
   return figure(title, summary, root, keys.length > 1 ? legendOf(keys, names) : null,
-    table(null, ["", ...columns.map((c) => c[0])], rows.map((r) => [r.label, ...columns.map((c) => c[1](r))]),
+    table(null, [rowHeader, ...columns.map((c) => c[0])], rows.map((r) => [r.label, ...columns.map((c) => c[1](r))]),
       { numeric: columns.map((_, i) => i + 1) }));
 }

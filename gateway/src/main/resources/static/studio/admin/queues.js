@@ -47,11 +47,11 @@ async function refresh() {
 
 function render(status) {
   const busy = document.activeElement && $("admin-queues").contains(document.activeElement) ? document.activeElement.id : null;
-  $("queues-lanes").replaceChildren(scrollingTable("Lanes", table(null, ["Worker", "Lane", "Waiting", "State", ""],
+  $("queues-lanes").replaceChildren(scrollingTable("Lanes", table(null, ["Worker", "Lane", "Waiting", "State", "Action"],
     status.lanes.map((lane) => [lane.service, lane.lane.toLowerCase(), lane.waiting === null ? "—" : lane.waiting, laneState(lane),
       laneButton(lane)]), { numeric: [2] })));
   $("queues-dlqs").replaceChildren(status.dlqs.length === 0 ? el("p", { class: "muted", text: "Kafka did not answer: no DLQ depths." })
-    : scrollingTable("Dead-letter queues", table(null, ["DLQ", "Records", "Handled", "Depth", ""],
+    : scrollingTable("Dead-letter queues", table(null, ["DLQ", "Records", "Handled", "Depth", "Actions"],
       status.dlqs.map((dlq) => [dlq.topic, dlq.records, dlq.handled, dlq.depth, dlqButtons(dlq)]), { numeric: [1, 2, 3] })));
   $("queues-lag").replaceChildren(status.consumers.length === 0 ? el("p", { class: "muted", text: "No consumer group has committed offsets yet." })
     : scrollingTable("Consumer lag", table(null, ["Group", "Topic", "State", "Members", "Lag"],
@@ -133,12 +133,12 @@ async function showRecords(topic) {
   try {
     const answer = await api("GET", `/api/admin/queues/dlq/${encodeURIComponent(topic)}?limit=100`);
     const records = answer.records;
-    box.replaceChildren(
+    box.replaceChildren(...[
       el("div", { class: "admin-head" }, el("h3", { id: "dlq-records-title", text: `Records of ${topic}` }),
         el("button", { type: "button", class: "link", text: "Hide", onclick: () => { openDlq = null; box.hidden = true; } })),
       records.length === 0 ? el("p", { class: "muted", text: "No records: this DLQ is empty." })
         : el("ul", { class: "dlq-list", "aria-labelledby": "dlq-records-title" }, ...records.map((r) => recordRow(topic, r))),
-      records.length >= 100 ? el("p", { class: "muted", text: "The oldest 100 are shown." }) : null);
+      records.length >= 100 ? el("p", { class: "muted", text: "The oldest 100 are shown." }) : null].filter(Boolean));
   } catch (error) {
     box.replaceChildren(el("p", { class: "error", role: "alert", text: error.message }));
   }

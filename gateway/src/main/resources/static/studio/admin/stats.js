@@ -87,7 +87,7 @@ function draw() {
       summary: `${round(spend)} ${series.currency} spent ${range.label.toLowerCase()} according to the cost ledger, per ${per} (UTC).` })),
     el("section", { class: "card" }, models.length === 0 ? empty(`Success rate per model, ${windowName}`, "No job finished in this window.")
       : rowChart({ title: `Success rate per model, ${windowName}`, width, max: 1, format: formatRate,
-        rows: models.map((m) => ({ label: m.model, values: { COMPLETED: m.successRate ?? 0 }, m })), order: ["COMPLETED"], names: { COMPLETED: "succeeded" },
+        rowHeader: "Model", rows: models.map((m) => ({ label: m.model, values: { COMPLETED: m.successRate ?? 0 }, m })), order: ["COMPLETED"], names: { COMPLETED: "succeeded" },
         summary: models.map((m) => `${m.model}: ${formatRate(m.successRate)} of ${m.completed + m.failed} judged, p50 ${formatMs(m.latencyP50Ms)}, p95 ${formatMs(m.latencyP95Ms)}`).join("; ") + ".",
         columns: [["Success", (r) => formatRate(r.m.successRate)], ["Completed or failed", (r) => r.m.completed + r.m.failed]] }),
       models.length === 0 ? null : scrollingTable("Latency per model", table(`Latency and outcomes per model, ${windowName} (cancelled jobs are the user's choice and do not count against the rate)`,
@@ -96,7 +96,7 @@ function draw() {
           formatMs(m.latencyP95Ms)]), { numeric: [2, 3, 4, 5, 6, 7] }))),
     el("section", { class: "card" }, top.length === 0 ? empty(`Top users, ${windowName}`, "Nobody made anything in this window.")
       : rowChart({ title: `Top users, ${windowName}`, width, order: ["COMPLETED", "FAILED", "IN_PROGRESS"], names: STATUS_NAMES,
-        rows: top.map((u) => ({ label: u.ownerId, values: { COMPLETED: u.completed, FAILED: u.failed, IN_PROGRESS: u.jobs - u.completed - u.failed }, u })),
+        rowHeader: "User", rows: top.map((u) => ({ label: u.ownerId, values: { COMPLETED: u.completed, FAILED: u.failed, IN_PROGRESS: u.jobs - u.completed - u.failed }, u })),
         summary: top.map((u) => `${u.ownerId}: ${u.jobs} jobs`).join("; ") + ".",
         columns: [["Jobs", (r) => r.u.jobs], ["Completed", (r) => r.u.completed], ["Failed", (r) => r.u.failed]] })),
     el("section", { class: "card" }, el("h3", { text: `Cost per model, ${windowName}` }),
