@@ -62,6 +62,8 @@ test("a remix takes every setting; a variation keeps them but the seed, four at 
   assert.equal(remix.styleProfile, "y", "the style asked for, not the one it resolved to");
   assert.equal(remix.enhance, true);
   assert.equal(remix.durationSeconds, "");
+  assert.equal(remixFields({ ...image, seed: null, seedUsed: 9001 }).seed, "9001", "a random seed, as the provider reports it");
+  assert.equal(remixFields({ ...image, seed: null, seedUsed: null }).seed, "");
   const variations = remixFields(image, { variations: true });
   assert.equal(variations.seed, "");
   assert.equal(variations.n, "4");

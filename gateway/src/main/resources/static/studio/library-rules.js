@@ -112,7 +112,7 @@ export function remixFields(job, { variations = false } = {}) {
     prompt: job.prompt || "",
     aspectRatio: job.aspectRatio || "",
     styleProfile: job.requestedProfile || job.styleProfile || "",
-    seed: job.seed === null || job.seed === undefined ? "" : String(job.seed),
+    seed: seedOf(job) === null ? "" : String(seedOf(job)),
     n: "1",
     enhance: job.enhance !== false,
     batch: String(job.priority || "").toLowerCase() === "batch",
@@ -126,6 +126,12 @@ export function remixFields(job, { variations = false } = {}) {
     fields.n = "4";
   }
   return fields;
+}
+
+/** The seed a job was made with: the one the provider says it used (a random one too), else the one asked for, else null. */
+export function seedOf(job) {
+  if (job.seedUsed !== null && job.seedUsed !== undefined) return job.seedUsed;
+  return job.seed === null || job.seed === undefined ? null : job.seed;
 }
 
 /** The ids from the last clicked tile to this one, inclusive, in the grid's order (shift-click). */

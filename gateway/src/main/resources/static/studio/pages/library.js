@@ -10,7 +10,7 @@ import { startFrom, usableSource } from "../source.js";
 import { badge, deleteJob, pictureOf, retryJob, setFavourite, tileClass, tilePicture } from "../items.js";
 import {
   LIBRARIES, MAX_ZIP, STATUSES, bulkDeleteQuestion, bulkDeleteReport, detailPath, emptyText, filtersFromQuery,
-  historyQuery, madeFromText, queryFromFilters, rangeBetween, sameFilters, sourceText,
+  historyQuery, madeFromText, queryFromFilters, rangeBetween, sameFilters, seedOf, sourceText,
 } from "../library-rules.js";
 
 const PAGE_SIZE = 30;
@@ -336,8 +336,8 @@ async function showDetails(lib, jobId) {
   fact("Style", job.requestedProfile && job.requestedProfile !== job.styleProfile
     ? `${job.styleProfile} (asked: ${job.requestedProfile})` : job.styleProfile);
   fact("Aspect", job.aspectRatio);
-  fact("Seed", job.seed, job.seed !== null && job.seed !== undefined
-    ? el("span", { class: "muted", text: " — the seed this used: Remix reuses it" }) : null);
+  fact("Seed", seedOf(job), el("span", { class: "muted",
+    text: job.seed === null || job.seed === undefined ? " — picked at random; Remix reuses it" : " — Remix reuses it" }));
   fact("Files", job.media.length > 1 ? job.media.length : null);
   fact("Length", job.durationSeconds ? `${job.durationSeconds} s` : null);
   fact("Resolution", job.resolution);

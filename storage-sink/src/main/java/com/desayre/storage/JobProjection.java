@@ -144,17 +144,18 @@ class JobProjection {
     }
 
     void saveMedia(String jobId, int index, MediaDownloader.Downloaded media, String key, Thumbnails.Thumbnail thumb,
-                   String thumbKey, String providerRequestId, String model) {
+                   String thumbKey, String providerRequestId, String model, Long seed) {
         db.sql("""
                 insert into media (job_id, idx, storage_key, mime_type, width, height, bytes, sha256, provider_request_id, model,
-                                   thumb_key, thumb_width, thumb_height, duration_millis)
+                                   thumb_key, thumb_width, thumb_height, duration_millis, seed)
                 values (:jobId, :idx, :key, :mimeType, :width, :height, :bytes, :sha256, :requestId, :model,
-                        :thumbKey, :thumbWidth, :thumbHeight, :durationMillis)
+                        :thumbKey, :thumbWidth, :thumbHeight, :durationMillis, :seed)
                 on conflict (job_id, idx) do update set
                     storage_key = excluded.storage_key, mime_type = excluded.mime_type, width = excluded.width,
                     height = excluded.height, bytes = excluded.bytes, sha256 = excluded.sha256,
                     thumb_key = excluded.thumb_key, thumb_width = excluded.thumb_width, thumb_height = excluded.thumb_height,
-                    duration_millis = excluded.duration_millis""")
+                    duration_millis = excluded.duration_millis, seed = excluded.seed""")
+                .bind("seed", seed == null ? io.r2dbc.spi.Parameters.in(Long.class) : seed)
                 .bind("durationMillis", media.durationMillis() == null ? io.r2dbc.spi.Parameters.in(Long.class) : media.durationMillis())
                 .bind("thumbKey", nullable(thumbKey))
                 .bind("thumbWidth", thumb == null ? io.r2dbc.spi.Parameters.in(Integer.class) : thumb.width())

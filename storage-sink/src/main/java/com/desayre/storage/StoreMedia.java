@@ -103,7 +103,7 @@ class StoreMedia implements Consumer<Message<MediaReady>> {
                 }
                 MediaStore.await(upload);
                 projection.saveMedia(ready.jobId(), i, media, key, thumb, thumbKey, ready.providerRequestId(),
-                        ready.route().model());
+                        ready.route().model(), ready.seed());
                 stored.add(new StoredMedia(key, media.mimeType(), media.width(), media.height(), media.bytes(),
                         media.sha256(), thumbKey, media.durationMillis()));
             } catch (BadProviderOutputException e) {

@@ -111,6 +111,8 @@ class StorageSinkIT {
             assertThat(store.stat(media.key())).isPresent();
             assertThat(store.stat(media.thumbnailKey()).orElseThrow().contentType()).isEqualTo("image/jpeg");
             assertThat(statuses(probe, jobId).get(0).status()).isEqualTo(JobStatus.STORING);
+            // the seed the provider used is kept with the output (the libraries show it for reuse)
+            assertThat(count("select count(*) from media where job_id = ? and seed = 7", jobId)).isEqualTo(1);
         }
     }
 

@@ -64,6 +64,7 @@ class HistoryController {
      * @param sourceJobId      an edit's or video's source image's job (null for an image, an upload or text to video)
      * @param sourceUploaded   whether its source image was uploaded with the request (it cannot be reused by id)
      * @param durationSeconds  a video's requested length
+     * @param seedUsed         the seed the provider said it used (for a random seed, the one it picked), else null
      */
     record Item(String jobId, String kind, String status, String prompt, @Schema(nullable = true) String encodedPrompt,
                 @Schema(nullable = true) String styleProfile, @Schema(nullable = true) String encoderVersion,
@@ -73,7 +74,7 @@ class HistoryController {
                 @Schema(nullable = true) Long durationMs, @Schema(nullable = true) String thumbnailUrl, List<Media> media,
                 boolean favourite, @Schema(nullable = true) String requestedProfile, @Schema(nullable = true) Boolean enhance,
                 @Schema(nullable = true) String sourceJobId, boolean sourceUploaded, @Schema(nullable = true) Integer durationSeconds,
-                @Schema(nullable = true) String resolution) {
+                @Schema(nullable = true) String resolution, @Schema(nullable = true) Long seedUsed) {
     }
 
     record Page(List<Item> items, @Schema(nullable = true, description = "null on the last page") String nextCursor) {
@@ -223,7 +224,8 @@ class HistoryController {
                 row.ownerId(), row.createdAt(), row.updatedAt(), row.completedAt(), duration,
                 shown.isEmpty() ? null : shown.get(0).thumbnailUrl(), shown, favourite, row.requestedProfile(), row.enhance(),
                 HistoryRepository.sourceJobId(row.sourceMediaKey()),
-                row.sourceMediaKey() != null && row.sourceMediaKey().startsWith("uploads/"), row.durationSeconds(), row.resolution());
+                row.sourceMediaKey() != null && row.sourceMediaKey().startsWith("uploads/"), row.durationSeconds(), row.resolution(),
+                media.stream().map(HistoryRepository.MediaRow::seed).filter(java.util.Objects::nonNull).findFirst().orElse(row.seed()));
     }
 
     /** true/false (also 1/0, yes/no, as a link's query may say it); absent is false. */

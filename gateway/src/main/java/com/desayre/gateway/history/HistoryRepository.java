@@ -63,8 +63,9 @@ public class HistoryRepository {
                Instant completedAt) {
     }
 
+    /** @param seed the seed the provider said it used for this output, if it said */
     public record MediaRow(int index, String key, String thumbKey, String mimeType, int width, int height, long bytes, String sha256,
-                    Long durationMillis) {
+                    Long durationMillis, Long seed) {
     }
 
     record TimelineEntry(String status, @Schema(nullable = true) String stage, @Schema(nullable = true) Integer progress,
@@ -210,7 +211,7 @@ public class HistoryRepository {
             return Mono.just(Map.of());
         }
         return db.sql("""
-                        select job_id, idx, storage_key, thumb_key, mime_type, width, height, bytes, sha256, duration_millis
+                        select job_id, idx, storage_key, thumb_key, mime_type, width, height, bytes, sha256, duration_millis, seed
                         from public.media where job_id = any(:ids) order by job_id, idx""")
                 .bind("ids", jobIds.toArray(String[]::new))
                 .map(row -> Map.entry(row.get("job_id", String.class), mediaRow(row)))
@@ -350,7 +351,8 @@ public class HistoryRepository {
     private static MediaRow mediaRow(Readable row) {
         return new MediaRow(row.get("idx", Integer.class), row.get("storage_key", String.class), row.get("thumb_key", String.class),
                 row.get("mime_type", String.class), row.get("width", Integer.class), row.get("height", Integer.class),
-                row.get("bytes", Long.class), row.get("sha256", String.class), row.get("duration_millis", Long.class));
+                row.get("bytes", Long.class), row.get("sha256", String.class), row.get("duration_millis", Long.class),
+                row.get("seed", Long.class));
     }
 
     private static Instant instant(Readable row, String column) {

@@ -80,7 +80,8 @@ class LibraryControllerSliceTest {
         when(library.favourites(SliceSecurity.ADMIN, List.of("j1"))).thenReturn(Mono.just(Set.of("j1")));
         client.get().uri("/api/history?kind=image,EDIT&model=nano-banana&favourite=1").exchange()
                 .expectStatus().isOk()
-                .expectBody().jsonPath("$.items[0].favourite").isEqualTo(true).jsonPath("$.items[0].seed").isEqualTo(7);
+                .expectBody().jsonPath("$.items[0].favourite").isEqualTo(true).jsonPath("$.items[0].seed").isEqualTo(7)
+                .jsonPath("$.items[0].seedUsed").isEqualTo(7);
         var filter = org.mockito.ArgumentCaptor.forClass(HistoryRepository.Filter.class);
         verify(history).page(filter.capture(), any(), org.mockito.ArgumentMatchers.anyInt());
         assertThat(filter.getValue().kinds()).containsExactlyInAnyOrder(com.desayre.contracts.JobKind.IMAGE, com.desayre.contracts.JobKind.EDIT);

@@ -121,6 +121,9 @@ class LibraryStoreIT {
         var video = job(ada, "VIDEO", "grok", 3, edit + "/0.png");
         var fromUpload = job(ada, "EDIT", "grok", 4, "uploads/" + ada + "/abc.png");
         var other = job(ada, "VIDEO", "grok", 5, source + "x/0.png");
+        db.sql("insert into public.media (job_id, idx, storage_key, mime_type, width, height, bytes, sha256, seed)"
+                + " values (:id, 0, :key, 'image/png', 8, 8, 7, 'x', 4242)").bind("id", source).bind("key", source + "/0.png").then().block(WAIT);
+        assertThat(history.media(List.of(source)).block(WAIT).get(source).get(0).seed()).as("the seed the provider used").isEqualTo(4242L);
         var sourceRow = history.job(source).block(WAIT);
         assertThat(history.madeFrom(sourceRow, 10).map(HistoryRepository.Row::jobId).collectList().block(WAIT)).containsExactly(edit);
         assertThat(history.madeFrom(history.job(edit).block(WAIT), 10).map(HistoryRepository.Row::jobId).collectList().block(WAIT))
