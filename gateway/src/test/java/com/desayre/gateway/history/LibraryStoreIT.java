@@ -179,4 +179,60 @@ class LibraryStoreIT {
         assertThat(entries).containsEntry("desayre-j1-1.png", 7).containsEntry("desayre-j2-1.mp4", 70_000);
         assertThat(entries.keySet()).containsExactly("desayre-j1-1.png", "desayre-j2-1.mp4", "MISSING.txt");
     }
+
+    @Test
+    void aZipIsWrittenOnlyAsFastAsItIsRead() {
+        // a 1 GiB file that is never in memory: zeros counted as they are read
+        var read = new java.util.concurrent.atomic.AtomicLong();
+        var closed = new java.util.concurrent.atomic.AtomicBoolean();
+        long size = 1L << 30;
+        var store = new com.desayre.platform.MediaStore() {
+            @Override
+            public void put(String key, Path file, String contentType) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public java.util.Optional<MediaObject> stat(String key) {
+                return java.util.Optional.of(new MediaObject(key, size, "video/mp4", "\"e\""));
+            }
+
+            @Override
+            public java.io.InputStream open(String key, long offset, long length) {
+                return new java.io.InputStream() {
+                    @Override
+                    public int read() {
+                        return read(new byte[1], 0, 1) < 0 ? -1 : 0;
+                    }
+
+                    @Override
+                    public int read(byte[] b, int off, int len) {
+                        long left = size - read.get();
+                        if (left <= 0) {
+                            return -1;
+                        }
+                        int n = (int) Math.min(len, left);
+                        java.util.Arrays.fill(b, off, off + n, (byte) 0);
+                        read.addAndGet(n);
+                        return n;
+                    }
+
+                    @Override
+                    public void close() {
+                        closed.set(true);
+                    }
+                };
+            }
+
+            @Override
+            public void delete(String key) {
+            }
+        };
+        // the client takes three chunks and goes away: the writer stops there instead of reading the whole file ahead
+        var chunks = reactor.core.publisher.Flux.from(new MediaZip(store).zip(List.of(new MediaZip.File("a.mp4", "j/0.mp4", size))))
+                .take(3).doOnNext(DataBufferUtils::release).count().block(WAIT);
+        assertThat(chunks).isEqualTo(3);
+        org.awaitility.Awaitility.await().atMost(WAIT).untilTrue(closed);
+        assertThat(read.get()).as("bytes read from the store").isLessThan(8L * 1024 * 1024);
+    }
 }
