@@ -2,7 +2,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { ago, auditDetail, auditQuery, breakersOf, dlqAction, dlqDone, filterUsers, formatBytes, formatMoney, formatMs, formatRate,
-  jobsByStatus, kindsOf, laneState, losesAdmin, rangeOf, selfLock, tabOf, utc } from "../../main/resources/static/studio/admin/admin-rules.js";
+  jobsByStatus, kindsOf, laneState, linesOf, losesAdmin, rangeOf, selfLock, tabOf, utc } from "../../main/resources/static/studio/admin/admin-rules.js";
 
 const NOW = Date.parse("2026-12-03T20:00:00Z");
 
@@ -116,4 +116,18 @@ test("breakers are listed open first, with their instance; a lane says who pause
   assert.equal(laneState({ paused: true, by: "admin", reason: "provider incident", liveInstances: 2, instancesObeying: 1 }),
     "Paused by admin (provider incident) · 1 of 2 live instances obey so far");
   assert.equal(laneState({ paused: false, liveInstances: 0, instancesObeying: 0 }), "Running · no live instance");
+});
+
+test("a provider line adds up its live instances' heartbeats; stale and stopped ones are left out", () => {
+  const workers = [
+    { service: "image-worker", provider: "modelslabs", state: "live", atProvider: 3, providerQueueFree: 2, stepsRunning: 1, waiting: { INTERACTIVE: 4, BATCH: 1 } },
+    { service: "image-worker", provider: "modelslabs", state: "live", atProvider: 2, providerQueueFree: 3, stepsRunning: 0, waiting: { INTERACTIVE: 1 } },
+    { service: "image-worker", provider: "modelslabs", state: "stale", atProvider: 9, providerQueueFree: 0, stepsRunning: 9, waiting: { BATCH: 9 } },
+    { service: "video-worker", provider: "xai", state: "live", atProvider: 0, providerQueueFree: 10000, stepsRunning: 0, waiting: {} },
+  ];
+  assert.deepEqual(linesOf(workers), [
+    { service: "image-worker", provider: "modelslabs", instances: 2, atProvider: 5, free: 5, steps: 1, waiting: { INTERACTIVE: 5, BATCH: 1 } },
+    { service: "video-worker", provider: "xai", instances: 1, atProvider: 0, free: 10000, steps: 0, waiting: {} },
+  ]);
+  assert.deepEqual(linesOf([]), []);
 });

@@ -177,3 +177,22 @@ export function laneState(lane) {
   if (!lane.paused) return `Running · ${obeying}`;
   return `Paused${lane.by ? ` by ${lane.by}` : ""}${lane.reason ? ` (${lane.reason})` : ""} · ${obeying}`;
 }
+
+/**
+ * Each provider line (a worker service) from its live instances' heartbeats: jobs at the provider, free places there,
+ * steps running and jobs waiting per lane. Stale and stopped instances are left out (their figures are old).
+ */
+export function linesOf(workers) {
+  const lines = new Map();
+  for (const w of workers) {
+    if (w.state !== "live") continue;
+    const line = lines.get(w.service) || { service: w.service, provider: w.provider, instances: 0, atProvider: 0, free: 0, steps: 0, waiting: {} };
+    line.instances++;
+    line.atProvider += w.atProvider || 0;
+    line.free += w.providerQueueFree || 0;
+    line.steps += w.stepsRunning || 0;
+    for (const [lane, n] of Object.entries(w.waiting || {})) line.waiting[lane] = (line.waiting[lane] || 0) + n;
+    lines.set(w.service, line);
+  }
+  return [...lines.values()].sort((a, b) => a.service.localeCompare(b.service));
+}

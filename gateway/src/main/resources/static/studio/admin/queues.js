@@ -5,7 +5,7 @@ import { $, el } from "../dom.js";
 import { api } from "../api.js";
 import { confirmAction } from "./confirm.js";
 import { scrollingTable, table } from "./chart.js";
-import { ago, breakersOf, dlqAction, dlqDone, laneState, utc } from "./admin-rules.js";
+import { ago, breakersOf, dlqAction, dlqDone, laneState, linesOf, utc } from "./admin-rules.js";
 
 const REFRESH_MS = 5000;
 let timer = null;
@@ -47,6 +47,11 @@ async function refresh() {
 
 function render(status) {
   const busy = document.activeElement && $("admin-queues").contains(document.activeElement) ? document.activeElement.id : null;
+  const lines = linesOf(status.workers);
+  $("queues-lines").replaceChildren(lines.length === 0 ? el("p", { class: "muted", text: "No live worker instance: nothing is sent to a provider." })
+    : scrollingTable("Provider lines", table(null, ["Worker", "Provider", "Live instances", "At the provider", "Free places", "Steps running", "Waiting"],
+      lines.map((l) => [l.service, l.provider, l.instances, l.atProvider, l.free, l.steps,
+        Object.entries(l.waiting).map(([lane, n]) => `${lane.toLowerCase()} ${n}`).join(", ") || "0"]), { numeric: [2, 3, 4, 5] })));
   $("queues-lanes").replaceChildren(scrollingTable("Lanes", table(null, ["Worker", "Lane", "Waiting", "State", "Action"],
     status.lanes.map((lane) => [lane.service, lane.lane.toLowerCase(), lane.waiting === null ? "—" : lane.waiting, laneState(lane),
       laneButton(lane)]), { numeric: [2] })));
