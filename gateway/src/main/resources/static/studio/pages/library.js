@@ -60,7 +60,11 @@ function library(name) {
   lib.grid = el("div", { class: "gallery lib-grid" });
   lib.more = el("button", { type: "button", class: "secondary lib-more", text: "Load more", hidden: "", onclick: () => load(lib, false) });
   lib.sentinel = el("div", { class: "lib-sentinel", "aria-hidden": "true" });
-  lib.gridView = el("div", { class: "lib-grid-view" }, lib.form, lib.bar, lib.error, lib.notice, lib.grid, lib.sentinel, lib.more);
+  // on a phone the filters fold away under one line that says how many are on
+  lib.filterSummary = el("summary", { text: "Filters" });
+  lib.filterBox = el("details", { class: "lib-filter-box" }, lib.filterSummary, lib.form);
+  lib.filterBox.open = window.matchMedia("(min-width: 701px)").matches;
+  lib.gridView = el("div", { class: "lib-grid-view" }, lib.filterBox, lib.bar, lib.error, lib.notice, lib.grid, lib.sentinel, lib.more);
   lib.detailView = el("div", { class: "lib-detail-view", hidden: "" });
   section.append(lib.gridView, lib.detailView);
 
@@ -86,6 +90,8 @@ function readForm(lib) {
 }
 
 function fillForm(lib, filters) {
+  const on = ["q", "kind", "status", "model", "from", "to", "fav"].filter((name) => filters[name]).length;
+  lib.filterSummary.textContent = on ? `Filters · ${on} on` : "Filters";
   const f = lib.form.elements;
   f.q.value = filters.q;
   if (f.kind) f.kind.value = filters.kind;
@@ -346,7 +352,6 @@ async function showDetails(lib, jobId) {
   fact("Encoder", job.encoderVersion);
   fact("Created", new Date(job.createdAt).toLocaleString());
   fact("Took", job.durationMs !== null && job.durationMs !== undefined ? `${(job.durationMs / 1000).toFixed(1)} s` : null);
-  const costSlot = el("div");
 
   const copied = el("span", { class: "muted lib-copied", role: "status" });
   const actions = el("div", { class: "detail-actions" });
@@ -405,11 +410,11 @@ async function showDetails(lib, jobId) {
   const title = el("h2", { class: "lib-detail-title", tabindex: "-1", text: `${KIND_NAMES[job.kind] || job.kind} · ${new Date(job.createdAt).toLocaleDateString()}` });
   lib.detailView.replaceChildren(back, title,
     el("div", { class: "detail lib-detail" }, mediaView(job),
-      el("div", {}, prompt, actions, copied, problem, facts, costSlot, lineage(job, source, madeFrom),
+      el("div", {}, prompt, actions, copied, problem, facts, lineage(job, source, madeFrom),
         el("h3", { text: "Timeline" }), steps)));
   window.scrollTo(0, 0);
   title.focus({ preventScroll: true });
-  showCost(job.jobId, costSlot);
+  showCost(job.jobId, facts);
 }
 
 /** The job's first file: the video plays, the image opens full size. */
@@ -447,12 +452,11 @@ function related(item) {
 }
 
 /** What the job cost, when the cost ledger knows (best effort: the page is complete without it). */
-async function showCost(jobId, slot) {
+async function showCost(jobId, facts) {
   try {
     const view = await api("GET", `/api/jobs/${encodeURIComponent(jobId)}`);
-    if (view && view.cost && view.cost.amount !== null && view.cost.amount !== undefined) {
-      slot.replaceChildren(el("dl", { class: "lib-facts" }, el("dt", { text: "Cost" }),
-        el("dd", { text: `${view.cost.amount} ${view.cost.currency || ""}`.trim() })));
+    if (view && view.cost && view.cost.amount !== null && view.cost.amount !== undefined && facts.isConnected) {
+      facts.append(el("dt", { text: "Cost" }), el("dd", { text: `${view.cost.amount} ${view.cost.currency || ""}`.trim() }));
     }
   } catch (unknown) {
     // no cost known (or the job left the status cache): nothing to show
