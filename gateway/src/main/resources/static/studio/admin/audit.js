@@ -36,6 +36,7 @@ async function load(fresh) {
   const line = $("audit-error");
   clearFormProblem(form, line);
   const list = $("audit-list");
+  if (fresh) oldest = null;
   try {
     const entries = await api("GET", `/api/admin/audit?${auditQuery({ ...filters, before: fresh ? null : oldest, limit: PAGE })}`);
     if (fresh) list.replaceChildren();
