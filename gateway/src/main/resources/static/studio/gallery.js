@@ -62,8 +62,9 @@ function placeholder(known) {
 function tile(item) {
   const name = item.prompt || item.jobId;
   // the details are a page of their own, in the item's library (deep-linkable; back returns here)
-  const open = el("a", { class: "open", href: detailPath(item), "aria-label": `Details: ${name}` }, ...tilePicture(item));
-  const node = el("div", { class: tileClass(item), "data-job": item.jobId }, open, badge(item));
+  // the badge is part of the link (a tap on it opens the job too)
+  const open = el("a", { class: "open", href: detailPath(item), "aria-label": `Details: ${name}` }, ...tilePicture(item), badge(item));
+  const node = el("div", { class: tileClass(item), "data-job": item.jobId }, open);
   if (usableSource(item)) {
     node.append(el("div", { class: "tile-actions" },
       el("button", { type: "button", text: "Edit", "aria-label": `Edit: ${name}`, onclick: () => startFrom(item, "edit") }),

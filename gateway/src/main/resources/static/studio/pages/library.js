@@ -186,9 +186,9 @@ function tile(lib, item) {
   check.checked = lib.selected.has(item.jobId);
   check.addEventListener("click", (event) => toggle(lib, item.jobId, check.checked, event.shiftKey));
   const star = starButton(item, name, (on) => { item.favourite = on; });
-  const open = el("a", { class: "open", href: detailPath(item), "aria-label": `Details: ${name}` }, ...tilePicture(item));
+  const open = el("a", { class: "open", href: detailPath(item), "aria-label": `Details: ${name}` }, ...tilePicture(item), badge(item));
   open.addEventListener("click", () => { lib.fromGrid = true; });
-  const node = el("div", { class: `${tileClass(item)} lib-tile`, "data-job": item.jobId }, open, badge(item),
+  const node = el("div", { class: `${tileClass(item)} lib-tile`, "data-job": item.jobId }, open,
     el("div", { class: "lib-tile-controls" }, check, star));
   if (lib.selected.has(item.jobId)) node.classList.add("selected");
   return node;
