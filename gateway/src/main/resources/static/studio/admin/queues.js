@@ -150,7 +150,8 @@ async function showRecords(topic) {
 }
 
 function recordRow(topic, record) {
-  return el("li", { class: `dlq-record${record.handled ? " handled" : ""}` },
+  return el("li", { class: `dlq-record${record.handled ? " handled" : ""}`, "data-job": record.jobId || "",
+    "data-position": `${record.partition}/${record.offset}` },
     el("div", { class: "delivery-facts" },
       el("strong", { text: `${record.partition}/${record.offset}` }),
       el("span", { text: record.jobId ? `job ${record.jobId}` : "no job id" }),
