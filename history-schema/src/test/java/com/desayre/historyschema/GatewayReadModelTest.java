@@ -37,7 +37,7 @@ class GatewayReadModelTest {
                     Map.entry("job_id", "text"), Map.entry("idx", "integer"), Map.entry("storage_key", "text"),
                     Map.entry("thumb_key", "text"), Map.entry("mime_type", "text"), Map.entry("width", "integer"),
                     Map.entry("height", "integer"), Map.entry("bytes", "bigint"), Map.entry("sha256", "text"),
-                    Map.entry("duration_millis", "bigint")),
+                    Map.entry("duration_millis", "bigint"), Map.entry("seed", "bigint")),
             "job_status_events", Map.ofEntries(
                     Map.entry("event_id", "text"), Map.entry("job_id", "text"), Map.entry("status", "text"),
                     Map.entry("stage", "text"), Map.entry("progress", "integer"), Map.entry("message", "text"),
