@@ -11,8 +11,11 @@
 //   gallery.js    the studio page's recent generations (search, load more); items.js: a tile, retry, delete, the star
 //   pages/library.js  the libraries /images and /videos (grid, filters in the URL, select, zip, a job's page)
 //   remix.js      /studio?remix=<jobId>: the form filled with a past job's settings; library-rules.js: the rules
-//   webhooks.js   the webhooks panel (endpoints, secrets shown once, deliveries); webhook-rules.js: its words
+//   webhooks.js   the webhooks section of the settings (endpoints, secrets shown once, deliveries); webhook-rules.js: its words
 //   pages/admin.js  /admin (users, queues, stats with charts, audit log): its tabs live in admin/
+//   pages/settings.js  /settings (settings-rules.js); preferences.js, theme.js (+ theme-boot.js before the first paint)
+//   shortcuts.js  Ctrl/Cmd+Enter and "?" (shortcut-rules.js); recent-prompts.js: the prompt history (prompt-history.js)
+//   notify.js     a browser notification when a job ends in a background tab
 //   status.js, dom.js  what a status reads as; DOM helpers
 import { api, onSessionEnded } from "./studio/api.js";
 import { registerPage, startRouter } from "./studio/router.js";
@@ -27,6 +30,9 @@ import { closeWebhooks, wireWebhooks } from "./studio/webhooks.js";
 import { libraryJobEnded, wireLibrary } from "./studio/pages/library.js";
 import { applyRemix } from "./studio/remix.js";
 import { wireAdmin } from "./studio/pages/admin.js";
+import { wireSettings } from "./studio/pages/settings.js";
+import { wireShortcuts } from "./studio/shortcuts.js";
+import { wireRecentPrompts } from "./studio/recent-prompts.js";
 
 let profilesLoaded = false;
 registerPage("studio", {
@@ -37,8 +43,6 @@ registerPage("studio", {
     await loadGallery(true);
   },
 });
-// placeholders until each page's module registers it (session 16 builds them)
-registerPage("settings", { title: "Settings" });
 registerPage("missing", { title: "Not found" });
 registerPage("forbidden", { title: "For admins only" });
 
@@ -54,6 +58,9 @@ wireGallery();
 wireWebhooks();
 wireLibrary();
 wireAdmin();
+wireSettings();
+wireShortcuts();
+wireRecentPrompts();
 
 let me = null;
 try {

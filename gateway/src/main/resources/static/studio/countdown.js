@@ -15,17 +15,19 @@ export function waitText(seconds, until) {
  */
 export function withoutFixedWait(sentence) {
   return (sentence || "").replace(/\s*Wait \d+ s \(Retry-After\) and send it again(, or (\w)|\.)/,
-    (all, rest, first) => (first ? ` ${first.toUpperCase()}` : ""));
+    (all, rest, first) => (first ? ` ${first.toUpperCase()}` : ""))
+    // the sign-in limiter's "… Try again in 30 seconds."
+    .replace(/\s*Try again in \d+ seconds?\./, "");
 }
 
-/** Writes "<sentence> You can try again in 40 s." into line, every second, until the wait is over. */
-export function countDown(line, apiSentence, retryAfter) {
+/** Writes "<sentence> You can try again in 40 s." into line, every second, until the wait is over (then onDone). */
+export function countDown(line, apiSentence, retryAfter, onDone = () => {}) {
   const sentence = withoutFixedWait(apiSentence);
   const until = Date.now() + retryAfter * 1000;
   const tick = () => {
     const left = Math.ceil((until - Date.now()) / 1000);
     line.textContent = left > 0 ? `${sentence} You can try again ${waitText(left, until)}.` : `${sentence} You can try again now.`;
-    if (left <= 0) stopCountdown();
+    if (left <= 0) { stopCountdown(); onDone(); }
   };
   stopCountdown();
   tick();

@@ -6,6 +6,7 @@ import { MODES, mode } from "./modes.js";
 import { currentSource } from "./source.js";
 import { clearErrors, fieldError, showProblem } from "./problems.js";
 import { watch } from "./jobs.js";
+import { rememberPrompt } from "./recent-prompts.js";
 
 // One Idempotency-Key per distinct request: sending the same thing again after a network error or
 // a 503 reuses it, so the gateway answers with the jobs it may already have made instead of new ones.
@@ -87,6 +88,7 @@ async function submit(event) {
     };
     const answer = await api("POST", MODES[which].path, payload, { "Idempotency-Key": pending.key }, uploading ? progress : null);
     pending = { fingerprint: null, key: null };
+    rememberPrompt(body.prompt);
     const jobs = Array.isArray(answer) ? answer : [answer];
     // each card goes on top: the last one first, so they read 1 of n, 2 of n, … downwards
     for (let i = jobs.length - 1; i >= 0; i--) {

@@ -4,6 +4,7 @@ import { $, el } from "./dom.js";
 import { currentUser } from "./router.js";
 import { api } from "./api.js";
 import { KIND_NAMES, STEPS, TERMINAL, isNewer, statusText, thumbnailOf } from "./status.js";
+import { notifyEnded } from "./notify.js";
 
 // One EventSource per job would soon use up the browser's six connections to this host (four
 // jobs at once plus the page's own requests); GET /api/events carries every job of the user.
@@ -132,6 +133,7 @@ export function watch(jobId, { prompt, kind, index = 1, of = 1, status }) {
       const which = `${KIND_NAMES[kind] || "Job"}${of > 1 ? ` ${index} of ${of}` : ""}`;
       $("announce").textContent = job.status === "COMPLETED" ? `${which} is ready: ${prompt}`
         : `${which} ${job.status.toLowerCase()}: ${job.message || ""}`;
+      notifyEnded(job, { prompt, kind });
       watchers.delete(jobId);
       setTimeout(() => started.delete(jobId), 60000);
       cancel.remove();

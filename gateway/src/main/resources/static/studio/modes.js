@@ -3,6 +3,7 @@
 import { $, el, form } from "./dom.js";
 import { api } from "./api.js";
 import { clearErrors } from "./problems.js";
+import { preferences } from "./preferences.js";
 
 export const MODES = {
   image: { path: "/api/generate/image", submit: "Generate", label: "What should DESAYRE make?",
@@ -13,11 +14,12 @@ export const MODES = {
     placeholder: "the camera slowly pushes in as the waves break against the rocks" },
 };
 // Nano Banana's ratios; Grok's for edits and videos
-const IMAGE_RATIOS = ["1:1", "16:9", "9:16", "4:3", "3:4", "3:2", "2:3", "4:5", "5:4", "21:9"];
+export const IMAGE_RATIOS = ["1:1", "16:9", "9:16", "4:3", "3:4", "3:2", "2:3", "4:5", "5:4", "21:9"];
 const GROK_RATIOS = ["1:1", "16:9", "9:16", "4:3", "3:4", "3:2", "2:3"];
 
 let aspectTouched = false; // once the user picks an aspect, a new source image no longer changes it
 let sourceShape = null;    // {width, height} of the chosen source image, or null
+let preferredAspect = null; // the user's default (settings), used where the form would otherwise start at 1:1 or 16:9
 
 export function mode() {
   return form.elements.mode.value;
@@ -51,7 +53,9 @@ function fillRatios(which) {
   const options = ratios.map((r) => el("option", { value: r, text: r }));
   if (which === "edit") options.unshift(el("option", { value: "", text: "Keep the source's shape" }));
   select.replaceChildren(...options);
-  const fallback = which === "video" ? (sourceShape ? closestRatio(sourceShape.width, sourceShape.height) : "16:9") : which === "edit" ? "" : "1:1";
+  const preferred = preferredAspect && ratios.includes(preferredAspect) ? preferredAspect : null;
+  const fallback = which === "video" ? (sourceShape ? closestRatio(sourceShape.width, sourceShape.height) : preferred || "16:9")
+    : which === "edit" ? "" : preferred || "1:1";
   select.value = aspectTouched && [...select.options].some((o) => o.value === was) ? was : fallback;
 }
 
@@ -76,6 +80,19 @@ export async function loadProfiles() {
     if (profile.isDefault) option.selected = true;
     select.append(option);
   }
+  applyDefaults(preferences());
+}
+
+/**
+ * The user's defaults (settings → general) on the form as it loads: only what the form offers (a style since removed
+ * is left at the house default), and never over what the person already changed in this form.
+ */
+export function applyDefaults({ styleProfile, aspectRatio, lane, enhance }) {
+  if (styleProfile && [...$("profiles").options].some((o) => o.value === styleProfile)) $("profiles").value = styleProfile;
+  preferredAspect = aspectRatio || null;
+  if (!aspectTouched) fillRatios(mode());
+  if (lane) form.elements.batch.checked = lane === "batch";
+  if (enhance !== null && enhance !== undefined) form.elements.enhance.checked = enhance;
 }
 
 export function wireModes() {

@@ -1,5 +1,6 @@
-// The webhooks panel (a dialog opened from the header): the user's endpoints on /api/webhooks, a new endpoint's or
-// a rotated secret shown once, a test, on/off, delete, and each endpoint's delivery log with redelivery.
+// The webhooks section of the settings (/settings/webhooks): the user's endpoints on /api/webhooks, a new endpoint's or
+// a rotated secret shown once, a test, on/off, delete, and each endpoint's delivery log with redelivery. The header links
+// here when the dispatcher stopped sending to an endpoint.
 // What it says lives in webhook-rules.js (tested without a page).
 import { $, el } from "./dom.js";
 import { api } from "./api.js";
@@ -16,18 +17,14 @@ export function wireWebhooks() {
       el("input", { type: "checkbox", name: "events", value: choice.value, ...(choice.checked ? { checked: "" } : {}) }),
       ` ${choice.label} `, el("code", { class: "muted", text: choice.value })));
   }
-  $("open-webhooks").addEventListener("click", openWebhooks);
-  $("close-webhooks").addEventListener("click", () => $("webhooks").close());
-  $("webhooks").addEventListener("close", hideSecret); // a secret never waits on screen for the next person
   $("hook-secret-done").addEventListener("click", hideSecret);
   $("hook-secret-copy").addEventListener("click", copySecret);
   newForm().addEventListener("submit", addEndpoint);
   newForm().addEventListener("input", (event) => clearFormFieldProblem(event.target));
 }
 
-/** Signed out (the session ended while it was open): the panel and any secret on it go. */
+/** Leaving the section, or signed out (the session ended while it was open): a secret never waits on screen for the next person. */
 export function closeWebhooks() {
-  if ($("webhooks").open) $("webhooks").close();
   hideSecret();
 }
 
@@ -40,16 +37,18 @@ export async function checkWebhooks() {
   }
 }
 
+/** The header's link to the webhooks section shows only when an endpoint was stopped ("Webhooks · 1 stopped"). */
 function markButton(endpoints) {
-  const button = $("open-webhooks");
+  const link = $("open-webhooks");
   const says = webhooksButton(endpoints);
-  button.textContent = says.text;
-  button.title = says.title;
-  button.classList.toggle("alarm", says.alarm);
+  link.textContent = says.text;
+  link.title = says.title;
+  link.classList.toggle("alarm", says.alarm);
+  link.hidden = !says.alarm;
 }
 
-async function openWebhooks() {
-  $("webhooks").showModal();
+/** The settings' webhooks section is shown. */
+export async function loadWebhooks() {
   await loadEndpoints();
 }
 

@@ -316,9 +316,12 @@ final class FuzzBench {
         };
     }
 
-    /** Signing out with the fuzzer's own session would end it: that operation is probed without credentials. */
+    /**
+     * Signing out with the fuzzer's own session would end it, and ending sessions could end the fuzzer's others: those
+     * operations are probed without credentials.
+     */
     private static boolean isSignOut(BadInputs.Probe probe) {
-        return probe.operation().endsWith("/api/auth/logout");
+        return probe.operation().endsWith("/api/auth/logout") || probe.operation().contains("/api/auth/sessions/");
     }
 
     private static boolean isProblem(String contentType, String body) {

@@ -17,6 +17,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -43,6 +45,7 @@ import reactor.core.scheduler.Schedulers;
 @RestController
 @RequestMapping("/api/auth")
 class AuthController {
+    private static final Logger log = LoggerFactory.getLogger(AuthController.class);
     static final String ROLE_CLAIM = "role";
     static final String TOO_MANY_ATTEMPTS = "too-many-sign-in-attempts";
 
@@ -51,11 +54,13 @@ class AuthController {
     private final Sessions sessions;
     private final LoginLimiter limiter;
     private final RequestValidator validator;
+    private final SessionLog sessionLog;
     private String decoyHash;
 
     AuthController(BCryptPasswordEncoder passwords, Accounts accounts, Sessions sessions, LoginLimiter limiter,
-                   RequestValidator validator) {
+                   RequestValidator validator, SessionLog sessionLog) {
         this.validator = validator;
+        this.sessionLog = sessionLog;
         this.passwords = passwords;
         this.accounts = accounts;
         this.sessions = sessions;
@@ -89,7 +94,7 @@ class AuthController {
                     .flatMap(account -> account
                             .map(ok -> limiter.succeeded(username, address)
                                     .then(accounts.touchLogin(ok.username()).onErrorResume(e -> Mono.empty()))
-                                    .then(Mono.fromSupplier(() -> session(exchange, ok))))
+                                    .then(Mono.defer(() -> session(exchange, ok))))
                             .orElseGet(() -> Mono.error(badCredentials())));
         });
     }
@@ -117,7 +122,12 @@ class AuthController {
     Mono<ResponseEntity<Void>> logout(Authentication authentication, ServerWebExchange exchange) {
         var cleared = ResponseEntity.noContent().header(HttpHeaders.SET_COOKIE, sessions.expiredCookie(exchange).toString()).<Void>build();
         if (authentication instanceof DesayreAuthentication signedIn && signedIn.sessionToken() != null) {
+            var sid = signedIn.sessionToken().getClaimAsString(Sessions.SESSION_ID);
             return sessions.revoke(signedIn.sessionToken())
+                    .then(Mono.defer(() -> sessionLog.ended(sid).onErrorResume(e -> {
+                        log.warn("Signed out, but the session list could not record it: {}", e.toString());
+                        return Mono.empty();
+                    })))
                     .onErrorMap(e -> new ApiProblem(HttpStatus.SERVICE_UNAVAILABLE, ApiProblem.KAFKA_UNAVAILABLE, "Service unavailable",
                             "The session could not be ended just now; try again in a few seconds.", Map.of()))
                     .thenReturn(cleared);
@@ -165,7 +175,7 @@ class AuthController {
                         var hash = passwords.encode(next);
                         return limiter.succeeded(user.id(), address)
                                 .then(accounts.setPassword(user.id(), user.id(), hash, "password.change"))
-                                .map(updated -> session(exchange, updated));
+                                .flatMap(updated -> session(exchange, updated));
                     });
         });
     }
@@ -189,8 +199,22 @@ class AuthController {
         return passwords.matches(password, hash);
     }
 
-    private ResponseEntity<Object> session(ServerWebExchange exchange, Accounts.Account account) {
+    /**
+     * A new session, answered like sign-in, and listed among the user's open sessions. The list is a courtesy beside the
+     * token (which alone authenticates): a sign-in is not refused because it could not be listed.
+     */
+    private Mono<ResponseEntity<Object>> session(ServerWebExchange exchange, Accounts.Account account) {
         var issued = sessions.start(account.username(), account.role(), account.sessionEpoch());
+        var userAgent = exchange.getRequest().getHeaders().getFirst(HttpHeaders.USER_AGENT);
+        return sessionLog.opened(issued.sessionId(), account.username(), account.sessionEpoch(), userAgent, issued.expiresAt())
+                .onErrorResume(e -> {
+                    log.warn("A session of {} could not be added to its list: {}", account.username(), e.toString());
+                    return Mono.empty();
+                })
+                .thenReturn(answer(exchange, account, issued));
+    }
+
+    private ResponseEntity<Object> answer(ServerWebExchange exchange, Accounts.Account account, Sessions.Issued issued) {
         var body = new LinkedHashMap<String, Object>();
         body.put("token", issued.token());
         body.put("tokenType", "Bearer");

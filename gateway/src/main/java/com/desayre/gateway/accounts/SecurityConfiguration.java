@@ -74,6 +74,7 @@ public class SecurityConfiguration {
     static final String LOGIN_PATH = "/api/auth/login";
     static final String LOGOUT_PATH = "/api/auth/logout";
     static final String PASSWORD_PATH = "/api/auth/password";
+    static final String SESSIONS_PATH = "/api/auth/sessions";
 
     /** Every answer's; checked by BrowserHardeningIT. */
     static final String CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
@@ -129,7 +130,8 @@ public class SecurityConfiguration {
     }
 
     @Bean
-    SecurityWebFilterChain apiSecurity(ServerHttpSecurity http, Authenticator authenticator, Sessions sessions, AuthSettings settings) {
+    SecurityWebFilterChain apiSecurity(ServerHttpSecurity http, Authenticator authenticator, Sessions sessions, AuthSettings settings,
+                                       SessionLog sessionLog) {
         ServerAuthenticationEntryPoint unauthenticated = (exchange, e) -> unauthenticated(exchange, e, sessions);
         ServerAccessDeniedHandler denied = (exchange, e) -> ProblemResponses.write(exchange, HttpStatus.FORBIDDEN, "forbidden", "Forbidden",
                 forbiddenDetail(exchange), Map.of());
@@ -149,7 +151,7 @@ public class SecurityConfiguration {
                         .requireCsrfProtectionMatcher(PresentedCredentials.csrfRequired())
                         .accessDeniedHandler(csrfDenied))
                 .addFilterAfter(issueCsrfCookie(), SecurityWebFiltersOrder.CSRF)
-                .addFilterAfter(renewSessions(sessions), SecurityWebFiltersOrder.AUTHENTICATION)
+                .addFilterAfter(renewSessions(sessions, sessionLog), SecurityWebFiltersOrder.AUTHENTICATION)
                 .headers(headers -> headers
                         // the studio loads only its own files (no inline script: studio.js wires every handler); nothing
                         // may frame it; styles may be inline for Swagger UI, which sets some
@@ -171,7 +173,7 @@ public class SecurityConfiguration {
                         .pathMatchers(WORKER_PATHS).hasAnyAuthority(DesayreAuthentication.ROLE_ADMIN,
                                 DesayreAuthentication.WORKER_SECRET)
                         .pathMatchers("/api/admin/**").hasRole("ADMIN")
-                        .pathMatchers("/api/keys", "/api/keys/**", PASSWORD_PATH).hasAuthority(DesayreAuthentication.SESSION)
+                        .pathMatchers("/api/keys", "/api/keys/**", PASSWORD_PATH, SESSIONS_PATH, SESSIONS_PATH + "/**").hasAuthority(DesayreAuthentication.SESSION)
                         .pathMatchers("/api/**").hasAnyAuthority(DesayreAuthentication.ROLE_ADMIN,
                                 DesayreAuthentication.ROLE_MEMBER)
                         .anyExchange().permitAll())
@@ -234,8 +236,11 @@ public class SecurityConfiguration {
         };
     }
 
-    /** Sliding renewal: a fresh token once more than half of the presented one's life has passed. */
-    private static WebFilter renewSessions(Sessions sessions) {
+    /**
+     * Sliding renewal: a fresh token once more than half of the presented one's life has passed. Each session request also
+     * tells the session list when it was last seen (at most once a minute, off the request's path).
+     */
+    private static WebFilter renewSessions(Sessions sessions, SessionLog sessionLog) {
         return (exchange, chain) -> {
             var path = exchange.getRequest().getPath().pathWithinApplication().value();
             if (path.equals(LOGOUT_PATH) || path.equals(PASSWORD_PATH)) {
@@ -246,7 +251,10 @@ public class SecurityConfiguration {
                     .filter(DesayreAuthentication.class::isInstance)
                     .cast(DesayreAuthentication.class)
                     .filter(auth -> auth.kind() == DesayreAuthentication.Kind.SESSION)
+                    .doOnNext(auth -> sessionLog.seen(auth.sessionToken().getClaimAsString(Sessions.SESSION_ID),
+                            auth.sessionToken().getExpiresAt()))
                     .doOnNext(auth -> sessions.renewal(auth.sessionToken(), auth.role()).ifPresent(renewed -> {
+                        sessionLog.renewed(renewed.sessionId(), renewed.expiresAt());
                         var headers = exchange.getResponse().getHeaders();
                         if (PresentedCredentials.source(exchange.getRequest()) == PresentedCredentials.Source.COOKIE) {
                             headers.add(HttpHeaders.SET_COOKIE, sessions.cookie(exchange, renewed).toString());
@@ -299,8 +307,9 @@ public class SecurityConfiguration {
         if (path.startsWith("/api/admin/")) {
             return "This needs the admin role.";
         }
-        if (path.equals("/api/keys") || path.startsWith("/api/keys/") || path.equals(PASSWORD_PATH)) {
-            return "API keys and passwords are managed from a signed-in session (POST /api/auth/login), not with an API key.";
+        if (path.equals("/api/keys") || path.startsWith("/api/keys/") || path.equals(PASSWORD_PATH)
+                || path.equals(SESSIONS_PATH) || path.startsWith(SESSIONS_PATH + "/")) {
+            return "API keys, passwords and sessions are managed from a signed-in session (POST /api/auth/login), not with an API key.";
         }
         return "Your account may not do this.";
     }

@@ -56,7 +56,8 @@ public class Sessions {
         this.revocations = revocations;
     }
 
-    record Issued(String token, Instant expiresAt) {
+    /** A token minted; {@code sessionId} is its {@code sid}. */
+    record Issued(String token, Instant expiresAt, String sessionId) {
         @Override
         public String toString() {
             return "Issued[expiresAt=" + expiresAt + "]";
@@ -139,7 +140,7 @@ public class Sessions {
                 .claim(ROLE, role)
                 .build();
         var header = JwsHeader.with(MacAlgorithm.HS256).type("JWT").build();
-        return new Issued(jwts.encode(JwtEncoderParameters.from(header, claims)).getTokenValue(), expires);
+        return new Issued(jwts.encode(JwtEncoderParameters.from(header, claims)).getTokenValue(), expires, sid);
     }
 
     private static String random(int bytes) {

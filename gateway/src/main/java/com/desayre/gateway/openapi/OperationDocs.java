@@ -61,7 +61,7 @@ class OperationDocs {
         PUBLIC,
         /** any signed-in user: a session (Bearer or cookie) or a personal API key */
         SIGNED_IN,
-        /** API keys and one's password are managed from a session only */
+        /** API keys, one's password and one's sessions are managed from a session only */
         SESSION_ONLY,
         ADMIN,
         /** the queue endpoints: admins, or automation with the worker secret */
@@ -77,7 +77,8 @@ class OperationDocs {
             if (path.startsWith("/api/admin/")) {
                 return ADMIN;
             }
-            if (path.equals("/api/keys") || path.startsWith("/api/keys/") || path.equals("/api/auth/password")) {
+            if (path.equals("/api/keys") || path.startsWith("/api/keys/") || path.equals("/api/auth/password")
+                    || path.equals("/api/auth/sessions") || path.startsWith("/api/auth/sessions/")) {
                 return SESSION_ONLY;
             }
             return SIGNED_IN;
@@ -110,7 +111,7 @@ class OperationDocs {
     static final Map<String, String> FEATURES = new LinkedHashMap<>();
 
     static {
-        FEATURES.put("accounts", "Sign-in, sessions, who you are, your password");
+        FEATURES.put("accounts", "Sign-in, sessions, who you are, your password and preferences");
         FEATURES.put("keys", "Personal API keys for programs");
         FEATURES.put("generation", "Making images, edits and videos; retrying a job; previewing what the encoder sends");
         FEATURES.put("jobs", "A job's status, cancelling it, and the live event streams");

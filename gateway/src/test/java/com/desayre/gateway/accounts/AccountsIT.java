@@ -621,4 +621,102 @@ class AccountsIT {
         var expiresAt = Instant.parse(body.get("expiresAt").asString());
         assertThat(expiresAt).isBetween(Instant.now().plusSeconds(25 * 60), Instant.now().plusSeconds(31 * 60));
     }
+
+    private static HttpResponse<String> sessions(String bearer) {
+        return gateway.call("GET", "/api/auth/sessions", null, "Authorization", "Bearer " + bearer);
+    }
+
+    private static String signIn(String username, String userAgent) {
+        var login = gateway.call("POST", "/api/auth/login", "{\"username\":\"" + username + "\",\"password\":\"" + PASSWORD + "\"}",
+                "X-Forwarded-For", newAddress(), "User-Agent", userAgent);
+        assertThat(login.statusCode()).as(login.body()).isEqualTo(200);
+        return json(login).get("token").asString();
+    }
+
+    private static String sid(String token) {
+        var payload = new String(Base64.getUrlDecoder().decode(token.split("\\.")[1]), StandardCharsets.UTF_8);
+        return AuthTestGateway.JSON.readTree(payload).get("sid").asString();
+    }
+
+    @Test
+    void openSessionsAreListedAndOneEndedFromAnotherStopsAtOnce() {
+        var user = member();
+        var laptop = signIn(user, "Firefox on the laptop");
+        var phone = signIn(user, "Safari on the phone " + "x".repeat(400));
+        var listed = json(sessions(laptop));
+        assertThat(listed).hasSize(2);
+        assertThat(listed.get(0).get("userAgent").asString()).startsWith("Safari on the phone").hasSize(SessionLog.MAX_USER_AGENT);
+        assertThat(listed.get(0).get("current").asBoolean()).isFalse();
+        assertThat(listed.get(1).get("current").asBoolean()).isTrue();
+        assertThat(listed.get(1).get("id").asString()).isEqualTo(sid(laptop));
+        assertThat(listed.get(1).has("lastSeenAt")).isTrue();
+
+        // another user cannot see or end them: their id is not theirs
+        var other = member();
+        var stranger = gateway.token(other, PASSWORD);
+        assertThat(json(sessions(stranger))).hasSize(1);
+        assertThat(gateway.call("DELETE", "/api/auth/sessions/" + sid(phone), null, "Authorization", "Bearer " + stranger).statusCode())
+                .isEqualTo(404);
+        assertThat(me(phone).statusCode()).isEqualTo(200);
+
+        var ended = gateway.call("DELETE", "/api/auth/sessions/" + sid(phone), null, "Authorization", "Bearer " + laptop);
+        assertThat(ended.statusCode()).isEqualTo(204);
+        assertUnauthorized(me(phone), "signed out");
+        assertThat(json(sessions(laptop))).hasSize(1);
+        var again = gateway.call("DELETE", "/api/auth/sessions/" + sid(phone), null, "Authorization", "Bearer " + laptop);
+        assertThat(again.statusCode()).isEqualTo(404);
+        assertThat(json(again).get("type").asString()).isEqualTo("/problems/not-found");
+    }
+
+    @Test
+    void endingTheOtherSessionsKeepsThisOneAndAPasswordChangeLeavesOnlyItsOwn() {
+        var user = member();
+        var here = signIn(user, "here");
+        var first = signIn(user, "elsewhere 1");
+        var second = signIn(user, "elsewhere 2");
+        var key = json(gateway.call("POST", "/api/keys", "{\"name\":\"script\"}", "Authorization", "Bearer " + here)).get("key").asString();
+        // an API key does not manage sessions (a leaked key must not sign its owner out)
+        var byKey = gateway.call("POST", "/api/auth/sessions/end-others", null, "Authorization", "Bearer " + key);
+        assertThat(byKey.statusCode()).isEqualTo(403);
+        assertThat(gateway.call("GET", "/api/auth/sessions", null, "X-API-Key", key).statusCode()).isEqualTo(403);
+
+        var ended = gateway.call("POST", "/api/auth/sessions/end-others", null, "Authorization", "Bearer " + here);
+        assertThat(ended.statusCode()).isEqualTo(200);
+        assertThat(json(ended).get("ended").asLong()).isEqualTo(2);
+        assertUnauthorized(me(first), "signed out");
+        assertUnauthorized(me(second), "signed out");
+        assertThat(me(here).statusCode()).isEqualTo(200);
+
+        signIn(user, "one more");
+        var changed = gateway.call("POST", "/api/auth/password",
+                "{\"currentPassword\":\"" + PASSWORD + "\",\"newPassword\":\"" + PASSWORD + " again\"}", "Authorization", "Bearer " + here);
+        assertThat(changed.statusCode()).as(changed.body()).isEqualTo(200);
+        var fresh = json(changed).get("token").asString();
+        var listed = json(sessions(fresh));
+        assertThat(listed).hasSize(1);
+        assertThat(listed.get(0).get("id").asString()).isEqualTo(sid(fresh));
+    }
+
+    @Test
+    void preferencesAreEachUsersOwn() {
+        var user = member();
+        var token = gateway.token(user, PASSWORD);
+        var none = json(gateway.call("GET", "/api/preferences", null, "Authorization", "Bearer " + token));
+        assertThat(none.get("theme").isNull()).isTrue();
+        var saved = gateway.call("PUT", "/api/preferences", "{\"theme\":\"light\",\"aspectRatio\":\"16:9\",\"lane\":\"batch\","
+                + "\"enhance\":false,\"notifications\":true}", "Authorization", "Bearer " + token);
+        assertThat(saved.statusCode()).as(saved.body()).isEqualTo(200);
+        var read = json(gateway.call("GET", "/api/preferences", null, "Authorization", "Bearer " + token));
+        assertThat(read.get("theme").asString()).isEqualTo("light");
+        assertThat(read.get("aspectRatio").asString()).isEqualTo("16:9");
+        assertThat(read.get("lane").asString()).isEqualTo("batch");
+        assertThat(read.get("enhance").asBoolean()).isFalse();
+        assertThat(read.get("styleProfile").isNull()).isTrue();
+        var replaced = gateway.call("PUT", "/api/preferences", "{\"theme\":\"dark\"}", "Authorization", "Bearer " + token);
+        assertThat(json(replaced).get("lane").isNull()).isTrue();
+        assertThat(json(gateway.call("GET", "/api/preferences", null, "Authorization", "Bearer " + token)).get("lane").isNull()).isTrue();
+
+        var other = gateway.token(member(), PASSWORD);
+        assertThat(json(gateway.call("GET", "/api/preferences", null, "Authorization", "Bearer " + other)).get("theme").isNull()).isTrue();
+    }
 }

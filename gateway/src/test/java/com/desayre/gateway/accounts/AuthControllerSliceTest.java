@@ -5,6 +5,7 @@ import static com.desayre.gateway.SliceProblems.invalid;
 import static com.desayre.gateway.SliceProblems.messages;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyInt;
 import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
@@ -45,6 +46,8 @@ class AuthControllerSliceTest {
     Sessions sessions;
     @MockitoBean
     LoginLimiter limiter;
+    @MockitoBean
+    SessionLog sessionLog;
 
     @TestConfiguration(proxyBeanMethods = false)
     static class Hashing {
@@ -61,7 +64,8 @@ class AuthControllerSliceTest {
         when(accounts.find("carol")).thenReturn(Mono.just(new Accounts.Account("carol", BCRYPT.encode(PASSWORD), "member", true, 0,
                 Instant.EPOCH, SliceSecurity.ADMIN, null)));
         when(accounts.touchLogin("carol")).thenReturn(Mono.empty());
-        var issued = new Sessions.Issued("a.jwt.token", Instant.parse("2030-01-01T00:00:00Z"));
+        var issued = new Sessions.Issued("a.jwt.token", Instant.parse("2030-01-01T00:00:00Z"), "sid-1");
+        when(sessionLog.opened(anyString(), anyString(), anyInt(), any(), any())).thenReturn(Mono.empty());
         when(sessions.start("carol", "member", 0)).thenReturn(issued);
         when(sessions.cookie(any(), any())).thenReturn(ResponseCookie.from("DESAYRE_SESSION", "a.jwt.token").build());
         client.post().uri("/api/auth/login").contentType(MediaType.APPLICATION_JSON)

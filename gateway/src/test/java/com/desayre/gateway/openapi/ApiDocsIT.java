@@ -244,6 +244,11 @@ class ApiDocsIT {
                 // signing out ends the session it is called with: each credential that is a session gets its own
                 var logout = url.equals("/api/auth/logout");
                 var bearer = logout ? gateway.token("admin", ADMIN_PASSWORD) : admin;
+                if (url.equals("/api/auth/sessions/end-others")) {
+                    // ending the others would end the admin's sessions this test goes on with: a member of its own calls it
+                    expectEndOthers(wrong, method, url, schemes, apiKey);
+                    continue;
+                }
                 expect(wrong, method, url, "a session token", schemes.contains(Set.of("bearer")), call(method, url,
                         "Authorization", "Bearer " + bearer));
                 expect(wrong, method, url, "an API key as Bearer", schemes.contains(Set.of("apiKey")), call(method, url,
@@ -261,6 +266,27 @@ class ApiDocsIT {
             }
         }
         assertThat(wrong).isEmpty();
+    }
+
+    /** Each credential that is a session is a fresh one of a new member: the call ends the member's other sessions. */
+    private static void expectEndOthers(List<String> wrong, String method, String url, Set<Set<String>> schemes, String apiKey)
+            throws Exception {
+        var member = AuthTestGateway.unique("docs");
+        gateway.createUser(gateway.token("admin", ADMIN_PASSWORD), member, "a member's test passphrase", "member");
+        expect(wrong, method, url, "a session token", schemes.contains(Set.of("bearer")), call(method, url,
+                "Authorization", "Bearer " + gateway.token(member, "a member's test passphrase")));
+        expect(wrong, method, url, "an API key as Bearer", schemes.contains(Set.of("apiKey")), call(method, url,
+                "Authorization", "Bearer " + apiKey));
+        expect(wrong, method, url, "the worker secret", schemes.contains(Set.of("workerSecret")), call(method, url,
+                "X-Worker-Secret", WORKER_SECRET));
+        var login = gateway.login(member, "a member's test passphrase", AuthTestGateway.newAddress());
+        var cookies = "DESAYRE_SESSION=" + AuthTestGateway.cookie(login, "DESAYRE_SESSION") + "; XSRF-TOKEN="
+                + AuthTestGateway.cookie(login, "XSRF-TOKEN");
+        expect(wrong, method, url, "a session cookie without X-XSRF-TOKEN", schemes.contains(Set.of("session")),
+                call(method, url, "Cookie", cookies));
+        expect(wrong, method, url, "a session cookie with X-XSRF-TOKEN", schemes.contains(Set.of("session"))
+                || schemes.contains(Set.of("session", "xsrf")), call(method, url, "Cookie", cookies, "X-XSRF-TOKEN",
+                AuthTestGateway.cookie(login, "XSRF-TOKEN")));
     }
 
     private static void expect(List<String> wrong, String method, String url, String credential, boolean letIn, int status) {
