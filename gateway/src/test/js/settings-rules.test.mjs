@@ -44,15 +44,17 @@ test("times read as how long ago", () => {
   assert.equal(relativeTime("not a time", now), "");
 });
 
-test("limits read as what is left of each, the daily quota and what each kind costs", () => {
+test("limits read as what is left of each and what each kind of job costs", () => {
   const rows = limitRows({
     limits: [{ policy: "user", quota: 10, windowSeconds: 60, remaining: 7, resetSeconds: 18 },
+      { policy: "daily", quota: 500, windowSeconds: 86400, remaining: 500, resetSeconds: 3286 },
       { policy: "in-flight", quota: 10, windowSeconds: null, remaining: 10, resetSeconds: null }],
-    costs: { image: 1, edit: 2, video: 5 }, dailyQuota: 500, ownDailyQuota: false, usedToday: 12, mode: "shared",
+    costs: { image: 1, edit: 2, video: 5 }, dailyQuota: 500, ownDailyQuota: false, usedToday: 0, mode: "shared",
   });
-  assert.deepEqual(rows[0], { name: "user", value: "7 of 10 left", note: "10 per a minute · full again in 18 s" });
-  assert.equal(rows[1].note, "");
-  assert.deepEqual(rows[2], { name: "daily quota", value: "12 of 500 units used today", note: "the studio's default" });
+  assert.deepEqual(rows[0], { name: "Requests", value: "7 of 10 left", note: "10 units per minute · full again in 18 s" });
+  assert.deepEqual(rows[1], { name: "Daily quota", value: "500 of 500 left", note: "500 units per day · the studio's default" },
+    "a limit that is full says nothing of when it refills");
+  assert.deepEqual(rows[2], { name: "Jobs running at once", value: "10 of 10 left", note: "" });
   assert.equal(rows[3].value, "image 1 · edit 2 · video 5");
 });
 

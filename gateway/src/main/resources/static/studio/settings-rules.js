@@ -45,30 +45,31 @@ export function relativeTime(iso, now = Date.now()) {
   return ahead ? `in ${words}` : `${words} ago`;
 }
 
-/** A window in words: 60 → "a minute", 3600 → "an hour", 86400 → "a day", else "90 s". */
+/** A window in words: 60 → "minute", 3600 → "hour", 86400 → "day", else "2 hours", "5 minutes", "90 s". */
 function windowText(seconds) {
-  if (seconds === 60) return "a minute";
-  if (seconds === 3600) return "an hour";
-  if (seconds === 86400) return "a day";
+  if (seconds === 60) return "minute";
+  if (seconds === 3600) return "hour";
+  if (seconds === 86400) return "day";
   if (seconds % 3600 === 0) return `${seconds / 3600} hours`;
   if (seconds % 60 === 0) return `${seconds / 60} minutes`;
   return `${seconds} s`;
 }
 
-/** GET /api/limits as rows: { name, value, note } each, in the order the API lists them, then the daily quota. */
+const POLICY_NAMES = { user: "Requests", key: "This API key's requests", daily: "Daily quota", "in-flight": "Jobs running at once" };
+const waitText = (seconds) => (seconds < 90 ? `${seconds} s` : seconds < 5400 ? `${Math.ceil(seconds / 60)} min` : `${Math.round(seconds / 3600)} h`);
+
+/** GET /api/limits as rows { name, value, note }, in the order the API lists them, then what each kind of job costs. */
 export function limitRows(view) {
-  const rows = (view.limits || []).map((limit) => ({
-    name: limit.policy,
-    value: `${limit.remaining} of ${limit.quota} left`,
-    note: limit.windowSeconds ? `${limit.quota} per ${windowText(limit.windowSeconds)}`
-      + (limit.resetSeconds ? ` · full again in ${limit.resetSeconds < 90 ? `${limit.resetSeconds} s` : `${Math.ceil(limit.resetSeconds / 60)} min`}` : "")
-      : "",
-  }));
-  rows.push({ name: "daily quota", value: `${view.usedToday} of ${view.dailyQuota} units used today`,
-    note: view.ownDailyQuota ? "set for you by an admin" : "the studio's default" });
+  const rows = (view.limits || []).map((limit) => {
+    const notes = [];
+    if (limit.windowSeconds) notes.push(`${limit.quota} units per ${windowText(limit.windowSeconds)}`);
+    if (limit.policy === "daily") notes.push(view.ownDailyQuota ? "set for you by an admin" : "the studio's default");
+    if (limit.windowSeconds && limit.resetSeconds && limit.remaining < limit.quota) notes.push(`full again in ${waitText(limit.resetSeconds)}`);
+    return { name: POLICY_NAMES[limit.policy] || limit.policy, value: `${limit.remaining} of ${limit.quota} left`, note: notes.join(" · ") };
+  });
   const costs = view.costs || {};
   const costText = Object.entries(costs).map(([kind, units]) => `${(KIND_NAMES[kind] || kind).toLowerCase()} ${units}`).join(" · ");
-  if (costText) rows.push({ name: "units per job", value: costText, note: "times how many you make at once" });
+  if (costText) rows.push({ name: "Units per job", value: costText, note: "times how many you make at once" });
   return rows;
 }
 

@@ -309,8 +309,10 @@ async function copyKeySecret() {
 async function loadUsage() {
   $("usage-error").textContent = "";
   const problems = [];
+  const [limits, usage] = await Promise.allSettled([api("GET", "/api/limits"), api("GET", "/api/usage")]);
   try {
-    const rows = limitRows(await api("GET", "/api/limits"));
+    if (limits.status === "rejected") throw limits.reason;
+    const rows = limitRows(limits.value);
     $("limit-rows").replaceChildren(...rows.flatMap((row) => [el("dt", { text: row.name }),
       el("dd", {}, document.createTextNode(row.value), row.note ? el("span", { class: "muted", text: ` · ${row.note}` }) : null)]));
   } catch (error) {
@@ -318,12 +320,13 @@ async function loadUsage() {
     problems.push(`Your limits could not be loaded: ${error.message}`);
   }
   try {
-    const usage = usageSummary(await api("GET", "/api/usage"));
-    $("usage-total").textContent = `${usage.total} spent since the start of this month (UTC).`;
-    $("usage-budget").textContent = usage.budget;
-    $("usage-lines").replaceChildren(...usage.lines.map((line) => el("tr", {},
+    if (usage.status === "rejected") throw usage.reason;
+    const summary = usageSummary(usage.value);
+    $("usage-total").textContent = `${summary.total} spent since the start of this month (UTC).`;
+    $("usage-budget").textContent = summary.budget;
+    $("usage-lines").replaceChildren(...summary.lines.map((line) => el("tr", {},
       el("td", { text: line.kind }), el("td", { text: line.model }), el("td", { text: String(line.jobs) }), el("td", { text: line.amount }))));
-    $("usage-table").hidden = usage.lines.length === 0;
+    $("usage-table").hidden = summary.lines.length === 0;
   } catch (error) {
     problems.push(`Your usage could not be loaded: ${error.message}`);
   }
