@@ -24,7 +24,7 @@ function open() {
   shown = who && !typed.includes("\n") ? matching(loadHistory(who), typed).slice(0, 8) : [];
   highlight = -1;
   if (!shown.length) { close(); return; }
-  list().replaceChildren(el("li", { class: "history-head", role: "presentation", text: "Recent prompts · ↓ ↑ and Enter, or Esc" }),
+  list().replaceChildren(el("li", { class: "history-head", role: "presentation", "aria-hidden": "true", text: "Recent prompts · ↓ ↑ and Enter, or Esc" }),
     ...shown.map((prompt, i) => {
       const row = el("li", { role: "option", id: `recent-${i}`, "aria-selected": "false", text: prompt });
       row.addEventListener("mousedown", (event) => { event.preventDefault(); take(i); }); // before the field's blur
