@@ -79,7 +79,7 @@ public final class Studio {
     }
 
     /** Another real account (a member unless {@code role} says otherwise), signed in: its session token. */
-    String account(String username, String role) throws Exception {
+    public String account(String username, String role) throws Exception {
         var created = post("/api/admin/users", token,
                 "{\"username\":\"" + username + "\",\"password\":\"" + PASSWORD + "\",\"role\":\"" + role + "\"}");
         assertThat(created.statusCode()).as(created.body()).isIn(201, 409);
@@ -118,14 +118,14 @@ public final class Studio {
     }
 
     /** Submits an image job and returns its id. */
-    String submitImage(String prompt, String aspectRatio) throws Exception {
+    public String submitImage(String prompt, String aspectRatio) throws Exception {
         var accepted = post("/api/generate/image", token, "{\"prompt\":\"" + prompt + "\",\"aspectRatio\":\"" + aspectRatio + "\"}");
         assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
         return JSON.readTree(accepted.body()).get("jobId").asString();
     }
 
     /** Waits (bounded) until the job is terminal, and returns it. */
-    JsonNode awaitTerminal(String jobId) {
+    public JsonNode awaitTerminal(String jobId) {
         var job = new JsonNode[1];
         await().atMost(Duration.ofSeconds(60)).until(() -> {
             var response = get("/api/jobs/" + jobId, token);

@@ -1,0 +1,62 @@
+package com.desayre.browserit;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.logging.Level;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.logging.LoggingPreferences;
+
+/**
+ * The test JVM's one headless Chromium, shared by every test (a browser start costs a second or two of CPU; a fresh
+ * cookie jar per test is a CDP call). Debian's {@code chromium} and {@code chromium-driver} by explicit paths, so
+ * Selenium Manager never looks for, or downloads, a browser. {@code -Dbrowser.chromium=} and
+ * {@code -Dbrowser.chromedriver=} point elsewhere.
+ */
+final class Chrome {
+    private static final Path BROWSER = Path.of(System.getProperty("browser.chromium", "/usr/bin/chromium"));
+    private static final Path DRIVER = Path.of(System.getProperty("browser.chromedriver", "/usr/bin/chromedriver"));
+
+    private static ChromeDriver running;
+
+    private Chrome() {
+    }
+
+    static synchronized ChromeDriver get() {
+        if (running == null) {
+            running = start();
+            Runtime.getRuntime().addShutdownHook(new Thread(running::quit));
+        }
+        return running;
+    }
+
+    private static ChromeDriver start() {
+        for (var needed : List.of(BROWSER, DRIVER)) {
+            if (!Files.isExecutable(needed)) {
+                // never a skipped test: a machine without the browser fails and says what to install
+                throw new IllegalStateException("The browser tests need Chromium and its WebDriver, and " + needed + " is missing:"
+                        + " install them with 'apt-get install chromium chromium-driver' (Debian; .ci/run does this), or point"
+                        + " -Dbrowser.chromium= and -Dbrowser.chromedriver= at a Chromium and the chromedriver of the same version.");
+            }
+        }
+        var options = new ChromeOptions();
+        options.setBinary(BROWSER.toFile());
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--hide-scrollbars",
+                "--disable-extensions", "--no-first-run", "--no-default-browser-check", "--disable-background-networking",
+                "--disable-sync", "--mute-audio", "--lang=en-US", "--window-size=1280,900",
+                "--user-data-dir=" + Path.of(System.getProperty("java.io.tmpdir"), "chromium-profile").toAbsolutePath());
+        var logs = new LoggingPreferences();
+        logs.enable(LogType.BROWSER, Level.ALL);
+        options.setCapability("goog:loggingPrefs", logs);
+        options.setExperimentalOption("prefs", Map.of("intl.accept_languages", "en-US"));
+        var service = new ChromeDriverService.Builder().usingDriverExecutable(DRIVER.toFile()).withSilent(true).build();
+        var driver = new ChromeDriver(service, options);
+        driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(30)).pageLoadTimeout(Duration.ofSeconds(30));
+        return driver;
+    }
+}

@@ -1,0 +1,66 @@
+package com.desayre.browserit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The suite's own checks catch what they are there for: an uncaught error, console.error and a missing file of the
+ * studio's are console errors while an API's 4xx is not; axe-core's serious violations and a page wider than the
+ * phone, or controls on top of each other, fail with a message that says what and where.
+ */
+class HarnessIT {
+
+    @PageTest
+    void uncaughtErrorsAndConsoleErrorsAreConsoleErrors(Page page) {
+        page.open("/login");
+        page.script("setTimeout(() => { throw new Error('an uncaught boom'); }, 0); console.error('a logged failure');");
+        page.await("the errors are logged", d -> page.console().size() >= 2);
+        assertThatThrownBy(page::assertNoConsoleErrors).hasMessageContaining("an uncaught boom").hasMessageContaining("a logged failure");
+        page.forgetConsole();
+    }
+
+    @PageTest
+    void aMissingStudioFileIsAConsoleErrorButAnApiRefusalIsNot(Page page) {
+        page.open("/login");
+        // signed out, the studio's first call (GET /api/auth/me) is answered 401: expected, and the page shows the sign-in
+        page.await("the 401 of /api/auth/me is logged",
+                d -> page.console().stream().anyMatch(e -> e.getMessage().contains("/api/auth/me") && e.getMessage().contains("401")));
+        page.assertNoConsoleErrors();
+        page.script("const s = document.createElement('script'); s.src = '/studio/no-such-module.js'; document.head.append(s);");
+        page.await("the failed load is logged", d -> page.console().stream().anyMatch(e -> e.getMessage().contains("no-such-module.js")));
+        assertThatThrownBy(page::assertNoConsoleErrors).hasMessageContaining("/studio/no-such-module.js");
+        page.forgetConsole();
+    }
+
+    @PageTest
+    void seriousAccessibilityViolationsFailWithRuleHelpAndElement(Page page) {
+        page.open("/login").checkAccessibility();
+        page.script("""
+                const img = document.createElement('img'); img.id = 'no-alt'; img.src = '/favicon.svg';
+                const button = document.createElement('button'); button.id = 'no-name';
+                document.getElementById('sign-in-form').append(img, button);
+                """);
+        assertThatThrownBy(page::checkAccessibility)
+                .hasMessageContaining("image-alt").hasMessageContaining("#no-alt")
+                .hasMessageContaining("button-name").hasMessageContaining("#no-name")
+                .hasMessageContaining("Buttons must have discernible text");
+    }
+
+    @PageTest
+    void aPageWiderThanTheScreenOrOverlappingControlsFail(Page page) {
+        page.open("/login").checkLayout();
+        page.script("const wide = document.createElement('div'); wide.style.width = '2000px'; wide.style.height = '1px';"
+                + " document.querySelector('main').append(wide);");
+        assertThatThrownBy(page::checkLayout).hasMessageContaining("scrolls sideways");
+        page.script("""
+                document.querySelector('main > div:last-child').remove();
+                const button = document.querySelector('#sign-in-form button');
+                const cover = document.createElement('button'); cover.textContent = 'on top'; cover.id = 'cover';
+                const r = button.getBoundingClientRect();
+                Object.assign(cover.style, { position: 'fixed', left: r.left + 'px', top: r.top + 'px' });
+                document.body.append(cover);
+                """);
+        assertThatThrownBy(page::checkLayout).hasMessageContaining("button#cover 'on top'").hasMessageContaining("overlap");
+        assertThat(page.shownPage()).isEqualTo("login");
+    }
+}

@@ -1,0 +1,20 @@
+package com.desayre.browserit;
+
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+import org.junit.jupiter.api.TestTemplate;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * A test of the studio in the browser, run twice: at desktop width and at phone width ({@link Viewport}). The method
+ * takes a {@link Page}; each run starts signed out, with no cookies or storage, on a blank tab, and fails if the
+ * browser logged an error (a failure saves {@code target/browser-failures/<Class>.<method>-<viewport>.png}).
+ */
+@Target(ElementType.METHOD)
+@Retention(RetentionPolicy.RUNTIME)
+@TestTemplate
+@ExtendWith(BrowserExtension.class)
+public @interface PageTest {
+}
