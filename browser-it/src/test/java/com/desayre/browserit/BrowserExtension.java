@@ -15,10 +15,11 @@ import org.junit.jupiter.api.extension.ParameterResolver;
 import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
 import org.junit.jupiter.api.extension.TestTemplateInvocationContext;
 import org.junit.jupiter.api.extension.TestTemplateInvocationContextProvider;
+import org.openqa.selenium.WindowType;
 
 /**
  * Runs each {@link PageTest} once per {@link Viewport} in the JVM's one Chromium ({@link Chrome}) against the JVM's
- * one studio ({@link Studio}). Before each run: a blank tab, no cookies or storage (every run starts signed out, so
+ * one studio ({@link Studio}). Before each run: a new tab, no cookies or storage (every run starts signed out, so
  * runs never depend on each other's order), the viewport, an empty console. After it: no console errors. On a
  * failure: a screenshot in {@code target/browser-failures/}, and the page's address and console in the message.
  */
@@ -67,8 +68,13 @@ final class BrowserExtension implements TestTemplateInvocationContextProvider {
         public void beforeEach(ExtensionContext context) throws Exception {
             var studio = Studio.get();
             var driver = Chrome.get();
-            // leave the last test's page first, so nothing it still had open (an event stream) logs into this test
-            driver.get("about:blank");
+            // a new tab, the last test's closed: nothing it had open (an event stream, pages kept in the back-forward
+            // cache with their streams, which count against the browser's 6 connections to the studio) outlives it
+            var last = driver.getWindowHandle();
+            driver.switchTo().newWindow(WindowType.TAB);
+            var fresh = driver.getWindowHandle();
+            driver.switchTo().window(last).close();
+            driver.switchTo().window(fresh);
             driver.executeCdpCommand("Network.clearBrowserCookies", Map.of());
             driver.executeCdpCommand("Storage.clearDataForOrigin", Map.of("origin", studio.base, "storageTypes", "all"));
             viewport.apply(driver);

@@ -50,6 +50,10 @@ final class Chrome {
                 "--disable-extensions", "--no-first-run", "--no-default-browser-check", "--disable-background-networking",
                 "--disable-sync", "--mute-audio", "--lang=en-US", "--window-size=1280,900",
                 "--user-data-dir=" + Path.of(System.getProperty("java.io.tmpdir"), "chromium-profile").toAbsolutePath());
+        var extra = System.getProperty("browser.args", "");
+        if (!extra.isBlank()) {
+            options.addArguments(extra.strip().split("\\s+"));
+        }
         var logs = new LoggingPreferences();
         logs.enable(LogType.BROWSER, Level.ALL);
         options.setCapability("goog:loggingPrefs", logs);

@@ -60,7 +60,7 @@ class HarnessIT {
                 Object.assign(cover.style, { position: 'fixed', left: r.left + 'px', top: r.top + 'px' });
                 document.body.append(cover);
                 """);
-        assertThatThrownBy(page::checkLayout).hasMessageContaining("button#cover 'on top'").hasMessageContaining("overlap");
+        assertThatThrownBy(page::checkLayout).hasMessageContaining("'Sign in' is covered by button#cover 'on top'");
         assertThat(page.shownPage()).isEqualTo("login");
     }
 }

@@ -8,8 +8,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.regex.Pattern;
@@ -40,6 +42,8 @@ public final class Page {
     final Studio studio;
     final Viewport viewport;
     private final List<LogEntry> console = new ArrayList<>();
+    /** Addresses at which the studio showed its "Nothing here" page: their 404 is the studio's answer, not an error. */
+    private final Set<String> notFound = new HashSet<>();
 
     Page(ChromeDriver driver, Studio studio, Viewport viewport) {
         this.driver = driver;
@@ -68,10 +72,14 @@ public final class Page {
 
     /** The page on screen ({@code studio}, {@code login}, {@code missing}, …), once the router showed one. */
     public String shownPage() {
-        return await("a page of the studio shows", d -> {
+        var shown = await("a page of the studio shows", d -> {
             Object id = driver.executeScript("const p = document.querySelector('main > .page:not([hidden])'); return p ? p.id : null;");
             return id == null ? null : ((String) id).substring("page-".length());
         });
+        if (shown.equals("missing")) {
+            notFound.add(driver.getCurrentUrl());
+        }
+        return shown;
     }
 
     /** Waits until the page {@code name} shows, and returns this. */
@@ -79,6 +87,7 @@ public final class Page {
         await("the page '" + name + "' shows (#page-" + name + " not hidden)",
                 d -> Boolean.TRUE.equals(driver.executeScript("const p = document.getElementById(arguments[0]); return !!p && !p.hidden;",
                         "page-" + name)));
+        shownPage();
         return this;
     }
 
@@ -158,6 +167,29 @@ public final class Page {
         });
     }
 
+    /**
+     * Waits until the picture {@code css} (an {@code img}, maybe lazy) has loaded: scrolls it into view, as a person
+     * would, and back to the top of the page after.
+     */
+    public Page awaitPicture(String css) {
+        var last = new Object[1];
+        try {
+            await("the picture '" + css + "' loaded", d -> {
+                last[0] = driver.executeScript("""
+                        const img = document.querySelector(arguments[0]);
+                        if (img === null) return "none in " + document.querySelectorAll("#gallery .tile").length + " tiles";
+                        img.scrollIntoView({ block: "center" });
+                        return img.complete && img.naturalWidth > 0 ? true : img.src + " complete " + img.complete + " width " + img.naturalWidth;
+                        """, css);
+                return Boolean.TRUE.equals(last[0]);
+            });
+        } catch (AssertionError notLoaded) {
+            throw new AssertionError(notLoaded.getMessage() + " (last seen: " + last[0] + ")", notLoaded);
+        }
+        driver.executeScript("window.scrollTo(0, 0);");
+        return this;
+    }
+
     /** Waits (at most {@link #WAIT}) until {@code condition} answers something other than null or false, and returns it. */
     public <T> T await(String what, Function<WebDriver, T> condition) {
         try {
@@ -224,34 +256,39 @@ public final class Page {
         return this;
     }
 
-    /** The page fits the viewport's width (no horizontal scrolling) and no two visible controls overlap. */
+    /**
+     * The page fits the viewport's width (no horizontal scrolling), and no visible control or badge in the viewport
+     * is covered by another one at its centre (where a person taps it). Controls laid over a bigger one on purpose,
+     * e.g. a tile's Edit button on its picture, pass as long as nothing covers the middle of either.
+     */
     @SuppressWarnings("unchecked")
     public Page checkLayout() {
         var layout = (Map<String, Object>) driver.executeScript("""
+                const CONTROLS = "a[href], button, input:not([type=hidden]), select, textarea, [role=button], .badge";
                 const visible = (e) => {
                   const r = e.getBoundingClientRect();
-                  if (r.width < 2 || r.height < 2) return false;
-                  const s = getComputedStyle(e);
-                  return s.visibility === "visible" && Number(s.opacity) > 0 && e.closest("[hidden]") === null
+                  return r.width >= 2 && r.height >= 2 && e.closest(".sr-only") === null
                     && e.checkVisibility({ checkOpacity: true, checkVisibilityCSS: true });
                 };
-                const name = (e) => e.tagName.toLowerCase() + (e.id ? "#" + e.id : "") + (e.className && typeof e.className === "string" ? "." + e.className.trim().split(/\\s+/).join(".") : "")
+                const name = (e) => e.tagName.toLowerCase() + (e.id ? "#" + e.id : "")
+                  + (typeof e.className === "string" && e.className.trim() ? "." + e.className.trim().split(/\\s+/).join(".") : "")
                   + " '" + (e.getAttribute("aria-label") || e.textContent || e.getAttribute("name") || "").trim().slice(0, 30) + "'";
-                const controls = [...document.querySelectorAll("a[href], button, input:not([type=hidden]), select, textarea, [role=button], .badge")]
-                  .filter((e) => !e.closest(".sr-only") && visible(e));
-                const overlaps = [];
-                for (let i = 0; i < controls.length && overlaps.length < 10; i++) {
-                  for (let j = i + 1; j < controls.length; j++) {
-                    const a = controls[i], b = controls[j];
-                    if (a.contains(b) || b.contains(a) || (a.closest("label") && a.closest("label") === b.closest("label"))) continue;
-                    const p = a.getBoundingClientRect(), q = b.getBoundingClientRect();
-                    const w = Math.min(p.right, q.right) - Math.max(p.left, q.left), h = Math.min(p.bottom, q.bottom) - Math.max(p.top, q.top);
-                    if (w > 1 && h > 1) overlaps.push(name(a) + " and " + name(b) + " overlap by " + Math.round(w) + "x" + Math.round(h) + " px");
-                  }
+                const covered = [];
+                for (const e of document.querySelectorAll(CONTROLS)) {
+                  if (!visible(e) || covered.length >= 10) continue;
+                  const r = e.getBoundingClientRect();
+                  const x = r.left + r.width / 2, y = r.top + r.height / 2;
+                  if (x < 0 || y < 0 || x >= innerWidth || y >= innerHeight) continue;
+                  const hit = document.elementFromPoint(x, y);
+                  if (hit === null || e.contains(hit) || hit.contains(e)) continue;
+                  const over = hit.closest(CONTROLS);
+                  // a label's own input (a custom checkbox or radio drawn over it) is one control with it
+                  if (over === null || over.contains(e) || (e.closest("label") !== null && e.closest("label") === over.closest("label"))) continue;
+                  covered.push(name(e) + " is covered by " + name(over) + " at its centre");
                 }
-                return { scrollWidth: document.scrollingElement.scrollWidth, innerWidth: window.innerWidth, overlaps };
+                return { scrollWidth: document.scrollingElement.scrollWidth, innerWidth: window.innerWidth, covered };
                 """);
-        var problems = new ArrayList<String>((List<String>) layout.get("overlaps"));
+        var problems = new ArrayList<String>((List<String>) layout.get("covered"));
         long scrollWidth = ((Number) layout.get("scrollWidth")).longValue();
         long innerWidth = ((Number) layout.get("innerWidth")).longValue();
         if (scrollWidth > innerWidth) {
@@ -283,7 +320,7 @@ public final class Page {
 
     /** Fails if the browser logged an error since the test began (see {@link #isError}). */
     public Page assertNoConsoleErrors() {
-        var errors = console().stream().filter(Page::isError).toList();
+        var errors = console().stream().filter(entry -> isError(entry, notFound)).toList();
         if (!errors.isEmpty()) {
             throw new AssertionError("The browser logged " + errors.size() + " error(s) at " + path() + " (" + viewport.label() + "):\n- "
                     + errors.stream().map(LogEntry::getMessage).collect(Collectors.joining("\n- ")));
@@ -300,15 +337,21 @@ public final class Page {
     /**
      * An error: an uncaught exception or {@code console.error} (level SEVERE), or a failed load of the studio's own
      * files. An API answer of 4xx (e.g. {@code /api/auth/me} before sign-in, a refused request a test provokes) is the
-     * API speaking problem+json to the page, which shows its sentence: not an error of the page.
+     * API speaking problem+json to the page, which shows its sentence: not an error of the page; nor is the 404 of an
+     * address ({@code notFound}) at which the studio showed its "Nothing here" page.
      */
-    static boolean isError(LogEntry entry) {
+    static boolean isError(LogEntry entry, Set<String> notFound) {
         if (!entry.getLevel().equals(Level.SEVERE)) {
             return false;
         }
         var failedLoad = FAILED_LOAD.matcher(entry.getMessage());
-        return !(failedLoad.find() && URI.create(failedLoad.group(1)).getPath().startsWith("/api/")
-                && failedLoad.group(2).startsWith("4"));
+        if (!failedLoad.find()) {
+            return true;
+        }
+        var url = failedLoad.group(1);
+        var status = failedLoad.group(2);
+        var apiRefusal = URI.create(url).getPath().startsWith("/api/") && status.startsWith("4");
+        return !apiRefusal && !(status.equals("404") && notFound.contains(url));
     }
 
     /** The console as lines, for a failure's message. */
@@ -320,5 +363,6 @@ public final class Page {
     void forgetConsole() {
         driver.manage().logs().get(LogType.BROWSER);
         console.clear();
+        notFound.clear();
     }
 }

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * A test of the studio in the browser, run twice: at desktop width and at phone width ({@link Viewport}). The method
- * takes a {@link Page}; each run starts signed out, with no cookies or storage, on a blank tab, and fails if the
+ * takes a {@link Page}; each run starts signed out, with no cookies or storage, in a new tab, and fails if the
  * browser logged an error (a failure saves {@code target/browser-failures/<Class>.<method>-<viewport>.png}).
  */
 @Target(ElementType.METHOD)

@@ -20,8 +20,7 @@ class ScreenshotsIT {
     void studio(Page page) throws Exception {
         seedImages(page.studio());
         page.openAsAdmin("/studio").awaitPage("studio");
-        page.await("the gallery shows a picture", d -> Boolean.TRUE.equals(page.script(
-                "const img = document.querySelector('#gallery .tile img'); return !!img && img.complete && img.naturalWidth > 0;")));
+        page.awaitPicture("#gallery .tile img");
         shoot(page, "studio");
     }
 

@@ -13,9 +13,7 @@ class StudioPageIT {
         // its live card shows at once; the job id is the card's
         var jobId = page.find("#running .job[data-job]").getAttribute("data-job");
         assertThat(page.studio().awaitTerminal(jobId).get("status").asString()).isEqualTo("COMPLETED");
-        page.await("the gallery shows the finished picture of " + jobId, d -> Boolean.TRUE.equals(page.script(
-                "const img = document.querySelector(`#gallery .tile[data-job=\"${arguments[0]}\"] img`);"
-                        + " return !!img && img.complete && img.naturalWidth > 0;", jobId)));
+        page.awaitPicture("#gallery .tile[data-job='" + jobId + "'] img");
         assertThat(page.text("#announce")).contains(prompt);
         page.checkAccessibleAndFits();
     }
