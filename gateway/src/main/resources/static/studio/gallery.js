@@ -62,8 +62,8 @@ function placeholder(known) {
 function tile(item) {
   const name = item.prompt || item.jobId;
   // the details are a page of their own, in the item's library (deep-linkable; back returns here)
-  // the badge is part of the link (a tap on it opens the job too)
-  const open = el("a", { class: "open", href: detailPath(item), "aria-label": `Details: ${name}` }, ...tilePicture(item), badge(item));
+  // the link's name is what it shows: the prompt and the badge (a tap on the badge opens the job too)
+  const open = el("a", { class: "open", href: detailPath(item) }, ...tilePicture(item), badge(item));
   const node = el("div", { class: tileClass(item), "data-job": item.jobId }, open);
   if (usableSource(item)) {
     node.append(el("div", { class: "tile-actions" },

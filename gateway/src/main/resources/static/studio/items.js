@@ -8,7 +8,7 @@ import { waitText, withoutFixedWait } from "./countdown.js";
 
 /** The tile's picture (its thumbnail, or what state it is in) and its caption. */
 export function tilePicture(item) {
-  const caption = el("span", { class: "cap", text: item.prompt || "" });
+  const caption = el("span", { class: "cap", text: item.prompt || item.jobId });
   if (item.thumbnailUrl) return [el("img", { src: item.thumbnailUrl, alt: "", loading: "lazy" }), caption];
   const seen = latestStatus(item.jobId);
   const label = item.status === "COMPLETED" ? "no preview" : (seen ? statusText(seen) : item.status.toLowerCase());

@@ -28,6 +28,7 @@ class ScreenshotsIT {
     void images(Page page) throws Exception {
         seedImages(page.studio());
         page.openAsAdmin("/images").awaitPage("images");
+        page.awaitPicture("#page-images .lib-tile img");
         shoot(page, "images");
     }
 

@@ -186,7 +186,8 @@ function tile(lib, item) {
   check.checked = lib.selected.has(item.jobId);
   check.addEventListener("click", (event) => toggle(lib, item.jobId, check.checked, event.shiftKey));
   const star = starButton(item, name, (on) => { item.favourite = on; });
-  const open = el("a", { class: "open", href: detailPath(item), "aria-label": `Details: ${name}` }, ...tilePicture(item), badge(item));
+  // the link's name is what it shows: the prompt (or the state) and the badge
+  const open = el("a", { class: "open", href: detailPath(item) }, ...tilePicture(item), badge(item));
   open.addEventListener("click", () => { lib.fromGrid = true; });
   const node = el("div", { class: `${tileClass(item)} lib-tile`, "data-job": item.jobId }, open,
     el("div", { class: "lib-tile-controls" }, check, star));
