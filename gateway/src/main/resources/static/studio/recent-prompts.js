@@ -1,5 +1,7 @@
-// The prompts the person sent lately (prompt-history.js), offered under the prompt field while it has focus: ↓ and ↑
-// move through them, Enter takes one, Esc closes the list, typing narrows it. A click takes one too.
+// The prompts the person sent lately (prompt-history.js), offered over the form under the prompt field when it has focus
+// and is empty (Alt+↓ opens them narrowed to what is typed): ↓ and ↑ move through them, Enter or a click takes one, Esc
+// closes the list, and typing closes it. It lies over the form rather than pushing it down, so nothing moves under the
+// pointer when it closes.
 import { $, el, form } from "./dom.js";
 import { currentUser } from "./router.js";
 import { loadHistory, matching, moveHighlight, remember, saveHistory } from "./prompt-history.js";
@@ -59,9 +61,12 @@ function take(i) {
 }
 
 export function wireRecentPrompts() {
-  field().addEventListener("focus", open);
+  field().addEventListener("focus", () => { if (!field().value) open(); });
   field().addEventListener("blur", close);
-  field().addEventListener("input", (event) => { if (event.isTrusted) open(); });
+  field().addEventListener("input", (event) => {
+    if (!event.isTrusted) return;
+    if (field().value) close(); else open();
+  });
   field().addEventListener("keydown", (event) => {
     if (list().hidden) {
       if (event.key === "ArrowDown" && event.altKey) { event.preventDefault(); open(); }
