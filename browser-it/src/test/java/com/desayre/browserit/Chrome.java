@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.logging.Level;
+import java.util.logging.Logger;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -21,6 +22,9 @@ import org.openqa.selenium.logging.LoggingPreferences;
 final class Chrome {
     private static final Path BROWSER = Path.of(System.getProperty("browser.chromium", "/usr/bin/chromium"));
     private static final Path DRIVER = Path.of(System.getProperty("browser.chromedriver", "/usr/bin/chromedriver"));
+
+    /** Selenium looks for its CDP classes of this Chromium's version, and warns that it has none: the suite needs none. */
+    private static final Logger CDP_VERSION_FINDER = Logger.getLogger("org.openqa.selenium.devtools.CdpVersionFinder");
 
     private static ChromeDriver running;
 
@@ -58,6 +62,7 @@ final class Chrome {
         logs.enable(LogType.BROWSER, Level.ALL);
         options.setCapability("goog:loggingPrefs", logs);
         options.setExperimentalOption("prefs", Map.of("intl.accept_languages", "en-US"));
+        CDP_VERSION_FINDER.setLevel(Level.SEVERE);
         var service = new ChromeDriverService.Builder().usingDriverExecutable(DRIVER.toFile()).withSilent(true).build();
         var driver = new ChromeDriver(service, options);
         driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(30)).pageLoadTimeout(Duration.ofSeconds(30));
