@@ -2,9 +2,13 @@ package com.desayre.browserit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.desayre.stackit.Studio;
 import org.openqa.selenium.Keys;
 
-/** Ctrl+Enter generates, "?" lists the shortcuts and Esc closes them; the sign-in limiter's lockout counts down live. */
+/**
+ * Ctrl+Enter generates, "?" lists the shortcuts and Esc closes them; a job that ends in a background tab notifies (and
+ * the notification opens it); the sign-in limiter's lockout counts down live.
+ */
 class StudioConveniencesIT {
 
     @PageTest
@@ -42,6 +46,42 @@ class StudioConveniencesIT {
                 .containsPattern("You can try again in \\d+ (s|min)\\.").doesNotContain("seconds.");
         assertThat(page.all("#sign-in-form button[type=submit]").get(0).isEnabled()).isFalse();
         page.checkAccessibleAndFits();
+    }
+
+    /**
+     * The browser's Notification is stood in for by one that records what it is asked to show (a headless browser shows
+     * none), and the tab reads as hidden: what the studio does is the real thing, from the setting to the click.
+     */
+    @PageTest
+    void aJobThatEndsInABackgroundTabNotifiesAndTheClickOpensIt(Page page) throws Exception {
+        var username = "notify-" + page.viewport().label();
+        page.studio().account(username, "member");
+        page.openAs(username, Studio.PASSWORD, "/settings").awaitPage("settings");
+        page.script("""
+                window.shown = [];
+                window.Notification = class {
+                  constructor(title, options) { this.title = title; this.body = options.body; this.clicks = []; window.shown.push(this); }
+                  addEventListener(type, listener) { if (type === "click") this.clicks.push(listener); }
+                  close() {}
+                };
+                window.Notification.permission = "granted";
+                window.Notification.requestPermission = async () => "granted";
+                """);
+        page.click("#pref-notify");
+        page.await("the box stays ticked once allowed", d -> page.find("#pref-notify").isSelected());
+        page.click("#prefs-save");
+        assertThat(page.text("#prefs-saved")).startsWith("Saved.");
+        page.click("#nav a[data-page=studio]"); // within the page: the stand-in stays
+        page.awaitPage("studio");
+        page.script("Object.defineProperty(document, 'hidden', { configurable: true, get: () => true });");
+        var prompt = "a paper boat on a pond, left in the background on " + page.viewport().label();
+        page.type("#create textarea[name=prompt]", prompt).click("#submit");
+        var jobId = page.find("#running .job[data-job]").getAttribute("data-job");
+        page.await("a notification was shown", d -> ((Number) page.script("return window.shown.length")).intValue() > 0);
+        assertThat(page.script("return window.shown[0].title")).isEqualTo("Image ready");
+        assertThat(page.script("return window.shown[0].body")).isEqualTo(prompt);
+        page.script("window.shown[0].clicks.forEach((listener) => listener());");
+        page.awaitPath("/images/" + jobId).awaitPage("images");
     }
 
     private static boolean locked(Page page) {
