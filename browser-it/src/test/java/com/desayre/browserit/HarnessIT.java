@@ -63,4 +63,26 @@ class HarnessIT {
         assertThatThrownBy(page::checkLayout).hasMessageContaining("'Sign in' is covered by button#cover 'on top'");
         assertThat(page.shownPage()).isEqualTo("login");
     }
+
+    @PageTest
+    void aModalDialogIsCheckedAloneThePageBehindItIsInert(Page page) {
+        page.open("/login");
+        page.script("""
+                const dialog = document.createElement('dialog'); dialog.id = 'harness-dialog';
+                const inside = document.createElement('button'); inside.textContent = 'inside';
+                Object.assign(dialog.style, { width: '100vw', maxWidth: '100vw', height: '100vh', maxHeight: '100vh', margin: '0', padding: '0' });
+                Object.assign(inside.style, { width: '100%', height: '100%' });
+                dialog.append(inside); document.body.append(dialog); dialog.showModal();
+                """);
+        // the sign-in form lies under the dialog's big button: not a covered control, since nobody can tap it now
+        page.checkLayout();
+        page.script("""
+                const inside = document.querySelector('#harness-dialog button');
+                const cover = document.createElement('button'); cover.textContent = 'over it'; cover.id = 'dialog-cover';
+                const r = inside.getBoundingClientRect();
+                Object.assign(cover.style, { position: 'fixed', left: r.left + 'px', top: r.top + 'px' });
+                document.querySelector('#harness-dialog').append(cover);
+                """);
+        assertThatThrownBy(page::checkLayout).hasMessageContaining("'inside' is covered by button#dialog-cover 'over it'");
+    }
 }

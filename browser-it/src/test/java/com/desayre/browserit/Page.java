@@ -259,7 +259,8 @@ public final class Page {
     /**
      * The page fits the viewport's width (no horizontal scrolling), and no visible control or badge in the viewport
      * is covered by another one at its centre (where a person taps it). Controls laid over a bigger one on purpose,
-     * e.g. a tile's Edit button on its picture, pass as long as nothing covers the middle of either.
+     * e.g. a tile's Edit button on its picture, pass as long as nothing covers the middle of either. With a modal
+     * dialog open, only the dialog's controls are checked (the page behind it is inert).
      */
     @SuppressWarnings("unchecked")
     public Page checkLayout() {
@@ -274,7 +275,9 @@ public final class Page {
                   + (typeof e.className === "string" && e.className.trim() ? "." + e.className.trim().split(/\\s+/).join(".") : "")
                   + " '" + (e.getAttribute("aria-label") || e.textContent || e.getAttribute("name") || "").trim().slice(0, 30) + "'";
                 const covered = [];
-                for (const e of document.querySelectorAll(CONTROLS)) {
+                // an open modal dialog makes the rest of the page inert: only its own controls can be tapped
+                const scope = document.querySelector("dialog:modal") || document;
+                for (const e of scope.querySelectorAll(CONTROLS)) {
                   if (!visible(e) || covered.length >= 10) continue;
                   const r = e.getBoundingClientRect();
                   const x = r.left + r.width / 2, y = r.top + r.height / 2;
