@@ -80,7 +80,8 @@ class HarnessIT {
                 const inside = document.querySelector('#harness-dialog button');
                 const cover = document.createElement('button'); cover.textContent = 'over it'; cover.id = 'dialog-cover';
                 const r = inside.getBoundingClientRect();
-                Object.assign(cover.style, { position: 'fixed', left: r.left + 'px', top: r.top + 'px' });
+                Object.assign(cover.style, { position: 'fixed', width: '80px', height: '30px',
+                  left: (r.left + r.width / 2 - 40) + 'px', top: (r.top + r.height / 2 - 15) + 'px' });
                 document.querySelector('#harness-dialog').append(cover);
                 """);
         assertThatThrownBy(page::checkLayout).hasMessageContaining("'inside' is covered by button#dialog-cover 'over it'");
