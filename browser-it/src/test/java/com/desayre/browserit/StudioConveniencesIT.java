@@ -14,11 +14,10 @@ class StudioConveniencesIT {
     @PageTest
     void ctrlEnterGeneratesAndQuestionMarkListsTheShortcuts(Page page) {
         page.openAsAdmin("/studio").awaitPage("studio");
-        page.type("#create textarea[name=prompt]", "a kite over the dunes, typed on " + page.viewport().label());
+        var prompt = "a kite over the dunes, typed on " + page.viewport().label();
+        page.type("#create textarea[name=prompt]", prompt);
         page.press(Keys.chord(Keys.CONTROL, Keys.ENTER));
-        var jobId = page.find("#running .job[data-job]").getAttribute("data-job");
-        assertThat(jobId).isNotBlank();
-        page.studio().awaitTerminal(jobId);
+        page.studio().awaitTerminal(jobOf(page, prompt));
 
         page.script("document.activeElement.blur();");
         page.press("?");
@@ -76,12 +75,21 @@ class StudioConveniencesIT {
         page.script("Object.defineProperty(document, 'hidden', { configurable: true, get: () => true });");
         var prompt = "a paper boat on a pond, left in the background on " + page.viewport().label();
         page.type("#create textarea[name=prompt]", prompt).click("#submit");
-        var jobId = page.find("#running .job[data-job]").getAttribute("data-job");
+        var jobId = jobOf(page, prompt);
         page.await("a notification was shown", d -> ((Number) page.script("return window.shown.length")).intValue() > 0);
         assertThat(page.script("return window.shown[0].title")).isEqualTo("Image ready");
         assertThat(page.script("return window.shown[0].body")).isEqualTo(prompt);
         page.script("window.shown[0].clicks.forEach((listener) => listener());");
         page.awaitPath("/images/" + jobId).awaitPage("images");
+    }
+
+    /** The job of a prompt sent from the form: its live card shows at once, its tile once done (the card goes 1.5 s after). */
+    private static String jobOf(Page page, String prompt) {
+        return page.await("a card or tile of the new job", d -> (String) page.script("""
+                for (const e of document.querySelectorAll("#running .job[data-job], #gallery .tile[data-job]"))
+                  if (e.textContent.includes(arguments[0])) return e.dataset.job;
+                return null;
+                """, prompt));
     }
 
     private static boolean locked(Page page) {
