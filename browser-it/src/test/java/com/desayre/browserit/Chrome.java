@@ -1,5 +1,7 @@
 package com.desayre.browserit;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -39,6 +41,15 @@ final class Chrome {
         return running;
     }
 
+    /** A profile folder of this JVM's own under target/: two test JVMs (desayre.it.forks=2) cannot share one. */
+    private static Path profile() {
+        try {
+            return Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "chromium-profile-").toAbsolutePath();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     private static ChromeDriver start() {
         for (var needed : List.of(BROWSER, DRIVER)) {
             if (!Files.isExecutable(needed)) {
@@ -53,7 +64,7 @@ final class Chrome {
         options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--hide-scrollbars",
                 "--disable-extensions", "--no-first-run", "--no-default-browser-check", "--disable-background-networking",
                 "--disable-sync", "--mute-audio", "--lang=en-US", "--window-size=1280,900",
-                "--user-data-dir=" + Path.of(System.getProperty("java.io.tmpdir"), "chromium-profile").toAbsolutePath());
+                "--user-data-dir=" + profile());
         var extra = System.getProperty("browser.args", "");
         if (!extra.isBlank()) {
             options.addArguments(extra.strip().split("\\s+"));

@@ -4,10 +4,14 @@ import com.desayre.stackit.Studio;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +30,7 @@ import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The studio in the browser, for one test at one {@link Viewport}: open a path, sign in, find, type, click, wait on
@@ -35,6 +40,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 public final class Page {
     /** How long any DOM condition may take: far above what it needs, so a slow CI machine is never the reason a test fails. */
     static final Duration WAIT = Duration.ofSeconds(20);
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final Pattern FAILED_LOAD =
             Pattern.compile("^(\\S+) - Failed to load resource: the server responded with a status of (\\d{3})");
 
@@ -113,18 +120,54 @@ public final class Page {
         return this;
     }
 
-    /** Opens {@code path} signed in as the admin: it goes through the sign-in page, which sends the person back to it. */
+    /** Opens {@code path} signed in as the admin. */
     public Page openAsAdmin(String path) {
         return openAs("admin", Studio.PASSWORD, path);
     }
 
-    /** Opens {@code path} signed in as {@code username}. */
+    /**
+     * Opens {@code path} signed in as {@code username}: signs in over the API (with this browser's User-Agent, so the
+     * session lists as this browser's) and hands the browser the session cookie, which saves each test the sign-in
+     * page's load ({@link SignInIT} tests that page). Replaces any session the browser had.
+     */
     public Page openAs(String username, String password, String path) {
-        open(path);
-        if ("login".equals(shownPage())) {
-            signIn(username, password);
+        var userAgent = (String) driver.executeScript("return navigator.userAgent;");
+        HttpResponse<String> login;
+        try {
+            login = HTTP.send(HttpRequest.newBuilder(URI.create(studio.base + "/api/auth/login")).timeout(WAIT)
+                    .header("Content-Type", "application/json").header("User-Agent", userAgent)
+                    .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(Map.of("username", username, "password", password))))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
-        return this;
+        if (login.statusCode() != 200) {
+            throw new AssertionError("Signing in as " + username + " answered " + login.statusCode() + ": " + login.body());
+        }
+        login.headers().allValues("Set-Cookie").forEach(this::setCookie);
+        return open(path);
+    }
+
+    /** A Set-Cookie of the studio's, given to the browser as the browser would have taken it. */
+    private void setCookie(String setCookie) {
+        var parts = setCookie.split(";");
+        var nameValue = parts[0].split("=", 2);
+        var cookie = new HashMap<String, Object>(Map.of("name", nameValue[0].strip(), "value", nameValue[1].strip(), "url", studio.base));
+        for (var i = 1; i < parts.length; i++) {
+            var attribute = parts[i].strip().split("=", 2);
+            switch (attribute[0].toLowerCase(java.util.Locale.ROOT)) {
+                case "path" -> cookie.put("path", attribute[1]);
+                case "httponly" -> cookie.put("httpOnly", true);
+                case "secure" -> cookie.put("secure", true);
+                case "samesite" -> cookie.put("sameSite", attribute[1].substring(0, 1).toUpperCase(java.util.Locale.ROOT)
+                        + attribute[1].substring(1).toLowerCase(java.util.Locale.ROOT));
+                default -> { } // Max-Age, Expires: a session cookie outlives no test
+            }
+        }
+        driver.executeCdpCommand("Network.setCookie", cookie);
     }
 
     /** The visible element {@code css} (waits for it). */
