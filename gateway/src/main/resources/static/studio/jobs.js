@@ -60,6 +60,20 @@ export function closeStream() {
   stream = null;
 }
 
+// A page left for another (a typed address, a link out) may stay in the browser's back-forward cache: with its stream
+// open it would hold one of the browser's 6 connections to this host, and six such pages stall every request of the
+// next. So a page closes its stream when it is left, and opens it again if the browser brings it back (onopen then
+// fetches each followed job, as after any reconnect).
+let closedOnHide = false;
+addEventListener("pagehide", () => {
+  closedOnHide = stream !== null;
+  closeStream();
+});
+addEventListener("pageshow", (event) => {
+  if (event.persisted && closedOnHide && signedIn()) openStream();
+  closedOnHide = false;
+});
+
 /** Signed out: the cards and what this page followed go (the next person here must not see them). */
 export function forgetJobs() {
   for (const card of $("running").querySelectorAll(".job")) card.remove();

@@ -32,7 +32,7 @@ final class BrowserExtension implements TestTemplateInvocationContextProvider {
 
     @Override
     public Stream<TestTemplateInvocationContext> provideTestTemplateInvocationContexts(ExtensionContext context) {
-        return Arrays.stream(Viewport.values()).map(viewport -> new TestTemplateInvocationContext() {
+        return Arrays.stream(context.getRequiredTestMethod().getAnnotation(PageTest.class).value()).map(viewport -> new TestTemplateInvocationContext() {
             @Override
             public String getDisplayName(int invocationIndex) {
                 return viewport.label();

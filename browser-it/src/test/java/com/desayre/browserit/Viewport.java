@@ -4,7 +4,7 @@ import java.util.Map;
 import org.openqa.selenium.chrome.ChromeDriver;
 
 /** The two widths every page test runs at: a desktop window, and a phone (emulated: touch, mobile viewport). */
-enum Viewport {
+public enum Viewport {
     DESKTOP(1280, 900, false),
     PHONE(390, 844, true);
 
