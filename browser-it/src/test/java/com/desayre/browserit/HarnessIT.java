@@ -65,6 +65,33 @@ class HarnessIT {
     }
 
     @PageTest
+    void aNavigationLinkCutOffByItsBarOrTooSmallToTapFails(Page page) {
+        page.open("/login").checkLayout();
+        page.script("""
+                const nav = document.createElement('nav'); nav.id = 'harness-nav'; nav.setAttribute('aria-label', 'harness');
+                Object.assign(nav.style, { display: 'flex', width: '120px', overflowX: 'auto', whiteSpace: 'nowrap' });
+                for (const text of ['First', 'Second and longer', 'Third']) {
+                  const a = document.createElement('a'); a.href = '#'; a.textContent = text;
+                  Object.assign(a.style, { display: 'inline-block', padding: '14px 12px' });
+                  nav.append(a);
+                }
+                document.querySelector('main').prepend(nav);
+                """);
+        assertThatThrownBy(page::checkLayout).hasMessageContaining("a 'Second and longer' is cut off by nav#harness-nav");
+        page.script("""
+                const nav = document.getElementById('harness-nav');
+                Object.assign(nav.style, { width: 'auto', flexWrap: 'wrap' });
+                for (const a of nav.children) a.style.padding = '2px 12px';
+                """);
+        if (page.viewport().mobile) {
+            assertThatThrownBy(page::checkLayout).hasMessageContaining("smaller than a 44 px tap target");
+        } else {
+            page.checkLayout();
+        }
+        page.script("document.getElementById('harness-nav').remove();");
+    }
+
+    @PageTest
     void aModalDialogIsCheckedAloneThePageBehindItIsInert(Page page) {
         page.open("/login");
         page.script("""

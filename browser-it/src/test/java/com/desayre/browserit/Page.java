@@ -303,7 +303,8 @@ public final class Page {
      * The page fits the viewport's width (no horizontal scrolling), and no visible control or badge in the viewport
      * is covered by another one at its centre (where a person taps it). Controls laid over a bigger one on purpose,
      * e.g. a tile's Edit button on its picture, pass as long as nothing covers the middle of either. With a modal
-     * dialog open, only the dialog's controls are checked (the page behind it is inert).
+     * dialog open, only the dialog's controls are checked (the page behind it is inert). Every visible navigation
+     * link ({@code nav a}) shows whole without scrolling its bar, and on a touch screen is at least 44 px each way.
      */
     @SuppressWarnings("unchecked")
     public Page checkLayout() {
@@ -332,8 +333,27 @@ public final class Page {
                   if (over === null || over.contains(e) || (e.closest("label") !== null && e.closest("label") === over.closest("label"))) continue;
                   covered.push(name(e) + " is covered by " + name(over) + " at its centre");
                 }
-                return { scrollWidth: document.scrollingElement.scrollWidth, innerWidth: window.innerWidth, covered };
-                """);
+                // a navigation link must show whole where it stands, not scrolled into view inside its bar, and on a
+                // touch screen be a target a finger hits (44 px, WCAG 2.5.5)
+                const cut = [];
+                for (const e of document.querySelectorAll("nav a[href], nav button")) {
+                  if (!visible(e) || cut.length >= 10) continue;
+                  const r = e.getBoundingClientRect();
+                  let box = { left: 0, right: innerWidth, what: "the window" };
+                  for (let up = e.parentElement; up !== null && up !== document.body; up = up.parentElement) {
+                    if (getComputedStyle(up).overflowX !== "visible") {
+                      const b = up.getBoundingClientRect();
+                      box = { left: Math.max(box.left, b.left), right: Math.min(box.right, b.right), what: name(up).split(" ")[0] };
+                    }
+                  }
+                  if (r.right > box.right + 0.5 || r.left < box.left - 0.5)
+                    cut.push(name(e) + " is cut off by " + box.what + " (" + Math.round(r.left) + "-" + Math.round(r.right) + " px, shown "
+                      + Math.round(box.left) + "-" + Math.round(box.right) + " px)");
+                  else if (arguments[0] && (r.height < 43.5 || r.width < 43.5))
+                    cut.push(name(e) + " is " + Math.round(r.width) + "x" + Math.round(r.height) + " px: smaller than a 44 px tap target");
+                }
+                return { scrollWidth: document.scrollingElement.scrollWidth, innerWidth: window.innerWidth, covered: covered.concat(cut) };
+                """, viewport.mobile);
         var problems = new ArrayList<String>((List<String>) layout.get("covered"));
         long scrollWidth = ((Number) layout.get("scrollWidth")).longValue();
         long innerWidth = ((Number) layout.get("innerWidth")).longValue();
