@@ -13,6 +13,9 @@ class SignInIT {
         var username = "typo-" + page.viewport().label();
         page.studio().account(username, "member");
         page.open("/login").awaitPage("login").checkAccessibleAndFits();
+        // no name offered (not even the admin's): the form starts empty, at the username
+        assertThat(page.find("#sign-in-form input[name=username]").getDomProperty("value")).isEmpty();
+        assertThat(page.script("return document.activeElement.name")).isEqualTo("username");
         page.type("#sign-in-form input[name=username]", username)
                 .type("#sign-in-form input[name=password]", "not the password")
                 .click("#sign-in-form button[type=submit]");
