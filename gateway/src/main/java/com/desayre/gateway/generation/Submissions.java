@@ -216,24 +216,28 @@ public class Submissions {
         return Flux.range(0, specs.size()).flatMap(i -> publish(jobIds.get(i), specs.get(i))).then();
     }
 
+    /**
+     * The job's record and its QUEUED status in the cache go at the same time, so a request waits for one round trip (the
+     * broker's acknowledgement, shared with other requests), not for Kafka and then Redis. The cache write is waited for
+     * (bounded), so a GET right after the 202 finds the job; the cache applies only legal moves, so a QUEUED that lands
+     * after the job's next status is dropped, and if Kafka refuses the job its QUEUED is taken back. The status record
+     * is sent after the acknowledgement without waiting for its own, and a failure to send it is only logged.
+     */
     private Mono<Void> publish(String jobId, JobSpec spec) {
         var queued = StatusChanged.of(jobId, spec, JobStatus.QUEUED, "gateway", "Waiting for a free slot.");
+        // with Redis down the job is still accepted, and every instance caches the QUEUED status when it reads it back
+        var cached = cache.offer(queued).timeout(CACHE_TIMEOUT).onErrorResume(e -> Mono.just(false)).cache();
         return publisher.publish(Topics.REQUESTED, jobId, GenerationRequested.of(jobId, spec))
-                .then(Mono.defer(() -> announce(queued)));
+                .onErrorResume(e -> cached.flatMap(applied -> applied ? cache.forget(jobId).timeout(CACHE_TIMEOUT)
+                        .onErrorResume(ignored -> Mono.empty()) : Mono.empty()).then(Mono.error(e)))
+                .and(cached)
+                .then(Mono.fromRunnable(() -> announce(queued)));
     }
 
-    /**
-     * The job is already safe in Kafka: announcing QUEUED must neither fail nor slow the answer.
-     * The cache write is waited for (bounded), so a GET right after the 202 finds the job; the
-     * status record is sent without waiting for its acknowledgement (a request waits for one
-     * broker round trip, not two), and a failure to send it is only logged.
-     */
-    private Mono<Void> announce(StatusChanged queued) {
-        // with Redis down the job is still accepted, and every instance caches the QUEUED status when it reads it back
-        return cache.offer(queued).timeout(CACHE_TIMEOUT).onErrorResume(e -> Mono.empty())
-                .then(Mono.fromRunnable(() -> publisher.publish(Topics.STATUS, queued.jobId(), queued).subscribe(sent -> { },
-                        e -> log.warn("Job {} accepted, but its QUEUED status was not published: {}", queued.jobId(),
-                                e.getMessage()))));
+    /** The job is already safe in Kafka: announcing QUEUED on the status topic must neither fail nor slow the answer. */
+    private void announce(StatusChanged queued) {
+        publisher.publish(Topics.STATUS, queued.jobId(), queued).subscribe(sent -> { },
+                e -> log.warn("Job {} accepted, but its QUEUED status was not published: {}", queued.jobId(), e.getMessage()));
     }
 
     private static ResponseEntity<?> accepted(List<String> jobIds, boolean list, HttpHeaders headers) {

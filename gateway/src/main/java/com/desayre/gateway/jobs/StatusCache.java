@@ -45,6 +45,11 @@ public class StatusCache {
                 .map(applied -> applied == 1L);
     }
 
+    /** Drops a job's cached status: a job the gateway cached as QUEUED but Kafka then refused. */
+    public Mono<Void> forget(String jobId) {
+        return redis.delete(key(jobId)).then();
+    }
+
     Mono<StatusChanged> latest(String jobId) {
         return redis.<String, String>opsForHash().get(key(jobId), "json")
                 .map(json -> EventJson.read(json, StatusChanged.class));

@@ -19,19 +19,30 @@ import reactor.core.publisher.Mono;
  */
 @Component
 class QuotaLedger {
+    /** Rows of one insert at most: 7 parameters each, well under PostgreSQL's 65,535 per statement. */
+    static final int MAX_BATCH = 500;
+
     private final DatabaseClient db;
+    /** Charges Redis admitted, written together: one insert per database round trip, not one per request. */
+    private final GroupCommit<Row> shared = new GroupCommit<>(MAX_BATCH, this::insertAll);
 
     QuotaLedger(DatabaseClient db) {
         this.db = db;
+    }
+
+    private record Row(String id, String username, long day, int units, List<String> jobIds, boolean refunded, boolean reconciled) {
     }
 
     /** A row Redis has not heard of yet. */
     record Pending(String id, String username, long day, int units, List<String> jobIds, boolean refunded) {
     }
 
-    /** A charge Redis admitted (and so already counts). */
+    /**
+     * A charge Redis admitted (and so already counts). Completes once its row is committed, as a single insert would, but
+     * in one insert with the other requests' rows that came meanwhile ({@link GroupCommit}).
+     */
     Mono<Void> recordShared(String id, String username, long day, int units, List<String> jobIds) {
-        return insert(id, username, day, units, jobIds, false, true);
+        return shared.add(new Row(id, username, day, units, jobIds, false, true));
     }
 
     /** The user's units charged on {@code day} (refunds left out), by every instance, through Redis or not. */
@@ -107,12 +118,25 @@ class QuotaLedger {
 
     private Mono<Void> insert(String id, String username, long day, int units, List<String> jobIds, boolean refunded,
                               boolean reconciled) {
-        return db.sql("insert into gateway.quota_charges (id, username, day, units, job_ids, refunded, reconciled) "
-                        + "values (:id, :username, :day, :units, :jobIds, :refunded, :reconciled) "
-                        + "on conflict (id) do update set refunded = excluded.refunded, reconciled = excluded.reconciled")
-                .bind("id", UUID.fromString(id)).bind("username", username).bind("day", (int) day).bind("units", units)
-                .bind("jobIds", String.join(",", jobIds)).bind("refunded", refunded).bind("reconciled", reconciled)
-                .fetch().rowsUpdated().then();
+        return insertAll(List.of(new Row(id, username, day, units, jobIds, refunded, reconciled)));
+    }
+
+    /** One statement for all the rows (their ids are distinct: each is a new charge's). */
+    private Mono<Void> insertAll(List<Row> rows) {
+        var sql = new StringBuilder("insert into gateway.quota_charges (id, username, day, units, job_ids, refunded, reconciled) values ");
+        for (int i = 0; i < rows.size(); i++) {
+            sql.append(i == 0 ? "" : ", ").append("(:id%1$d, :username%1$d, :day%1$d, :units%1$d, :jobIds%1$d, :refunded%1$d, :reconciled%1$d)"
+                    .formatted(i));
+        }
+        sql.append(" on conflict (id) do update set refunded = excluded.refunded, reconciled = excluded.reconciled");
+        var statement = db.sql(sql.toString());
+        for (int i = 0; i < rows.size(); i++) {
+            var row = rows.get(i);
+            statement = statement.bind("id" + i, UUID.fromString(row.id())).bind("username" + i, row.username())
+                    .bind("day" + i, (int) row.day()).bind("units" + i, row.units()).bind("jobIds" + i, String.join(",", row.jobIds()))
+                    .bind("refunded" + i, row.refunded()).bind("reconciled" + i, row.reconciled());
+        }
+        return statement.fetch().rowsUpdated().then();
     }
 
     private static List<String> jobIds(String joined) {

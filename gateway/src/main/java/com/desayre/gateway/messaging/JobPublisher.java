@@ -12,8 +12,9 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
 /**
- * Publishes to Kafka and completes only when the broker acknowledged (acks=all, idempotent).
- * A send may block on metadata, so it never runs on an event-loop thread; a broker that does not
+ * Publishes to Kafka and completes only when the broker acknowledged (acks=all, idempotent). Concurrent
+ * requests share acknowledgements: the producer sends what arrived within its {@code linger.ms} in one
+ * produce request (gateway.yml). A send may block on metadata, so it never runs on an event-loop thread; a broker that does not
  * answer in time becomes a 503 with Retry-After, so a caller never believes a lost job was taken.
  */
 @Component
@@ -40,6 +41,9 @@ public class JobPublisher {
         return Mono.fromFuture(() -> kafka.send(topic, key.getBytes(StandardCharsets.UTF_8), EventJson.write(event)))
                 .subscribeOn(Schedulers.boundedElastic())
                 .timeout(ACK_TIMEOUT)
+                // the acknowledgement arrives on the producer's one network thread: what the caller does next (the
+                // answer's JSON, the next call) runs elsewhere, so the producer keeps sending the other requests' records
+                .publishOn(Schedulers.parallel())
                 .then();
     }
 }

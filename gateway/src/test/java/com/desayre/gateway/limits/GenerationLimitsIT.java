@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.desayre.contracts.Topics;
 import com.desayre.gateway.AuthTestGateway;
+import com.desayre.gateway.messaging.SendThreads;
 import com.desayre.platform.MediaStore;
 import com.desayre.testsupport.TestServers;
 import com.desayre.testsupport.TopicProbe;
@@ -46,7 +47,9 @@ class GenerationLimitsIT {
                 "desayre.limits.api-key.capacity", "4",
                 "desayre.limits.api-key.window", "1h",
                 "desayre.limits.max-in-flight", "3",
-                "desayre.limits.daily-quota", "100");
+                "desayre.limits.daily-quota", "100",
+                // every Kafka send is checked for the thread it runs on (noSendBlocksAnEventLoop)
+                "spring.kafka.producer.properties.interceptor.classes", SendThreads.class.getName());
         a = new AuthTestGateway(limits);
         b = new AuthTestGateway(limits);
         // both read generation.status from now on, so both see the statuses that free slots
@@ -63,6 +66,19 @@ class GenerationLimitsIT {
                 gateway.close();
             }
         }
+    }
+
+    /** KafkaProducer.send may block on metadata or a full buffer: never on an event loop (issue 14). */
+    @Test
+    void noKafkaSendRunsOnAnEventLoopOrAnotherNonBlockingThread() {
+        int before = SendThreads.sends();
+        var alice = a.token(member(), PASSWORD);
+        for (var gateway : new AuthTestGateway[] {a, b}) {
+            assertThat(generate(gateway, "image", IMAGE, alice).statusCode()).isEqualTo(202);
+        }
+        // the job and its QUEUED status, on each instance
+        await().atMost(Duration.ofSeconds(30)).until(() -> SendThreads.sends() >= before + 4);
+        assertThat(SendThreads.onNonBlockingThreads()).isEmpty();
     }
 
     private static String member() {
