@@ -184,14 +184,29 @@ final class GatewayBench {
         say("warming up both for %d s", seconds);
         wrk(bareUrl, script, seconds, connections);
         wrk(gatewayUrl, script, seconds, connections);
+        say("what each side does, on %d and %d event-loop threads (the same count: Reactor Netty's default, one per core, "
+                        + "at least 4):", liveThreads("bare-webflux"), liveThreads("reactor-http"));
+        say("  bare WebFlux: Reactor Netty + a WebFlux functional route; Jackson reads the body into a Map; answers 202 with a "
+                + "JSON body; no security, no validation, no I/O");
+        say("  gateway: the same server stack + Spring Boot, Spring Security (Bearer session JWT: signature, revocations and "
+                + "user state from memory), the strict JSON reader into a record, Bean Validation, the prompt encoder, admission "
+                + "(in memory), the budget (cached)%s; then the job to Kafka (acks=all, waited for) beside QUEUED into Redis "
+                + "(waited for), the QUEUED status to Kafka (not waited for); its own status consumer reads that back",
+                limits ? ", the limits (one Redis script) and the quota-ledger row (PostgreSQL, group-committed)" : "");
         double bareBest = 0;
         double gatewayBest = 0;
         for (int round = 1; round <= 2; round++) {
+            var bareCpu = CpuUse.start();
             var b = wrk(bareUrl, script, seconds, connections);
+            var bareSpent = bareCpu.stop();
+            var gatewayCpu = CpuUse.start();
             var g = wrk(gatewayUrl, script, seconds, connections);
+            var gatewaySpent = gatewayCpu.stop();
             say("round %d: bare %.0f/s (%s, p50 %.1f ms, p99 %.1f ms), gateway %.0f accepted/s (%s, p50 %.1f ms, p99 %.1f ms)",
                     round, b[0], b[1] > 0 ? (long) b[1] + " non-2xx" : "all 2xx", b[2], b[3],
                     g[0], g[1] > 0 ? (long) g[1] + " non-2xx" : "all 202", g[2], g[3]);
+            say("  CPU per request: bare %s; gateway %s (machine: %s)", bareSpent.perRequest((long) (b[0] * seconds)),
+                    gatewaySpent.perRequest((long) (g[0] * seconds)), gatewaySpent.machine());
             bareBest = Math.max(bareBest, b[0]);
             gatewayBest = Math.max(gatewayBest, g[0]);
         }
@@ -227,6 +242,90 @@ final class GatewayBench {
             return out.length() == 0 ? "no gateway producer found" : out.toString();
         } catch (Exception e) {
             return "unavailable (" + e + ")";
+        }
+    }
+
+    private static long liveThreads(String prefix) {
+        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith(prefix)).count();
+    }
+
+    /**
+     * CPU time spent during a round, by who spent it: this JVM's threads (the bare server's, the Kafka broker's, and the
+     * gateway's: everything else) and the child processes but wrk (Redis, PostgreSQL); and how busy the whole machine
+     * was (other builds share it: a ratio taken on a busy machine says less than these per-request costs).
+     */
+    private record CpuUse(Map<Long, Long> threads, Map<Long, String> names, long children, long[] machine) {
+        private static final Pattern BROKER = Pattern.compile(
+                "^(data-plane-kafka|kafka-\\d|kafka-scheduler|kafka-log|quorum-controller|group-coordinator|controller-|broker-|"
+                        + "raft|ExpirationReaper|share-|transaction-log|executor-|log-closing|persister|PersisterState|client-metrics|"
+                        + "metrics-meter|kafka-broker).*");
+
+        static CpuUse start() {
+            var bean = ManagementFactory.getThreadMXBean();
+            var threads = new HashMap<Long, Long>();
+            var names = new HashMap<Long, String>();
+            for (var info : bean.getThreadInfo(bean.getAllThreadIds())) {
+                if (info != null) {
+                    threads.put(info.getThreadId(), bean.getThreadCpuTime(info.getThreadId()));
+                    names.put(info.getThreadId(), info.getThreadName());
+                }
+            }
+            long children = ProcessHandle.current().descendants()
+                    .filter(p -> !p.info().command().orElse("").endsWith("wrk"))
+                    .mapToLong(p -> p.info().totalCpuDuration().map(Duration::toNanos).orElse(0L)).sum();
+            return new CpuUse(threads, names, children, machineTicks());
+        }
+
+        /** The difference from {@code this} to now. */
+        CpuUse stop() {
+            var now = start();
+            var spent = new HashMap<Long, Long>();
+            now.threads.forEach((id, cpu) -> spent.put(id, Math.max(0, cpu - threads.getOrDefault(id, 0L))));
+            var ticks = new long[2];
+            ticks[0] = now.machine[0] - machine[0];
+            ticks[1] = now.machine[1] - machine[1];
+            return new CpuUse(spent, now.names, Math.max(0, now.children - children), ticks);
+        }
+
+        String perRequest(long requests) {
+            long bare = 0;
+            long broker = 0;
+            long gateway = 0;
+            for (var e : threads.entrySet()) {
+                var name = names.getOrDefault(e.getKey(), "");
+                if (name.startsWith("bare-webflux")) {
+                    bare += e.getValue();
+                } else if (BROKER.matcher(name).matches()) {
+                    broker += e.getValue();
+                } else {
+                    gateway += e.getValue();
+                }
+            }
+            double n = Math.max(1, requests) * 1000.0;
+            return bare > gateway ? String.format(Locale.ROOT, "%.0f µs on its event loops", bare / n)
+                    : String.format(Locale.ROOT, "%.0f µs in its threads + %.0f µs in the Kafka broker (same JVM) + %.0f µs in Redis "
+                            + "and PostgreSQL", gateway / n, broker / n, children / n);
+        }
+
+        /** The share of the machine's CPU time that was busy, from /proc/stat. */
+        String machine() {
+            return machine[1] <= 0 ? "unknown" : String.format(Locale.ROOT, "%.0f %% of %d cores busy", 100.0 * machine[0] / machine[1],
+                    Runtime.getRuntime().availableProcessors());
+        }
+
+        /** {busy, total} jiffies of all CPUs; zeros where /proc/stat is missing. */
+        private static long[] machineTicks() {
+            try {
+                var fields = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+                long total = 0;
+                for (int i = 1; i < fields.length; i++) {
+                    total += Long.parseLong(fields[i]);
+                }
+                long idle = Long.parseLong(fields[4]) + Long.parseLong(fields[5]);
+                return new long[] {total - idle, total};
+            } catch (IOException | RuntimeException e) {
+                return new long[] {0, 0};
+            }
         }
     }
 

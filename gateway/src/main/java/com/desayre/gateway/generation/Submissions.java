@@ -206,7 +206,9 @@ public class Submissions {
         return Mono.fromRunnable(() -> queues.admit(specs))
                 .then(Mono.defer(() -> budgets.check(specs.get(0).ownerId(), specs)))
                 .then(Mono.defer(() -> limits.admit(specs.get(0).ownerId(), cost, jobIds)))
+                // the charge's ledger row is written meanwhile; the answer waits for it too
                 .flatMap(admission -> Mono.defer(() -> beforePublish.apply(jobIds)).then(publishAll(jobIds, specs))
+                        .and(admission.recorded())
                         .onErrorResume(e -> admission.refund().then(Mono.error(e)))
                         .thenReturn(admission.headers()));
     }

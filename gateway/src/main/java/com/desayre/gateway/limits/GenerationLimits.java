@@ -222,10 +222,14 @@ public class GenerationLimits implements DisposableBean {
                 .subscribe(null, e -> log.error("Generation limits: the Redis probe stopped: {}", e.toString())));
     }
 
-    /** What an admitted request carries: its rate-limit headers, and how to hand the units back. */
-    public record Admission(HttpHeaders headers, Mono<Void> refund) {
+    /**
+     * What an admitted request carries: its rate-limit headers, its quota-ledger row (being written already: answer only
+     * once it completes, so the row is committed before the 202; it never fails, a write that does is logged), and how to
+     * hand the units back (after that row, so the refund finds it).
+     */
+    public record Admission(HttpHeaders headers, Mono<Void> recorded, Mono<Void> refund) {
         static Admission free() {
-            return new Admission(new HttpHeaders(), Mono.empty());
+            return new Admission(new HttpHeaders(), Mono.empty(), Mono.empty());
         }
     }
 
@@ -302,9 +306,9 @@ public class GenerationLimits implements DisposableBean {
                     throw LimitExceeded.of(ask, outcome, settings, headers);
                 }
                 if (dryRun) {
-                    return new Admission(headers, Mono.empty());
+                    return new Admission(headers, Mono.empty(), Mono.empty());
                 }
-                return new Admission(headers, Mono.defer(() -> refund(ask, outcome, checked)));
+                return new Admission(headers, checked.recorded(), checked.recorded().then(Mono.defer(() -> refund(ask, outcome, checked))));
             });
         });
     }
@@ -377,7 +381,11 @@ public class GenerationLimits implements DisposableBean {
                 });
     }
 
-    private record Checked(Outcome outcome, boolean shared, String chargeId) {
+    /** @param recorded the charge's quota-ledger row, when Redis admitted it: written while the request goes on */
+    private record Checked(Outcome outcome, boolean shared, String chargeId, Mono<Void> recorded) {
+        Checked(Outcome outcome, boolean shared, String chargeId) {
+            this(outcome, shared, chargeId, Mono.empty());
+        }
     }
 
     private Mono<Checked> check(Ask ask) {
@@ -392,16 +400,9 @@ public class GenerationLimits implements DisposableBean {
                 .timeout(settings.redisTimeout())
                 .map(result -> Outcome.of(ScriptAnswers.longs(result)))
                 .doOnNext(answered -> outage.answered())
-                .flatMap(outcome -> charged(ask, outcome)
-                        ? ledger.recordShared(chargeId, ask.user(), outcome.day(), ask.cost(), ask.jobIds())
-                                .timeout(LEDGER_TIMEOUT)
-                                .onErrorResume(e -> {
-                                    log.warn("Could not write {}'s charge of {} units to the quota ledger (Redis counted it): {}",
-                                            ask.user(), ask.cost(), e.toString());
-                                    return Mono.empty();
-                                })
-                                .thenReturn(new Checked(outcome, true, chargeId))
-                        : Mono.just(new Checked(outcome, true, chargeId)))
+                .map(outcome -> charged(ask, outcome)
+                        ? new Checked(outcome, true, chargeId, recordShared(ask, outcome, chargeId))
+                        : new Checked(outcome, true, chargeId))
                 .onErrorResume(e -> {
                     if (outage.failed(e)) {
                         toLocal(e);
@@ -411,6 +412,24 @@ public class GenerationLimits implements DisposableBean {
                     }
                     return locally(ask, chargeId, true);
                 });
+    }
+
+    /**
+     * Starts writing the quota-ledger row of a charge Redis admitted, so that it goes to PostgreSQL while the request is
+     * published (one wait for both, not one after the other); the answer waits for it. Never fails: Redis counted the
+     * charge, so a row that cannot be written is a warning (docs/limits.md).
+     */
+    private Mono<Void> recordShared(Ask ask, Outcome outcome, String chargeId) {
+        var recorded = ledger.recordShared(chargeId, ask.user(), outcome.day(), ask.cost(), ask.jobIds())
+                .timeout(LEDGER_TIMEOUT)
+                .onErrorResume(e -> {
+                    log.warn("Could not write {}'s charge of {} units to the quota ledger (Redis counted it): {}",
+                            ask.user(), ask.cost(), e.toString());
+                    return Mono.empty();
+                })
+                .cache();
+        recorded.subscribe();
+        return recorded;
     }
 
     private static boolean charged(Ask ask, Outcome outcome) {
