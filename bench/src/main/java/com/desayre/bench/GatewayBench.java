@@ -206,7 +206,7 @@ final class GatewayBench {
                     round, b[0], b[1] > 0 ? (long) b[1] + " non-2xx" : "all 2xx", b[2], b[3],
                     g[0], g[1] > 0 ? (long) g[1] + " non-2xx" : "all 202", g[2], g[3]);
             say("  CPU per request: bare %s; gateway %s (machine: %s)", bareSpent.perRequest((long) (b[0] * seconds)),
-                    gatewaySpent.perRequest((long) (g[0] * seconds)), gatewaySpent.machine());
+                    gatewaySpent.perRequest((long) (g[0] * seconds)), gatewaySpent.machineBusy());
             bareBest = Math.max(bareBest, b[0]);
             gatewayBest = Math.max(gatewayBest, g[0]);
         }
@@ -308,7 +308,7 @@ final class GatewayBench {
         }
 
         /** The share of the machine's CPU time that was busy, from /proc/stat. */
-        String machine() {
+        String machineBusy() {
             return machine[1] <= 0 ? "unknown" : String.format(Locale.ROOT, "%.0f %% of %d cores busy", 100.0 * machine[0] / machine[1],
                     Runtime.getRuntime().availableProcessors());
         }
