@@ -8,29 +8,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.Set;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.stream.Collectors;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.ListTopicsOptions;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.admin.TopicDescription;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.Uuid;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.metadata.storage.Formatter;
 import org.jspecify.annotations.Nullable;
@@ -43,7 +29,9 @@ import org.slf4j.LoggerFactory;
  * formats it only when it holds no {@code meta.properties} yet and keeps its cluster id in
  * {@value #CLUSTER_ID_FILE}, so a restart on the same directory finds every record written before.
  *
- * <p>Settings are those of a one-broker cluster: replication factor and min ISR 1 for the internal
+ * {@link #startNode} starts one node of a larger cluster instead (see {@link KafkaQuorum}).
+ *
+ * <p>Settings ({@link #start}) are those of a one-broker cluster: replication factor and min ISR 1 for the internal
  * topics, {@code group.initial.rebalance.delay.ms=0}, topics auto-created on first use.
  */
 public final class KafkaBroker implements AutoCloseable {
@@ -56,19 +44,20 @@ public final class KafkaBroker implements AutoCloseable {
     private static final String BROKER_LISTENER = "PLAINTEXT";
     private static final String CONTROLLER_LISTENER = "CONTROLLER";
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
-    private static final Duration TOPIC_TIMEOUT = Duration.ofSeconds(60);
 
     private final KafkaRaftServer server;
     private final ServerDirectory directory;
     private final int port;
     private final String clusterId;
+    private final int replicationFactor;
     private boolean closed;
 
-    private KafkaBroker(KafkaRaftServer server, ServerDirectory directory, int port, String clusterId) {
+    private KafkaBroker(KafkaRaftServer server, ServerDirectory directory, int port, String clusterId, int replicationFactor) {
         this.server = server;
         this.directory = directory;
         this.port = port;
         this.clusterId = clusterId;
+        this.replicationFactor = replicationFactor;
     }
 
     /**
@@ -94,8 +83,9 @@ public final class KafkaBroker implements AutoCloseable {
             for (int attempt = 1; ; attempt++) {
                 int brokerPort = FreePort.orFree(port);
                 int controllerPort = FreePort.pick();
-                KafkaConfig config = config(brokerPort, controllerPort, logDir, brokerConfig);
-                formatIfNew(logDir, clusterId);
+                var quorum = new KafkaQuorum(clusterId, List.of(new KafkaQuorum.Node(NODE_ID, brokerPort, controllerPort)));
+                KafkaConfig config = config(quorum, NODE_ID, logDir, brokerConfig);
+                formatIfNew(logDir, clusterId, NODE_ID);
                 KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
                 try {
                     server.startup();
@@ -109,7 +99,7 @@ public final class KafkaBroker implements AutoCloseable {
                 }
                 log.info("Kafka (KRaft) started on 127.0.0.1:{} in {} ms, log in {}", brokerPort,
                         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), logDir);
-                return new KafkaBroker(server, directory, brokerPort, clusterId);
+                return new KafkaBroker(server, directory, brokerPort, clusterId, 1);
             }
         } catch (IOException e) {
             directory.deleteIfTemporary();
@@ -120,28 +110,59 @@ public final class KafkaBroker implements AutoCloseable {
         }
     }
 
-    private static KafkaConfig config(int brokerPort, int controllerPort, Path logDir, Map<String, String> overrides) {
+    /**
+     * Starts one node of a cluster whose other nodes run elsewhere (their own processes), on the
+     * quorum's ports for {@code nodeId}. Its log directory is formatted with the quorum's cluster id
+     * when new, and kept: a node restarted on the same directory catches up from the others.
+     */
+    public static KafkaBroker startNode(KafkaQuorum quorum, int nodeId, Path dataDir) {
+        long started = System.nanoTime();
+        var node = quorum.node(nodeId);
+        ServerDirectory directory = ServerDirectory.of(dataDir, "kafka-");
+        try {
+            Path logDir = Files.createDirectories(directory.resolve(LOG_DIR));
+            formatIfNew(logDir, quorum.clusterId(), nodeId);
+            KafkaRaftServer server = new KafkaRaftServer(config(quorum, nodeId, logDir, Map.of()), Time.SYSTEM);
+            try {
+                server.startup();
+            } catch (RuntimeException e) {
+                shutdownQuietly(server);
+                throw e;
+            }
+            log.info("Kafka (KRaft) node {} of {} started on 127.0.0.1:{} in {} ms, log in {}", nodeId, quorum.nodes().size(),
+                    node.brokerPort(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), logDir);
+            return new KafkaBroker(server, directory, node.brokerPort(), quorum.clusterId(), quorum.replicationFactor());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start Kafka node " + nodeId + " in " + directory.path(), e);
+        }
+    }
+
+    private static KafkaConfig config(KafkaQuorum quorum, int nodeId, Path logDir, Map<String, String> overrides) {
+        var node = quorum.node(nodeId);
+        String replicas = String.valueOf(quorum.replicationFactor());
+        String minIsr = String.valueOf(quorum.minInsyncReplicas());
         Map<String, Object> props = new HashMap<>();
         props.put("process.roles", "broker,controller");
-        props.put("node.id", String.valueOf(NODE_ID));
+        props.put("node.id", String.valueOf(nodeId));
         // static voters (kraft.version 0): the controller port may change between restarts
-        props.put("controller.quorum.voters", NODE_ID + "@127.0.0.1:" + controllerPort);
+        props.put("controller.quorum.voters", quorum.voters());
         props.put("controller.listener.names", CONTROLLER_LISTENER);
-        props.put("listeners", BROKER_LISTENER + "://127.0.0.1:" + brokerPort + "," + CONTROLLER_LISTENER + "://127.0.0.1:" + controllerPort);
-        props.put("advertised.listeners", BROKER_LISTENER + "://127.0.0.1:" + brokerPort);
+        props.put("listeners", BROKER_LISTENER + "://127.0.0.1:" + node.brokerPort() + ","
+                + CONTROLLER_LISTENER + "://127.0.0.1:" + node.controllerPort());
+        props.put("advertised.listeners", BROKER_LISTENER + "://127.0.0.1:" + node.brokerPort());
         props.put("listener.security.protocol.map", BROKER_LISTENER + ":PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT");
         props.put("inter.broker.listener.name", BROKER_LISTENER);
         props.put("log.dirs", logDir.toString());
         props.put("auto.create.topics.enable", "true");
-        props.put("offsets.topic.replication.factor", "1");
+        props.put("offsets.topic.replication.factor", replicas);
         props.put("offsets.topic.num.partitions", "5");
-        props.put("transaction.state.log.replication.factor", "1");
-        props.put("transaction.state.log.min.isr", "1");
+        props.put("transaction.state.log.replication.factor", replicas);
+        props.put("transaction.state.log.min.isr", minIsr);
         props.put("transaction.state.log.num.partitions", "5");
-        props.put("share.coordinator.state.topic.replication.factor", "1");
-        props.put("share.coordinator.state.topic.min.isr", "1");
-        props.put("min.insync.replicas", "1");
-        props.put("default.replication.factor", "1");
+        props.put("share.coordinator.state.topic.replication.factor", replicas);
+        props.put("share.coordinator.state.topic.min.isr", minIsr);
+        props.put("min.insync.replicas", minIsr);
+        props.put("default.replication.factor", replicas);
         props.put("group.initial.rebalance.delay.ms", "0");
         // the cleaner's 128 MiB default dedupe buffer is sized for production brokers
         props.put("log.cleaner.dedupe.buffer.size", String.valueOf(8 * 1024 * 1024));
@@ -171,14 +192,14 @@ public final class KafkaBroker implements AutoCloseable {
         return id;
     }
 
-    private static void formatIfNew(Path logDir, String clusterId) {
+    private static void formatIfNew(Path logDir, String clusterId, int nodeId) {
         if (Files.exists(logDir.resolve("meta.properties"))) {
             return;
         }
         try (var quiet = new PrintStream(java.io.OutputStream.nullOutputStream())) {
             new Formatter()
                     .setPrintStream(quiet)
-                    .setNodeId(NODE_ID)
+                    .setNodeId(nodeId)
                     .setClusterId(clusterId)
                     .setControllerListenerName(CONTROLLER_LISTENER)
                     .setMetadataLogDirectory(logDir.toString())
@@ -214,85 +235,13 @@ public final class KafkaBroker implements AutoCloseable {
     }
 
     /**
-     * Creates the topics that do not exist yet, with replication factor 1, then waits until every
-     * partition of every named topic has a leader that answers (a producer writing right after
-     * creation could otherwise race the leader election). Existing topics keep their partition count.
+     * Creates the topics that do not exist yet (replicated on every node of the quorum, up to 3), then
+     * waits until every partition of every named topic has a leader that answers (a producer writing
+     * right after creation could otherwise race the leader election). Existing topics keep their
+     * partition count.
      */
     public void createTopics(Collection<String> names, int partitions) {
-        if (names.isEmpty()) {
-            return;
-        }
-        long started = System.nanoTime();
-        Deadline deadline = Deadline.in(TOPIC_TIMEOUT);
-        try (Admin admin = admin()) {
-            Set<String> existing = admin.listTopics(new ListTopicsOptions().listInternal(false)).names()
-                    .get(TOPIC_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            List<NewTopic> missing = names.stream().distinct()
-                    .filter(name -> !existing.contains(name))
-                    // compacted topics (lane switches, heartbeats) need their policy from the start
-                    .map(name -> new NewTopic(name, partitions, (short) 1).configs(com.desayre.contracts.Topics.config(name)))
-                    .toList();
-            if (!missing.isEmpty()) {
-                for (var result : admin.createTopics(missing).values().entrySet()) {
-                    try {
-                        result.getValue().get(deadline.remaining().toMillis(), TimeUnit.MILLISECONDS);
-                    } catch (ExecutionException e) {
-                        if (!(e.getCause() instanceof TopicExistsException)) {
-                            throw new IllegalStateException("cannot create topic " + result.getKey(), e.getCause());
-                        }
-                    }
-                }
-            }
-            awaitLeaders(admin, Set.copyOf(names), deadline);
-            log.info("Topics {} ready ({} created) in {} ms", names, missing.size(),
-                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while creating topics " + names, e);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("cannot create topics " + names, e);
-        }
-    }
-
-    /**
-     * Polls until each partition has a leader in the broker's metadata and that leader answers a
-     * ListOffsets request, which only the partition's actual leader does.
-     */
-    private static void awaitLeaders(Admin admin, Set<String> topics, Deadline deadline) {
-        Throwable last = null;
-        while (!deadline.expired()) {
-            try {
-                Map<String, TopicDescription> descriptions = admin.describeTopics(topics).allTopicNames()
-                        .get(deadline.remaining().toMillis(), TimeUnit.MILLISECONDS);
-                List<TopicPartition> partitions = new ArrayList<>();
-                boolean allLed = true;
-                for (TopicDescription description : descriptions.values()) {
-                    for (TopicPartitionInfo partition : description.partitions()) {
-                        allLed &= partition.leader() != null && !partition.leader().isEmpty();
-                        partitions.add(new TopicPartition(description.name(), partition.partition()));
-                    }
-                }
-                if (allLed) {
-                    admin.listOffsets(partitions.stream().collect(Collectors.toMap(p -> p, p -> OffsetSpec.latest())))
-                            .all().get(deadline.remaining().toMillis(), TimeUnit.MILLISECONDS);
-                    return;
-                }
-            } catch (ExecutionException | TimeoutException e) {
-                last = e.getCause() != null ? e.getCause() : e;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while waiting for partition leaders", e);
-            }
-            deadline.pause();
-        }
-        throw new IllegalStateException("partitions of " + topics + " have no leader after " + TOPIC_TIMEOUT, last);
-    }
-
-    private Admin admin() {
-        return Admin.create(Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000));
+        TopicMaker.create(bootstrapServers(), names, partitions, replicationFactor);
     }
 
     /**

@@ -30,9 +30,14 @@ public final class SpringProperties {
     public static final String S3_BUCKET = "desayre.media.s3.bucket";
 
     public static Map<String, String> kafka(KafkaBroker broker) {
+        return kafka(broker.bootstrapServers());
+    }
+
+    /** For one broker or a cluster: {@code HOST:PORT[,HOST:PORT…]}. */
+    public static Map<String, String> kafka(String bootstrapServers) {
         return Map.of(
-                KAFKA_BOOTSTRAP_SERVERS, broker.bootstrapServers(),
-                STREAM_KAFKA_BROKERS, broker.bootstrapServers());
+                KAFKA_BOOTSTRAP_SERVERS, bootstrapServers,
+                STREAM_KAFKA_BROKERS, bootstrapServers);
     }
 
     public static Map<String, String> postgres(PostgresServer postgres, String database) {

@@ -28,6 +28,29 @@ public final class DesayreLocal {
     private static String simulatorFaults;
 
     public static void main(String[] args) throws Exception {
+        // one jar, several roles: ./desayre up --cluster runs its Kafka nodes and simulator from this jar too
+        if (args.length > 0) {
+            LauncherLogs.quiet();
+            var rest = java.util.Arrays.copyOfRange(args, 1, args.length);
+            switch (args[0]) {
+                case "--cluster" -> {
+                    DesayreCluster.main(rest);
+                    return;
+                }
+                case DesayreCluster.KAFKA_NODE -> {
+                    DesayreCluster.kafkaNode(rest);
+                    return;
+                }
+                case DesayreCluster.PROVIDER_SIM -> {
+                    ProviderSimulator.main(rest);
+                    return;
+                }
+                default -> {
+                    System.err.println("usage: desayre up [--cluster]");
+                    System.exit(2);
+                }
+            }
+        }
         var env = System.getenv();
         var dataDir = Path.of(env.getOrDefault("DESAYRE_DATA_DIR", "data")).toAbsolutePath().normalize();
         var port = Integer.parseInt(env.getOrDefault("PORT", "8080"));
@@ -59,14 +82,8 @@ public final class DesayreLocal {
 
         var secrets = new LocalSecrets(dataDir);
         var admin = secrets.admin(env.get("ADMIN_PASSWORD_HASH"), env.get("DESAYRE_ADMIN_PASSWORD"));
-        var gateway = new HashMap<String, Object>();
+        var gateway = gatewayProperties(secrets, admin, env);
         gateway.put("server.port", port);
-        gateway.put("desayre.auth.jwt-secret", secrets.jwtSecret(env.get("JWT_SECRET")));
-        if (admin.hash() != null) {
-            gateway.put("desayre.auth.admin-password-hash", admin.hash());
-        } else {
-            gateway.put("desayre.auth.admin-password", admin.plain());
-        }
 
         var stack = running(ServiceStack.start(common, gateway));
         var url = "http://localhost:" + stack.gatewayPort();
@@ -87,6 +104,19 @@ public final class DesayreLocal {
                 Boolean.parseBoolean(allowPrivateWebhooks) ? "\n  Webhooks:            may call loopback and private addresses (DESAYRE_WEBHOOK_ALLOW_PRIVATE=true;"
                         + "\n                       set it to false to test the SSRF rule; never true in production)" : ""));
         stopped.await();
+    }
+
+    /** The gateway's session key and the admin's password (its hash when there is one). */
+    static Map<String, Object> gatewayProperties(LocalSecrets secrets, LocalSecrets.AdminLogin admin, Map<String, String> env)
+            throws java.io.IOException {
+        var gateway = new HashMap<String, Object>();
+        gateway.put("desayre.auth.jwt-secret", secrets.jwtSecret(env.get("JWT_SECRET")));
+        if (admin.hash() != null) {
+            gateway.put("desayre.auth.admin-password-hash", admin.hash());
+        } else {
+            gateway.put("desayre.auth.admin-password", admin.plain());
+        }
+        return gateway;
     }
 
     /** Where a person makes the simulated provider misbehave, and how; empty when no simulator runs. */
@@ -122,17 +152,23 @@ public final class DesayreLocal {
         var faults = env.get("DESAYRE_SIM_FAULTS");
         var sim = running(ProviderSimulator.start(SimulatorSettings.defaults().withLatency(latency).withMode(mode)
                 .withVideoLatency(videoLatency).withFaults(faults)));
-        var with = faults == null || faults.isBlank() ? "" : " with faults: " + faults;
         simulatorFaults = sim.faultsUrl();
+        return simulatorProperties(env, sim.baseUrl());
+    }
+
+    /** Points the services at a simulator for each provider whose key is not set. */
+    static Map<String, Object> simulatorProperties(Map<String, String> env, String simulatorUrl) {
+        var faults = env.get("DESAYRE_SIM_FAULTS");
+        var with = faults == null || faults.isBlank() ? "" : " with faults: " + faults;
         var properties = new HashMap<String, Object>();
-        if (!realImages) {
-            say("Images: the provider simulator at " + sim.baseUrl() + with + " (set MODELS_LABS_API_KEY for ModelsLabs)");
-            properties.put("desayre.modelslabs.base-url", sim.baseUrl());
+        if (env.getOrDefault("MODELS_LABS_API_KEY", "").isBlank()) {
+            say("Images: the provider simulator at " + simulatorUrl + with + " (set MODELS_LABS_API_KEY for ModelsLabs)");
+            properties.put("desayre.modelslabs.base-url", simulatorUrl);
             properties.put("desayre.modelslabs.api-key", "local-simulator");
         }
-        if (!realVideos) {
-            say("Videos: the provider simulator at " + sim.baseUrl() + with + " (set XAI_API_KEY for xAI)");
-            properties.put("desayre.xai.base-url", sim.baseUrl());
+        if (env.getOrDefault("XAI_API_KEY", "").isBlank()) {
+            say("Videos: the provider simulator at " + simulatorUrl + with + " (set XAI_API_KEY for xAI)");
+            properties.put("desayre.xai.base-url", simulatorUrl);
             properties.put("desayre.xai.api-key", "local-simulator");
         }
         return properties;
@@ -153,7 +189,7 @@ public final class DesayreLocal {
         }
     }
 
-    private static void say(String line) {
+    static void say(String line) {
         System.out.println("[desayre] " + line);
     }
 

@@ -62,7 +62,7 @@ public final class ServiceStack implements AutoCloseable {
      * is picked for port 0). A provider on the internet can't reach this address: real ModelsLabs
      * or xAI keys need a public R2_PUBLIC_URL for edits and image-to-video.
      */
-    private static void servedSources(Map<String, Object> common, Map<String, Object> gateway) {
+    static void servedSources(Map<String, Object> common, Map<String, Object> gateway) {
         var env = System.getenv();
         boolean publicSources = !env.getOrDefault("R2_PUBLIC_URL", "").isBlank();
         common.putIfAbsent("desayre.media.link-secret", randomSecret());
