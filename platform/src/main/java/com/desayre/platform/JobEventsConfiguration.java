@@ -1,8 +1,11 @@
 package com.desayre.platform;
 
+import org.springframework.cloud.stream.config.ProducerMessageHandlerCustomizer;
 import org.springframework.cloud.stream.function.StreamBridge;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.integration.kafka.outbound.KafkaProducerMessageHandler;
+import org.springframework.messaging.MessageHandler;
 
 /**
  * {@link JobEvents} over the service's {@link StreamBridge}. Not auto-configured: a service that publishes job events
@@ -15,5 +18,15 @@ public class JobEventsConfiguration {
     @Bean
     JobEvents jobEvents(StreamBridge bridge) {
         return new JobEvents(bridge);
+    }
+
+    /** Every Kafka producer binding reports the future of a send that asks for it: how {@link JobEvents} learns of its acknowledgement. */
+    @Bean
+    ProducerMessageHandlerCustomizer<MessageHandler> jobEventsAcknowledgements() {
+        return (handler, destination) -> {
+            if (handler instanceof KafkaProducerMessageHandler<?, ?> kafka) {
+                kafka.setFuturesChannel(JobEvents.ACKNOWLEDGEMENTS);
+            }
+        };
     }
 }

@@ -48,8 +48,9 @@ import org.springframework.test.context.DynamicPropertySource;
  * The {@code encode} binding on the test binder: a record in on {@code generation.requested}, the
  * records out with their keys. Only the binder is replaced: the accounts still come from the real
  * broker's compacted {@code generation.accounts} (read by {@link Owners} with a plain consumer, not a
- * binding). The DLQ itself is the Kafka binder's ({@code PromptEncoderServiceIT} proves it); here a
- * refused record is seen failing once, not retried, on the binding's error channel.
+ * binding). The binding is a batch binding: each test hands it a poll (a list with list headers). A refused record
+ * is seen on the DLQ once, with the failure headers, and never on the error channel (it is not a listener failure);
+ * the real broker's side is {@code PromptEncoderServiceIT}'s.
  */
 @SpringBootTest(classes = PromptEncoderApplication.class, webEnvironment = SpringBootTest.WebEnvironment.NONE,
         properties = {"spring.config.name=desayre-platform,prompt-encoder", "spring.application.name=prompt-encoder"})
@@ -59,6 +60,7 @@ import org.springframework.test.context.DynamicPropertySource;
 class EncodeBindingIT {
     private static final String KEY = "kafka_messageKey";
     private static final long WAIT_MS = 5_000;
+    private static final String DLQ = Topics.dlq(Topics.REQUESTED);
 
     @Autowired
     private InputDestination input;
@@ -112,10 +114,37 @@ class EncodeBindingIT {
                 kind == JobKind.VIDEO ? 6 : null, kind == JobKind.VIDEO ? "720p" : null);
     }
 
+    private long offset;
+
+    /** One request as a poll of one record, as the Kafka binder hands a batch binding its poll: headers are lists. */
     private void request(String jobId, byte[] value) {
-        var message = value == null ? MessageBuilder.withPayload(new byte[0]).build() : MessageBuilder.withPayload(value).build();
-        input.send(MessageBuilder.fromMessage(message).setHeader(KEY, jobId.getBytes(StandardCharsets.UTF_8)).build(),
-                Topics.REQUESTED);
+        requests(Map.of(jobId, value == null ? new byte[0] : value));
+    }
+
+    /** Several requests in one poll, in the map's order. */
+    private void requests(Map<String, byte[]> byJob) {
+        var keys = byJob.keySet().stream().map(id -> (Object) id.getBytes(StandardCharsets.UTF_8)).toList();
+        var n = byJob.size();
+        var offsets = java.util.stream.LongStream.range(offset, offset + n).boxed().toList();
+        offset += n;
+        input.send(MessageBuilder.withPayload(List.copyOf(byJob.values()))
+                .setHeader("kafka_receivedMessageKey", keys)
+                .setHeader("kafka_receivedTopic", java.util.Collections.nCopies(n, Topics.REQUESTED))
+                .setHeader("kafka_receivedPartitionId", java.util.Collections.nCopies(n, 0))
+                .setHeader("kafka_offset", offsets)
+                .setHeader("kafka_receivedTimestamp", java.util.Collections.nCopies(n, System.currentTimeMillis()))
+                .build(), Topics.REQUESTED);
+    }
+
+    /** The dead letters that came out, each checked for the binder's failure headers. */
+    private List<Message<byte[]>> deadLetters() {
+        var dead = new java.util.ArrayList<Message<byte[]>>();
+        for (Message<byte[]> m = output.receive(WAIT_MS, DLQ); m != null; m = output.receive(200, DLQ)) {
+            assertThat(m.getHeaders()).containsKey("x-exception-message");
+            assertThat(new String((byte[]) m.getHeaders().get("x-original-topic"), StandardCharsets.UTF_8)).isEqualTo(Topics.REQUESTED);
+            dead.add(m);
+        }
+        return dead;
     }
 
     private static String key(Message<byte[]> message) {
@@ -192,10 +221,9 @@ class EncodeBindingIT {
 
         request(UUID.randomUUID().toString(), "{this is not json".getBytes(StandardCharsets.UTF_8));
 
-        assertThat(failed).singleElement()
-                .satisfies(error -> assertThat(retries(error)).isZero())
-                .satisfies(error -> assertThat(rootCause(error.getPayload()))
-                        .isInstanceOf(UnusableRecordException.class));
+        assertThat(deadLetters()).singleElement().satisfies(dead -> assertThat(new String((byte[]) dead.getHeaders()
+                .get("x-exception-fqcn"), StandardCharsets.UTF_8)).isEqualTo(UnusableRecordException.class.getName()));
+        assertThat(failed).isEmpty();
         // one delivery, not three: a record that can never succeed is not retried
         assertThat(refused("INVALID_REQUEST") - before).isEqualTo(1);
         // no job id to tell: no status, no job
@@ -213,7 +241,8 @@ class EncodeBindingIT {
         var status = status();
         assertThat(status.status()).isEqualTo(JobStatus.FAILED);
         assertThat(status.error().code()).isEqualTo("INVALID_REQUEST");
-        assertThat(failed).hasSize(1).allSatisfy(error -> assertThat(retries(error)).isZero());
+        assertThat(deadLetters()).hasSize(1);
+        assertThat(failed).isEmpty();
         assertThat(refused("INVALID_REQUEST") - before).isEqualTo(1);
         assertThat(output.receive(100, Topics.IMAGE_REQUESTED)).isNull();
     }
@@ -223,8 +252,12 @@ class EncodeBindingIT {
         var disabled = UUID.randomUUID().toString();
         var unknown = UUID.randomUUID().toString();
 
-        request(disabled, EventJson.write(GenerationRequested.of(disabled, spec("mallory", JobKind.IMAGE, "a cat"))));
-        request(unknown, EventJson.write(GenerationRequested.of(unknown, spec("nobody-" + unknown, JobKind.IMAGE, "a cat"))));
+        var poll = new java.util.LinkedHashMap<String, byte[]>();
+        poll.put(disabled, EventJson.write(GenerationRequested.of(disabled, spec("mallory", JobKind.IMAGE, "a cat"))));
+        poll.put(unknown, EventJson.write(GenerationRequested.of(unknown, spec("nobody-" + unknown, JobKind.IMAGE, "a cat"))));
+        var fine = UUID.randomUUID().toString();
+        poll.put(fine, EventJson.write(GenerationRequested.of(fine, spec("grace", JobKind.IMAGE, "a dog"))));
+        requests(poll);
 
         var first = status();
         var second = status();
@@ -232,25 +265,11 @@ class EncodeBindingIT {
         assertThat(first.error().code()).isEqualTo("OWNER_NOT_ALLOWED");
         assertThat(first.error().message()).contains("disabled");
         assertThat(second.error().message()).contains("no account");
-        assertThat(failed).hasSize(2).allSatisfy(error -> assertThat(retries(error)).isZero());
+        assertThat(deadLetters()).extracting(EncodeBindingIT::key).containsExactlyInAnyOrder(disabled, unknown);
+        assertThat(failed).isEmpty();
+        // the poll's good request behind them is not held up: ENCODED, then its job
+        assertThat(status().status()).isEqualTo(JobStatus.ENCODED);
+        assertThat(key(output.receive(WAIT_MS, Topics.IMAGE_REQUESTED))).isEqualTo(fine);
         assertThat(output.receive(100, Topics.IMAGE_REQUESTED)).isNull();
-    }
-
-    private static Throwable rootCause(Throwable error) {
-        var cause = error;
-        while (cause.getCause() != null && !(cause instanceof UnusableRecordException)) {
-            cause = cause.getCause();
-        }
-        return cause;
-    }
-
-    /** How often the binder retried a record before it gave up on it (0: to the DLQ on its first delivery). */
-    private static int retries(ErrorMessage error) {
-        for (Throwable cause = error.getPayload(); cause != null; cause = cause.getCause()) {
-            if (cause instanceof org.springframework.core.retry.RetryException retry) {
-                return retry.getRetryCount();
-            }
-        }
-        throw new AssertionError("no retry outcome in " + error.getPayload());
     }
 }
