@@ -33,6 +33,8 @@ public final class DeadLetters {
 
     /** Hands a polled record to its DLQ with the failure headers; wait for it with the poll's other sends. */
     public static CompletableFuture<Void> publish(JobEvents events, String dlq, PolledRecord record, Throwable failure) {
+        log.warn("Gave up on the record at {}-{}@{}: {}", record.topic(), record.partition(), record.offset(),
+                FailedRecordLog.describe(failure));
         var headers = new LinkedHashMap<String, Object>();
         record.headers().forEach((name, value) -> {
             if (!name.startsWith("kafka_") && !name.equals("id") && !name.equals("timestamp")) {

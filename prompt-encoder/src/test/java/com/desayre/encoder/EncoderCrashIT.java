@@ -54,6 +54,9 @@ class EncoderCrashIT {
         var properties = new HashMap<>(SpringProperties.kafka(kafka));
         properties.put("spring.cloud.stream.bindings.encode-in-0.destination", TOPIC);
         properties.put("spring.cloud.stream.bindings.encode-in-0.group", GROUP);
+        // the dead member leaves the group after its session, not the default 45 s: the restarted stage gets the partition soon
+        properties.put("spring.cloud.stream.kafka.bindings.encode-in-0.consumer.configuration.session.timeout.ms", "6000");
+        properties.put("spring.cloud.stream.kafka.bindings.encode-in-0.consumer.configuration.heartbeat.interval.ms", "1000");
         var jobId = UUID.randomUUID().toString();
         try (var producer = new KafkaProducer<byte[], byte[]>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
