@@ -170,6 +170,18 @@ public final class Page {
         driver.executeCdpCommand("Network.setCookie", cookie);
     }
 
+    /**
+     * Draws the studio in its light theme from now on (the choice settings keeps in localStorage, which each test starts
+     * without): reloads the page and waits until it shows again.
+     */
+    public Page lightTheme() {
+        driver.executeScript("localStorage.setItem('desayre.theme', 'light');");
+        driver.navigate().refresh();
+        shownPage();
+        await("the light theme is drawn", d -> "light".equals(driver.executeScript("return document.documentElement.dataset.theme")));
+        return this;
+    }
+
     /** The visible element {@code css} (waits for it). */
     public WebElement find(String css) {
         return new WebDriverWait(driver, WAIT).withMessage(() -> "'" + css + "' is visible")

@@ -23,11 +23,15 @@ function titled(tag, attrs, text) {
 /** A table: caption, header cells and rows; a cell is text (placed as text) or a node (e.g. a button). */
 export function table(caption, headers, rows, { numeric = [] } = {}) {
   const cell = (tag, value, props) => (value instanceof Node ? el(tag, props, value) : el(tag, { ...props, text: String(value) }));
-  return el("table", { class: "data" },
+  // the roles keep it a table for screen readers where a phone's CSS lays its rows out as cards (display: block drops
+  // the table's semantics in Chromium), and data-label is the column's name each card cell shows before its value
+  return el("table", { class: "data", role: "table" },
     caption ? el("caption", { text: caption }) : null,
-    el("thead", {}, el("tr", {}, ...headers.map((h, i) => el("th", { scope: "col", class: numeric.includes(i) ? "num" : "", text: h })))),
-    el("tbody", {}, ...rows.map((row) => el("tr", {}, ...row.map((value, i) => (i === 0
-      ? cell("th", value, { scope: "row" }) : cell("td", value, { class: numeric.includes(i) ? "num" : "" })))))));
+    el("thead", { role: "rowgroup" }, el("tr", { role: "row" },
+      ...headers.map((h, i) => el("th", { scope: "col", role: "columnheader", class: numeric.includes(i) ? "num" : "", text: h })))),
+    el("tbody", { role: "rowgroup" }, ...rows.map((row) => el("tr", { role: "row" }, ...row.map((value, i) => (i === 0
+      ? cell("th", value, { scope: "row", role: "rowheader" })
+      : cell("td", value, { role: "cell", class: numeric.includes(i) ? "num" : "", "data-label": headers[i] })))))));
 }
 
 /** A table that scrolls inside its own box on a narrow screen (focusable, so a keyboard can scroll it too). */
