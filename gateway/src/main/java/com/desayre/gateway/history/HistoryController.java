@@ -46,9 +46,11 @@ class HistoryController {
     private final MediaUrls urls;
     private final JobPublisher publisher;
     private final Library library;
+    private final VisibleJobs visible;
 
-    HistoryController(HistoryRepository history, MediaUrls urls, JobPublisher publisher, Library library) {
+    HistoryController(HistoryRepository history, MediaUrls urls, JobPublisher publisher, Library library, VisibleJobs visible) {
         this.history = history;
+        this.visible = visible;
         this.urls = urls;
         this.publisher = publisher;
         this.library = library;
@@ -172,10 +174,10 @@ class HistoryController {
     @ProblemTypes({"not-found"})
     @GetMapping("/{jobId}")
     Mono<Details> one(@PathVariable String jobId, CurrentUser user) {
-        return visible(jobId, user).flatMap(row -> {
+        return visible.require(jobId, user).flatMap(row -> {
             var sourceId = HistoryRepository.sourceJobId(row.sourceMediaKey());
             var source = sourceId == null ? Mono.<HistoryRepository.Row>empty()
-                    : history.job(sourceId).filter(found -> user.maySee(found.ownerId()));
+                    : visible.find(sourceId, user);
             return Mono.zip(source.map(List::of).defaultIfEmpty(List.of()), history.madeFrom(row, MAX_MADE_FROM).collectList(),
                     history.timeline(jobId).collectList()).flatMap(found -> {
                         var related = new ArrayList<HistoryRepository.Row>();
@@ -201,16 +203,11 @@ class HistoryController {
     Mono<ResponseEntity<Void>> delete(@PathVariable String jobId, CurrentUser user) {
         // the request to delete the objects goes to Kafka first: if that fails the job stays visible
         // and the user can try again, instead of a hidden job whose objects nobody deletes
-        return visible(jobId, user)
+        return visible.require(jobId, user)
                 .flatMap(row -> publisher.publish(Topics.CONTROL, jobId,
                         ControlRequested.of(jobId, ControlRequested.Action.DELETE, row.ownerId(), user.id())))
                 .then(Mono.defer(() -> history.markDeleted(jobId)))
                 .then(Mono.just(ResponseEntity.noContent().<Void>build()));
-    }
-
-    Mono<HistoryRepository.Row> visible(String jobId, CurrentUser user) {
-        return history.job(jobId).filter(row -> user.maySee(row.ownerId()))
-                .switchIfEmpty(Mono.error(() -> ApiProblem.notFound("There is no job " + jobId + " in your history.")));
     }
 
     Item item(HistoryRepository.Row row, List<HistoryRepository.MediaRow> media, boolean favourite) {

@@ -45,16 +45,16 @@ class LibraryController {
     private static final MediaType ZIP = MediaType.parseMediaType("application/zip");
 
     private final HistoryRepository history;
-    private final HistoryController historyController;
+    private final VisibleJobs visible;
     private final Library library;
     private final MediaZip zips;
     private final MediaStore store;
     private final MediaController media;
 
-    LibraryController(HistoryRepository history, HistoryController historyController, Library library, MediaZip zips,
+    LibraryController(HistoryRepository history, VisibleJobs visible, Library library, MediaZip zips,
                       MediaStore store, MediaController media) {
         this.history = history;
-        this.historyController = historyController;
+        this.visible = visible;
         this.library = library;
         this.zips = zips;
         this.store = store;
@@ -66,7 +66,7 @@ class LibraryController {
     @ProblemTypes({"not-found"})
     @PutMapping("/{jobId}/favourite")
     Mono<ResponseEntity<Void>> favour(@PathVariable String jobId, CurrentUser user) {
-        return historyController.visible(jobId, user).flatMap(row -> library.favour(user.id(), jobId))
+        return visible.require(jobId, user).flatMap(row -> library.favour(user.id(), jobId))
                 .thenReturn(ResponseEntity.noContent().build());
     }
 
@@ -75,7 +75,7 @@ class LibraryController {
     @ProblemTypes({"not-found"})
     @DeleteMapping("/{jobId}/favourite")
     Mono<ResponseEntity<Void>> unfavour(@PathVariable String jobId, CurrentUser user) {
-        return historyController.visible(jobId, user).flatMap(row -> library.unfavour(user.id(), jobId))
+        return visible.require(jobId, user).flatMap(row -> library.unfavour(user.id(), jobId))
                 .thenReturn(ResponseEntity.noContent().build());
     }
 
@@ -97,7 +97,7 @@ class LibraryController {
         } catch (NumberFormatException e) {
             return Mono.error(notFound);
         }
-        return historyController.visible(jobId, user)
+        return visible.require(jobId, user)
                 .flatMap(row -> history.media(List.of(jobId)))
                 .mapNotNull(found -> found.getOrDefault(jobId, List.of()).stream().filter(m -> m.index() == index).findFirst().orElse(null))
                 .switchIfEmpty(Mono.error(notFound))
@@ -179,10 +179,10 @@ class LibraryController {
      * request with its id: a zip silently missing an item would be worse).
      */
     private Mono<ZipOfFiles> files(List<String> ids, CurrentUser user) {
-        return history.jobs(ids).filter(row -> user.maySee(row.ownerId())).map(HistoryRepository.Row::jobId)
+        return visible.findAll(ids, user).map(HistoryRepository.Row::jobId)
                 .collect(Collectors.toSet())
-                .flatMap(visible -> {
-                    var unknown = ids.stream().filter(id -> !visible.contains(id)).toList();
+                .flatMap(seen -> {
+                    var unknown = ids.stream().filter(id -> !seen.contains(id)).toList();
                     if (!unknown.isEmpty()) {
                         return Mono.error(ApiProblem.notFound((unknown.size() == 1 ? "There is no job " : "There are no jobs ")
                                 + String.join(", ", unknown.subList(0, Math.min(5, unknown.size()))) + (unknown.size() > 5 ? ", …" : "")

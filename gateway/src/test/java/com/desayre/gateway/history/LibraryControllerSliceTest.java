@@ -36,7 +36,7 @@ import reactor.core.publisher.Mono;
  * streamed for a refused request. The stores are Mockito beans here; LibraryStoreIT runs them on the real PostgreSQL.
  */
 @WebFluxTest(controllers = {LibraryController.class, HistoryController.class}, properties = SliceSecurity.MEDIA_DIR)
-@Import({SliceSecurity.class, RequestValidator.class})
+@Import({SliceSecurity.class, RequestValidator.class, VisibleJobs.class})
 class LibraryControllerSliceTest {
     @Autowired
     WebTestClient client;
