@@ -31,7 +31,8 @@ import org.springframework.r2dbc.core.DatabaseClient;
  * The libraries on the real PostgreSQL, with storage-sink's job tables and the gateway's own migrations (no Spring
  * context: the HTTP side is LibraryControllerSliceTest's): favourites are per user and idempotent, the new history
  * filters (several kinds, model, favourites only) page as the others do, lineage finds what was made from a job,
- * zip links are their owner's and expire, and a zip holds each file under its download name, streamed.
+ * zip links are their owner's and expire, and a zip holds each file under its download name, streamed; a crowd of
+ * concurrent stars, zip links and listings loses and mixes nothing.
  */
 class LibraryStoreIT {
     private static final Duration WAIT = Duration.ofSeconds(30);
@@ -59,6 +60,10 @@ class LibraryStoreIT {
 
     /** A finished job of the owner's, made {@code minutes} after START. */
     private static String job(String owner, String kind, String model, int minutes, String sourceKey) {
+        return job(db, owner, kind, model, minutes, sourceKey);
+    }
+
+    private static String job(DatabaseClient db, String owner, String kind, String model, int minutes, String sourceKey) {
         var id = UUID.randomUUID().toString();
         var at = START.plus(minutes, ChronoUnit.MINUTES).atOffset(ZoneOffset.UTC);
         var spec = db.sql("insert into public.jobs (job_id, owner_id, kind, status, prompt, model, source_media_key, created_at, updated_at)"
@@ -150,6 +155,79 @@ class LibraryStoreIT {
         library.newZipLink(ada, List.of("j3")).block(WAIT);
         assertThat(db.sql("select count(*) as n from gateway.zip_links where id = :id").bind("id", link.id())
                 .map(row -> row.get("n", Long.class)).one().block(WAIT)).isZero();
+    }
+
+    /**
+     * A crowd on the library's writes, through a connection pool as in the gateway: five users at once, each with 50
+     * requests in flight (stars on, stars off, starring the same job many times, zip links, listings of their starred
+     * jobs). Nothing is lost or doubled, and each user sees only their own.
+     */
+    @Test
+    void fiftyConcurrentStarsZipLinksAndListingsPerUserLoseNothingAndMixNoOne() {
+        var pool = new io.r2dbc.pool.ConnectionPool(io.r2dbc.pool.ConnectionPoolConfiguration.builder(
+                ConnectionFactories.get(ConnectionFactoryOptions.parse(TestServers.postgres().r2dbcUrl()).mutate()
+                        .option(ConnectionFactoryOptions.USER, TestServers.postgres().username())
+                        .option(ConnectionFactoryOptions.PASSWORD, TestServers.postgres().password()).build()))
+                .initialSize(2).maxSize(16).build());
+        try {
+            var crowdDb = DatabaseClient.create(pool);
+            var crowdLibrary = new Library(crowdDb);
+            var crowdHistory = new HistoryRepository(crowdDb);
+            var users = java.util.stream.IntStream.range(0, 5).mapToObj(i -> "crowd-" + i + "-" + UUID.randomUUID()).toList();
+            var starred = new java.util.HashMap<String, List<String>>();   // starred by the crowd, each job many times
+            var unstarred = new java.util.HashMap<String, List<String>>(); // starred before, unstarred by the crowd
+            for (var user : users) {
+                starred.put(user, java.util.stream.IntStream.range(0, 5).mapToObj(i -> job(crowdDb, user, "IMAGE", "m", i, null)).toList());
+                unstarred.put(user, java.util.stream.IntStream.range(5, 10).mapToObj(i -> job(crowdDb, user, "IMAGE", "m", i, null)).toList());
+                unstarred.get(user).forEach(id -> crowdLibrary.favour(user, id).block(WAIT));
+                // starred before and left alone: every listing of the user's stars has at least this one
+                crowdLibrary.favour(user, job(crowdDb, user, "IMAGE", "m", 10, null)).block(WAIT);
+            }
+            var links = new java.util.concurrent.ConcurrentHashMap<String, List<String>>(); // link id -> what its owner asked for
+            var linkOwners = new java.util.concurrent.ConcurrentHashMap<String, String>();
+            var listings = new java.util.concurrent.ConcurrentLinkedQueue<java.util.Map.Entry<String, List<String>>>();
+            var requests = new java.util.ArrayList<reactor.core.publisher.Mono<?>>();
+            for (var user : users) {
+                for (int n = 0; n < 50; n++) {
+                    var jobs = starred.get(user);
+                    var which = n / 5 % 5; // each of the five jobs, twice per kind of request
+                    switch (n % 5) {
+                        case 0, 1 -> requests.add(crowdLibrary.favour(user, jobs.get(which)));
+                        case 2 -> requests.add(crowdLibrary.unfavour(user, unstarred.get(user).get(which)));
+                        case 3 -> {
+                            var asked = List.of(jobs.get(which), "other-" + n);
+                            requests.add(crowdLibrary.newZipLink(user, asked).doOnNext(link -> {
+                                links.put(link.id(), asked);
+                                linkOwners.put(link.id(), user);
+                            }));
+                        }
+                        default -> requests.add(crowdHistory.page(new HistoryRepository.Filter(user, null, null, null, null, null, null, user),
+                                null, 100).map(HistoryRepository.Row::ownerId).collectList().doOnNext(owners -> listings.add(java.util.Map.entry(user, owners))));
+                    }
+                }
+            }
+            java.util.Collections.shuffle(requests, new java.util.Random(17));
+            reactor.core.publisher.Flux.fromIterable(requests).flatMap(request -> request, requests.size()).then().block(Duration.ofSeconds(60));
+
+            for (var user : users) {
+                var all = new java.util.ArrayList<>(starred.get(user));
+                all.addAll(unstarred.get(user));
+                assertThat(crowdLibrary.favourites(user, all).block(WAIT)).as(user + "'s stars").containsExactlyInAnyOrderElementsOf(starred.get(user));
+                assertThat(crowdDb.sql("select count(*) as n from gateway.favourites where owner_id = :owner").bind("owner", user)
+                        .map(row -> row.get("n", Long.class)).one().block(WAIT)).as(user + "'s star rows").isEqualTo(6L);
+                assertThat(linkOwners.values().stream().filter(user::equals).count()).as(user + "'s links").isEqualTo(10);
+            }
+            assertThat(links).hasSize(50);
+            for (var link : links.entrySet()) {
+                var owner = linkOwners.get(link.getKey());
+                assertThat(crowdLibrary.zipLink(owner, link.getKey()).block(WAIT)).isEqualTo(link.getValue());
+                var stranger = users.get((users.indexOf(owner) + 1) % users.size());
+                assertThat(crowdLibrary.zipLink(stranger, link.getKey()).block(WAIT)).isNull();
+            }
+            assertThat(listings).hasSize(50).allSatisfy(listing -> assertThat(listing.getValue()).isNotEmpty().containsOnly(listing.getKey()));
+        } finally {
+            pool.dispose();
+        }
     }
 
     @Test
