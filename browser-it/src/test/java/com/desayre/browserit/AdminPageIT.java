@@ -17,7 +17,8 @@ import org.openqa.selenium.support.ui.Select;
 /**
  * The admin page (/admin): its tabs are addresses; a user is created and made an admin, and the admin's own account
  * cannot be locked out; a dead letter is seen with its reason and replayed; the stats' charts draw a job just made; the
- * audit log filters by user with the filter in the address.
+ * audit log filters by user with the filter in the address. The dead letter, stats and audit flows run at desktop width
+ * only: each tab is checked at the phone's width by everyTabInTheLightThemeIsAccessibleAndFits (and ScreenshotsIT).
  */
 class AdminPageIT {
     private static final String DLQ = Topics.dlq(Topics.IMAGE_REQUESTED);
@@ -63,7 +64,7 @@ class AdminPageIT {
         assertThat(page.find("#admin-user-role select[name=role]").isEnabled()).isFalse();
     }
 
-    @PageTest
+    @PageTest(Viewport.DESKTOP)
     void aDeadLetterShowsItsReasonAndIsReplayed(Page page) throws Exception {
         var jobId = "dead-letter-" + page.viewport().label() + "-" + System.nanoTime();
         deadLetter(jobId);
@@ -78,7 +79,7 @@ class AdminPageIT {
         page.await("the record is marked replayed", d -> page.find(record).getAttribute("class").contains("handled"));
     }
 
-    @PageTest
+    @PageTest(Viewport.DESKTOP)
     void theStatsChartsDrawAJobJustMade(Page page) throws Exception {
         var jobId = page.studio().submitImage("a weather vane for the stats on " + page.viewport().label(), "1:1");
         assertThat(page.studio().awaitTerminal(jobId).get("status").asString()).isEqualTo("COMPLETED");
@@ -93,7 +94,7 @@ class AdminPageIT {
         page.awaitPath("/admin/stats?range=7d");
     }
 
-    @PageTest
+    @PageTest(Viewport.DESKTOP)
     void theAuditLogFiltersByUserWithTheFilterInTheAddress(Page page) throws Exception {
         var member = "audited-" + page.viewport().label();
         page.studio().account(member, "member");

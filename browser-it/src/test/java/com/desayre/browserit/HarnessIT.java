@@ -10,7 +10,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class HarnessIT {
 
-    @PageTest
+    @PageTest(Viewport.DESKTOP)
     void uncaughtErrorsAndConsoleErrorsAreConsoleErrors(Page page) {
         page.open("/login");
         page.script("setTimeout(() => { throw new Error('an uncaught boom'); }, 0); console.error('a logged failure');");
@@ -19,7 +19,7 @@ class HarnessIT {
         page.forgetConsole();
     }
 
-    @PageTest
+    @PageTest(Viewport.DESKTOP)
     void aMissingStudioFileIsAConsoleErrorButAnApiRefusalIsNot(Page page) {
         page.open("/login");
         // signed out, the studio's first call (GET /api/auth/me) is answered 401: expected, and the page shows the sign-in
@@ -32,7 +32,7 @@ class HarnessIT {
         page.forgetConsole();
     }
 
-    @PageTest
+    @PageTest(Viewport.DESKTOP)
     void seriousAccessibilityViolationsFailWithRuleHelpAndElement(Page page) {
         page.open("/login").checkAccessibility();
         page.script("""

@@ -42,6 +42,8 @@ public final class Page {
     static final Duration WAIT = Duration.ofSeconds(20);
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static final JsonMapper JSON = JsonMapper.builder().build();
+    /** Sign-in cookies (Set-Cookie values) by username and password, shared by the tests of this JVM ({@link #openAs}). */
+    private static final Map<String, List<String>> SESSIONS = new java.util.concurrent.ConcurrentHashMap<>();
     private static final Pattern FAILED_LOAD =
             Pattern.compile("^(\\S+) - Failed to load resource: the server responded with a status of (\\d{3})");
 
@@ -128,27 +130,49 @@ public final class Page {
     /**
      * Opens {@code path} signed in as {@code username}: signs in over the API (with this browser's User-Agent, so the
      * session lists as this browser's) and hands the browser the session cookie, which saves each test the sign-in
-     * page's load ({@link SignInIT} tests that page). Replaces any session the browser had.
+     * page's load ({@link SignInIT} tests that page). Replaces any session the browser had. The session is kept for the
+     * next test that opens a page as the same user (a sign-in hashes a password: CPU the suite spent ~40 times), as long
+     * as the API still knows it (a test that signs out or changes the password ends it, and the next one signs in).
      */
     public Page openAs(String username, String password, String path) {
+        var key = username + "\n" + password;
+        var cookies = SESSIONS.get(key);
+        if (cookies == null || !stillSignedIn(cookies)) {
+            cookies = signInOverApi(username, password);
+            SESSIONS.put(key, cookies);
+        }
+        cookies.forEach(this::setCookie);
+        return open(path);
+    }
+
+    private List<String> signInOverApi(String username, String password) {
         var userAgent = (String) driver.executeScript("return navigator.userAgent;");
-        HttpResponse<String> login;
+        var login = send(HttpRequest.newBuilder(URI.create(studio.base + "/api/auth/login")).timeout(WAIT)
+                .header("Content-Type", "application/json").header("User-Agent", userAgent)
+                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(Map.of("username", username, "password", password))))
+                .build());
+        if (login.statusCode() != 200) {
+            throw new AssertionError("Signing in as " + username + " answered " + login.statusCode() + ": " + login.body());
+        }
+        return List.copyOf(login.headers().allValues("Set-Cookie"));
+    }
+
+    /** Whether the API still takes these sign-in cookies (GET /api/auth/me answers 200). */
+    private boolean stillSignedIn(List<String> setCookies) {
+        var cookie = setCookies.stream().map(c -> c.split(";", 2)[0].strip()).collect(Collectors.joining("; "));
+        return send(HttpRequest.newBuilder(URI.create(studio.base + "/api/auth/me")).timeout(WAIT).header("Cookie", cookie).GET().build())
+                .statusCode() == 200;
+    }
+
+    private static HttpResponse<String> send(HttpRequest request) {
         try {
-            login = HTTP.send(HttpRequest.newBuilder(URI.create(studio.base + "/api/auth/login")).timeout(WAIT)
-                    .header("Content-Type", "application/json").header("User-Agent", userAgent)
-                    .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(Map.of("username", username, "password", password))))
-                    .build(), HttpResponse.BodyHandlers.ofString());
+            return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
-        if (login.statusCode() != 200) {
-            throw new AssertionError("Signing in as " + username + " answered " + login.statusCode() + ": " + login.body());
-        }
-        login.headers().allValues("Set-Cookie").forEach(this::setCookie);
-        return open(path);
     }
 
     /** A Set-Cookie of the studio's, given to the browser as the browser would have taken it. */

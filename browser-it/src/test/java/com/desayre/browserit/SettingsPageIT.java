@@ -50,7 +50,7 @@ class SettingsPageIT {
         page.checkAccessibleAndFits();
     }
 
-    @PageTest
+    @PageTest(Viewport.DESKTOP)
     void theCreateFormStartsWithTheDefaults(Page page) throws Exception {
         var user = member(page, "defaults");
         page.openAs(user, Studio.PASSWORD, "/settings").awaitPage("settings");

@@ -7,11 +7,12 @@ import org.openqa.selenium.Keys;
 
 /**
  * Ctrl+Enter generates, "?" lists the shortcuts and Esc closes them; a job that ends in a background tab notifies (and
- * the notification opens it); the sign-in limiter's lockout counts down live.
+ * the notification opens it); the sign-in limiter's lockout counts down live. At desktop width only: these wait on a
+ * clock or the server, and the pages they use are checked at the phone's width by SignInIT, StudioPageIT and ScreenshotsIT.
  */
 class StudioConveniencesIT {
 
-    @PageTest
+    @PageTest(Viewport.DESKTOP)
     void ctrlEnterGeneratesAndQuestionMarkListsTheShortcuts(Page page) {
         page.openAsAdmin("/studio").awaitPage("studio");
         var prompt = "a kite over the dunes, typed on " + page.viewport().label();
@@ -28,7 +29,7 @@ class StudioConveniencesIT {
         page.await("Esc closed them", d -> Boolean.FALSE.equals(page.script("return document.getElementById('shortcuts').open")));
     }
 
-    @PageTest
+    @PageTest(Viewport.DESKTOP)
     void aLockedOutSignInCountsDownWithTheButtonOff(Page page) throws Exception {
         // an account of its own: the failures slow and then stop only (this account, this address)
         var username = "locked-" + page.viewport().label();
@@ -51,7 +52,7 @@ class StudioConveniencesIT {
      * The browser's Notification is stood in for by one that records what it is asked to show (a headless browser shows
      * none), and the tab reads as hidden: what the studio does is the real thing, from the setting to the click.
      */
-    @PageTest
+    @PageTest(Viewport.DESKTOP)
     void aJobThatEndsInABackgroundTabNotifiesAndTheClickOpensIt(Page page) throws Exception {
         var username = "notify-" + page.viewport().label();
         page.studio().account(username, "member");
