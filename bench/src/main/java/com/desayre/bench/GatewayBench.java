@@ -303,8 +303,22 @@ final class GatewayBench {
             }
             double n = Math.max(1, requests) * 1000.0;
             return bare > gateway ? String.format(Locale.ROOT, "%.0f µs on its event loops", bare / n)
-                    : String.format(Locale.ROOT, "%.0f µs in its threads + %.0f µs in the Kafka broker (same JVM) + %.0f µs in Redis "
-                            + "and PostgreSQL", gateway / n, broker / n, children / n);
+                    : String.format(Locale.ROOT, "%.0f µs in its threads (%s) + %.0f µs in the Kafka broker (same JVM) + %.0f µs in "
+                            + "Redis and PostgreSQL", gateway / n, busiest(n), broker / n, children / n);
+        }
+
+        /** The gateway's thread pools that spent the most, in µs per request (digits in thread names folded). */
+        private String busiest(double perRequest) {
+            var pools = new HashMap<String, Long>();
+            threads.forEach((id, cpu) -> {
+                var name = names.getOrDefault(id, "");
+                if (!name.startsWith("bare-webflux") && !BROKER.matcher(name).matches()) {
+                    pools.merge(name.replaceAll("\\d+", "N"), cpu, Long::sum);
+                }
+            });
+            return pools.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(4)
+                    .map(e -> String.format(Locale.ROOT, "%s %.0f", e.getKey(), e.getValue() / perRequest))
+                    .collect(Collectors.joining(", "));
         }
 
         /** The share of the machine's CPU time that was busy, from /proc/stat. */

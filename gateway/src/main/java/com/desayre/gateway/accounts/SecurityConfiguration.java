@@ -18,6 +18,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
+import org.springframework.security.config.observation.SecurityObservationSettings;
 import org.springframework.security.config.web.server.SecurityWebFiltersOrder;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
 import org.springframework.security.core.context.ReactiveSecurityContextHolder;
@@ -114,6 +115,16 @@ public class SecurityConfiguration {
      * A request the security firewall refuses before any filter (an encoded slash, backslash or NUL, a {@code ;}, a
      * {@code ..} segment in the path…) answers problem+json like every other refusal, not an empty 400.
      */
+    /**
+     * Spring Security's own observations off: by default it times and (with tracing) spans every filter of the chain,
+     * every authentication and every authorization of every request — about a tenth of the generation path's event-loop
+     * CPU in a profile (docs/performance.md, "Gateway"). The HTTP server's observation of each request stays.
+     */
+    @Bean
+    SecurityObservationSettings securityObservations() {
+        return SecurityObservationSettings.noObservations();
+    }
+
     @Bean
     ServerExchangeRejectedHandler exchangeRejectedHandler() {
         return (exchange, rejected) -> ProblemFallback.rejected(exchange, rejected);
