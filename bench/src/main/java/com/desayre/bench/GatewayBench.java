@@ -56,8 +56,9 @@ import reactor.netty.resources.LoopResources;
  * <ol>
  * <li><b>Accepted generation requests/s</b> with {@code wrk} against one gateway (sign-in checked,
  * body validated, prompt encoded, job published and acknowledged by Kafka, QUEUED announced)
- * and against a bare WebFlux endpoint on Reactor Netty that parses the same JSON and answers
- * 202 — alternating rounds, best of each, reported as a ratio.</li>
+ * and against a bare WebFlux endpoint on Reactor Netty (as many event loops) that parses the same JSON and answers
+ * 202 — alternating rounds, best of each, reported as a ratio; each round also says the CPU each side spent per
+ * request (by thread pool, the broker, Redis and PostgreSQL) and how busy the machine was.</li>
  * <li><b>10,000 concurrent SSE clients</b> on {@code /api/events} of that gateway, held by a
  * second JVM (a process may open only so many sockets), while statuses are published to
  * {@code generation.status}: fan-out latency from the publish to each client's receipt (both
