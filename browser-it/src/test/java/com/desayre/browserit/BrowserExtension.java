@@ -32,36 +32,42 @@ final class BrowserExtension implements TestTemplateInvocationContextProvider {
 
     @Override
     public Stream<TestTemplateInvocationContext> provideTestTemplateInvocationContexts(ExtensionContext context) {
-        return Arrays.stream(context.getRequiredTestMethod().getAnnotation(PageTest.class).value()).map(viewport -> new TestTemplateInvocationContext() {
+        var test = context.getRequiredTestMethod().getAnnotation(PageTest.class);
+        var cases = test.each().length == 0 ? new String[] {null} : test.each();
+        return Arrays.stream(cases).flatMap(value -> Arrays.stream(test.value()).map(viewport -> new TestTemplateInvocationContext() {
             @Override
             public String getDisplayName(int invocationIndex) {
-                return viewport.label();
+                return value == null ? viewport.label() : value + " " + viewport.label();
             }
 
             @Override
             public List<Extension> getAdditionalExtensions() {
-                return List.of(new PageAtViewport(viewport));
+                return List.of(new PageAtViewport(viewport, value));
             }
-        });
+        }));
     }
 
     /** One run of a page test at one viewport: its {@link Page}, its clean start and its checks. */
     static final class PageAtViewport implements ParameterResolver, BeforeEachCallback, AfterEachCallback, TestExecutionExceptionHandler {
         private final Viewport viewport;
+        /** The case of a {@link PageTest#each()} test, null for others. */
+        private final String value;
         private Page page;
 
-        PageAtViewport(Viewport viewport) {
+        PageAtViewport(Viewport viewport, String value) {
             this.viewport = viewport;
+            this.value = value;
         }
 
         @Override
         public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
-            return parameter.getParameter().getType() == Page.class;
+            var type = parameter.getParameter().getType();
+            return type == Page.class || (type == String.class && value != null);
         }
 
         @Override
         public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
-            return page;
+            return parameter.getParameter().getType() == Page.class ? page : value;
         }
 
         @Override
@@ -99,7 +105,8 @@ final class BrowserExtension implements TestTemplateInvocationContextProvider {
         }
 
         private AssertionError withScreenshot(ExtensionContext context, Throwable failure) {
-            var name = context.getRequiredTestClass().getSimpleName() + "." + context.getRequiredTestMethod().getName() + "-" + viewport.label();
+            var name = context.getRequiredTestClass().getSimpleName() + "." + context.getRequiredTestMethod().getName()
+                    + (value == null ? "" : "-" + value) + "-" + viewport.label();
             String where;
             String screenshot;
             try {

@@ -21,4 +21,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 public @interface PageTest {
     /** The widths it runs at: both unless the phone's run would check nothing the other tests do not. */
     Viewport[] value() default {Viewport.DESKTOP, Viewport.PHONE};
+
+    /** Runs it once per value here (at each width), the value given as its {@code String} parameter: one test for cases of one shape. */
+    String[] each() default {};
 }

@@ -5,7 +5,7 @@ import com.desayre.stackit.Studio;
 /**
  * Each page as a person first sees it, at desktop and phone width: accessible, fitting the screen, and saved as
  * {@code target/screenshots/<page>-<desktop|phone>.png} for the README ({@code ./desayre screenshots} copies them).
- * A page's own tests go in its own class; extend its method here when the page needs something to show first.
+ * A page's own tests go in its own class; a new page is a case of {@link #signedIn} (with what it waits for, if anything).
  */
 class ScreenshotsIT {
     private static boolean seeded;
@@ -16,41 +16,19 @@ class ScreenshotsIT {
         shoot(page, "login");
     }
 
-    @PageTest
-    void studio(Page page) throws Exception {
-        seedImages(page.studio());
-        page.openAsAdmin("/studio").awaitPage("studio");
-        page.awaitPicture("#gallery .tile img");
-        shoot(page, "studio");
-    }
-
-    @PageTest
-    void images(Page page) throws Exception {
-        seedImages(page.studio());
-        page.openAsAdmin("/images").awaitPage("images");
-        page.awaitPicture("#page-images .lib-tile img");
-        shoot(page, "images");
-    }
-
-    @PageTest
-    void videos(Page page) {
-        page.openAsAdmin("/videos").awaitPage("videos");
-        shoot(page, "videos");
-    }
-
-    @PageTest
-    void admin(Page page) throws Exception {
-        seedImages(page.studio());
-        // the stats tab: its charts show the studio in use (the other tabs: AdminPageIT)
-        page.openAsAdmin("/admin/stats").awaitPage("admin");
-        page.await("the jobs chart has bars", d -> !page.all("#stats-body svg rect.s-COMPLETED").isEmpty());
-        shoot(page, "admin");
-    }
-
-    @PageTest
-    void settings(Page page) {
-        page.openAsAdmin("/settings").awaitPage("settings");
-        shoot(page, "settings");
+    /** Each signed-in page, once what it shows has loaded. */
+    @PageTest(each = {"studio", "images", "videos", "admin", "settings"})
+    void signedIn(Page page, String name) throws Exception {
+        seedImages(page.studio()); // once per JVM: the pictures and the admin's charts show a studio in use
+        // the admin page at its stats tab, whose charts show the studio in use (the other tabs: AdminPageIT)
+        page.openAsAdmin(name.equals("admin") ? "/admin/stats" : "/" + name).awaitPage(name);
+        switch (name) {
+            case "studio" -> page.awaitPicture("#gallery .tile img");
+            case "images" -> page.awaitPicture("#page-images .lib-tile img");
+            case "admin" -> page.await("the jobs chart has bars", d -> !page.all("#stats-body svg rect.s-COMPLETED").isEmpty());
+            default -> { } // videos, settings: nothing to wait for
+        }
+        shoot(page, name);
     }
 
     private static void shoot(Page page, String name) {
