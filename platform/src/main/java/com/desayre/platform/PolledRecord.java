@@ -18,9 +18,15 @@ import org.springframework.messaging.Message;
 public record PolledRecord(int index, String topic, int partition, long offset, long timestamp, byte[] key, byte[] value,
         Map<String, Object> headers) {
 
-    public static List<PolledRecord> of(Message<? extends List<?>> poll) {
-        var values = poll.getPayload();
+    public static List<PolledRecord> of(Message<?> poll) {
         var h = poll.getHeaders();
+        if (!(poll.getPayload() instanceof List<?> values)) {
+            // one record on its own, e.g. from Spring Cloud Stream's test binder: a poll of one, its headers not lists
+            return List.of(new PolledRecord(0, string(h.get("kafka_receivedTopic")), number(h.get("kafka_receivedPartitionId")).intValue(),
+                    number(h.get("kafka_offset")).longValue(), number(h.get("kafka_receivedTimestamp")).longValue(),
+                    bytes(h.get("kafka_receivedMessageKey") != null ? h.get("kafka_receivedMessageKey") : h.get("kafka_messageKey")),
+                    bytes(poll.getPayload()), Map.of()));
+        }
         var records = new ArrayList<PolledRecord>(values.size());
         for (int i = 0; i < values.size(); i++) {
             records.add(new PolledRecord(i, string(at(h.get("kafka_receivedTopic"), i)),

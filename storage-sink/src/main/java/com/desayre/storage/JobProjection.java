@@ -4,9 +4,14 @@ import com.desayre.contracts.GenerationRequested;
 import com.desayre.contracts.JobStatus;
 import com.desayre.contracts.StatusChanged;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Optional;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Repository;
+import org.springframework.transaction.ReactiveTransactionManager;
+import org.springframework.transaction.reactive.TransactionalOperator;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 /**
  * Jobs, their status timeline and their media in Postgres. Every write is idempotent: status
@@ -17,9 +22,11 @@ import org.springframework.stereotype.Repository;
 @Repository
 class JobProjection {
     private final DatabaseClient db;
+    private final TransactionalOperator tx;
 
-    JobProjection(DatabaseClient db) {
+    JobProjection(DatabaseClient db, ReactiveTransactionManager transactions) {
         this.db = db;
+        this.tx = TransactionalOperator.create(transactions);
     }
 
     /** What was asked, from generation.requested: fills the job's details, never its status. */
@@ -62,9 +69,23 @@ class JobProjection {
      * @return whether the job moved to the event's status
      */
     boolean apply(StatusChanged event) {
+        return Boolean.TRUE.equals(applying(event).block());
+    }
+
+    /**
+     * A poll's statuses in their order, in one transaction: one commit (one WAL flush) for all of them instead
+     * of one per statement. All or nothing: a failure rolls every one back.
+     *
+     * @return for each event, whether its job moved to the event's status
+     */
+    List<Boolean> applyAll(List<StatusChanged> events) {
+        return Flux.fromIterable(events).concatMap(this::applying).collectList().as(tx::transactional).block();
+    }
+
+    private Mono<Boolean> applying(StatusChanged event) {
         var occurred = event.occurredAt().atOffset(ZoneOffset.UTC);
         var legalFrom = event.status().legalPredecessors().stream().map(Enum::name).toArray(String[]::new);
-        Long updated = db.sql("""
+        return db.sql("""
                 insert into jobs (job_id, owner_id, kind, status, stage, message, error_code, created_at, updated_at, completed_at)
                 values (:jobId, :ownerId, :kind, :status, :stage, :message, :errorCode, :occurredAt, :occurredAt,
                         case when :terminal then :occurredAt end)
@@ -84,43 +105,54 @@ class JobProjection {
                 .bind("occurredAt", occurred)
                 .bind("terminal", event.status().isTerminal())
                 .bind("legalFrom", legalFrom)
-                .fetch().rowsUpdated().block();
-        boolean moved = updated != null && updated > 0;
-        // a second ending (a result that lands after a cancel) is no part of the job's story: not in its timeline;
-        // nor is every step up the line for the provider: only the first WAITING is (the job row holds the latest)
-        if (moved || !event.status().isTerminal()) {
-            db.sql("""
-                    insert into job_status_events (event_id, job_id, status, stage, progress, message, error_code, occurred_at)
-                    select :eventId, :jobId, :status, :stage, :progress, :message, :errorCode, :occurredAt
-                    where :status <> 'WAITING'
-                       or not exists (select 1 from job_status_events where job_id = :jobId and status = 'WAITING')
-                    on conflict (event_id) do nothing""")
-                    .bind("eventId", event.eventId())
-                    .bind("jobId", event.jobId())
-                    .bind("status", event.status().name())
-                    .bind("stage", nullable(event.stage()))
-                    .bind("progress", event.progress() == null ? io.r2dbc.spi.Parameters.in(Integer.class) : event.progress())
-                    .bind("message", nullable(event.message()))
-                    .bind("errorCode", nullable(event.error() == null ? null : event.error().code()))
-                    .bind("occurredAt", occurred)
-                    .then().block();
+                .fetch().rowsUpdated()
+                .map(updated -> updated > 0)
+                .defaultIfEmpty(false)
+                .flatMap(moved -> timeline(event, moved, occurred).then(encoding(event)).thenReturn(moved));
+    }
+
+    /**
+     * A second ending (a result that lands after a cancel) is no part of the job's story: not in its timeline;
+     * nor is every step up the line for the provider: only the first WAITING is (the job row holds the latest).
+     */
+    private Mono<Void> timeline(StatusChanged event, boolean moved, java.time.OffsetDateTime occurred) {
+        if (!moved && event.status().isTerminal()) {
+            return Mono.empty();
         }
-        if (event.encoding() != null) {
-            // the encoding is a fact about the job whatever status it has reached by now
-            var encoding = event.encoding();
-            db.sql("""
-                    update jobs set encoded_prompt = :prompt, negative_prompt = :negative, style_profile = :profile,
-                        encoder_version = :version, provider = :provider, model = :model where job_id = :jobId""")
-                    .bind("prompt", nullable(encoding.prompt()))
-                    .bind("provider", nullable(encoding.provider()))
-                    .bind("model", nullable(encoding.model()))
-                    .bind("negative", nullable(encoding.negativePrompt()))
-                    .bind("profile", nullable(encoding.profile()))
-                    .bind("version", nullable(encoding.encoderVersion()))
-                    .bind("jobId", event.jobId())
-                    .then().block();
+        return db.sql("""
+                insert into job_status_events (event_id, job_id, status, stage, progress, message, error_code, occurred_at)
+                select :eventId, :jobId, :status, :stage, :progress, :message, :errorCode, :occurredAt
+                where :status <> 'WAITING'
+                   or not exists (select 1 from job_status_events where job_id = :jobId and status = 'WAITING')
+                on conflict (event_id) do nothing""")
+                .bind("eventId", event.eventId())
+                .bind("jobId", event.jobId())
+                .bind("status", event.status().name())
+                .bind("stage", nullable(event.stage()))
+                .bind("progress", event.progress() == null ? io.r2dbc.spi.Parameters.in(Integer.class) : event.progress())
+                .bind("message", nullable(event.message()))
+                .bind("errorCode", nullable(event.error() == null ? null : event.error().code()))
+                .bind("occurredAt", occurred)
+                .then();
+    }
+
+    /** The encoding is a fact about the job whatever status it has reached by now. */
+    private Mono<Void> encoding(StatusChanged event) {
+        var encoding = event.encoding();
+        if (encoding == null) {
+            return Mono.empty();
         }
-        return moved;
+        return db.sql("""
+                update jobs set encoded_prompt = :prompt, negative_prompt = :negative, style_profile = :profile,
+                    encoder_version = :version, provider = :provider, model = :model where job_id = :jobId""")
+                .bind("prompt", nullable(encoding.prompt()))
+                .bind("provider", nullable(encoding.provider()))
+                .bind("model", nullable(encoding.model()))
+                .bind("negative", nullable(encoding.negativePrompt()))
+                .bind("profile", nullable(encoding.profile()))
+                .bind("version", nullable(encoding.encoderVersion()))
+                .bind("jobId", event.jobId())
+                .then();
     }
 
     /** Where a job stands for storing its result: its status, and whether its owner deleted it; one query. */

@@ -1,17 +1,37 @@
 package com.desayre.storage;
 
+import com.desayre.contracts.EventJson;
 import com.desayre.contracts.JobStatus;
 import com.desayre.contracts.StatusChanged;
+import com.desayre.platform.DeadLetters;
+import com.desayre.platform.JobEvents;
 import com.desayre.platform.MediaStore;
+import com.desayre.platform.PollSends;
+import com.desayre.platform.PolledRecord;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.cloud.stream.binder.ConsumerProperties;
+import org.springframework.cloud.stream.config.BindingServiceProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.listener.BatchListenerFailedException;
+import org.springframework.kafka.listener.CommonErrorHandler;
+import org.springframework.messaging.Message;
 import org.springframework.stereotype.Component;
 
 /**
  * Reads {@code generation.status} from every stage into the jobs table and each job's timeline.
+ *
+ * <p>A poll at a time (docs/architecture.md, "How a stage hands off"): its statuses are applied in their order in
+ * one transaction (one commit instead of one per statement). An unreadable record goes to
+ * {@code generation.status.storage-sink.dlq} on its first delivery, inside the poll. When the transaction fails,
+ * the poll is applied again one status at a time, as before batching, to find the record at fault: one that can
+ * never succeed is dead-lettered, one that may (Postgres away) stops the poll there, to be delivered again.
  *
  * <p>A result can race a cancel: StoreMedia checks the job before and after storing, but a
  * CANCELLED projected in between leaves objects and media rows behind. The COMPLETED that the job
@@ -19,25 +39,81 @@ import org.springframework.stereotype.Component;
  * shows a picture.
  */
 @Component("projectStatus")
-class ProjectStatus implements Consumer<StatusChanged> {
+class ProjectStatus implements Consumer<Message<List<byte[]>>> {
     private static final Logger log = LoggerFactory.getLogger(ProjectStatus.class);
+    static final String BINDING = "projectStatus-in-0";
+    static final String DLQ = "generation.status.storage-sink.dlq";
 
     private final JobProjection projection;
     private final MediaStore store;
+    private final JobEvents events;
+    private final ConsumerProperties binding;
 
-    ProjectStatus(JobProjection projection, MediaStore store) {
+    ProjectStatus(JobProjection projection, MediaStore store, JobEvents events, BindingServiceProperties bindings) {
         this.projection = projection;
         this.store = store;
+        this.events = events;
+        this.binding = bindings.getConsumerProperties(BINDING);
     }
 
+    private record Read(PolledRecord record, StatusChanged event) { }
+
     @Override
-    public void accept(StatusChanged event) {
-        boolean moved = projection.apply(event);
-        if (!moved && event.status() == JobStatus.COMPLETED) {
-            projection.standing(event.jobId())
-                    .filter(job -> job.deleted() || job.status() != JobStatus.COMPLETED && job.status().isTerminal())
-                    .ifPresent(job -> discardLateResult(event.jobId(), job));
+    public void accept(Message<List<byte[]>> poll) {
+        var sends = new PollSends();
+        var read = new ArrayList<Read>();
+        for (var record : PolledRecord.of(poll)) {
+            try {
+                read.add(new Read(record, EventJson.read(record.value(), StatusChanged.class)));
+            } catch (RuntimeException e) {
+                sends.add(record.index(), DeadLetters.publish(events, DLQ, record, e)); // unreadable: it never will be
+            }
         }
+        PollSends.Failure failure = null;
+        List<Boolean> moved;
+        try {
+            moved = projection.applyAll(read.stream().map(Read::event).toList());
+        } catch (RuntimeException e) {
+            log.info("A poll of {} statuses failed as one transaction ({}): applying them one at a time", read.size(), e.toString());
+            moved = new ArrayList<>();
+            for (var r : read) {
+                try {
+                    moved.add(projection.apply(r.event()));
+                } catch (RuntimeException one) {
+                    if (!DeadLetters.neverSucceeds(binding, one)) {
+                        failure = new PollSends.Failure(r.record().index(), one);
+                        break;
+                    }
+                    moved.add(true);
+                    sends.add(r.record().index(), DeadLetters.publish(events, DLQ, r.record(), one));
+                }
+            }
+        }
+        for (int i = 0; i < moved.size(); i++) {
+            var event = read.get(i).event();
+            try {
+                if (!moved.get(i) && event.status() == JobStatus.COMPLETED) {
+                    projection.standing(event.jobId())
+                            .filter(job -> job.deleted() || job.status() != JobStatus.COMPLETED && job.status().isTerminal())
+                            .ifPresent(job -> discardLateResult(event.jobId(), job));
+                }
+            } catch (RuntimeException e) {
+                failure = earlier(failure, new PollSends.Failure(read.get(i).record().index(), e));
+                break;
+            }
+        }
+        failure = earlier(failure, sends.firstFailure());
+        if (failure != null) {
+            throw new BatchListenerFailedException("Projecting generation.status again from this record: "
+                    + failure.cause().getMessage(), failure.cause(), failure.index());
+        }
+    }
+
+    private static PollSends.Failure earlier(PollSends.Failure a, PollSends.Failure b) {
+        if (a == null) {
+            return b;
+        }
+        return b == null || a.index() <= b.index() ? a : b;
     }
 
     private void discardLateResult(String jobId, JobProjection.Standing job) {
@@ -53,6 +129,15 @@ class ProjectStatus implements Consumer<StatusChanged> {
         if (!keys.isEmpty()) {
             log.info("Job {} is {}; its late result ({} object(s)) was discarded", jobId, job.deleted() ? "deleted" : job.status(),
                     keys.size());
+        }
+    }
+
+    /** The binding's error handler ({@code common-error-handler-bean-name: projectStatusErrors}). */
+    @Configuration(proxyBeanMethods = false)
+    static class Binding {
+        @Bean
+        CommonErrorHandler projectStatusErrors(JobEvents events, BindingServiceProperties bindings) {
+            return DeadLetters.errorHandler(events, bindings.getConsumerProperties(BINDING), DLQ);
         }
     }
 }
