@@ -102,6 +102,8 @@ public final class ServiceStack implements AutoCloseable {
         properties.put("spring.main.register-shutdown-hook", "false");
         // logging is one system per JVM: the first context's name would label every line, so name none
         properties.put("logging.include-application-name", "false");
+        // nor label a line with the last context's name: a line is labelled by the service handling a job (the MDC's), else "local"
+        properties.put("logging.pattern.correlation", "[%X{service:-local} %X{traceId:--} %X{spanId:--}] ");
         // as command-line arguments: they outrank the services' own yml files
         var arguments = properties.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).sorted()
                 .toArray(String[]::new);

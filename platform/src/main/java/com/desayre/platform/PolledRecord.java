@@ -37,6 +37,11 @@ public record PolledRecord(int index, String topic, int partition, long offset, 
         return records;
     }
 
+    /** The record's trace ({@code traceparent} header), to resume while it is handled ({@link JobTrace#resume}), or null. */
+    public String traceparent() {
+        return JobTrace.headerValue(headers.get(JobTrace.HEADER));
+    }
+
     /** The key as text (DESAYRE keys job events by job id), or null. */
     public String keyText() {
         return key == null ? null : new String(key, StandardCharsets.UTF_8);

@@ -16,6 +16,7 @@ import com.desayre.encoder.core.EncodeResult;
 import com.desayre.encoder.core.PromptEncoder;
 import com.desayre.platform.DeadLetters;
 import com.desayre.platform.JobEvents;
+import com.desayre.platform.JobTrace;
 import com.desayre.platform.PollSends;
 import com.desayre.platform.PolledRecord;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -80,7 +81,8 @@ class EncodeRequests implements Consumer<Message<List<byte[]>>> {
         var ready = new ArrayList<Ready>();
         PollSends.Failure failure = null;
         for (var record : records) {
-            try {
+            // each record in its job's trace: what it logs and publishes carries it (docs/tracing.md)
+            try (var trace = JobTrace.resume(record.traceparent(), STAGE)) {
                 var encoded = handle(record, sends);
                 if (encoded != null) {
                     ready.add(encoded);
@@ -176,14 +178,16 @@ class EncodeRequests implements Consumer<Message<List<byte[]>>> {
         var sent = new ArrayList<CompletableFuture<Void>>();
         var going = ready.stream().filter(r -> r.record().index() < upTo).toList();
         for (var r : going) {
-            sent.add(events.publish(r.topic(), r.request().jobId(), r.job(), Map.of()));
+            try (var trace = JobTrace.resume(r.record().traceparent(), STAGE)) {
+                sent.add(events.publish(r.topic(), r.request().jobId(), r.job(), Map.of()));
+            }
         }
         var sends = new PollSends();
         PollSends.Failure failure = null;
         for (int i = 0; i < going.size(); i++) {
             var r = going.get(i);
             MDC.put("jobId", r.request().jobId());
-            try {
+            try (var trace = JobTrace.resume(r.record().traceparent(), STAGE)) {
                 sent.get(i).join();
                 log.info("Encoded with {} for {}", r.version(), r.model());
             } catch (RuntimeException e) {

@@ -39,7 +39,8 @@ class MediaDownloader {
     }
 
     Downloaded download(String url) throws IOException, BadProviderOutputException {
-        var request = HttpRequest.newBuilder(URI.create(url)).timeout(settings.downloadTimeout()).GET().build();
+        var request = com.desayre.platform.JobTrace.onto(HttpRequest.newBuilder(URI.create(url)).timeout(settings.downloadTimeout()))
+                .GET().build();
         HttpResponse<InputStream> response;
         try {
             response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());

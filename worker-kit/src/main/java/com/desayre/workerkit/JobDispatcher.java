@@ -1,5 +1,6 @@
 package com.desayre.workerkit;
 
+import com.desayre.platform.JobTrace;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -79,7 +80,11 @@ public class JobDispatcher implements SmartLifecycle {
                 var rows = store.claimDue(room, settings.lease(), progress.submitSlots(), lanes.sendable());
                 for (var row : rows) {
                     inFlight.incrementAndGet();
-                    CompletableFuture.supplyAsync(() -> progress.advance(row), work)
+                    // the step runs in the job's trace (its continuations too: JobProgress)
+                    CompletableFuture.supplyAsync(() -> JobTrace.within(row.traceParent(), name, () -> {
+                                log.debug("Job {}: a step from {}", row.jobId(), row.state());
+                                return progress.advance(row);
+                            }), work)
                             .thenCompose(step -> step)
                             .whenComplete((ignored, error) -> {
                                 inFlight.decrementAndGet();

@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import com.desayre.platform.JobTrace;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -91,6 +92,19 @@ public class JobProgress {
 
     // ---- submit -------------------------------------------------------------------------------
 
+    /**
+     * The step pool, running a job's continuations in the job's trace. Explicitly per job: the thread that completes a
+     * provider call may be running another job's work, so a context captured where a task is handed over can be the
+     * wrong job's.
+     */
+    private Executor inTrace(JobRow row) {
+        var service = org.slf4j.MDC.get(JobTrace.SERVICE);
+        return task -> work.execute(() -> JobTrace.within(row.traceParent(), service, () -> {
+            task.run();
+            return null;
+        }));
+    }
+
     private CompletableFuture<Void> submit(JobRow row) {
         var model = row.model();
         var breaker = policies.breaker(model);
@@ -118,7 +132,7 @@ public class JobProgress {
                     metrics.activeCalls().decrementAndGet();
                     afterSubmit(row, attempt, max, breaker, System.nanoTime() - started, answer, error);
                     return null;
-                }, work);
+                }, inTrace(row));
     }
 
     private void afterSubmit(JobRow row, int attempt, int max, CircuitBreaker breaker, long nanos, ProviderAnswer answer,
@@ -216,7 +230,7 @@ public class JobProgress {
                     metrics.activeCalls().decrementAndGet();
                     afterPoll(row, breaker, System.nanoTime() - started, answer, error);
                     return null;
-                }, work);
+                }, inTrace(row));
     }
 
     private void afterPoll(JobRow row, CircuitBreaker breaker, long nanos, ProviderAnswer answer, Throwable error) {

@@ -19,11 +19,12 @@ import com.desayre.contracts.EncodedJob;
  * @param workingMs     time since the provider took the job (since the worker accepted it, before)
  * @param pastRetention the provider keeps no result of it any more ({@code provider-retention} after it took it)
  * @param lateTold      the user was told it takes longer than usual
+ * @param traceParent   the job's trace ({@code traceparent} of the record that brought it), made current for its steps; or null
  */
 public record JobRow(EncodedJob job, JobState state, int attempts, int polls, boolean parked, String providerId, String pollUrl,
                      boolean overdue, long remainingMs, long ageMs, Integer sourcePartition, Long sourceOffset,
                      Long sourceTimestamp, Integer progress, long sinceNoticeMs, java.util.List<String> laterLinks,
-                     long workingMs, boolean pastRetention, boolean lateTold) {
+                     long workingMs, boolean pastRetention, boolean lateTold, String traceParent) {
 
     public JobRow {
         laterLinks = laterLinks == null ? java.util.List.of() : java.util.List.copyOf(laterLinks);
@@ -34,7 +35,7 @@ public record JobRow(EncodedJob job, JobState state, int attempts, int polls, bo
                   boolean overdue, long remainingMs, long ageMs, Integer sourcePartition, Long sourceOffset,
                   Long sourceTimestamp, Integer progress, long sinceNoticeMs, java.util.List<String> laterLinks) {
         this(job, state, attempts, polls, parked, providerId, pollUrl, overdue, remainingMs, ageMs, sourcePartition, sourceOffset,
-                sourceTimestamp, progress, sinceNoticeMs, laterLinks, ageMs, false, false);
+                sourceTimestamp, progress, sinceNoticeMs, laterLinks, ageMs, false, false, null);
     }
 
     public String jobId() {

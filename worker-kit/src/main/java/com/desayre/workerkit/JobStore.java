@@ -45,9 +45,9 @@ public class JobStore {
     public boolean insertIfAbsent(EncodedJob job, Integer partition, Long offset, Long timestamp) {
         var maxWait = job.spec().maxWaitSeconds();
         var spec = db.sql("insert into " + table + " (job_id, model, job, state, next_at, line_at, entered_at, wait_until,"
-                        + " source_partition, source_offset, source_timestamp, lane) select :id, :model, :job, 'QUEUED', now(), now(),"
-                        + " entered, case when :maxWait < 0 then null else entered + :maxWait * interval '1 second' end,"
-                        + " :partition, :offset, :timestamp, :lane from (select least(now(), :occurred) as entered) e"
+                        + " source_partition, source_offset, source_timestamp, lane, trace_parent) select :id, :model, :job, 'QUEUED',"
+                        + " now(), now(), entered, case when :maxWait < 0 then null else entered + :maxWait * interval '1 second' end,"
+                        + " :partition, :offset, :timestamp, :lane, :trace from (select least(now(), :occurred) as entered) e"
                         + " on conflict (job_id) do nothing")
                 .bind("id", job.jobId())
                 .bind("lane", job.route().lane() == null ? "INTERACTIVE" : job.route().lane().name())
@@ -58,6 +58,9 @@ public class JobStore {
         spec = partition == null ? spec.bindNull("partition", Integer.class) : spec.bind("partition", partition);
         spec = offset == null ? spec.bindNull("offset", Long.class) : spec.bind("offset", offset);
         spec = timestamp == null ? spec.bindNull("timestamp", Long.class) : spec.bind("timestamp", timestamp);
+        // the trace of the record being consumed: the job's steps resume it (JobDispatcher)
+        var trace = com.desayre.platform.JobTrace.traceparent();
+        spec = trace == null ? spec.bindNull("trace", String.class) : spec.bind("trace", trace);
         return spec.fetch().rowsUpdated().block(TIMEOUT) == 1;
     }
 
@@ -101,7 +104,7 @@ public class JobStore {
                         + " (extract(epoch from now() - coalesce(noticed_at, created_at)) * 1000)::bigint as since_notice_ms,"
                         + " future_links,"
                         + " (extract(epoch from now() - coalesce(accepted_at, created_at)) * 1000)::bigint as working_ms,"
-                        + " coalesce(provider_keeps_until <= now(), false) as past_retention, late_told")
+                        + " coalesce(provider_keeps_until <= now(), false) as past_retention, late_told, trace_parent")
                 .bind("owner", owner)
                 .bind("lease", lease.toMillis())
                 .bind("limit", limit);
@@ -129,7 +132,8 @@ public class JobStore {
                             lines(row.get("future_links", String.class)),
                             row.get("working_ms", Long.class),
                             Boolean.TRUE.equals(row.get("past_retention", Boolean.class)),
-                            Boolean.TRUE.equals(row.get("late_told", Boolean.class)));
+                            Boolean.TRUE.equals(row.get("late_told", Boolean.class)),
+                            row.get("trace_parent", String.class));
                 })
                 .all().collectList().block(TIMEOUT);
     }

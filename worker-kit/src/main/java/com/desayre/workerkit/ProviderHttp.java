@@ -46,8 +46,18 @@ public final class ProviderHttp {
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).executor(callbacks).build();
     }
 
+    /** The request with the job's trace ({@code traceparent}) when a step runs in one (JobDispatcher). */
+    static HttpRequest traced(HttpRequest request) {
+        var traceparent = com.desayre.platform.JobTrace.traceparent();
+        if (traceparent == null || request.headers().firstValue(com.desayre.platform.JobTrace.HEADER).isPresent()) {
+            return request;
+        }
+        return HttpRequest.newBuilder(request, (name, value) -> true).header(com.desayre.platform.JobTrace.HEADER, traceparent).build();
+    }
+
     /** Sends within {@code callTimeout} (on expiry the exchange is cancelled); any answer, whatever its code. */
-    public CompletableFuture<HttpResponse<byte[]>> send(HttpRequest request, TimeLimiter callTimeout) {
+    public CompletableFuture<HttpResponse<byte[]>> send(HttpRequest call, TimeLimiter callTimeout) {
+        var request = traced(call);
         return callTimeout.executeCompletionStage(timeouts, () -> http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray()))
                 .toCompletableFuture()
                 .handle((response, error) -> {

@@ -233,12 +233,16 @@ public class Submissions {
                 .onErrorResume(e -> cached.flatMap(applied -> applied ? cache.forget(jobId).timeout(CACHE_TIMEOUT)
                         .onErrorResume(ignored -> Mono.empty()) : Mono.empty()).then(Mono.error(e)))
                 .and(cached)
-                .then(Mono.fromRunnable(() -> announce(queued)));
+                .then(Mono.deferContextual(context -> {
+                    announce(queued, context);
+                    return Mono.<Void>empty();
+                }));
     }
 
     /** The job is already safe in Kafka: announcing QUEUED on the status topic must neither fail nor slow the answer. */
-    private void announce(StatusChanged queued) {
-        publisher.publish(Topics.STATUS, queued.jobId(), queued).subscribe(sent -> { },
+    private void announce(StatusChanged queued, reactor.util.context.ContextView context) {
+        // the request's context goes along: the status record carries the request's trace
+        publisher.publish(Topics.STATUS, queued.jobId(), queued).contextWrite(context).subscribe(sent -> { },
                 e -> log.warn("Job {} accepted, but its QUEUED status was not published: {}", queued.jobId(), e.getMessage()));
     }
 

@@ -24,7 +24,10 @@ record JobView(String jobId, String kind, String status, @Schema(nullable = true
                @Schema(nullable = true, description = "While WAITING: the place in line") StatusChanged.QueueInfo queue,
                Instant updatedAt,
                @Schema(nullable = true, description = "What the job cost, from the cost ledger (GET /api/jobs/{id} only; null in "
-                       + "events)") JobCost cost) {
+                       + "events)") JobCost cost,
+               @Schema(nullable = true, description = "The job's trace id (W3C Trace Context, 32 hex digits): every Kafka "
+                       + "record, provider call and log line of the job carries it (GET /api/jobs/{id} only; null in events, "
+                       + "and once the status cache forgot the job)") String traceId) {
 
     /**
      * @param thumbnailUrl a web-sized JPEG for galleries, or null
@@ -41,10 +44,16 @@ record JobView(String jobId, String kind, String status, @Schema(nullable = true
                 .toList();
         return new JobView(status.jobId(), status.kind().name(), status.status().name(), status.stage(),
                 status.progress(), status.message(), status.error(), media, status.encoding(), status.retry(),
-                status.status() == JobStatus.WAITING ? status.queue() : null, status.occurredAt(), null);
+                status.status() == JobStatus.WAITING ? status.queue() : null, status.occurredAt(), null, null);
     }
 
     JobView withCost(JobCost cost) {
-        return new JobView(jobId, kind, status, stage, progress, message, error, media, encoding, retry, queue, updatedAt, cost);
+        return new JobView(jobId, kind, status, stage, progress, message, error, media, encoding, retry, queue, updatedAt, cost,
+                traceId);
+    }
+
+    JobView withTraceId(String traceId) {
+        return new JobView(jobId, kind, status, stage, progress, message, error, media, encoding, retry, queue, updatedAt, cost,
+                traceId);
     }
 }

@@ -2,9 +2,11 @@ package com.desayre.gateway.messaging;
 
 import com.desayre.contracts.EventJson;
 import com.desayre.gateway.web.ApiProblem;
+import com.desayre.platform.JobTrace;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.springframework.http.HttpStatus;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.stereotype.Component;
@@ -36,9 +38,19 @@ public class JobPublisher {
                 .then();
     }
 
-    /** Publishes any record keyed by {@code key}; completes once the broker acknowledged it, fails as the send failed. */
+    /**
+     * Publishes any record keyed by {@code key}, with the request's trace ({@link RequestTraces}); completes once the
+     * broker acknowledged it, fails as the send failed.
+     */
     public Mono<Void> send(String topic, String key, Object event) {
-        return Mono.fromFuture(() -> kafka.send(topic, key.getBytes(StandardCharsets.UTF_8), EventJson.write(event)))
+        return Mono.deferContextual(context -> {
+                    var record = new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8), EventJson.write(event));
+                    var traceparent = RequestTraces.traceparent(context);
+                    if (traceparent != null) {
+                        record.headers().add(JobTrace.HEADER, traceparent.getBytes(StandardCharsets.ISO_8859_1));
+                    }
+                    return Mono.fromFuture(() -> kafka.send(record));
+                })
                 .subscribeOn(Schedulers.boundedElastic())
                 .timeout(ACK_TIMEOUT)
                 // the acknowledgement arrives on the producer's one network thread: what the caller does next (the
