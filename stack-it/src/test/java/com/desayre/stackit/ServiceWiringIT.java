@@ -42,4 +42,13 @@ class ServiceWiringIT {
             }
         });
     }
+
+    /** deploy/k8s probes these: liveness, and readiness once the gateway's status streams are assigned and caught up. */
+    @Test
+    void theGatewayAnswersTheKubernetesProbes() throws Exception {
+        assertThat(studio.get("/actuator/health/liveness", null).statusCode()).isEqualTo(200);
+        var readiness = studio.get("/actuator/health/readiness", null);
+        assertThat(readiness.statusCode()).as(readiness.body()).isEqualTo(200);
+        assertThat(readiness.body()).contains("\"status\":\"UP\"");
+    }
 }

@@ -126,6 +126,8 @@ public class JobDispatcher implements SmartLifecycle {
 
     @Override
     public void start() {
+        // the trace machinery's first use (class loading, OpenTelemetry's context storage) now, not in the first job's step
+        JobTrace.within(JobTrace.traceparent(), name, () -> null);
         running = true;
         ticker.scheduleWithFixedDelay(this::dispatch, 0, settings.tick().toMillis(), TimeUnit.MILLISECONDS);
         ticker.scheduleWithFixedDelay(this::housekeeping, 0, HOUSEKEEPING_SECONDS, TimeUnit.SECONDS);

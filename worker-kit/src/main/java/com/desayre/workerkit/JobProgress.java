@@ -92,19 +92,6 @@ public class JobProgress {
 
     // ---- submit -------------------------------------------------------------------------------
 
-    /**
-     * The step pool, running a job's continuations in the job's trace. Explicitly per job: the thread that completes a
-     * provider call may be running another job's work, so a context captured where a task is handed over can be the
-     * wrong job's.
-     */
-    private Executor inTrace(JobRow row) {
-        var service = org.slf4j.MDC.get(JobTrace.SERVICE);
-        return task -> work.execute(() -> JobTrace.within(row.traceParent(), service, () -> {
-            task.run();
-            return null;
-        }));
-    }
-
     private CompletableFuture<Void> submit(JobRow row) {
         var model = row.model();
         var breaker = policies.breaker(model);
@@ -126,13 +113,17 @@ public class JobProgress {
         }
         notices.submitted(row.job(), attempt, max);
         long started = System.nanoTime();
+        var service = org.slf4j.MDC.get(JobTrace.SERVICE);
         metrics.activeCalls().incrementAndGet();
         return client.submit(row.job(), policies.submitTimeout(model))
                 .handleAsync((answer, error) -> {
                     metrics.activeCalls().decrementAndGet();
-                    afterSubmit(row, attempt, max, breaker, System.nanoTime() - started, answer, error);
-                    return null;
-                }, inTrace(row));
+                    // the job's trace for what its answer causes (statuses, media.ready, the ledger)
+                    return JobTrace.within(row.traceParent(), service, () -> {
+                        afterSubmit(row, attempt, max, breaker, System.nanoTime() - started, answer, error);
+                        return null;
+                    });
+                }, work);
     }
 
     private void afterSubmit(JobRow row, int attempt, int max, CircuitBreaker breaker, long nanos, ProviderAnswer answer,
@@ -224,13 +215,16 @@ public class JobProgress {
             acquireQueuePlace(row.jobId());
         }
         long started = System.nanoTime();
+        var service = org.slf4j.MDC.get(JobTrace.SERVICE);
         metrics.activeCalls().incrementAndGet();
         return client.poll(row, policies.fetchTimeout())
                 .handleAsync((answer, error) -> {
                     metrics.activeCalls().decrementAndGet();
-                    afterPoll(row, breaker, System.nanoTime() - started, answer, error);
-                    return null;
-                }, inTrace(row));
+                    return JobTrace.within(row.traceParent(), service, () -> {
+                        afterPoll(row, breaker, System.nanoTime() - started, answer, error);
+                        return null;
+                    });
+                }, work);
     }
 
     private void afterPoll(JobRow row, CircuitBreaker breaker, long nanos, ProviderAnswer answer, Throwable error) {
