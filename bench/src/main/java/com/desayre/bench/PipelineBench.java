@@ -54,7 +54,7 @@ public final class PipelineBench {
     }
 
     public static void main(String[] args) {
-        if (args.length > 0 && List.of("encoder-service", "history", "image-worker", "gateway", "sse-clients", "sink", "crowd", "poison", "fuzz").contains(args[0])) {
+        if (args.length > 0 && List.of("encoder-service", "history", "image-worker", "gateway", "sse-clients", "sink", "crowd", "poison", "fuzz", "chaos").contains(args[0])) {
             try {
                 var rest = Arrays.copyOfRange(args, 1, args.length);
                 if (args[0].equals("sse-clients")) {
@@ -73,6 +73,8 @@ public final class PipelineBench {
                     PoisonBench.run(rest);
                 } else if (args[0].equals("fuzz")) {
                     FuzzBench.run(rest);
+                } else if (args[0].equals("chaos")) {
+                    ChaosBench.run(rest);
                 } else {
                     EncoderServiceBench.run(rest);
                 }

@@ -54,6 +54,26 @@ class ProblemFallbackTest {
     }
 
     @Test
+    void aDatabaseThatCannotBeReachedIs503WithRetryAfterAndOneLineNoStackTrace() throws Exception {
+        var logs = capture();
+        try {
+            // what R2DBC says while PostgreSQL restarts (chaos: PostgreSQL stopped 20 s under load answered 500s before)
+            var answer = serve(exchange -> Mono.error(new org.springframework.dao.DataAccessResourceFailureException(
+                    "Failed to obtain R2DBC Connection", new io.r2dbc.spi.R2dbcNonTransientResourceException("Connection refused"))));
+            assertThat(answer.statusCode()).isEqualTo(503);
+            assertThat(answer.headers().firstValue("Retry-After")).hasValue("5");
+            assertThat(answer.body()).contains("\"type\":\"/problems/database-unavailable\"", "Try again in a few seconds")
+                    .doesNotContain("R2DBC", "\tat ");
+        } finally {
+            release(logs);
+        }
+        assertThat(logs.list).singleElement().satisfies(event -> {
+            assertThat(event.getLevel()).isEqualTo(ch.qos.logback.classic.Level.WARN);
+            assertThat(event.getThrowableProxy()).isNull();
+        });
+    }
+
+    @Test
     void clientErrorsOutsideControllersLogNoStackTraceEvenWithAnUnnamedStatus() throws Exception {
         var logs = capture();
         try {
