@@ -3,6 +3,7 @@ package com.desayre.workerkit;
 import com.desayre.contracts.ControlRequested;
 import com.desayre.contracts.EncodedJob;
 import com.desayre.contracts.EventJson;
+import com.desayre.platform.DatabaseOutages;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,10 +29,13 @@ public class JobIntake {
 
     /**
      * Records a job at the end of its line and starts it; a job already known (a redelivered record)
-     * is left alone. Its provider deadline starts only when the provider takes it.
+     * is left alone. Its provider deadline starts only when the provider takes it. A database that is away is waited
+     * out here, however long, rather than the binding giving up after a few tries and dead-lettering a valid job that
+     * would then never end (found by {@code ./desayre chaos}: PostgreSQL stopped for 20 s).
      */
     public void accept(EncodedJob job, Integer partition, Long offset, Long timestamp) {
-        if (store.insertIfAbsent(job, partition, offset, timestamp)) {
+        if (DatabaseOutages.waitOut("job " + job.jobId() + " waits to be recorded",
+                () -> store.insertIfAbsent(job, partition, offset, timestamp))) {
             dispatcher.wake();
             return;
         }

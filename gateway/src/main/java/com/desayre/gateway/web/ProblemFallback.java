@@ -40,7 +40,7 @@ public class ProblemFallback implements WebExceptionHandler {
         if (error instanceof ServerExchangeRejectedException rejected) {
             return rejected(exchange, rejected);
         }
-        if (databaseAway(error)) {
+        if (com.desayre.platform.DatabaseOutages.databaseAway(error)) {
             // PostgreSQL restarting or unreachable: nothing was done, and the client can simply try again (found by chaos)
             log.warn("[{}] {} {}: the database is unreachable ({})", exchange.getRequest().getId(), exchange.getRequest().getMethod(),
                     exchange.getRequest().getPath(), error.toString());
@@ -74,18 +74,6 @@ public class ProblemFallback implements WebExceptionHandler {
         return ProblemResponses.write(exchange, HttpStatus.BAD_REQUEST, "rejected-request", "Request rejected",
                 "The request's URL or headers contain what is not allowed (an encoded slash, backslash, NUL or line break, a ';' "
                 + "or a '..' segment in the path, …). Use plain paths and encode parameters as plain text.", Map.of());
-    }
-
-    /** PostgreSQL cannot be reached: no connection to be had, or the one in use went away. */
-    private static boolean databaseAway(Throwable error) {
-        for (var cause = error; cause != null; cause = cause.getCause()) {
-            if (cause instanceof org.springframework.dao.DataAccessResourceFailureException
-                    || cause instanceof io.r2dbc.spi.R2dbcNonTransientResourceException
-                    || cause instanceof io.r2dbc.spi.R2dbcTransientResourceException) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /**
