@@ -32,7 +32,7 @@ class GatewayReadModelTest {
                     Map.entry("resolution", "text"), Map.entry("max_wait_seconds", "integer"),
                     Map.entry("created_at", "timestamp with time zone"), Map.entry("updated_at", "timestamp with time zone"),
                     Map.entry("completed_at", "timestamp with time zone"), Map.entry("deleted_at", "timestamp with time zone"),
-                    Map.entry("search", "tsvector")),
+                    Map.entry("search", "tsvector"), Map.entry("trace_id", "text")),
             "media", Map.ofEntries(
                     Map.entry("job_id", "text"), Map.entry("idx", "integer"), Map.entry("storage_key", "text"),
                     Map.entry("thumb_key", "text"), Map.entry("mime_type", "text"), Map.entry("width", "integer"),

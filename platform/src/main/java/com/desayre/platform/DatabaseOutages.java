@@ -2,6 +2,7 @@ package com.desayre.platform;
 
 import java.time.Duration;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,19 +46,33 @@ public final class DatabaseOutages {
      * @param what what is waiting, for the log ("job 1234 waits to be recorded")
      */
     public static <T> T waitOut(String what, Supplier<T> work) {
+        return waitOut(what, DatabaseOutages::databaseAway, work::get);
+    }
+
+    /** Work that may throw a checked exception, e.g. a media store's {@code IOException}. */
+    @FunctionalInterface
+    public interface Work<T, E extends Exception> {
+        T get() throws E;
+    }
+
+    /**
+     * {@link #waitOut(String, Supplier)} for any server whose absence {@code away} tells apart: the media store
+     * ({@link #serverAway}) as well as the database; {@code work}'s other failures are thrown at once, as they are.
+     */
+    public static <T, E extends Exception> T waitOut(String what, Predicate<Throwable> away, Work<T, E> work) throws E {
         var pause = FIRST_PAUSE;
         long started = System.nanoTime();
         long saidAt = 0;
         while (true) {
             try {
                 return work.get();
-            } catch (RuntimeException e) {
-                if (!databaseAway(e)) {
+            } catch (Exception e) {
+                if (!away.test(e)) {
                     throw e;
                 }
                 long now = System.nanoTime();
                 if (saidAt == 0 || now - saidAt >= SAY_EVERY.toNanos()) {
-                    log.warn("The database is away ({}): {} ({} s so far)", e.getClass().getSimpleName(), what,
+                    log.warn("Waiting out a server that is away ({}): {} ({} s so far)", e.getClass().getSimpleName(), what,
                             Duration.ofNanos(now - started).toSeconds());
                     saidAt = now;
                 }
@@ -70,6 +85,24 @@ public final class DatabaseOutages {
                 pause = pause.multipliedBy(2).compareTo(LONGEST_PAUSE) > 0 ? LONGEST_PAUSE : pause.multipliedBy(2);
             }
         }
+    }
+
+    /**
+     * Whether the failure, or anything that caused it, says a server (the database, the media store) cannot be
+     * reached at all: its connection was refused or found no route, or it answered 503 (S3's "unavailable").
+     * A server that answers and refuses the request is not away: retrying in place would not help.
+     */
+    public static boolean serverAway(Throwable error) {
+        if (databaseAway(error)) {
+            return true;
+        }
+        for (var cause = error; cause != null; cause = cause.getCause()) {
+            if (cause instanceof java.net.NoRouteToHostException
+                    || cause instanceof software.amazon.awssdk.awscore.exception.AwsServiceException aws && aws.statusCode() == 503) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private DatabaseOutages() {

@@ -52,4 +52,25 @@ class DatabaseOutagesTest {
         assertThat(DatabaseOutages.databaseAway(new ConnectException("refused") { })).isTrue();
         assertThat(DatabaseOutages.databaseAway(new IllegalStateException("duplicate key"))).isFalse();
     }
+
+    @Test
+    void aMediaStoreThatCannotBeReachedIsWaitedOutAndOneThatRefusesIsNot() throws Exception {
+        var unavailable = software.amazon.awssdk.services.s3.model.S3Exception.builder().statusCode(503).message("SlowDown").build();
+        var missing = software.amazon.awssdk.services.s3.model.S3Exception.builder().statusCode(404).message("NoSuchBucket").build();
+        assertThat(DatabaseOutages.serverAway(new MediaStoreException("S3 request failed", new ConnectException("refused")))).isTrue();
+        assertThat(DatabaseOutages.serverAway(new MediaStoreException("S3 request failed", unavailable))).isTrue();
+        assertThat(DatabaseOutages.serverAway(new MediaStoreException("S3 request failed", missing))).isFalse();
+
+        var tries = new AtomicInteger();
+        var stored = DatabaseOutages.waitOut("a thumbnail waits to be stored", DatabaseOutages::serverAway, () -> {
+            if (tries.incrementAndGet() < 2) {
+                throw new MediaStoreException("S3 request failed", unavailable);
+            }
+            return "stored";
+        });
+        assertThat(stored).isEqualTo("stored");
+        assertThatThrownBy(() -> DatabaseOutages.waitOut("a refused put", DatabaseOutages::serverAway, () -> {
+            throw new MediaStoreException("S3 request failed", missing);
+        })).isInstanceOf(java.io.IOException.class);
+    }
 }

@@ -1,6 +1,7 @@
 package com.desayre.storage;
 
 import com.desayre.contracts.ControlRequested;
+import com.desayre.platform.DatabaseOutages;
 import com.desayre.platform.MediaStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -34,11 +35,19 @@ class HandleControl implements Consumer<ControlRequested> {
         }
         MDC.put("jobId", control.jobId());
         try {
-            var keys = projection.storedKeys(control.jobId());
+            // a database or media store that is away is waited out: a delete is never dropped for it
+            var keys = DatabaseOutages.waitOut("job " + control.jobId() + " waits to be deleted",
+                    () -> projection.storedKeys(control.jobId()));
             for (var key : keys) {
-                store.delete(key);
+                DatabaseOutages.waitOut("object " + key + " waits to be deleted", DatabaseOutages::serverAway, () -> {
+                    store.delete(key);
+                    return null;
+                });
             }
-            projection.forget(control.jobId());
+            DatabaseOutages.waitOut("job " + control.jobId() + " waits to be forgotten", () -> {
+                projection.forget(control.jobId());
+                return null;
+            });
             log.info("Deleted job and {} object(s)", keys.size());
         } catch (IOException e) {
             throw new UncheckedIOException("deleting job " + control.jobId() + " failed", e);

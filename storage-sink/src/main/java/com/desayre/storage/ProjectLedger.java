@@ -1,6 +1,7 @@
 package com.desayre.storage;
 
 import com.desayre.contracts.CostIncurred;
+import com.desayre.platform.DatabaseOutages;
 import java.time.ZoneOffset;
 import java.util.function.Consumer;
 import org.springframework.r2dbc.core.DatabaseClient;
@@ -22,7 +23,12 @@ class ProjectLedger implements Consumer<CostIncurred> {
 
     @Override
     public void accept(CostIncurred entry) {
-        db.sql("""
+        // a database that is away is waited out: an entry is never dead-lettered for it
+        DatabaseOutages.waitOut("ledger entry " + entry.entryId() + " waits to be recorded", () -> record(entry));
+    }
+
+    private Void record(CostIncurred entry) {
+        return db.sql("""
                 insert into ledger_entries (entry_id, job_id, owner_id, kind, provider, model, entry, outputs, video_seconds,
                                             resolution, currency, amount_micros, reported_micros, possible_duplicate,
                                             provider_request_id, attempt, reason, occurred_at)

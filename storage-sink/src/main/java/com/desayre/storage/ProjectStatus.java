@@ -3,8 +3,10 @@ package com.desayre.storage;
 import com.desayre.contracts.EventJson;
 import com.desayre.contracts.JobStatus;
 import com.desayre.contracts.StatusChanged;
+import com.desayre.platform.DatabaseOutages;
 import com.desayre.platform.DeadLetters;
 import com.desayre.platform.JobEvents;
+import com.desayre.platform.JobTrace;
 import com.desayre.platform.MediaStore;
 import com.desayre.platform.PollSends;
 import com.desayre.platform.PolledRecord;
@@ -28,7 +30,8 @@ import org.springframework.stereotype.Component;
  * Reads {@code generation.status} from every stage into the jobs table and each job's timeline.
  *
  * <p>A poll at a time (docs/architecture.md, "How a stage hands off"): its statuses are applied in their order in
- * one transaction (one commit instead of one per statement). An unreadable record goes to
+ * one transaction of a few multi-row statements ({@link JobProjection#applyPoll}), and a database that is away is
+ * waited out however long (a valid status is never dead-lettered for it). An unreadable record goes to
  * {@code generation.status.storage-sink.dlq} on its first delivery, inside the poll. When the transaction fails,
  * the poll is applied again one status at a time, as before batching, to find the record at fault: one that can
  * never succeed is dead-lettered, one that may (Postgres away) stops the poll there, to be delivered again.
@@ -56,7 +59,11 @@ class ProjectStatus implements Consumer<Message<List<byte[]>>> {
         this.binding = bindings.getConsumerProperties(BINDING);
     }
 
-    private record Read(PolledRecord record, StatusChanged event) { }
+    private record Read(PolledRecord record, StatusPoll.Projected projected) {
+        StatusChanged event() {
+            return projected.event();
+        }
+    }
 
     @Override
     public void accept(Message<List<byte[]>> poll) {
@@ -64,37 +71,44 @@ class ProjectStatus implements Consumer<Message<List<byte[]>>> {
         var read = new ArrayList<Read>();
         for (var record : PolledRecord.of(poll)) {
             try {
-                read.add(new Read(record, EventJson.read(record.value(), StatusChanged.class)));
+                var event = EventJson.read(record.value(), StatusChanged.class);
+                read.add(new Read(record, new StatusPoll.Projected(event, JobTrace.traceIdOf(record.traceparent()))));
             } catch (RuntimeException e) {
                 sends.add(record.index(), DeadLetters.publish(events, DLQ, record, e)); // unreadable: it never will be
             }
         }
         PollSends.Failure failure = null;
-        List<Boolean> moved;
+        List<StatusPoll.Applied> applied;
         try {
-            moved = projection.applyAll(read.stream().map(Read::event).toList());
+            applied = DatabaseOutages.waitOut("a poll of " + read.size() + " statuses waits to be projected",
+                    () -> projection.applyPoll(read.stream().map(Read::projected).toList()));
         } catch (RuntimeException e) {
             log.info("A poll of {} statuses failed as one transaction ({}): applying them one at a time", read.size(), e.toString());
-            moved = new ArrayList<>();
+            applied = new ArrayList<>();
             for (var r : read) {
                 try {
-                    moved.add(projection.apply(r.event()));
+                    boolean moved = DatabaseOutages.waitOut("the status of job " + r.event().jobId() + " waits to be projected",
+                            () -> projection.apply(r.event(), r.projected().traceId()));
+                    applied.add(new StatusPoll.Applied(moved, null));
                 } catch (RuntimeException one) {
                     if (!DeadLetters.neverSucceeds(binding, one)) {
                         failure = new PollSends.Failure(r.record().index(), one);
                         break;
                     }
-                    moved.add(true);
+                    applied.add(new StatusPoll.Applied(true, null));
                     sends.add(r.record().index(), DeadLetters.publish(events, DLQ, r.record(), one));
                 }
             }
         }
-        for (int i = 0; i < moved.size(); i++) {
+        for (int i = 0; i < applied.size(); i++) {
             var event = read.get(i).event();
+            var known = applied.get(i).standing();
             try {
-                if (!moved.get(i) && event.status() == JobStatus.COMPLETED) {
-                    projection.standing(event.jobId())
-                            .filter(job -> job.deleted() || job.status() != JobStatus.COMPLETED && job.status().isTerminal())
+                if (!applied.get(i).moved() && event.status() == JobStatus.COMPLETED) {
+                    // where the job stands after the poll: known from the poll's one read, else read now
+                    var standing = known != null ? java.util.Optional.of(known) : DatabaseOutages.waitOut(
+                            "job " + event.jobId() + " waits to be read", () -> projection.standing(event.jobId()));
+                    standing.filter(job -> job.deleted() || job.status() != JobStatus.COMPLETED && job.status().isTerminal())
                             .ifPresent(job -> discardLateResult(event.jobId(), job));
                 }
             } catch (RuntimeException e) {
@@ -117,15 +131,21 @@ class ProjectStatus implements Consumer<Message<List<byte[]>>> {
     }
 
     private void discardLateResult(String jobId, JobProjection.Standing job) {
-        var keys = projection.storedKeys(jobId);
+        var keys = DatabaseOutages.waitOut("the late result of job " + jobId + " waits to be found", () -> projection.storedKeys(jobId));
         try {
             for (var key : keys) {
-                store.delete(key);
+                DatabaseOutages.waitOut("object " + key + " waits to be deleted", DatabaseOutages::serverAway, () -> {
+                    store.delete(key);
+                    return null;
+                });
             }
         } catch (IOException e) {
             throw new UncheckedIOException("discarding the late result of job " + jobId + " failed", e);
         }
-        projection.discardMedia(jobId);
+        DatabaseOutages.waitOut("the late result of job " + jobId + " waits to be forgotten", () -> {
+            projection.discardMedia(jobId);
+            return null;
+        });
         if (!keys.isEmpty()) {
             log.info("Job {} is {}; its late result ({} object(s)) was discarded", jobId, job.deleted() ? "deleted" : job.status(),
                     keys.size());

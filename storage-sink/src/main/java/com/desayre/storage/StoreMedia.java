@@ -5,6 +5,7 @@ import com.desayre.contracts.JobStatus;
 import com.desayre.contracts.MediaReady;
 import com.desayre.contracts.StatusChanged;
 import com.desayre.contracts.StoredMedia;
+import com.desayre.platform.DatabaseOutages;
 import com.desayre.platform.JobEvents;
 import com.desayre.platform.MediaStore;
 import java.io.IOException;
@@ -74,7 +75,7 @@ class StoreMedia implements Consumer<Message<MediaReady>> {
     }
 
     private void store(MediaReady ready) throws IOException {
-        var standing = projection.standing(ready.jobId());
+        var standing = DatabaseOutages.waitOut("job " + ready.jobId() + " waits to be read", () -> projection.standing(ready.jobId()));
         if (standing.map(j -> j.status().isTerminal() || j.deleted()).orElse(false)) {
             log.info("Job is {}; its late result is not stored", standing.get().deleted() ? "deleted" : standing.get().status());
             return;
@@ -98,12 +99,27 @@ class StoreMedia implements Consumer<Message<MediaReady>> {
                         .orElse(null);
                 String thumbKey = null;
                 if (thumb != null) {
-                    thumbKey = ready.jobId() + "/" + i + ".thumb.jpg";
-                    store.put(thumbKey, thumb.file(), "image/jpeg");
+                    var thumbFile = thumb.file();
+                    var thumbAt = ready.jobId() + "/" + i + ".thumb.jpg";
+                    storeWaitingOut(thumbAt, () -> store.put(thumbAt, thumbFile, "image/jpeg"));
+                    thumbKey = thumbAt;
                 }
-                MediaStore.await(upload);
-                projection.saveMedia(ready.jobId(), i, media, key, thumb, thumbKey, ready.providerRequestId(),
-                        ready.route().model(), ready.seed());
+                try {
+                    MediaStore.await(upload);
+                } catch (IOException | RuntimeException e) {
+                    if (!DatabaseOutages.serverAway(e)) {
+                        throw e;
+                    }
+                    storeWaitingOut(key, () -> store.put(key, media.file(), media.mimeType()));
+                }
+                var index = i;
+                var thumbnail = thumb;
+                var thumbnailKey = thumbKey;
+                DatabaseOutages.waitOut("the media of job " + ready.jobId() + " wait to be recorded", () -> {
+                    projection.saveMedia(ready.jobId(), index, media, key, thumbnail, thumbnailKey, ready.providerRequestId(),
+                            ready.route().model(), ready.seed());
+                    return null;
+                });
                 stored.add(new StoredMedia(key, media.mimeType(), media.width(), media.height(), media.bytes(),
                         media.sha256(), thumbKey, media.durationMillis()));
             } catch (BadProviderOutputException e) {
@@ -122,7 +138,7 @@ class StoreMedia implements Consumer<Message<MediaReady>> {
             }
         }
         // a cancel or a delete may have landed while we stored: then the result goes, and no COMPLETED is said
-        var now = projection.standing(ready.jobId());
+        var now = DatabaseOutages.waitOut("job " + ready.jobId() + " waits to be read", () -> projection.standing(ready.jobId()));
         if (now.map(j -> j.deleted() || j.status().isTerminal() && j.status() != JobStatus.COMPLETED).orElse(false)) {
             discard(ready.jobId(), stored);
             log.info("Job became {} while its result was stored; the result was discarded",
@@ -142,11 +158,26 @@ class StoreMedia implements Consumer<Message<MediaReady>> {
 
     private void discard(String jobId, List<StoredMedia> stored) throws IOException {
         for (var media : stored) {
-            store.delete(media.key());
+            storeWaitingOut(media.key(), () -> store.delete(media.key()));
             if (media.thumbnailKey() != null) {
-                store.delete(media.thumbnailKey());
+                storeWaitingOut(media.thumbnailKey(), () -> store.delete(media.thumbnailKey()));
             }
         }
-        projection.discardMedia(jobId);
+        DatabaseOutages.waitOut("the media of job " + jobId + " wait to be forgotten", () -> {
+            projection.discardMedia(jobId);
+            return null;
+        });
+    }
+
+    private interface StoreCall {
+        void run() throws IOException;
+    }
+
+    /** A media store that is away (R2 unreachable, answering 503) is waited out; any other failure is thrown. */
+    private static void storeWaitingOut(String key, StoreCall call) throws IOException {
+        DatabaseOutages.waitOut("object " + key + " waits for the media store", DatabaseOutages::serverAway, () -> {
+            call.run();
+            return null;
+        });
     }
 }

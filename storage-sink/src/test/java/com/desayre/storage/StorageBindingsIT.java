@@ -19,6 +19,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -119,18 +120,28 @@ class StorageBindingsIT {
     private long statusOffset;
 
     private void send(String destination, String key, byte[] value) {
-        if (destination.equals(Topics.STATUS)) {
-            // projectStatus is a batch binding: a poll of one record, its headers lists (as the Kafka binder hands it over)
-            input.send(MessageBuilder.withPayload(List.of(value))
-                    .setHeader("kafka_receivedMessageKey", List.of(key.getBytes(StandardCharsets.UTF_8)))
-                    .setHeader("kafka_receivedTopic", List.of(destination))
-                    .setHeader("kafka_receivedPartitionId", List.of(0))
-                    .setHeader("kafka_offset", List.of(statusOffset++))
-                    .setHeader("kafka_receivedTimestamp", List.of(System.currentTimeMillis()))
-                    .build(), destination);
+        if (destination.equals(Topics.STATUS) || destination.equals(Topics.REQUESTED)) {
+            poll(destination, List.of(key), List.of(value), List.of(Map.of()));
             return;
         }
         input.send(MessageBuilder.withPayload(value).setHeader(KEY, key.getBytes(StandardCharsets.UTF_8)).build(), destination);
+    }
+
+    /**
+     * A poll to a batch binding (projectStatus, recordRequest): its values as the payload, its headers lists in the same
+     * order, as the Kafka binder hands a poll over; {@code headers} are each record's own (e.g. {@code traceparent}).
+     */
+    private void poll(String destination, List<String> keys, List<byte[]> values, List<Map<String, Object>> headers) {
+        var offsets = new java.util.ArrayList<Long>();
+        values.forEach(v -> offsets.add(statusOffset++));
+        input.send(MessageBuilder.withPayload(values)
+                .setHeader("kafka_receivedMessageKey", keys.stream().map(k -> k.getBytes(StandardCharsets.UTF_8)).toList())
+                .setHeader("kafka_receivedTopic", values.stream().map(v -> destination).toList())
+                .setHeader("kafka_receivedPartitionId", values.stream().map(v -> 0).toList())
+                .setHeader("kafka_offset", offsets)
+                .setHeader("kafka_receivedTimestamp", values.stream().map(v -> System.currentTimeMillis()).toList())
+                .setHeader("kafka_batchConvertedHeaders", headers)
+                .build(), destination);
     }
 
     private void send(String destination, String key, Object event) {
@@ -201,6 +212,49 @@ class StorageBindingsIT {
         assertThat(failed).isEmpty();
     }
 
+    /**
+     * A poll of many statuses is applied as a few multi-row statements with the rules of one status at a time, in the
+     * poll's order: a job moves only forward from where the poll's earlier statuses left it, a redelivered or stale
+     * status changes nothing, a refused ending stays out of the timeline, only the first WAITING goes into it, the
+     * last encoding wins; the trace id is kept once.
+     */
+    @Test
+    void aPollOfStatusesMovesEachJobForwardOnlyInTheOrderOfThePoll() {
+        var a = SinkHarness.newJobId();
+        var b = SinkHarness.newJobId();
+        var spec = SinkHarness.spec();
+        encoded(b); // b is in the history before the poll, a is not
+        var encodedA = StatusChanged.of(a, spec, JobStatus.ENCODED, "prompt-encoder", "Encoded.")
+                .withEncoding(new com.desayre.contracts.PromptEncoding("first", null, null, "v1", "modelslabs", "m1"));
+        var waiting = StatusChanged.of(a, spec, JobStatus.WAITING, "image-worker", "In line.");
+        var waitingLater = StatusChanged.of(a, spec, JobStatus.WAITING, "image-worker", "Further up the line.");
+        var processingA = StatusChanged.of(a, spec, JobStatus.PROCESSING, "image-worker", "Working.");
+        var completedA = StatusChanged.of(a, spec, JobStatus.COMPLETED, "storage-sink", "Done.");
+        var cancelledA = StatusChanged.of(a, spec, JobStatus.CANCELLED, "gateway", "Too late."); // refused: a ended
+        var processingB = StatusChanged.of(b, spec, JobStatus.PROCESSING, "image-worker", "Working.");
+        var encodedB = StatusChanged.of(b, spec, JobStatus.ENCODED, "prompt-encoder", "Encoded again.")
+                .withEncoding(new com.desayre.contracts.PromptEncoding("last", null, null, "v2", "modelslabs", "m2"));
+        var events = List.of(encodedA, waiting, waitingLater, processingA, processingB, processingA, completedA, cancelledA,
+                encodedB);
+        var trace = "4bf92f3577b34da6a3ce929d0e0e4736";
+        poll(Topics.STATUS, events.stream().map(StatusChanged::jobId).toList(), events.stream().map(EventJson::write).toList(),
+                events.stream().map(e -> Map.<String, Object>of("traceparent", ("00-" + trace + "-00f067aa0ba902b7-01")
+                        .getBytes(StandardCharsets.UTF_8))).toList());
+
+        assertThat(projection.status(a)).contains(JobStatus.COMPLETED);
+        assertThat(projection.status(b)).contains(JobStatus.PROCESSING); // the stale ENCODED after it moved nothing
+        var timeline = db.sql("select status from job_status_events where job_id = :id").bind("id", a)
+                .map(row -> row.get("status", String.class)).all().collectList().block(java.time.Duration.ofSeconds(10));
+        assertThat(timeline).containsExactlyInAnyOrder("ENCODED", "WAITING", "PROCESSING", "COMPLETED");
+        var rows = db.sql("select job_id, encoded_prompt, trace_id, completed_at is not null as done from jobs where job_id in (:a, :b)")
+                .bind("a", a).bind("b", b).fetch().all().collectList().block(java.time.Duration.ofSeconds(10));
+        assertThat(rows).anySatisfy(row -> assertThat(row).containsEntry("job_id", a).containsEntry("encoded_prompt", "first")
+                .containsEntry("trace_id", trace).containsEntry("done", true));
+        assertThat(rows).anySatisfy(row -> assertThat(row).containsEntry("job_id", b).containsEntry("encoded_prompt", "last")
+                .containsEntry("done", false));
+        assertThat(failed).isEmpty();
+    }
+
     @Test
     void aRequestIsRecordedAndOneBreakingTheRequestRulesIsPassedOverNotRetried() {
         // request records name their job by a UUID (RequestRules)
@@ -210,13 +264,18 @@ class StorageBindingsIT {
         var spec = new JobSpec("ada", JobKind.IMAGE, "a lighthouse at dusk", "1:1", 1024, 1024, null, null, true,
                 Priority.INTERACTIVE, null, null, null, 600);
 
-        send(Topics.REQUESTED, jobId, GenerationRequested.of(jobId, spec));
+        var trace = "0af7651916cd43dd8448eb211c80319c";
+        poll(Topics.REQUESTED, List.of(jobId), List.of(EventJson.write(GenerationRequested.of(jobId, spec))),
+                List.of(Map.of("traceparent", ("00-" + trace + "-b7ad6b7169203331-01").getBytes(StandardCharsets.UTF_8))));
         send(Topics.REQUESTED, nul, GenerationRequested.of(nul, new JobSpec("ada", JobKind.IMAGE, "nul \u0000", "1:1", 1024, 1024,
                 null, null, true, Priority.INTERACTIVE, null)));
 
         // the request fills the job's details, never its status
         assertThat(projection.status(jobId)).contains(JobStatus.QUEUED);
         assertThat(projection.status(nul)).isEmpty();
+        // the job's trace id, for GET /api/jobs/{id} once the gateway's status cache forgot the job
+        assertThat(db.sql("select trace_id from jobs where job_id = :id").bind("id", jobId).map(row -> row.get("trace_id", String.class))
+                .one().block(java.time.Duration.ofSeconds(10))).isEqualTo(trace);
         assertThat(meters.counter("desayre.sink.requests.skipped").count() - skipped).isEqualTo(1);
         assertThat(failed).isEmpty();
     }

@@ -29,15 +29,15 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * storage-sink waits out an outage of its media store or of Postgres: the record is retried with
- * backoff and the job completes once the server is back. Each test has its own S3Mock and Postgres
+ * storage-sink waits out an outage of its media store or of Postgres, however long, in place
+ * ({@code DatabaseOutages.waitOut}): no valid record is dead-lettered for it, and the job completes once the server is back. Each test has its own S3Mock and Postgres
  * (restarted on the same port and data directory), so the shared ones stay up; Kafka is shared.
  */
 class StorageOutagesIT {
     private static final String BUCKET = "outage-media";
     private static final String DATABASE = "desayre";
     private static final List<String> BINDINGS = List.of("storeMedia-in-0", "projectStatus-in-0", "recordRequest-in-0",
-            "handleControl-in-0");
+            "handleControl-in-0", "projectLedger-in-0");
 
     private static FileServer cdn;
 
@@ -88,12 +88,13 @@ class StorageOutagesIT {
     }
 
     /**
-     * {@code max-attempts} counts retries in Spring Cloud Stream 5, so {@code max-attempts: 2} is three
-     * deliveries: StoreMedia fails the job on the third (its {@code max-attempts + 1}), never on a
-     * delivery before it, and the record goes to the DLQ once.
+     * An outage is waited out, however long; any other failure of a valid record is retried by the binding a bounded
+     * number of times. {@code max-attempts} counts retries in Spring Cloud Stream 5, so {@code max-attempts: 2} is
+     * three deliveries: a provider URL that answers 404 every time fails the job on the third (its
+     * {@code max-attempts + 1}), never on a delivery before it, and the record goes to the DLQ once.
      */
     @Test
-    void aMediaStoreThatStaysDownEndsTheJobStorageFailedOnTheLastDelivery() throws Exception {
+    void aResultThatCannotBeFetchedEndsTheJobStorageFailedOnTheLastDelivery() throws Exception {
         var dir = Files.createTempDirectory("sink-outage-gone-");
         try {
             var s3 = open(S3MockServer.start(0, dir.resolve("s3"), List.of(BUCKET)));
@@ -102,14 +103,12 @@ class StorageOutagesIT {
             var properties = properties(s3, pg, group, dir);
             var store = "spring.cloud.stream.bindings.storeMedia-in-0.consumer.";
             properties.put(store + "max-attempts", "2");
-            properties.put(store + "back-off-initial-interval", "200");
-            properties.put(store + "back-off-max-interval", "400");
             var harness = open(new SinkHarness(TestServers.kafka(), properties));
             awaitAssigned(group + "-outage");
             var jobId = SinkHarness.newJobId();
-            var url = cdn.serve("/" + jobId + ".png", SinkHarness.png(320, 200));
+            // a URL the CDN answers 404, every time
+            var url = cdn.serve("/served-" + jobId + ".png", SinkHarness.png(8, 8)).replace("/served-", "/missing-");
             try (var probe = TopicProbe.watch(TestServers.kafka(), Topics.STATUS, Topics.dlq(Topics.MEDIA_READY))) {
-                s3.close();
                 harness.mediaReady(SinkHarness.ready(jobId, url));
                 await().atMost(Duration.ofSeconds(60)).until(() -> has(probe, jobId, JobStatus.FAILED)
                         && !probe.records(Topics.dlq(Topics.MEDIA_READY), jobId).isEmpty());
@@ -128,8 +127,13 @@ class StorageOutagesIT {
         }
     }
 
+    /**
+     * PostgreSQL stopped for longer than every binding's deliveries last (one retry, 0.1 s apart: the old bound)
+     * while a record arrives on each of storage-sink's five bindings: every consumer waits the outage out, and
+     * afterwards each record is applied once and no DLQ holds any of them.
+     */
     @Test
-    void anOutageOfPostgresIsWaitedOut() throws Exception {
+    void anOutageOfPostgresIsWaitedOutByEveryConsumerAndNothingIsDeadLettered() throws Exception {
         var dir = Files.createTempDirectory("sink-outage-pg-");
         try {
             var s3 = open(S3MockServer.start(0, dir.resolve("s3"), List.of(BUCKET)));
@@ -137,23 +141,54 @@ class StorageOutagesIT {
             var group = "storage-sink-pg";
             var harness = open(new SinkHarness(TestServers.kafka(), properties(s3, pg, group, dir)));
             awaitAssigned(group + "-outage");
-            var jobId = SinkHarness.newJobId();
-            var url = cdn.serve("/" + jobId + ".png", SinkHarness.png(320, 200));
-            try (var probe = TopicProbe.watch(TestServers.kafka(), Topics.STATUS)) {
+            var stored = SinkHarness.newJobId();
+            var projected = SinkHarness.newJobId();
+            var requested = java.util.UUID.randomUUID().toString(); // request records name their job by a UUID
+            var deleted = SinkHarness.newJobId();
+            var url = cdn.serve("/" + stored + ".png", SinkHarness.png(320, 200));
+            var dlqs = List.of(Topics.dlq(Topics.MEDIA_READY), ProjectStatus.DLQ, RecordRequests.DLQ,
+                    "generation.control.storage-sink.dlq", Topics.dlq(Topics.LEDGER));
+            var watched = new java.util.ArrayList<>(dlqs);
+            watched.add(Topics.STATUS);
+            try (var probe = TopicProbe.watch(TestServers.kafka(), watched)) {
+                harness.status(StatusChanged.of(deleted, SinkHarness.spec(), JobStatus.ENCODED, "prompt-encoder", "Encoded."));
+                var before = pg;
+                await().atMost(Duration.ofSeconds(30)).until(() -> count(before, "select count(*) from jobs where job_id = ?", deleted) == 1);
+
                 pg.close();
-                harness.mediaReady(SinkHarness.ready(jobId, url));
-                // the first DB call (the job's status) fails, so nothing can complete while Postgres is down
-                await().during(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(8))
-                        .until(() -> !has(probe, jobId, JobStatus.COMPLETED));
+                harness.mediaReady(SinkHarness.ready(stored, url));
+                harness.status(StatusChanged.of(projected, SinkHarness.spec(), JobStatus.ENCODED, "prompt-encoder", "Encoded."));
+                harness.status(StatusChanged.of(projected, SinkHarness.spec(), JobStatus.PROCESSING, "image-worker", "Working."));
+                harness.publish(Topics.REQUESTED, requested, com.desayre.contracts.GenerationRequested.of(requested,
+                        new com.desayre.contracts.JobSpec("ada", com.desayre.contracts.JobKind.IMAGE, "a lighthouse at dusk", "1:1",
+                                1024, 1024, null, null, true, com.desayre.contracts.Priority.INTERACTIVE, null)));
+                harness.publish(Topics.LEDGER, requested, com.desayre.contracts.CostIncurred.of(
+                        com.desayre.contracts.CostIncurred.chargeId(requested, "req-1"), requested, SinkHarness.spec(),
+                        SinkHarness.ready(requested).route(), com.desayre.contracts.CostIncurred.Entry.CHARGE, 1, 0, null, "USD",
+                        40_000, null, false, "req-1", 1, "The provider took the submission."));
+                harness.publish(Topics.CONTROL, deleted, com.desayre.contracts.ControlRequested.of(deleted,
+                        com.desayre.contracts.ControlRequested.Action.DELETE, "ada", "ada"));
+                // longer than any binding's deliveries: before, each record was on its DLQ within about a second
+                await().during(Duration.ofSeconds(6)).atMost(Duration.ofSeconds(10))
+                        .until(() -> !has(probe, stored, JobStatus.COMPLETED) && dlqs.stream().allMatch(dlq -> probe.all().stream()
+                                .noneMatch(r -> r.topic().equals(dlq))));
 
                 pg = open(PostgresServer.start(pg.port(), dir.resolve("pg")));
-                await().atMost(Duration.ofSeconds(90)).until(() -> has(probe, jobId, JobStatus.COMPLETED));
+                var back = pg;
+                await().atMost(Duration.ofSeconds(90)).until(() -> has(probe, stored, JobStatus.COMPLETED)
+                        && count(back, "select count(*) from jobs where job_id = ? and status = 'PROCESSING'", projected) == 1
+                        && count(back, "select count(*) from jobs where job_id = ? and prompt is not null", requested) == 1
+                        && count(back, "select count(*) from ledger_entries where job_id = ?", requested) == 1
+                        && count(back, "select count(*) from jobs where job_id = ? and deleted_at is not null", deleted) == 1);
 
-                var media = completed(probe, jobId).media().get(0);
-                assertThat(media.key()).isEqualTo(jobId + "/0.png");
+                var media = completed(probe, stored).media().get(0);
+                assertThat(media.key()).isEqualTo(stored + "/0.png");
                 assertThat(harness.sink.getBean(MediaStore.class).stat(media.key())).isPresent();
-                assertThat(count(pg, "select count(*) from media where job_id = ?", jobId)).isEqualTo(1);
-                assertThat(statuses(probe, jobId)).noneMatch(s -> s.status() == JobStatus.FAILED);
+                assertThat(count(pg, "select count(*) from media where job_id = ?", stored)).isEqualTo(1);
+                assertThat(statuses(probe, stored)).noneMatch(s -> s.status() == JobStatus.FAILED);
+                assertThat(statuses(probe, stored).stream().filter(s -> s.status() == JobStatus.COMPLETED)).hasSize(1);
+                assertThat(count(pg, "select count(*) from job_status_events where job_id = ?", projected)).isEqualTo(2);
+                assertThat(probe.all()).noneMatch(r -> dlqs.contains(r.topic()));
             }
         } finally {
             closeAll();
@@ -162,7 +197,7 @@ class StorageOutagesIT {
     }
 
     /**
-     * The sink against these servers, with quick retries (about 27 s in all) and its own consumer
+     * The sink against these servers, with one quick retry per binding (0.1 s) and its own consumer
      * groups ({@code <group>-outage}, {@code <group>-status-outage}, …) that start at the topics' ends.
      */
     private static Map<String, String> properties(S3MockServer s3, PostgresServer pg, String group, Path dir) {
@@ -171,13 +206,13 @@ class StorageOutagesIT {
         properties.putAll(SpringProperties.postgres(pg, DATABASE));
         properties.putAll(SpringProperties.s3(s3, BUCKET));
         properties.put("desayre.data-dir", dir.resolve("sink").toString());
-        var store = "spring.cloud.stream.bindings.storeMedia-in-0.consumer.";
-        properties.put(store + "back-off-initial-interval", "500");
-        properties.put(store + "back-off-max-interval", "2000");
-        properties.put(store + "max-attempts", "15");
         var suffixes = Map.of("storeMedia-in-0", "", "projectStatus-in-0", "-status", "recordRequest-in-0", "-requests",
-                "handleControl-in-0", "-control");
+                "handleControl-in-0", "-control", "projectLedger-in-0", "-ledger");
         for (var binding : BINDINGS) {
+            // a bound far shorter than any outage here: what the sink waits out, it waits out in place
+            properties.put("spring.cloud.stream.bindings." + binding + ".consumer.max-attempts", "1");
+            properties.put("spring.cloud.stream.bindings." + binding + ".consumer.back-off-initial-interval", "100");
+            properties.put("spring.cloud.stream.bindings." + binding + ".consumer.back-off-max-interval", "100");
             properties.put("spring.cloud.stream.bindings." + binding + ".group", group + suffixes.get(binding) + "-outage");
             properties.put("spring.cloud.stream.kafka.bindings." + binding + ".consumer.start-offset", "latest");
         }
