@@ -92,7 +92,8 @@ public class SecurityConfiguration {
     /**
      * HS256 only (so {@code alg: none} and other algorithms are refused), not expired (60 s skew),
      * and every claim a session token carries, within a session's lifetime ({@link SessionTokenRules}):
-     * a correctly signed token that breaks any of these is a 401, never taken as valid for ever.
+     * a correctly signed token that breaks any of these is a 401, never taken as valid for ever. A token that passed is
+     * not checked again until it would stop passing ({@link VerifiedSessionTokens}).
      */
     @Bean
     ReactiveJwtDecoder jwtDecoder(SecretKey jwtKey, AuthSettings settings) {
@@ -108,7 +109,7 @@ public class SecurityConfiguration {
         });
         decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(JwtValidators.createDefault(),
                 new SessionTokenRules(settings.sessionTtl(), settings.sessionMaxAge(), Clock.systemUTC())));
-        return decoder;
+        return new VerifiedSessionTokens(decoder, settings.sessionMaxAge(), Clock.systemUTC());
     }
 
     /**

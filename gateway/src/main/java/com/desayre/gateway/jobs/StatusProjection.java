@@ -1,9 +1,13 @@
 package com.desayre.gateway.jobs;
 
+import com.desayre.contracts.EventJson;
 import com.desayre.contracts.StatusChanged;
 import com.desayre.contracts.Topics;
 import com.desayre.gateway.limits.GenerationLimits;
+import com.desayre.platform.JobTrace;
+import com.desayre.platform.PolledRecord;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +26,7 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
+import org.springframework.messaging.Message;
 import org.springframework.stereotype.Component;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
@@ -35,7 +40,9 @@ import reactor.core.scheduler.Schedulers;
  * published while no gateway ran is applied when one starts again. Writes are legal-move only
  * (the cache's script) and releases idempotent, so a redelivery changes nothing.
  *
- * <p>A write is waited for, so a committed offset means the cache has the status. While Redis
+ * <p>A poll is read at a time and written to Redis in one call ({@link StatusCache#offerAll}): the gateway reads back
+ * every QUEUED it publishes, so at load a call per status cost more CPU than anything but the HTTP request itself
+ * (docs/performance.md, "Gateway"). A write is waited for, so a committed offset means the cache has the status. While Redis
  * fails, records are not held up (the cache is then only a cache: reads reconcile it with Postgres
  * in {@link JobStatuses}, and limits with the job history in {@link GenerationLimits}): the writes
  * are still tried, without waiting, until one succeeds again.
@@ -45,7 +52,7 @@ import reactor.core.scheduler.Schedulers;
  * what happened while it was away. (The live SSE fan-out is {@link StatusFanout}'s, per instance.)
  */
 @Component("statusProjection")
-public class StatusProjection implements Consumer<StatusChanged>, HealthIndicator, DisposableBean {
+public class StatusProjection implements Consumer<Message<Object>>, HealthIndicator, DisposableBean {
     private static final Logger log = LoggerFactory.getLogger(StatusProjection.class);
     static final Duration WRITE_TIMEOUT = Duration.ofSeconds(2);
     /** After a failed write, writes go on without being waited for this long. */
@@ -54,6 +61,7 @@ public class StatusProjection implements Consumer<StatusChanged>, HealthIndicato
     private static final Duration KAFKA_TIMEOUT = Duration.ofSeconds(5);
 
     private final StatusCache cache;
+    private final UnreadableStatuses unreadable;
     private final GenerationLimits limits;
     private final String group;
     private final Admin admin;
@@ -64,9 +72,10 @@ public class StatusProjection implements Consumer<StatusChanged>, HealthIndicato
     private Map<TopicPartition, Long> target;
     private Map<TopicPartition, Long> earliest = Map.of();
 
-    StatusProjection(StatusCache cache, GenerationLimits limits, KafkaProperties kafka,
+    StatusProjection(StatusCache cache, UnreadableStatuses unreadable, GenerationLimits limits, KafkaProperties kafka,
                      @Value("${spring.cloud.stream.bindings.statusProjection-in-0.group}") String group) {
         this.cache = cache;
+        this.unreadable = unreadable;
         this.limits = limits;
         this.group = group;
         var adminConfig = new HashMap<>(kafka.buildAdminProperties());
@@ -85,20 +94,39 @@ public class StatusProjection implements Consumer<StatusChanged>, HealthIndicato
                 .subscribe(left -> behind.set(left), e -> { }, this::caughtUp);
     }
 
+    /**
+     * A poll of the status topic at a time ({@code batch-mode}): its statuses go to the cache in one Redis call, in
+     * their order, and the slots of its ended jobs are freed meanwhile. A record that is not a followable status is
+     * counted and passed over; the others still apply.
+     */
     @Override
-    public void accept(StatusChanged event) {
-        UnreadableStatuses.requireFollowable(event); // not a Redis failure: passed over, counted
-        var write = cache.offer(event).then(limits.release(event)).timeout(WRITE_TIMEOUT);
+    public void accept(Message<Object> poll) {
+        var offers = new ArrayList<StatusCache.Offer>();
+        for (var record : PolledRecord.of(poll)) {
+            try {
+                var event = EventJson.read(record.value(), StatusChanged.class);
+                UnreadableStatuses.requireFollowable(event);
+                offers.add(new StatusCache.Offer(event, JobTrace.traceIdOf(record.traceparent())));
+            } catch (RuntimeException e) {
+                unreadable.passedOver(UnreadableStatuses.PROJECTION, record.partition(), record.offset(), e);
+            }
+        }
+        if (offers.isEmpty()) {
+            return;
+        }
+        var write = cache.offerAll(offers)
+                .and(Flux.fromIterable(offers).flatMap(offer -> limits.release(offer.event())))
+                .timeout(WRITE_TIMEOUT);
         if (System.currentTimeMillis() < unwaitedUntil.get()) {
-            write.subscribe(null, e -> log.debug("Status of job {} not cached: {}", event.jobId(), e.toString()));
+            write.subscribe(null, e -> log.debug("{} statuses not cached: {}", offers.size(), e.toString()));
             return;
         }
         try {
             write.block();
         } catch (RuntimeException e) {
             unwaitedUntil.set(System.currentTimeMillis() + UNWAITED_AFTER_FAILURE.toMillis());
-            log.warn("Status of job {} not cached ({}); reads take it from Postgres meanwhile, and later statuses are not held up",
-                    event.jobId(), e.toString());
+            log.warn("{} statuses (jobs {}…) not cached ({}); reads take them from Postgres meanwhile, and later statuses are not "
+                    + "held up", offers.size(), offers.get(0).event().jobId(), e.toString());
         }
     }
 

@@ -18,13 +18,14 @@ import org.springframework.stereotype.Component;
  * Counts the {@code generation.status} records the gateway's status consumers could not read
  * ({@code gateway.status.unreadable}, tagged {@code consumer}: {@code fanout}, the per-instance SSE feed,
  * or {@code projection}, the shared cache and in-flight group). Both try each record once
- * ({@code max-attempts: 1}); the binder hands a failure to the error channel and moves on, so one bad
- * record never holds up the statuses behind it. Neither has a DLQ: the fan-out is anonymous, and
+ * ({@code max-attempts: 1}): the fan-out's binder hands a failure to the error channel and moves on, the projection
+ * (a poll at a time) passes the record over itself, so one bad record never holds up the statuses behind it. Neither has a DLQ: the fan-out is anonymous, and
  * storage-sink's status projection keeps the same record on its own ({@code generation.status.storage-sink.dlq}).
  */
 @Component
 class UnreadableStatuses {
     private static final Logger log = LoggerFactory.getLogger(UnreadableStatuses.class);
+    static final String PROJECTION = "projection";
 
     private final MeterRegistry meters;
     private final String projectionGroup;
@@ -49,10 +50,15 @@ class UnreadableStatuses {
             return;
         }
         var headers = failure.getFailedMessage().getHeaders();
-        var consumer = projectionGroup.equals(headers.get(KafkaHeaders.GROUP_ID)) ? "projection" : "fanout";
+        var consumer = projectionGroup.equals(headers.get(KafkaHeaders.GROUP_ID)) ? PROJECTION : "fanout";
+        passedOver(consumer, headers.get(KafkaHeaders.RECEIVED_PARTITION), headers.get(KafkaHeaders.OFFSET), failure);
+    }
+
+    /** Counts and logs a record a consumer passed over (the projection reads a poll itself, so it tells this directly). */
+    void passedOver(String consumer, Object partition, Object offset, Throwable failure) {
         meters.counter("gateway.status.unreadable", "consumer", consumer).increment();
-        log.warn("Status {} passed over an unreadable status (partition {}, offset {}): {}", consumer,
-                headers.get(KafkaHeaders.RECEIVED_PARTITION), headers.get(KafkaHeaders.OFFSET), rootMessage(failure));
+        log.warn("Status {} passed over an unreadable status (partition {}, offset {}): {}", consumer, partition, offset,
+                rootMessage(failure));
     }
 
     private static String rootMessage(Throwable failure) {

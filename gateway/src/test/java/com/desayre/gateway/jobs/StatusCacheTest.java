@@ -5,6 +5,7 @@ import com.desayre.contracts.JobStatus;
 import com.desayre.contracts.StatusChanged;
 import com.desayre.testsupport.TestServers;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -68,6 +69,26 @@ class StatusCacheTest {
                 .verify(WAIT);
         StepVerifier.create(cache.offer(status(jobId, JobStatus.PROCESSING))).expectNext(false).expectComplete().verify(WAIT);
         StepVerifier.create(cache.latest(jobId).map(StatusChanged::status)).expectNext(JobStatus.CANCELLED).expectComplete().verify(WAIT);
+    }
+
+    /** A poll of the status topic in one call: each status sees the ones before it, of its job and in its order. */
+    @Test
+    void aPollAppliesInItsOrderInOneCall() {
+        var a = UUID.randomUUID().toString();
+        var b = UUID.randomUUID().toString();
+        var offers = List.of(
+                new StatusCache.Offer(status(a, JobStatus.QUEUED), "0af7651916cd43dd8448eb211c80319c"),
+                new StatusCache.Offer(status(b, JobStatus.QUEUED), null),
+                new StatusCache.Offer(status(a, JobStatus.ENCODED), "4bf92f3577b34da6a3ce929d0e0e4736"),
+                // late in the same poll: b has not moved yet, so ENCODED is legal for it but QUEUED again for a is not
+                new StatusCache.Offer(status(a, JobStatus.QUEUED), null),
+                new StatusCache.Offer(status(b, JobStatus.ENCODED), null));
+        StepVerifier.create(cache.offerAll(offers)).expectNext(List.of(true, true, true, false, true)).expectComplete().verify(WAIT);
+        StepVerifier.create(cache.latest(a).map(StatusChanged::status)).expectNext(JobStatus.ENCODED).expectComplete().verify(WAIT);
+        StepVerifier.create(cache.latest(b).map(StatusChanged::status)).expectNext(JobStatus.ENCODED).expectComplete().verify(WAIT);
+        // the first trace id seen is kept
+        StepVerifier.create(cache.traceId(a)).expectNext("0af7651916cd43dd8448eb211c80319c").expectComplete().verify(WAIT);
+        StepVerifier.create(cache.traceId(b)).expectComplete().verify(WAIT);
     }
 
     @Test
