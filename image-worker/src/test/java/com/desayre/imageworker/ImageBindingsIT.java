@@ -1,6 +1,7 @@
 package com.desayre.imageworker;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.desayre.contracts.ControlRequested;
 import com.desayre.contracts.EncodedJob;
@@ -13,14 +14,24 @@ import com.desayre.contracts.Priority;
 import com.desayre.contracts.Route;
 import com.desayre.contracts.StatusChanged;
 import com.desayre.contracts.Topics;
+import com.desayre.embedded.PostgresServer;
 import com.desayre.providersim.ProviderSimulator;
 import com.desayre.providersim.SimulatorSettings;
 import com.desayre.testsupport.TestServers;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -48,11 +59,17 @@ import org.springframework.test.context.DynamicPropertySource;
  * provider simulator, and the lane switches are read from the real broker (a plain consumer, not a
  * binding: until they are read no job is sent). The DLQs are the Kafka binder's ({@code WorkerPoisonIT}
  * proves them); here a poison record is seen failing once, not retried, on the binding's error channel.
+ * Its PostgreSQL is its own (restarted on the same port and data directory when a test stops it), so the
+ * test kit's shared one stays up; the bindings' back-off is milliseconds here, so their tries end quickly.
  */
 @SpringBootTest(classes = ImageWorkerApplication.class, webEnvironment = SpringBootTest.WebEnvironment.NONE,
         properties = {"spring.config.name=desayre-platform,image-worker", "spring.application.name=image-worker",
                 "desayre.modelslabs.api-key=sk-binding-test", "desayre.modelslabs.poll-min=100ms",
                 "desayre.modelslabs.poll-max=400ms", "desayre.image-worker.tick=100ms",
+                "spring.cloud.stream.bindings.generateImage-in-0.consumer.back-off-initial-interval=10",
+                "spring.cloud.stream.bindings.generateImage-in-0.consumer.back-off-max-interval=20",
+                "spring.cloud.stream.bindings.controlImage-in-0.consumer.back-off-initial-interval=10",
+                "spring.cloud.stream.bindings.controlImage-in-0.consumer.back-off-max-interval=20",
                 "spring.main.banner-mode=off"})
 @EnableTestBinder
 // closed after the class: the other ITs of this JVM run without it in the background
@@ -62,6 +79,16 @@ class ImageBindingsIT {
     private static final long WAIT_MS = 30_000;
     private static final ProviderSimulator SIM = ProviderSimulator.start(SimulatorSettings.defaults());
     private static final String DATABASE = "image_bindings_" + Long.toHexString(System.nanoTime());
+    private static final Path POSTGRES_DIR = temporaryDirectory();
+    /** Stopped at the JVM's exit, after this class's context (closed at the end of the test run). */
+    private static volatile PostgresServer postgres = PostgresServer.start(0, POSTGRES_DIR);
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            postgres.close();
+            delete(POSTGRES_DIR);
+        }, "image-bindings-postgres"));
+    }
 
     @Autowired
     private InputDestination input;
@@ -79,9 +106,9 @@ class ImageBindingsIT {
 
     @DynamicPropertySource
     static void servers(DynamicPropertyRegistry registry) {
-        TestServers.postgres().createDatabase(DATABASE);
+        postgres.createDatabase(DATABASE);
         TestServers.kafkaProperties().forEach((key, value) -> registry.add(key, () -> value));
-        TestServers.postgres().springProperties(DATABASE).forEach((key, value) -> registry.add(key, () -> value));
+        postgres.springProperties(DATABASE).forEach((key, value) -> registry.add(key, () -> value));
         registry.add("desayre.modelslabs.base-url", SIM::baseUrl);
         registry.add("desayre.modelslabs.source-base-url", () -> SIM.baseUrl() + "/outputs");
     }
@@ -208,6 +235,79 @@ class ImageBindingsIT {
 
         assertThat(failed).hasSize(1).allSatisfy(error -> assertThat(retries(error)).isZero());
         assertThat(output.receive(300, Topics.STATUS)).isNull();
+    }
+
+    /**
+     * PostgreSQL stopped for many times as long as the bindings try a record (about 0.1 s here; 3.5 s for a job and
+     * 12.5 s for a cancel as deployed, where a failover takes minutes): a cancel and a new job that arrive meanwhile
+     * wait it out, neither is given up on (no DLQ), and once it is back both are applied.
+     */
+    @Test
+    void aCancelAndAJobThatArriveWhilePostgresIsAwayWaitItOutAndAreAppliedOnceItIsBack() throws Exception {
+        var cancelled = job(JobKind.IMAGE);
+        var accepted = job(JobKind.IMAGE);
+        var port = postgres.port();
+        var senders = Executors.newFixedThreadPool(2);
+        postgres.close();
+        try {
+            // the test binder hands a record to its function on the sending thread: each waits on its own
+            var cancelling = CompletableFuture.runAsync(() -> cancel(cancelled.jobId()), senders);
+            var accepting = CompletableFuture.runAsync(() -> send(Topics.IMAGE_REQUESTED, accepted.jobId(),
+                    EventJson.write(accepted)), senders);
+            await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
+                    .until(() -> failed.isEmpty() && !cancelling.isDone() && !accepting.isDone());
+
+            postgres = PostgresServer.start(port, POSTGRES_DIR);
+            CompletableFuture.allOf(cancelling, accepting).get(60, TimeUnit.SECONDS);
+        } finally {
+            senders.shutdownNow();
+            if (!accepts(postgres)) {
+                postgres = PostgresServer.start(port, POSTGRES_DIR); // for the other tests, whatever happened here
+            }
+        }
+
+        // the job was recorded once Postgres was back, and made: its result comes out
+        assertThat(resultOf(accepted.jobId()).jobId()).isEqualTo(accepted.jobId());
+        // the cancel was recorded while its job had not come yet: the job, arriving now, is never sent
+        send(Topics.IMAGE_REQUESTED, cancelled.jobId(), EventJson.write(cancelled));
+        assertThat(statusesUntil(cancelled.jobId(), s -> s.status().isTerminal())).extracting(StatusChanged::status)
+                .containsExactly(JobStatus.CANCELLED);
+        assertThat(failed).isEmpty();
+    }
+
+    private MediaReady resultOf(String jobId) {
+        long until = System.nanoTime() + WAIT_MS * 1_000_000;
+        while (System.nanoTime() < until) {
+            var message = output.receive(200, Topics.MEDIA_READY);
+            if (message != null && key(message).equals(jobId)) {
+                return EventJson.read(message.getPayload(), MediaReady.class);
+            }
+        }
+        throw new AssertionError("no result of " + jobId + " within " + WAIT_MS + " ms");
+    }
+
+    private static boolean accepts(PostgresServer server) {
+        try (var connection = server.dataSource(PostgresServer.DEFAULT_DATABASE).getConnection()) {
+            return connection.isValid(2);
+        } catch (java.sql.SQLException e) {
+            return false;
+        }
+    }
+
+    private static Path temporaryDirectory() {
+        try {
+            return Files.createTempDirectory("image-bindings-pg-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void delete(Path root) {
+        try (var paths = Files.walk(root)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException e) {
+            // in target/: the next clean removes it
+        }
     }
 
     /** How often the binder retried a record before it gave up on it (0: to the DLQ on its first delivery). */

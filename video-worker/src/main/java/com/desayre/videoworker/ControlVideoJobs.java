@@ -1,8 +1,7 @@
 package com.desayre.videoworker;
 
-import com.desayre.contracts.ControlRequested;
+import com.desayre.workerkit.JobControls;
 import com.desayre.workerkit.JobIntake;
-import java.util.function.Consumer;
 import org.springframework.stereotype.Component;
 
 /**
@@ -10,17 +9,11 @@ import org.springframework.stereotype.Component;
  * job (xAI has no cancel call: the video is finished there and billed, but nobody waits for it)
  * and ends it CANCELLED. Cancels of jobs this worker never had are remembered, in case the job
  * still arrives, and forgotten with the finished jobs.
+ * A database that is away is waited out ({@link JobControls}).
  */
 @Component("controlVideo")
-class ControlVideoJobs implements Consumer<ControlRequested> {
-    private final JobIntake intake;
-
+class ControlVideoJobs extends JobControls {
     ControlVideoJobs(JobIntake intake) {
-        this.intake = intake;
-    }
-
-    @Override
-    public void accept(ControlRequested request) {
-        intake.control(request);
+        super(intake);
     }
 }

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -88,13 +89,22 @@ class Dispatcher implements SmartLifecycle {
     }
 
     private void poll() {
+        var slots = free.drainPermits();
+        if (slots == 0) {
+            return;
+        }
+        List<Deliveries.Claimed> claimed;
         try {
-            var slots = free.drainPermits();
-            if (slots == 0) {
-                return;
-            }
-            var claimed = deliveries.claim(slots, settings.lease());
-            free.release(slots - claimed.size());
+            claimed = deliveries.claim(slots, settings.lease());
+        } catch (RuntimeException e) {
+            // Postgres away (or the gateway has not migrated yet): try again at the next poll, with the slots given back
+            // (they were kept once: one failed claim stopped every delivery until a restart, WebhookDispatcherIT)
+            free.release(slots);
+            log.warn("Could not claim webhook deliveries: {}", e.toString());
+            return;
+        }
+        free.release(slots - claimed.size());
+        try {
             var pool = senders;
             for (var delivery : claimed) {
                 if (pool == null) {
@@ -110,8 +120,8 @@ class Dispatcher implements SmartLifecycle {
                 });
             }
         } catch (RuntimeException e) {
-            // Postgres away (or the gateway has not migrated yet): try again at the next poll
-            log.warn("Could not claim webhook deliveries: {}", e.toString());
+            // a sender pool shutting down: a scheduled task that throws is never run again
+            log.warn("Could not hand webhook deliveries to a sender: {}", e.toString());
         }
     }
 

@@ -9,6 +9,7 @@ import com.desayre.contracts.JobStatus;
 import com.desayre.contracts.StatusChanged;
 import com.desayre.contracts.StoredMedia;
 import com.desayre.contracts.Topics;
+import com.desayre.embedded.PostgresServer;
 import com.desayre.embedded.SpringProperties;
 import com.desayre.platform.MediaLinks;
 import com.desayre.testsupport.TestServers;
@@ -16,11 +17,14 @@ import com.desayre.testsupport.TopicProbe;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,7 +48,9 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * The dispatcher as deployed (its own Spring Boot app, consumer group on generation.status) on the real Kafka and
  * PostgreSQL with the gateway's migrations, sending to a real receiver on loopback that checks every signature with
- * the Standard Webhooks algorithm written here on its own. Retry intervals are milliseconds here, hours in production.
+ * the Standard Webhooks algorithm written here on its own. Retry intervals are milliseconds here, hours in production,
+ * and the binding's tries are cut to two. Its PostgreSQL is its own (restarted on the same port and data directory when a
+ * test stops it), so the test kit's shared one stays up.
  */
 class WebhookDispatcherIT {
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -54,10 +60,13 @@ class WebhookDispatcherIT {
     private static JdbcClient db;
     private static KafkaProducer<String, byte[]> producer;
     private static ConfigurableApplicationContext dispatcher;
+    private static Path postgresDir;
+    private static PostgresServer postgres;
 
     @BeforeAll
     static void start() throws Exception {
-        var postgres = TestServers.postgres();
+        postgresDir = Files.createTempDirectory("webhooks-pg-");
+        postgres = PostgresServer.start(0, postgresDir);
         Flyway.configure().dataSource(postgres.jdbcUrl(), postgres.username(), postgres.password())
                 .locations("filesystem:../gateway/src/main/resources/db/gateway").schemas("gateway").defaultSchema("gateway")
                 .table("flyway_history_gateway").load().migrate();
@@ -69,18 +78,26 @@ class WebhookDispatcherIT {
     }
 
     @AfterAll
-    static void stop() {
+    static void stop() throws Exception {
         if (dispatcher != null) {
             dispatcher.close();
         }
         producer.close();
         receiver.close();
+        postgres.close();
+        try (var paths = Files.walk(postgresDir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        }
     }
 
     private static ConfigurableApplicationContext startDispatcher() {
         var properties = new HashMap<String, String>();
         properties.putAll(TestServers.kafkaProperties());
-        properties.putAll(TestServers.postgresProperties());
+        properties.putAll(postgres.springProperties());
+        // the binding tries a status twice, 10 ms apart, and a try waits at most 0.5 s for a connection
+        properties.put("spring.cloud.stream.bindings.recordWebhooks-in-0.consumer.max-attempts", "1");
+        properties.put("spring.cloud.stream.bindings.recordWebhooks-in-0.consumer.back-off-initial-interval", "10");
+        properties.put("desayre.webhooks.database-connect-timeout", "500ms");
         properties.put("server.port", "0");
         properties.put("desayre.webhooks.allow-private", "true");
         properties.put("desayre.webhooks.poll-interval", "50ms");
@@ -212,6 +229,35 @@ class WebhookDispatcherIT {
             await().atMost(WAIT).until(() -> state(endpoint, jobId), "delivered:1"::equals);
             await().atMost(WAIT).until(() -> probe.records(Topics.WEBHOOKS_DLQ, jobId).size() == 1
                     && probe.records(Topics.WEBHOOKS_DLQ, poisonKey).size() == 1);
+        }
+    }
+
+    /**
+     * PostgreSQL stopped for longer than the binding tries a status (about 1 s here, 4 minutes as deployed, where a
+     * failover can take longer): a terminal status that arrives meanwhile waits it out, is not dead-lettered, and
+     * its webhook is delivered once Postgres is back.
+     */
+    @Test
+    void aStatusThatArrivesWhilePostgresIsAwayWaitsItOutAndIsDeliveredOnceItIsBack() throws Exception {
+        var owner = "ada-" + UUID.randomUUID();
+        var endpoint = UUID.randomUUID();
+        var secret = endpoint(endpoint, owner, receiver.url("/outage"), new String[] {"job.completed"}, null);
+        var jobId = UUID.randomUUID().toString();
+        var port = postgres.port();
+        try (var probe = TopicProbe.watch(TestServers.kafka(), Topics.WEBHOOKS_DLQ)) {
+            postgres.close();
+            try {
+                publish(status(jobId, owner, JobStatus.COMPLETED, List.of()));
+                await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(6))
+                        .until(() -> probe.records(Topics.WEBHOOKS_DLQ, jobId).isEmpty());
+            } finally {
+                postgres = PostgresServer.start(port, postgresDir);
+            }
+
+            await().atMost(WAIT).until(() -> state(endpoint, jobId), "delivered:1"::equals);
+            assertThat(receiver.to("/outage")).singleElement()
+                    .satisfies(request -> assertThat(validSignatures(request, secret)).isEqualTo(1));
+            assertThat(probe.records(Topics.WEBHOOKS_DLQ, jobId)).isEmpty();
         }
     }
 
