@@ -187,19 +187,23 @@ class EncodeRequests implements Consumer<Message<List<byte[]>>> {
         for (int i = 0; i < going.size(); i++) {
             var r = going.get(i);
             MDC.put("jobId", r.request().jobId());
+            // the failure's status and dead letter are sent in the job's trace too: a catch of the try that resumes it
+            // would run after the trace is closed
             try (var trace = JobTrace.resume(r.record().traceparent(), STAGE)) {
-                sent.get(i).join();
-                log.info("Encoded with {} for {}", r.version(), r.model());
-            } catch (RuntimeException e) {
-                if (!tooLarge(e)) {
-                    failure = earlier(failure, new PollSends.Failure(r.record().index(), e)); // the broker: worth another delivery
-                    continue;
+                try {
+                    sent.get(i).join();
+                    log.info("Encoded with {} for {}", r.version(), r.model());
+                } catch (RuntimeException e) {
+                    if (!tooLarge(e)) {
+                        failure = earlier(failure, new PollSends.Failure(r.record().index(), e)); // the broker: worth another delivery
+                        continue;
+                    }
+                    var error = new JobError(JobError.JOB_TOO_LARGE, "The encoded job is larger than Kafka takes for its next step; "
+                            + "shorten the prompt and run it again.");
+                    meters.counter("desayre.encoder.requests.refused", "code", error.code()).increment();
+                    sends.add(r.record().index(), events.publishStatus(StatusChanged.failed(r.request().jobId(), r.request().spec(), STAGE, error)));
+                    sends.add(r.record().index(), DeadLetters.publish(events, DLQ, r.record(), new UnusableRecordException(error.message(), e)));
                 }
-                var error = new JobError(JobError.JOB_TOO_LARGE, "The encoded job is larger than Kafka takes for its next step; "
-                        + "shorten the prompt and run it again.");
-                meters.counter("desayre.encoder.requests.refused", "code", error.code()).increment();
-                sends.add(r.record().index(), events.publishStatus(StatusChanged.failed(r.request().jobId(), r.request().spec(), STAGE, error)));
-                sends.add(r.record().index(), DeadLetters.publish(events, DLQ, r.record(), new UnusableRecordException(error.message(), e)));
             } finally {
                 MDC.remove("jobId");
             }

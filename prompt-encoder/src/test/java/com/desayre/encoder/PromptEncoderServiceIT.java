@@ -192,12 +192,17 @@ class PromptEncoderServiceIT {
         }
     }
 
+    /** The job fails JOB_TOO_LARGE in its own trace, as every other status of a job (docs/tracing.md). */
     @Test
     void aJobTooLargeForItsNextHopFailsAndItsRequestGoesToTheDlq() throws Exception {
         var jobId = UUID.randomUUID().toString();
         var prompt = "a very detailed harbour scene with boats, ".repeat(100).substring(0, 3900);
+        var traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
         try (var probe = TopicProbe.watch(TestServers.kafka(), Topics.dlq(Topics.REQUESTED), Topics.IMAGE_REQUESTED, Topics.STATUS)) {
-            publish(jobId, EventJson.write(GenerationRequested.of(jobId, spec(prompt, null))));
+            var request = new ProducerRecord<>(Topics.REQUESTED, jobId.getBytes(StandardCharsets.UTF_8),
+                    EventJson.write(GenerationRequested.of(jobId, spec(prompt, null))));
+            request.headers().add("traceparent", traceparent.getBytes(StandardCharsets.ISO_8859_1));
+            producer.send(request).get();
 
             await().atMost(Duration.ofSeconds(60)).until(() -> probe.has(Topics.STATUS, jobId, r -> r.value().contains("FAILED"))
                     && !probe.records(Topics.dlq(Topics.REQUESTED), jobId).isEmpty());
@@ -206,6 +211,11 @@ class PromptEncoderServiceIT {
             assertThat(failed.error().code()).isEqualTo("JOB_TOO_LARGE");
             assertThat(probe.records(Topics.IMAGE_REQUESTED, jobId)).isEmpty();
             assertThat(probe.records(Topics.dlq(Topics.REQUESTED), jobId)).hasSize(1);
+            // the job's trace: on each of its statuses, the FAILED included, and on the dead letter
+            assertThat(probe.records(Topics.STATUS, jobId))
+                    .allSatisfy(r -> assertThat(r.headers().get("traceparent")).contains("4bf92f3577b34da6a3ce929d0e0e4736"));
+            assertThat(probe.records(Topics.dlq(Topics.REQUESTED), jobId).get(0).headers().get("traceparent"))
+                    .contains("4bf92f3577b34da6a3ce929d0e0e4736");
         }
     }
 

@@ -284,7 +284,8 @@ public class JobStore {
      *                  the provider's places), from 1: what its ETA counts
      * @param waitedMs  time since it entered DESAYRE
      */
-    record Place(EncodedJob job, Priority lane, int position, long overall, long waitedMs) {
+    /** @param traceParent the job's trace, which its WAITING and EXPIRED_IN_QUEUE notices carry; or null */
+    record Place(EncodedJob job, Priority lane, int position, long overall, long waitedMs, String traceParent) {
     }
 
     /**
@@ -309,7 +310,7 @@ public class JobStore {
                         + " lease_owner = null, lease_until = null, updated_at = now() from line where t.job_id = line.job_id"
                         + " and t.state = 'QUEUED' and t.attempts = 0 and t.wait_until <= now()"
                         + " and (t.lease_until is null or t.lease_until < now())"
-                        + " returning t.job, t.lane, line.position, line.overall,"
+                        + " returning t.job, t.lane, line.position, line.overall, t.trace_parent,"
                         + " (extract(epoch from now() - coalesce(t.entered_at, t.created_at)) * 1000)::bigint as waited_ms")
                 .map((row, meta) -> place(row))
                 .all().collectList().block(TIMEOUT);
@@ -332,7 +333,7 @@ public class JobStore {
                         + " and (t.queue_told_at is null or t.queue_told_at <= now() - :every * interval '1 millisecond'"
                         + " and (line.position <= :near or abs(t.queue_position - line.position) * 10 >= t.queue_position"
                         + " or t.queue_told_at <= now() - 6 * :every * interval '1 millisecond'))"
-                        + " returning t.job, t.lane, line.position, line.overall,"
+                        + " returning t.job, t.lane, line.position, line.overall, t.trace_parent,"
                         + " (extract(epoch from now() - coalesce(t.entered_at, t.created_at)) * 1000)::bigint as waited_ms")
                 .bind("every", every.toMillis())
                 .bind("near", near)
@@ -346,7 +347,8 @@ public class JobStore {
                 Priority.valueOf(row.get("lane", String.class)),
                 row.get("position", Long.class).intValue(),
                 row.get("overall", Long.class),
-                row.get("waited_ms", Long.class));
+                row.get("waited_ms", Long.class),
+                row.get("trace_parent", String.class));
     }
 
     /**

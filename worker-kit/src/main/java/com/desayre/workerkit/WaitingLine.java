@@ -2,6 +2,7 @@ package com.desayre.workerkit;
 
 import com.desayre.contracts.JobError;
 import com.desayre.contracts.StatusChanged;
+import com.desayre.platform.JobTrace;
 import java.time.Duration;
 import java.util.Locale;
 import org.slf4j.Logger;
@@ -12,7 +13,7 @@ import org.slf4j.LoggerFactory;
  * the worker's table. Now and then (the dispatcher's thread) it ends the jobs whose own limit on
  * waiting ({@code maxWaitSeconds}) has passed before they were sent (FAILED / EXPIRED_IN_QUEUE),
  * and tells the others their place ({@code WAITING} with {@link StatusChanged.QueueInfo}), throttled
- * so that a line of thousands does not flood {@code generation.status}.
+ * so that a line of thousands does not flood {@code generation.status}. Each notice carries its own job's trace.
  *
  * <p>The ETA is Little's law on the provider's recent pace: with {@code n} jobs at the provider, each
  * held {@code t} on average (send to finished, over the last 50 finished in 10 minutes), a place
@@ -73,9 +74,11 @@ class WaitingLine {
                     + "; the request allowed at most "
                     + JobNotices.human(Duration.ofSeconds(job.spec().maxWaitSeconds())) + ". It was never sent, so nothing was "
                     + "charged. Try again later, or allow a longer wait.";
-            log.info("Job {}: expired in line after {} ms ({} ahead, maxWaitSeconds {})", job.jobId(), place.waitedMs(), ahead,
-                    job.spec().maxWaitSeconds());
-            notices.failed(job, JobError.EXPIRED_IN_QUEUE, message);
+            try (var trace = JobTrace.resume(place.traceParent(), notices.stage())) {
+                log.info("Job {}: expired in line after {} ms ({} ahead, maxWaitSeconds {})", job.jobId(), place.waitedMs(), ahead,
+                        job.spec().maxWaitSeconds());
+                notices.failed(job, JobError.EXPIRED_IN_QUEUE, message);
+            }
             metrics.finished(job.route().model(), JobError.EXPIRED_IN_QUEUE, Duration.ofMillis(place.waitedMs()));
         }
     }
@@ -92,8 +95,11 @@ class WaitingLine {
         var pace = store.pace();
         for (var place : places) {
             var job = place.job();
-            notices.waiting(job, new StatusChanged.QueueInfo(job.route().model(), place.lane(), place.position(),
-                    place.position() - 1, eta(place.overall(), pace)));
+            // told for many jobs at once, each in its own job's trace
+            try (var trace = JobTrace.resume(place.traceParent(), notices.stage())) {
+                notices.waiting(job, new StatusChanged.QueueInfo(job.route().model(), place.lane(), place.position(),
+                        place.position() - 1, eta(place.overall(), pace)));
+            }
         }
     }
 

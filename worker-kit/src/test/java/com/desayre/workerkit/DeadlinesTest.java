@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.desayre.contracts.JobError;
 import com.desayre.contracts.JobStatus;
 import com.desayre.contracts.StatusChanged;
+import com.desayre.contracts.Topics;
+import com.desayre.platform.JobTrace;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -73,7 +75,10 @@ class DeadlinesTest {
         var machine = new StepMachine("kit_max_wait", Duration.ofMinutes(5));
         // allowed one minute in line, entered two minutes ago (every place at the provider was taken)
         var job = StepMachine.job(60, Instant.now().minus(Duration.ofMinutes(2)));
-        machine.accept(job);
+        var traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+        try (var trace = JobTrace.resume(traceparent, "image-worker")) {
+            machine.accept(job);
+        }
 
         assertThat(machine.step()).isEmpty();
         machine.line.look();
@@ -83,6 +88,8 @@ class DeadlinesTest {
         var failed = machine.outbox.last(job.jobId());
         assertThat(failed.status()).isEqualTo(JobStatus.FAILED);
         assertThat(failed.error().message()).contains("allowed at most 1 min", "nothing was charged");
+        // in the job's own trace, though the line ends it outside any
+        assertThat(machine.outbox.on(Topics.STATUS)).singleElement().satisfies(sent -> assertThat(sent.traceparent()).isEqualTo(traceparent));
         machine.line.look(); // another instance looks too: the job ends once
         assertThat(machine.outbox.statusesOf(job.jobId())).containsExactly(JobStatus.FAILED);
     }

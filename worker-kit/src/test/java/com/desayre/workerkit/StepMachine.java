@@ -219,8 +219,11 @@ final class StepMachine {
         }
     }
 
-    /** What the kit sent, in order. */
-    record Sent(String topic, String key, Object event, Map<String, ?> headers) {
+    /**
+     * What the kit sent, in order, with the trace current as it was sent (what the Kafka producer's
+     * {@code TraceparentProducerInterceptor} puts on the record).
+     */
+    record Sent(String topic, String key, Object event, Map<String, ?> headers, String traceparent) {
     }
 
     static final class Outbox implements JobNotices.Outbox {
@@ -234,7 +237,7 @@ final class StepMachine {
                 failNextOn = null;
                 throw new IllegalStateException("no broker for " + topic);
             }
-            sent.add(new Sent(topic, key, event, Map.copyOf(headers)));
+            sent.add(new Sent(topic, key, event, Map.copyOf(headers), com.desayre.platform.JobTrace.traceparent()));
         }
 
         List<StatusChanged> statuses(String jobId) {
