@@ -4,54 +4,49 @@ import com.desayre.contracts.EncodedJob;
 import com.desayre.contracts.JobError;
 import com.desayre.contracts.JobKind;
 import com.desayre.workerkit.JobIntake;
-import com.desayre.workerkit.JobNotices;
+import java.util.List;
 import java.util.function.Consumer;
-import org.springframework.kafka.support.KafkaHeaders;
 import org.springframework.messaging.Message;
 import org.springframework.stereotype.Component;
 
 /**
- * Reads {@code generation.image.requested} and only records each job in Postgres: the record is
- * committed as soon as the job is safe there, never held through a provider call. A redelivered
- * record for a job already known does nothing, so no job is ever submitted twice because of Kafka.
+ * Reads {@code generation.image.requested} a poll at a time and only records its jobs in Postgres, in one statement
+ * ({@link JobIntake}): the poll is committed as soon as its jobs are safe there, never held through a provider call.
+ * A redelivered record for a job already known does nothing, so no job is ever submitted twice because of Kafka.
  */
 @Component("generateImage")
-class AcceptImageJobs implements Consumer<Message<EncodedJob>> {
+class AcceptImageJobs implements Consumer<Message<List<byte[]>>> {
+    static final String BINDING = "generateImage-in-0";
+
     private final JobIntake intake;
-    private final JobNotices notices;
     private final ModelsLabSettings settings;
 
-    AcceptImageJobs(JobIntake intake, JobNotices notices, ModelsLabSettings settings) {
+    AcceptImageJobs(JobIntake intake, ModelsLabSettings settings) {
         this.intake = intake;
-        this.notices = notices;
         this.settings = settings;
     }
 
     @Override
-    public void accept(Message<EncodedJob> message) {
-        var job = message.getPayload();
+    public void accept(Message<List<byte[]>> poll) {
+        intake.accept(poll, this::refusal);
+    }
+
+    /** Why the image worker cannot run this job (it ends FAILED), or null. */
+    private JobIntake.Refusal refusal(EncodedJob job) {
         var kind = job.spec().kind();
         if (kind != JobKind.IMAGE && kind != JobKind.EDIT) {
-            notices.failed(job, JobError.NOT_SUPPORTED, "The image worker makes images and image edits, not " + kind + ".");
-            return;
+            return new JobIntake.Refusal(JobError.NOT_SUPPORTED, "The image worker makes images and image edits, not " + kind + ".");
         }
         if (job.route() == null || job.route().model() == null || job.route().model().isBlank()) {
-            notices.failed(job, JobError.NOT_SUPPORTED, "This job names no image model.");
-            return;
+            return new JobIntake.Refusal(JobError.NOT_SUPPORTED, "This job names no image model.");
         }
         if (kind == JobKind.EDIT && (job.spec().sourceMediaKey() == null || job.spec().sourceMediaKey().isBlank())) {
-            notices.failed(job, JobError.PROVIDER_REJECTED, "An image edit needs a source image.");
-            return;
+            return new JobIntake.Refusal(JobError.PROVIDER_REJECTED, "An image edit needs a source image.");
         }
         if (kind == JobKind.EDIT && settings.sourceBaseUrl().isEmpty()) {
-            notices.failed(job, JobError.NOT_SUPPORTED, "Image edits are not set up here: the provider needs a public URL "
+            return new JobIntake.Refusal(JobError.NOT_SUPPORTED, "Image edits are not set up here: the provider needs a public URL "
                     + "for the source image (desayre.modelslabs.source-base-url).");
-            return;
         }
-        var headers = message.getHeaders();
-        intake.accept(job,
-                headers.get(KafkaHeaders.RECEIVED_PARTITION, Integer.class),
-                headers.get(KafkaHeaders.OFFSET, Long.class),
-                headers.get(KafkaHeaders.RECEIVED_TIMESTAMP, Long.class));
+        return null;
     }
 }

@@ -50,6 +50,11 @@ class ImageWorkerConfiguration extends WorkerKitConfiguration {
     }
 
     @Override
+    protected String intakeBinding() {
+        return AcceptImageJobs.BINDING;
+    }
+
+    @Override
     protected String apiKey() {
         return settings.apiKey();
     }

@@ -43,5 +43,13 @@ public final class PollSends {
     }
 
     /** A record whose output the broker did not take: it and the records after it are to be delivered again. */
-    public record Failure(int index, RuntimeException cause) { }
+    public record Failure(int index, RuntimeException cause) {
+        /** Of two failures (either may be null), the one at the earlier record: the poll comes again from there. */
+        public static Failure earlier(Failure a, Failure b) {
+            if (a == null) {
+                return b;
+            }
+            return b == null || a.index() <= b.index() ? a : b;
+        }
+    }
 }

@@ -94,8 +94,8 @@ class EncodeRequests implements Consumer<Message<List<byte[]>>> {
                 MDC.remove("jobId");
             }
         }
-        failure = earlier(failure, sends.firstFailure());
-        failure = earlier(failure, sendJobs(ready, failure == null ? records.size() : failure.index()));
+        failure = PollSends.Failure.earlier(failure, sends.firstFailure());
+        failure = PollSends.Failure.earlier(failure, sendJobs(ready, failure == null ? records.size() : failure.index()));
         if (failure != null) {
             throw new BatchListenerFailedException("Delivering generation.requested again from this record: "
                     + failure.cause().getMessage(), failure.cause(), failure.index());
@@ -195,7 +195,7 @@ class EncodeRequests implements Consumer<Message<List<byte[]>>> {
                     log.info("Encoded with {} for {}", r.version(), r.model());
                 } catch (RuntimeException e) {
                     if (!tooLarge(e)) {
-                        failure = earlier(failure, new PollSends.Failure(r.record().index(), e)); // the broker: worth another delivery
+                        failure = PollSends.Failure.earlier(failure, new PollSends.Failure(r.record().index(), e)); // the broker: worth another delivery
                         continue;
                     }
                     var error = new JobError(JobError.JOB_TOO_LARGE, "The encoded job is larger than Kafka takes for its next step; "
@@ -208,14 +208,7 @@ class EncodeRequests implements Consumer<Message<List<byte[]>>> {
                 MDC.remove("jobId");
             }
         }
-        return earlier(failure, sends.firstFailure());
-    }
-
-    private static PollSends.Failure earlier(PollSends.Failure a, PollSends.Failure b) {
-        if (a == null) {
-            return b;
-        }
-        return b == null || a.index() <= b.index() ? a : b;
+        return PollSends.Failure.earlier(failure, sends.firstFailure());
     }
 
     private static boolean tooLarge(Throwable e) {

@@ -50,6 +50,11 @@ class VideoWorkerConfiguration extends WorkerKitConfiguration {
     }
 
     @Override
+    protected String intakeBinding() {
+        return AcceptVideoJobs.BINDING;
+    }
+
+    @Override
     protected String apiKey() {
         return settings.apiKey();
     }

@@ -37,50 +37,75 @@ public class JobStore {
     }
 
     /**
-     * Records a new job, at the end of its lane's line; false when the job id is already known (a
-     * redelivered record). It has no provider deadline yet: that starts when the provider takes it
-     * ({@link #startPolling}). {@code maxWaitSeconds} counts from when the job entered DESAYRE: the
-     * encoded job's {@code occurredAt}, never later than now.
+     * A job as its Kafka record brought it: where the record was (its partition, offset and timestamp, for people
+     * and the DLQ) and its trace (the job's steps resume it, {@link JobDispatcher}).
      */
-    public boolean insertIfAbsent(EncodedJob job, Integer partition, Long offset, Long timestamp) {
-        var maxWait = job.spec().maxWaitSeconds();
-        var spec = db.sql("insert into " + table + " (job_id, model, job, state, next_at, line_at, entered_at, wait_until,"
-                        + " source_partition, source_offset, source_timestamp, lane, trace_parent) select :id, :model, :job, 'QUEUED',"
-                        + " now(), now(), entered, case when :maxWait < 0 then null else entered + :maxWait * interval '1 second' end,"
-                        + " :partition, :offset, :timestamp, :lane, :trace from (select least(now(), :occurred) as entered) e"
-                        + " on conflict (job_id) do nothing")
-                .bind("id", job.jobId())
-                .bind("lane", job.route().lane() == null ? "INTERACTIVE" : job.route().lane().name())
-                .bind("model", job.route().model())
-                .bind("job", new String(EventJson.write(job), java.nio.charset.StandardCharsets.UTF_8))
-                .bind("occurred", (job.occurredAt() == null ? java.time.Instant.now() : job.occurredAt()).atOffset(java.time.ZoneOffset.UTC))
-                .bind("maxWait", maxWait == null ? -1 : Math.max(0, maxWait));
-        spec = partition == null ? spec.bindNull("partition", Integer.class) : spec.bind("partition", partition);
-        spec = offset == null ? spec.bindNull("offset", Long.class) : spec.bind("offset", offset);
-        spec = timestamp == null ? spec.bindNull("timestamp", Long.class) : spec.bind("timestamp", timestamp);
-        // the trace of the record being consumed: the job's steps resume it (JobDispatcher)
-        var trace = com.desayre.platform.JobTrace.traceparent();
-        spec = trace == null ? spec.bindNull("trace", String.class) : spec.bind("trace", trace);
-        return spec.fetch().rowsUpdated().block(TIMEOUT) == 1;
+    record Arrival(EncodedJob job, int partition, long offset, long timestamp, String traceparent) {
     }
 
     /**
-     * Takes up to {@code limit} due jobs for {@code lease}; a job whose lease ran out is due again.
-     * Jobs already at the provider (being polled) come first; jobs waiting to be sent are taken
-     * only as many as the provider's queue has places ({@code submitSlots}), in the line's order
-     * ({@link #LINE_ORDER}), so the first interactive job gets the next free place and the rest keep
-     * their turn. A job whose own limit on waiting has passed is never taken (the line expires it).
+     * Records a poll's new jobs in one statement, each at the end of its lane's line in the order given; answers the
+     * ids that were new (the others were known already: redelivered records, or a cancel that came first). A job has
+     * no provider deadline yet: that starts when the provider takes it ({@link #startPolling}). {@code maxWaitSeconds}
+     * counts from when the job entered DESAYRE: the encoded job's {@code occurredAt}, never later than now.
+     *
+     * @param arrivals jobs with distinct ids
      */
-    List<JobRow> claimDue(int limit, Duration lease, int submitSlots, java.util.Set<Priority> lanes) {
-        var claimed = new java.util.ArrayList<>(claim("state in ('SUBMITTING', 'POLLING')", "(lane = 'BATCH'), next_at", limit, lease,
-                null));
-        var sendable = Math.min(limit - claimed.size(), submitSlots);
-        if (sendable > 0 && !lanes.isEmpty()) {
-            // a paused lane's jobs stay queued: only the lanes that may send are claimed
-            claimed.addAll(claim("state = 'QUEUED' and (wait_until is null or wait_until > now() or attempts > 0)"
-                    + " and lane = any(:lanes)", LINE_ORDER, sendable, lease, lanes.stream().map(Enum::name).toArray(String[]::new)));
+    java.util.Set<String> insertIfAbsent(List<Arrival> arrivals) {
+        if (arrivals.isEmpty()) {
+            return java.util.Set.of();
         }
-        return claimed;
+        int n = arrivals.size();
+        var ids = new String[n];
+        var models = new String[n];
+        var jobs = new String[n];
+        var lanes = new String[n];
+        var traces = new String[n];
+        var occurred = new Long[n];
+        var maxWaits = new Integer[n];
+        var partitions = new Integer[n];
+        var offsets = new Long[n];
+        var timestamps = new Long[n];
+        for (int i = 0; i < n; i++) {
+            var arrival = arrivals.get(i);
+            var job = arrival.job();
+            var maxWait = job.spec().maxWaitSeconds();
+            ids[i] = job.jobId();
+            models[i] = job.route().model();
+            jobs[i] = new String(EventJson.write(job), java.nio.charset.StandardCharsets.UTF_8);
+            lanes[i] = job.route().lane() == null ? "INTERACTIVE" : job.route().lane().name();
+            traces[i] = arrival.traceparent() == null ? "" : arrival.traceparent();
+            occurred[i] = (job.occurredAt() == null ? java.time.Instant.now() : job.occurredAt()).toEpochMilli();
+            maxWaits[i] = maxWait == null ? -1 : Math.max(0, maxWait);
+            partitions[i] = arrival.partition();
+            offsets[i] = arrival.offset();
+            timestamps[i] = arrival.timestamp();
+        }
+        // one row per array element, in the poll's order: line_at keeps that order (a microsecond apart, none in the
+        // future), where one now() for all would leave ties to the job ids; -1 and '' stand for "not known" (null)
+        return new java.util.HashSet<>(db.sql("insert into " + table + " (job_id, model, job, state, next_at, line_at, entered_at,"
+                        + " wait_until, source_partition, source_offset, source_timestamp, lane, trace_parent)"
+                        + " select a.id, a.model, a.job, 'QUEUED', now(), now() - (:n - a.ord) * interval '1 microsecond', e.entered,"
+                        + " case when a.max_wait < 0 then null else e.entered + a.max_wait * interval '1 second' end,"
+                        + " nullif(a.part, -1), nullif(a.off, -1), nullif(a.ts, -1), a.lane, nullif(a.trace, '')"
+                        + " from unnest(:ids::text[], :models::text[], :jobs::text[], :occurred::bigint[], :maxWaits::int[],"
+                        + " :partitions::int[], :offsets::bigint[], :timestamps::bigint[], :lanes::text[], :traces::text[])"
+                        + " with ordinality as a(id, model, job, occurred, max_wait, part, off, ts, lane, trace, ord)"
+                        + " cross join lateral (select least(now(), to_timestamp(a.occurred / 1000.0)) as entered) e"
+                        + " on conflict (job_id) do nothing returning job_id")
+                .bind("n", n)
+                .bind("ids", ids)
+                .bind("models", models)
+                .bind("jobs", jobs)
+                .bind("occurred", occurred)
+                .bind("maxWaits", maxWaits)
+                .bind("partitions", partitions)
+                .bind("offsets", offsets)
+                .bind("timestamps", timestamps)
+                .bind("lanes", lanes)
+                .bind("traces", traces)
+                .map((row, meta) -> row.get("job_id", String.class))
+                .all().collectList().block(TIMEOUT));
     }
 
     /**
@@ -90,13 +115,27 @@ public class JobStore {
      */
     static final String LINE_ORDER = "(lane = 'BATCH'), line_at, job_id";
 
-    private List<JobRow> claim(String which, String order, int limit, Duration lease, String[] lanes) {
-        var spec = db.sql("update " + table + " set lease_owner = :owner, lease_until = now() + :lease * interval '1 millisecond',"
-                        + " updated_at = now() where job_id in (select job_id from " + table
-                        + " where " + which
-                        + " and next_at <= now() and (lease_until is null or lease_until < now())"
-                        + " order by " + order + " limit :limit for update skip locked)"
-                        + " returning job, state, attempts, polls, parked, provider_id, fetch_url,"
+    /**
+     * Takes up to {@code limit} due jobs for {@code lease}, in one statement; a job whose lease ran out is due again.
+     * Jobs already at the provider (being polled) come first; jobs waiting to be sent are taken only as many as the
+     * provider's queue has places ({@code submitSlots}) and {@code limit} leaves, in the line's order
+     * ({@link #LINE_ORDER}), so the first interactive job gets the next free place and the rest keep their turn.
+     * A job whose own limit on waiting has passed is never taken (the line expires it), nor one of a lane not in
+     * {@code lanes} (paused, or not known yet). Rows locked by another instance's claim are skipped, never waited
+     * for, so instances claiming at once each take different jobs. The rows come back in-flight first, then in line.
+     */
+    List<JobRow> claimDue(int limit, Duration lease, int submitSlots, java.util.Set<Priority> lanes) {
+        var due = "next_at <= now() and (lease_until is null or lease_until < now())";
+        var spec = db.sql("with polled as materialized (select job_id from " + table + " where state in ('SUBMITTING', 'POLLING') and "
+                        + due + " order by (lane = 'BATCH'), next_at limit :limit for update skip locked),"
+                        // a paused lane's jobs stay queued: only the lanes that may send are claimed
+                        + " sent as materialized (select job_id from " + table + " where state = 'QUEUED'"
+                        + " and (wait_until is null or wait_until > now() or attempts > 0) and lane = any(:lanes) and " + due
+                        + " order by " + LINE_ORDER + " limit greatest(0, least(:slots, :limit - (select count(*) from polled)))"
+                        + " for update skip locked),"
+                        + " claimed as (update " + table + " set lease_owner = :owner, lease_until = now() + :lease * interval '1 millisecond',"
+                        + " updated_at = now() where job_id in (select job_id from polled union all select job_id from sent)"
+                        + " returning job_id, job, state, attempts, polls, parked, provider_id, fetch_url, lane, line_at, next_at,"
                         + " coalesce(deadline_at <= now(), false) as overdue,"
                         + " (extract(epoch from deadline_at - now()) * 1000)::bigint as remaining_ms,"
                         + " (extract(epoch from now() - created_at) * 1000)::bigint as age_ms,"
@@ -104,13 +143,15 @@ public class JobStore {
                         + " (extract(epoch from now() - coalesce(noticed_at, created_at)) * 1000)::bigint as since_notice_ms,"
                         + " future_links,"
                         + " (extract(epoch from now() - coalesce(accepted_at, created_at)) * 1000)::bigint as working_ms,"
-                        + " coalesce(provider_keeps_until <= now(), false) as past_retention, late_told, trace_parent")
+                        + " coalesce(provider_keeps_until <= now(), false) as past_retention, late_told, trace_parent)"
+                        + " select * from claimed order by (state = 'QUEUED'), (lane = 'BATCH'),"
+                        + " case when state = 'QUEUED' then line_at else next_at end, job_id")
                 .bind("owner", owner)
                 .bind("lease", lease.toMillis())
-                .bind("limit", limit);
-        if (lanes != null) {
-            spec = spec.bind("lanes", lanes);
-        }
+                .bind("limit", limit)
+                .bind("slots", lanes.isEmpty() ? 0 : submitSlots)
+                // never an empty array (its element type could not be told): no lane at all matches none
+                .bind("lanes", lanes.isEmpty() ? new String[] {""} : lanes.stream().map(Enum::name).toArray(String[]::new));
         return spec.map((row, meta) -> {
                     var remaining = row.get("remaining_ms", Long.class);
                     return new JobRow(

@@ -1,5 +1,7 @@
 package com.desayre.workerkit;
 
+import com.desayre.contracts.Topics;
+import com.desayre.platform.DeadLetters;
 import com.desayre.platform.JobEvents;
 import com.desayre.platform.JobEventsConfiguration;
 import com.desayre.platform.MediaLinksConfiguration;
@@ -15,10 +17,12 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.cloud.stream.config.BindingServiceProperties;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.core.env.Environment;
+import org.springframework.kafka.listener.CommonErrorHandler;
 import org.springframework.r2dbc.core.DatabaseClient;
 
 /**
@@ -50,6 +54,12 @@ public abstract class WorkerKitConfiguration {
 
     /** The topic the worker reads jobs from (its DLQ is {@code <topic>.dlq}). */
     protected abstract String inputTopic();
+
+    /**
+     * The binding that reads {@link #inputTopic()}, e.g. {@code generateImage-in-0}: a batch binding with native
+     * decoding whose error handler is {@link #intakeErrors} (its function hands each poll to {@link JobIntake#accept}).
+     */
+    protected abstract String intakeBinding();
 
     protected abstract String apiKey();
 
@@ -150,7 +160,18 @@ public abstract class WorkerKitConfiguration {
     }
 
     @Bean
-    JobIntake jobIntake(JobStore store, JobDispatcher dispatcher, JobProgress progress, JobNotices notices) {
-        return new JobIntake(store, dispatcher, progress, notices);
+    JobIntake jobIntake(JobStore store, JobDispatcher dispatcher, JobProgress progress, JobNotices notices, JobEvents events,
+                        BindingServiceProperties bindings) {
+        return new JobIntake(store, dispatcher, progress, notices, events, Topics.dlq(inputTopic()),
+                () -> bindings.getConsumerProperties(intakeBinding()));
+    }
+
+    /**
+     * The intake binding's error handler ({@code common-error-handler-bean-name: intakeErrors}; the binder's own DLQ
+     * would put a whole poll there): its deliveries and back-off, then the one record at fault on the input's DLQ.
+     */
+    @Bean
+    CommonErrorHandler intakeErrors(JobEvents events, BindingServiceProperties bindings) {
+        return DeadLetters.errorHandler(events, bindings.getConsumerProperties(intakeBinding()), Topics.dlq(inputTopic()));
     }
 }

@@ -120,7 +120,8 @@ final class StepMachine {
         var lanes = new LaneSwitches("image-worker", Map.of());
         this.line = new WaitingLine(store, notices, metrics, lanes, Duration.ofSeconds(5), settings.tick());
         var dispatcher = new JobDispatcher("image-worker", store, progress, settings, metrics, lanes, line, Runnable::run);
-        this.intake = new JobIntake(store, dispatcher, progress, notices);
+        // no binder here: the tests hand the intake jobs, not polls (its polls are the workers' ITs')
+        this.intake = new JobIntake(store, dispatcher, progress, notices, null, Topics.dlq(Topics.IMAGE_REQUESTED), () -> null);
     }
 
     private static void migrate(String database) {
@@ -168,7 +169,19 @@ final class StepMachine {
 
     /** The job as a Kafka record brings it (partition 1, offset 42). */
     void accept(EncodedJob job) {
-        intake.accept(job, 1, 42L, 1_700_000_000_000L);
+        accept(List.of(job));
+    }
+
+    /** Jobs as one poll brings them, in this order (partition 1, offsets from 42). */
+    void accept(List<EncodedJob> jobs) {
+        var polled = new java.util.ArrayList<JobIntake.Polled>();
+        for (int i = 0; i < jobs.size(); i++) {
+            polled.add(new JobIntake.Polled(i, new JobStore.Arrival(jobs.get(i), 1, 42L + i, 1_700_000_000_000L, null)));
+        }
+        var failure = intake.record(polled);
+        if (failure != null) {
+            throw failure.cause();
+        }
     }
 
     void cancel(String jobId) {
