@@ -17,6 +17,7 @@ import com.desayre.contracts.Topics;
 import com.desayre.embedded.PostgresServer;
 import com.desayre.providersim.ProviderSimulator;
 import com.desayre.providersim.SimulatorSettings;
+import com.desayre.testsupport.BatchPoll;
 import com.desayre.testsupport.TestServers;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -25,8 +26,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -57,8 +60,10 @@ import org.springframework.test.context.DynamicPropertySource;
  * and {@code controlImage} ({@code generation.control}), a record in, the records out with their keys.
  * Only the binder is replaced: its jobs are kept in the test kit's real PostgreSQL, ModelsLabs is the
  * provider simulator, and the lane switches are read from the real broker (a plain consumer, not a
- * binding: until they are read no job is sent). The DLQs are the Kafka binder's ({@code WorkerPoisonIT}
- * proves them); here a poison record is seen failing once, not retried, on the binding's error channel.
+ * binding: until they are read no job is sent). {@code generateImage} is a batch binding: each test hands it a poll
+ * (a list with list headers); a record that is not a job is seen on the DLQ once, never on the error channel. The
+ * control binding's DLQ is the Kafka binder's ({@code WorkerPoisonIT} proves both on the real broker); here its
+ * poison record is seen failing once, not retried, on the binding's error channel.
  * Its PostgreSQL is its own (restarted on the same port and data directory when a test stops it), so the
  * test kit's shared one stays up; the bindings' back-off is milliseconds here, so their tries end quickly.
  */
@@ -139,6 +144,21 @@ class ImageBindingsIT {
         input.send(MessageBuilder.withPayload(value).setHeader(KEY, key.getBytes(StandardCharsets.UTF_8)).build(), destination);
     }
 
+    private long offset;
+
+    /** Records on generation.image.requested as one poll, as the Kafka binder hands a batch binding its poll. */
+    @SafeVarargs
+    private void poll(Map.Entry<String, byte[]>... records) {
+        var keys = Arrays.stream(records).map(Map.Entry::getKey).toList();
+        input.send(MessageBuilder.withPayload(Arrays.stream(records).map(Map.Entry::getValue).toList())
+                .copyHeaders(BatchPoll.headers(Topics.IMAGE_REQUESTED, keys, offset)).build(), Topics.IMAGE_REQUESTED);
+        offset += records.length;
+    }
+
+    private static Map.Entry<String, byte[]> record(EncodedJob job) {
+        return Map.entry(job.jobId(), EventJson.write(job));
+    }
+
     private void cancel(String jobId) {
         send(Topics.CONTROL, jobId, EventJson.write(ControlRequested.of(jobId, ControlRequested.Action.CANCEL, "tester", "tester")));
     }
@@ -167,11 +187,11 @@ class ImageBindingsIT {
     }
 
     @Test
-    void aJobComesOutAsItsStatusesAndOneResultKeyedByItsJobEvenWhenItsRecordComesTwice() {
+    void aJobComesOutAsItsStatusesAndOneResultKeyedByItsJobEvenWhenItsRecordComesAgain() {
         var job = job(JobKind.IMAGE);
 
-        send(Topics.IMAGE_REQUESTED, job.jobId(), EventJson.write(job));
-        send(Topics.IMAGE_REQUESTED, job.jobId(), EventJson.write(job)); // redelivered
+        poll(record(job), record(job)); // the record twice in one poll
+        poll(record(job)); // and again: redelivered after a crash before the commit
 
         var ready = output.receive(WAIT_MS, Topics.MEDIA_READY);
         assertThat(ready).as("a record on %s", Topics.MEDIA_READY).isNotNull();
@@ -190,7 +210,7 @@ class ImageBindingsIT {
     void aVideoJobOnTheImageTopicFailsNotSupportedAndIsNotARecordFailure() {
         var job = job(JobKind.VIDEO);
 
-        send(Topics.IMAGE_REQUESTED, job.jobId(), EventJson.write(job));
+        poll(record(job));
 
         var failedJob = statusesUntil(job.jobId(), s -> s.status().isTerminal());
         assertThat(failedJob).singleElement().satisfies(status -> {
@@ -201,18 +221,22 @@ class ImageBindingsIT {
     }
 
     @Test
-    void aRecordThatIsNotAJobFailsOnceAndNothingComesOut() {
+    void aRecordThatIsNotAJobGoesToTheDlqOnItsFirstDeliveryAndTheJobBesideItRuns() {
         var key = UUID.randomUUID().toString();
+        var job = job(JobKind.IMAGE);
 
-        send(Topics.IMAGE_REQUESTED, key, "{this is not json".getBytes(StandardCharsets.UTF_8));
+        poll(Map.entry(key, "{this is not json".getBytes(StandardCharsets.UTF_8)), record(job));
 
-        // not retried: a record that can never be read (the binder hands the function its bytes) goes to the DLQ at once
-        assertThat(failed).singleElement()
-                .satisfies(error -> assertThat(retries(error)).isZero())
-                .satisfies(error -> assertThat(error.getPayload())
-                        .hasRootCauseInstanceOf(ClassCastException.class));
-        assertThat(output.receive(300, Topics.STATUS)).isNull();
-        assertThat(output.receive(100, Topics.MEDIA_READY)).isNull();
+        // not retried, not a listener failure: the intake puts it on the DLQ itself, with the binder's failure headers
+        var dead = output.receive(WAIT_MS, Topics.dlq(Topics.IMAGE_REQUESTED));
+        assertThat(dead).as("a record on the DLQ").isNotNull();
+        assertThat(key(dead)).isEqualTo(key);
+        assertThat(new String(dead.getPayload(), StandardCharsets.UTF_8)).isEqualTo("{this is not json");
+        assertThat(new String((byte[]) dead.getHeaders().get("x-original-topic"), StandardCharsets.UTF_8)).isEqualTo(Topics.IMAGE_REQUESTED);
+        assertThat(dead.getHeaders()).containsKey("x-exception-message");
+        assertThat(output.receive(WAIT_MS, Topics.MEDIA_READY)).as("the job beside it").isNotNull();
+        assertThat(output.receive(300, Topics.dlq(Topics.IMAGE_REQUESTED))).as("a second dead letter").isNull();
+        assertThat(failed).isEmpty();
     }
 
     @Test
@@ -221,7 +245,7 @@ class ImageBindingsIT {
 
         cancel(job.jobId());
         cancel(job.jobId()); // redelivered
-        send(Topics.IMAGE_REQUESTED, job.jobId(), EventJson.write(job));
+        poll(record(job));
 
         var statuses = statusesUntil(job.jobId(), s -> s.status().isTerminal());
         assertThat(statuses).extracting(StatusChanged::status).containsExactly(JobStatus.CANCELLED);
@@ -252,8 +276,7 @@ class ImageBindingsIT {
         try {
             // the test binder hands a record to its function on the sending thread: each waits on its own
             var cancelling = CompletableFuture.runAsync(() -> cancel(cancelled.jobId()), senders);
-            var accepting = CompletableFuture.runAsync(() -> send(Topics.IMAGE_REQUESTED, accepted.jobId(),
-                    EventJson.write(accepted)), senders);
+            var accepting = CompletableFuture.runAsync(() -> poll(record(accepted)), senders);
             await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
                     .until(() -> failed.isEmpty() && !cancelling.isDone() && !accepting.isDone());
 
@@ -269,7 +292,7 @@ class ImageBindingsIT {
         // the job was recorded once Postgres was back, and made: its result comes out
         assertThat(resultOf(accepted.jobId()).jobId()).isEqualTo(accepted.jobId());
         // the cancel was recorded while its job had not come yet: the job, arriving now, is never sent
-        send(Topics.IMAGE_REQUESTED, cancelled.jobId(), EventJson.write(cancelled));
+        poll(record(cancelled));
         assertThat(statusesUntil(cancelled.jobId(), s -> s.status().isTerminal())).extracting(StatusChanged::status)
                 .containsExactly(JobStatus.CANCELLED);
         assertThat(failed).isEmpty();

@@ -124,6 +124,12 @@ final class WorkerHarness implements AutoCloseable {
 
     /** The worker alone, as a person would run it, with test settings as command-line arguments. */
     ConfigurableApplicationContext startWorker(String simulatorUrl, Map<String, String> extra) {
+        return ImageWorkerApplication.builder().web(WebApplicationType.NONE)
+                .run(SpringProperties.asArguments(properties(simulatorUrl, extra)));
+    }
+
+    /** The test settings of a worker of this harness (its database, groups, the simulator), {@code extra} last. */
+    Map<String, String> properties(String simulatorUrl, Map<String, String> extra) {
         var properties = new HashMap<String, String>();
         properties.putAll(TestServers.kafkaProperties());
         properties.putAll(TestServers.postgres().springProperties(database));
@@ -146,8 +152,7 @@ final class WorkerHarness implements AutoCloseable {
         properties.put("resilience4j.circuitbreaker.configs.default.minimum-number-of-calls", "1000");
         properties.put("spring.main.banner-mode", "off");
         properties.putAll(extra);
-        return ImageWorkerApplication.builder().web(WebApplicationType.NONE)
-                .run(SpringProperties.asArguments(properties));
+        return properties;
     }
 
     static JobSpec spec(JobKind kind, String prompt, String sourceMediaKey) {

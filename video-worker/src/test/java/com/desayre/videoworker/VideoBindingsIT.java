@@ -15,10 +15,13 @@ import com.desayre.contracts.StatusChanged;
 import com.desayre.contracts.Topics;
 import com.desayre.providersim.ProviderSimulator;
 import com.desayre.providersim.SimulatorSettings;
+import com.desayre.testsupport.BatchPoll;
 import com.desayre.testsupport.TestServers;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
@@ -46,8 +49,10 @@ import org.springframework.test.context.DynamicPropertySource;
  * and {@code controlVideo} ({@code generation.control}), a record in, the records out with their keys.
  * Only the binder is replaced: its jobs are kept in the test kit's real PostgreSQL, xAI is the provider
  * simulator, and the lane switches are read from the real broker (a plain consumer, not a binding: until
- * they are read no job is sent). The DLQs are the Kafka binder's ({@code VideoJobsIT} proves them); here a
- * poison record is seen failing once, not retried, on the binding's error channel.
+ * they are read no job is sent). {@code generateVideo} is a batch binding: each test hands it a poll (a list with
+ * list headers); a record that is not a job is seen on the DLQ once, never on the error channel. The control
+ * binding's DLQ is the Kafka binder's ({@code VideoJobsIT} proves both on the real broker); here its poison record is
+ * seen failing once, not retried, on the binding's error channel.
  */
 @SpringBootTest(classes = VideoWorkerApplication.class, webEnvironment = SpringBootTest.WebEnvironment.NONE,
         properties = {"spring.config.name=desayre-platform,video-worker", "spring.application.name=video-worker",
@@ -115,6 +120,21 @@ class VideoBindingsIT {
         input.send(MessageBuilder.withPayload(value).setHeader(KEY, key.getBytes(StandardCharsets.UTF_8)).build(), destination);
     }
 
+    private long offset;
+
+    /** Records on generation.video.requested as one poll, as the Kafka binder hands a batch binding its poll. */
+    @SafeVarargs
+    private void poll(Map.Entry<String, byte[]>... records) {
+        var keys = Arrays.stream(records).map(Map.Entry::getKey).toList();
+        input.send(MessageBuilder.withPayload(Arrays.stream(records).map(Map.Entry::getValue).toList())
+                .copyHeaders(BatchPoll.headers(Topics.VIDEO_REQUESTED, keys, offset)).build(), Topics.VIDEO_REQUESTED);
+        offset += records.length;
+    }
+
+    private static Map.Entry<String, byte[]> record(EncodedJob job) {
+        return Map.entry(job.jobId(), EventJson.write(job));
+    }
+
     private void cancel(String jobId) {
         send(Topics.CONTROL, jobId, EventJson.write(ControlRequested.of(jobId, ControlRequested.Action.CANCEL, "tester", "tester")));
     }
@@ -143,11 +163,11 @@ class VideoBindingsIT {
     }
 
     @Test
-    void aJobComesOutAsItsStatusesAndOneResultKeyedByItsJobEvenWhenItsRecordComesTwice() {
+    void aJobComesOutAsItsStatusesAndOneResultKeyedByItsJobEvenWhenItsRecordComesAgain() {
         var job = job(JobKind.VIDEO);
 
-        send(Topics.VIDEO_REQUESTED, job.jobId(), EventJson.write(job));
-        send(Topics.VIDEO_REQUESTED, job.jobId(), EventJson.write(job)); // redelivered
+        poll(record(job), record(job)); // the record twice in one poll
+        poll(record(job)); // and again: redelivered after a crash before the commit
 
         var ready = output.receive(WAIT_MS, Topics.MEDIA_READY);
         assertThat(ready).as("a record on %s", Topics.MEDIA_READY).isNotNull();
@@ -166,7 +186,7 @@ class VideoBindingsIT {
     void anImageJobOnTheVideoTopicFailsNotSupportedAndIsNotARecordFailure() {
         var job = job(JobKind.IMAGE);
 
-        send(Topics.VIDEO_REQUESTED, job.jobId(), EventJson.write(job));
+        poll(record(job));
 
         var failedJob = statusesUntil(job.jobId(), s -> s.status().isTerminal());
         assertThat(failedJob).singleElement().satisfies(status -> {
@@ -177,18 +197,20 @@ class VideoBindingsIT {
     }
 
     @Test
-    void aRecordThatIsNotAJobFailsOnceAndNothingComesOut() {
+    void aRecordThatIsNotAJobGoesToTheDlqOnItsFirstDeliveryAndTheJobBesideItRuns() {
         var key = UUID.randomUUID().toString();
+        var job = job(JobKind.VIDEO);
 
-        send(Topics.VIDEO_REQUESTED, key, "{this is not json".getBytes(StandardCharsets.UTF_8));
+        poll(Map.entry(key, "{this is not json".getBytes(StandardCharsets.UTF_8)), record(job));
 
-        // not retried: a record that can never be read (the binder hands the function its bytes) goes to the DLQ at once
-        assertThat(failed).singleElement()
-                .satisfies(error -> assertThat(retries(error)).isZero())
-                .satisfies(error -> assertThat(error.getPayload())
-                        .hasRootCauseInstanceOf(ClassCastException.class));
-        assertThat(output.receive(300, Topics.STATUS)).isNull();
-        assertThat(output.receive(100, Topics.MEDIA_READY)).isNull();
+        // not retried, not a listener failure: the intake puts it on the DLQ itself, with the binder's failure headers
+        var dead = output.receive(WAIT_MS, Topics.dlq(Topics.VIDEO_REQUESTED));
+        assertThat(dead).as("a record on the DLQ").isNotNull();
+        assertThat(key(dead)).isEqualTo(key);
+        assertThat(new String((byte[]) dead.getHeaders().get("x-original-topic"), StandardCharsets.UTF_8)).isEqualTo(Topics.VIDEO_REQUESTED);
+        assertThat(dead.getHeaders()).containsKey("x-exception-message");
+        assertThat(output.receive(WAIT_MS, Topics.MEDIA_READY)).as("the job beside it").isNotNull();
+        assertThat(failed).isEmpty();
     }
 
     @Test
@@ -197,7 +219,7 @@ class VideoBindingsIT {
 
         cancel(job.jobId());
         cancel(job.jobId()); // redelivered
-        send(Topics.VIDEO_REQUESTED, job.jobId(), EventJson.write(job));
+        poll(record(job));
 
         var statuses = statusesUntil(job.jobId(), s -> s.status().isTerminal());
         assertThat(statuses).extracting(StatusChanged::status).containsExactly(JobStatus.CANCELLED);
