@@ -172,11 +172,12 @@ final class StepMachine {
         accept(List.of(job));
     }
 
-    /** Jobs as one poll brings them, in this order (partition 1, offsets from 42). */
+    /** Jobs as one poll brings them, in this order (partition 1, offsets from 42), their records in the current trace. */
     void accept(List<EncodedJob> jobs) {
         var polled = new java.util.ArrayList<JobIntake.Polled>();
         for (int i = 0; i < jobs.size(); i++) {
-            polled.add(new JobIntake.Polled(i, new JobStore.Arrival(jobs.get(i), 1, 42L + i, 1_700_000_000_000L, null)));
+            polled.add(new JobIntake.Polled(i, new JobStore.Arrival(jobs.get(i), 1, 42L + i, 1_700_000_000_000L,
+                    com.desayre.platform.JobTrace.traceparent())));
         }
         var failure = intake.record(polled);
         if (failure != null) {
