@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BiConsumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 import org.slf4j.Logger;
@@ -53,6 +54,15 @@ public final class DeadLetters {
      * names as not retryable go there on their first delivery.
      */
     public static DefaultErrorHandler errorHandler(JobEvents events, ConsumerProperties binding, String dlq) {
+        return errorHandler(events, binding, dlq, (record, failure) -> { });
+    }
+
+    /**
+     * {@link #errorHandler(JobEvents, ConsumerProperties, String)} that first hands the record given up on to
+     * {@code beforeDeadLetter} (e.g. to fail its job clearly), with the failure that says what was wrong with it.
+     */
+    public static DefaultErrorHandler errorHandler(JobEvents events, ConsumerProperties binding, String dlq,
+            BiConsumer<ConsumerRecord<?, ?>, Throwable> beforeDeadLetter) {
         var backOff = new ExponentialBackOffWithMaxRetries(Math.max(0, binding.getMaxAttempts()));
         backOff.setInitialInterval(binding.getBackOffInitialInterval());
         backOff.setMultiplier(binding.getBackOffMultiplier());
@@ -60,6 +70,7 @@ public final class DeadLetters {
         var handler = new DefaultErrorHandler((record, failure) -> {
             log.warn("Gave up on the record at {}-{}@{}: {}", record.topic(), record.partition(), record.offset(),
                     FailedRecordLog.describe(failure));
+            beforeDeadLetter.accept(record, innermost(failure));
             JobEvents.await(publish(events, dlq, record, innermost(failure)));
         }, backOff);
         binding.getRetryableExceptions().forEach((type, retryable) -> {
