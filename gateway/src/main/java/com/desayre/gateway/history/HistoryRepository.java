@@ -173,6 +173,12 @@ public class HistoryRepository {
                 .bind("jobId", jobId).map(HistoryRepository::row).one();
     }
 
+    /** The job's trace id as storage-sink kept it from its records, if known. */
+    public Mono<String> traceId(String jobId) {
+        return db.sql("select trace_id from public.jobs where job_id = :jobId and trace_id is not null")
+                .bind("jobId", jobId).map(row -> row.get("trace_id", String.class)).one();
+    }
+
     /**
      * The jobs made from one of this job's files (edits and videos record their source as {@code source_media_key},
      * {@code <jobId>/<n>.<ext>}), oldest first, at most {@code limit}. They are the owner's and newer than the source,

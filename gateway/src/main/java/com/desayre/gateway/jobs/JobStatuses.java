@@ -59,6 +59,17 @@ public class JobStatuses {
     }
 
     /**
+     * The job's trace id: the job history's (storage-sink keeps it from the job's records, milliseconds after the 202),
+     * else the status cache's. The history first: the cache forgets a job after its TTL (7 days), and a status written
+     * back into it from a read carries the reader's trace, not the job's.
+     */
+    Mono<String> traceId(String jobId) {
+        return history.traceId(jobId).onErrorResume(e -> Mono.empty())
+                .switchIfEmpty(Mono.defer(() -> cache.traceId(jobId)).timeout(REDIS_TIMEOUT).onErrorResume(e -> Mono.empty())
+                        .filter(trace -> !trace.isEmpty()));
+    }
+
+    /**
      * Whether the event with id {@code eventId} is one of the job's endings: the one {@code current} (an ended job's
      * status) is, by its id in the cache or the job history, or another terminal event of the job's timeline (stages
      * can each tell an ending, e.g. the gateway's and the worker's CANCELLED, and a stream sends whichever came first).

@@ -101,7 +101,7 @@ class JobsController {
     @ProblemTypes({"not-found"})
     @GetMapping("/{jobId}")
     Mono<JobView> job(@PathVariable String jobId, CurrentUser user) {
-        var traceId = cache.traceId(jobId).timeout(JobStatuses.REDIS_TIMEOUT).onErrorResume(e -> Mono.empty()).defaultIfEmpty("");
+        var traceId = statuses.traceId(jobId).defaultIfEmpty("");
         return visible(jobId, user).flatMap(status -> Mono.zip(costs.ofJob(jobId), traceId)
                 .map(found -> JobView.of(status, urls).withCost(found.getT1()).withTraceId(found.getT2().isEmpty() ? null : found.getT2())));
     }

@@ -130,6 +130,9 @@ class StatusContinuityIT {
         assertThat(redis.opsForZSet().size(slots).block(Duration.ofSeconds(5))).as("a read that finds the ending frees the slot")
                 .isEqualTo(0);
         assertThat(statusOf(failed, token)).isEqualTo("FAILED");
+        cache.forget(failed).block(Duration.ofSeconds(5)); // as Redis does after the status TTL (7 days)
+        assertThat(gateway.call("GET", "/api/jobs/" + failed, null, "Authorization", "Bearer " + token).body())
+                .as("the trace id of a job the cache forgot is the job history's").contains("\"traceId\":\"" + TRACE_ID + "\"");
         assertFinished(gateway.call("POST", "/api/jobs/" + failed + "/cancel", null, "Authorization", "Bearer " + token));
         var events = streamOf(completed, token);
         assertThat(events).as("the stream starts with the ending, and ends").hasSize(1);
@@ -350,12 +353,15 @@ class StatusContinuityIT {
         }
     }
 
+    /** The trace id storage-sink kept for the jobs of {@link #row}. */
+    private static final String TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736";
+
     /** The job as storage-sink projects it, ended. */
     private static void row(String jobId, String owner, String status) throws Exception {
         try (var c = TestServers.postgres().dataSource(PostgresServer.DEFAULT_DATABASE).getConnection();
              var insert = c.prepareStatement("""
-                     insert into public.jobs (job_id, owner_id, kind, status, message, error_code, created_at, updated_at)
-                     values (?, ?, 'IMAGE', ?, ?, ?, ?, ?)""")) {
+                     insert into public.jobs (job_id, owner_id, kind, status, message, error_code, created_at, updated_at, trace_id)
+                     values (?, ?, 'IMAGE', ?, ?, ?, ?, ?, ?)""")) {
             var now = Timestamp.from(Instant.now());
             insert.setString(1, jobId);
             insert.setString(2, owner);
@@ -364,6 +370,7 @@ class StatusContinuityIT {
             insert.setString(5, status.equals("FAILED") ? "PROVIDER_REJECTED" : null);
             insert.setTimestamp(6, now);
             insert.setTimestamp(7, now);
+            insert.setString(8, TRACE_ID);
             insert.executeUpdate();
         }
     }
