@@ -27,7 +27,7 @@ record JobView(String jobId, String kind, String status, @Schema(nullable = true
                        + "events)") JobCost cost,
                @Schema(nullable = true, description = "The job's trace id (W3C Trace Context, 32 hex digits): every Kafka "
                        + "record, provider call and log line of the job carries it (GET /api/jobs/{id} only; null in events, "
-                       + "and once the status cache forgot the job)") String traceId) {
+                       + "and for a job whose request carried none)") String traceId) {
 
     /**
      * @param thumbnailUrl a web-sized JPEG for galleries, or null
