@@ -112,22 +112,15 @@ class ProjectStatus implements Consumer<Message<List<byte[]>>> {
                             .ifPresent(job -> discardLateResult(event.jobId(), job));
                 }
             } catch (RuntimeException e) {
-                failure = earlier(failure, new PollSends.Failure(read.get(i).record().index(), e));
+                failure = PollSends.Failure.earlier(failure, new PollSends.Failure(read.get(i).record().index(), e));
                 break;
             }
         }
-        failure = earlier(failure, sends.firstFailure());
+        failure = PollSends.Failure.earlier(failure, sends.firstFailure());
         if (failure != null) {
             throw new BatchListenerFailedException("Projecting generation.status again from this record: "
                     + failure.cause().getMessage(), failure.cause(), failure.index());
         }
-    }
-
-    private static PollSends.Failure earlier(PollSends.Failure a, PollSends.Failure b) {
-        if (a == null) {
-            return b;
-        }
-        return b == null || a.index() <= b.index() ? a : b;
     }
 
     private void discardLateResult(String jobId, JobProjection.Standing job) {

@@ -94,10 +94,7 @@ class RecordRequests implements Consumer<Message<List<byte[]>>> {
                 sends.add(r.record().index(), DeadLetters.publish(events, DLQ, r.record(), one));
             }
         }
-        var sent = sends.firstFailure();
-        if (sent != null && (failure == null || sent.index() < failure.index())) {
-            failure = sent;
-        }
+        failure = PollSends.Failure.earlier(failure, sends.firstFailure());
         if (failure != null) {
             throw new BatchListenerFailedException("Recording generation.requested again from this record: "
                     + failure.cause().getMessage(), failure.cause(), failure.index());

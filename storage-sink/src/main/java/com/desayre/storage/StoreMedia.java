@@ -87,10 +87,7 @@ class StoreMedia implements Consumer<Message<List<byte[]>>> {
                 MDC.remove("jobId");
             }
         }
-        var sent = sends.firstFailure();
-        if (sent != null && (failure == null || sent.index() < failure.index())) {
-            failure = sent;
-        }
+        failure = PollSends.Failure.earlier(failure, sends.firstFailure());
         if (failure != null) {
             throw new BatchListenerFailedException("Storing generation.media.ready again from this record: "
                     + failure.cause().getMessage(), failure.cause(), failure.index());

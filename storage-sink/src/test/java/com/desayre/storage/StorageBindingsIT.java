@@ -14,6 +14,7 @@ import com.desayre.contracts.Priority;
 import com.desayre.contracts.StatusChanged;
 import com.desayre.contracts.Topics;
 import com.desayre.platform.MediaStore;
+import com.desayre.testsupport.BatchPoll;
 import com.desayre.testsupport.TestServers;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
@@ -132,16 +133,10 @@ class StorageBindingsIT {
      * order, as the Kafka binder hands a poll over; {@code headers} are each record's own (e.g. {@code traceparent}).
      */
     private void poll(String destination, List<String> keys, List<byte[]> values, List<Map<String, Object>> headers) {
-        var offsets = new java.util.ArrayList<Long>();
-        values.forEach(v -> offsets.add(statusOffset++));
-        input.send(MessageBuilder.withPayload(values)
-                .setHeader("kafka_receivedMessageKey", keys.stream().map(k -> k.getBytes(StandardCharsets.UTF_8)).toList())
-                .setHeader("kafka_receivedTopic", values.stream().map(v -> destination).toList())
-                .setHeader("kafka_receivedPartitionId", values.stream().map(v -> 0).toList())
-                .setHeader("kafka_offset", offsets)
-                .setHeader("kafka_receivedTimestamp", values.stream().map(v -> System.currentTimeMillis()).toList())
+        input.send(MessageBuilder.withPayload(values).copyHeaders(BatchPoll.headers(destination, keys, statusOffset))
                 .setHeader("kafka_batchConvertedHeaders", headers)
                 .build(), destination);
+        statusOffset += values.size();
     }
 
     private void send(String destination, String key, Object event) {
