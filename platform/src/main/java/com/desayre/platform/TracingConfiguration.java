@@ -1,11 +1,13 @@
 package com.desayre.platform;
 
+import io.micrometer.observation.ObservationPredicate;
 import io.opentelemetry.sdk.trace.samplers.Sampler;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.context.annotation.Bean;
 import org.springframework.integration.config.GlobalChannelInterceptor;
+import org.springframework.integration.support.management.observation.MessageSenderContext;
 import org.springframework.messaging.Message;
 import org.springframework.messaging.MessageChannel;
 import org.springframework.messaging.support.ChannelInterceptor;
@@ -28,6 +30,17 @@ public class TracingConfiguration {
     Sampler desayreSampler(@Value("${management.opentelemetry.tracing.export.otlp.endpoint:}") String endpoint,
                            @Value("${management.tracing.sampling.probability:1.0}") double probability) {
         return endpoint.isBlank() ? Sampler.alwaysOff() : Sampler.parentBased(Sampler.traceIdRatioBased(probability));
+    }
+
+    /**
+     * No span per record sent. StreamBridge observes every send of its output channels (Spring Integration's producer
+     * observation): each record got a span of its own, nobody asked for it, and its id, not the job's, went on the
+     * record (the header was set before {@link TraceparentProducerInterceptor} looked), so each hop had a new parent.
+     * Without it every record of a job carries the traceparent of the request that made the job ({@code JobTraceIT}).
+     */
+    @Bean
+    ObservationPredicate noSpanPerSentMessage() {
+        return (name, context) -> !(context instanceof MessageSenderContext);
     }
 
     /**

@@ -53,6 +53,16 @@ class JobTraceTest {
     }
 
     @Test
+    void aMessageSentMakesNoSpanOfItsOwnWhileOtherObservationsStay() {
+        var predicate = new TracingConfiguration().noSpanPerSentMessage();
+        var sent = new org.springframework.integration.support.management.observation.MessageSenderContext(
+                org.springframework.integration.support.MutableMessage.of(
+                        org.springframework.messaging.support.MessageBuilder.withPayload("{}").build()), "generation.status");
+        assertThat(predicate.test("spring.integration.producer", sent)).isFalse();
+        assertThat(predicate.test("http.server.requests", new io.micrometer.observation.Observation.Context())).isTrue();
+    }
+
+    @Test
     void anHttpRequestMadeInATraceCarriesIt() {
         var outside = JobTrace.onto(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1/"))).build();
         assertThat(outside.headers().firstValue("traceparent")).isEmpty();

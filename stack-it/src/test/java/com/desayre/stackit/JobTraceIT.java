@@ -24,8 +24,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One trace per job (docs/tracing.md), through the whole stack: the trace id the API tells for a job is the one on
- * every record of the job in every topic it crossed (read with a plain consumer) and in the log lines of every
- * service that handled it.
+ * every record of the job in every topic it crossed (read with a plain consumer), with no span made per hop, and in
+ * the log lines of every service that handled it.
  */
 class JobTraceIT {
     /** Loggers that write a line per record and per worker step at DEBUG: turned on for this test only. */
@@ -87,6 +87,12 @@ class JobTraceIT {
                 assertThat(records).as("the trace ids on %s (trace %s): %s", topic, traceId, seen)
                         .allSatisfy(r -> assertThat(traceIdOf(r.headers().get("traceparent"))).isEqualTo(traceId));
             }
+            // and no hop makes a span of its own to send (a producer span per record that nobody asked for): every
+            // record carries the very traceparent of the request that made the job
+            var requested = probe.records(Topics.REQUESTED, jobId).get(0).headers().get("traceparent");
+            assertThat(topics.stream().flatMap(topic -> probe.records(topic, jobId).stream()))
+                    .as("the traceparents of the job's records: %s", seen)
+                    .allSatisfy(r -> assertThat(r.headers().get("traceparent")).isEqualTo(requested));
 
             // and the log lines of every service that handled it, each line labelled with its service
             var services = List.of("gateway", "prompt-encoder", "image-worker", "storage-sink", "webhook-dispatcher");
