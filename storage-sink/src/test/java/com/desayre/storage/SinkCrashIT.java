@@ -81,7 +81,7 @@ class SinkCrashIT {
             assertThat(crashed.exitValue()).as("halted by HaltAfterStoring (its log: %s)", LOG).isEqualTo(HaltAfterStoring.EXIT);
 
             // its writes and sends were done before it died: the row and the COMPLETED are there ...
-            await().atMost(Duration.ofSeconds(30)).until(() -> completed(probe, jobId).size() == 1);
+            await().atMost(Duration.ofSeconds(60)).until(() -> completed(probe, jobId).size() == 1);
             assertThat(mediaRows(jobId)).isEqualTo(1);
             // ... and its input was not committed
             assertThat(committed(admin)).isNull();
