@@ -126,11 +126,7 @@ public class JobStore {
      */
     List<JobRow> claimDue(int limit, Duration lease, int submitSlots, java.util.Set<Priority> lanes) {
         var due = "next_at <= now() and (lease_until is null or lease_until < now())";
-        // the claim's commit does not wait for its WAL flush (this transaction only): a claim a PostgreSQL crash loses
-        // only gives the lease back, and every later write of the step checks the lease, so it then writes nothing
-        // (a submit never goes out without its durable SUBMITTING); on a durable database this is most of a claim's time
-        var spec = db.sql("with quick as materialized (select set_config('synchronous_commit', 'off', true)),"
-                        + " polled as materialized (select job_id from " + table + " where state in ('SUBMITTING', 'POLLING') and "
+        var spec = db.sql("with polled as materialized (select job_id from " + table + " where state in ('SUBMITTING', 'POLLING') and "
                         + due + " order by (lane = 'BATCH'), next_at limit :limit for update skip locked),"
                         // a paused lane's jobs stay queued: only the lanes that may send are claimed
                         + " sent as materialized (select job_id from " + table + " where state = 'QUEUED'"
@@ -139,7 +135,6 @@ public class JobStore {
                         + " for update skip locked),"
                         + " claimed as (update " + table + " set lease_owner = :owner, lease_until = now() + :lease * interval '1 millisecond',"
                         + " updated_at = now() where job_id in (select job_id from polled union all select job_id from sent)"
-                        + " and exists (select 1 from quick)"
                         + " returning job_id, job, state, attempts, polls, parked, provider_id, fetch_url, lane, line_at, next_at,"
                         + " coalesce(deadline_at <= now(), false) as overdue,"
                         + " (extract(epoch from deadline_at - now()) * 1000)::bigint as remaining_ms,"
