@@ -233,16 +233,21 @@ public class Submissions {
                 .onErrorResume(e -> cached.flatMap(applied -> applied ? cache.forget(jobId).timeout(CACHE_TIMEOUT)
                         .onErrorResume(ignored -> Mono.empty()) : Mono.empty()).then(Mono.error(e)))
                 .and(cached)
-                .then(Mono.deferContextual(context -> {
-                    announce(queued, context);
+                .then(cached)
+                .flatMap(applied -> Mono.deferContextual(context -> {
+                    announce(queued, applied, context);
                     return Mono.<Void>empty();
                 }));
     }
 
-    /** The job is already safe in Kafka: announcing QUEUED on the status topic must neither fail nor slow the answer. */
-    private void announce(StatusChanged queued, reactor.util.context.ContextView context) {
+    /**
+     * The job is already safe in Kafka: announcing QUEUED on the status topic must neither fail nor slow the answer. When
+     * the cache took it, the record says so and the status projection does not write it again.
+     */
+    private void announce(StatusChanged queued, boolean cached, reactor.util.context.ContextView context) {
         // the request's context goes along: the status record carries the request's trace
-        publisher.publish(Topics.STATUS, queued.jobId(), queued).contextWrite(context).subscribe(sent -> { },
+        (cached ? publisher.sendCachedStatus(queued.jobId(), queued) : publisher.publish(Topics.STATUS, queued.jobId(), queued))
+                .contextWrite(context).subscribe(sent -> { },
                 e -> log.warn("Job {} accepted, but its QUEUED status was not published: {}", queued.jobId(), e.getMessage()));
     }
 

@@ -18,14 +18,16 @@ import org.springframework.stereotype.Component;
  * Counts the {@code generation.status} records the gateway's status consumers could not read
  * ({@code gateway.status.unreadable}, tagged {@code consumer}: {@code fanout}, the per-instance SSE feed,
  * or {@code projection}, the shared cache and in-flight group). Both try each record once
- * ({@code max-attempts: 1}): the fan-out's binder hands a failure to the error channel and moves on, the projection
- * (a poll at a time) passes the record over itself, so one bad record never holds up the statuses behind it. Neither has a DLQ: the fan-out is anonymous, and
+ * ({@code max-attempts: 1}) and, reading a poll at a time, passes a record it cannot read over itself (a failure
+ * that still reaches the binder goes to the error channel, counted here too), so one bad record never holds up the
+ * statuses behind it. Neither has a DLQ: the fan-out is anonymous, and
  * storage-sink's status projection keeps the same record on its own ({@code generation.status.storage-sink.dlq}).
  */
 @Component
 class UnreadableStatuses {
     private static final Logger log = LoggerFactory.getLogger(UnreadableStatuses.class);
     static final String PROJECTION = "projection";
+    static final String FANOUT = "fanout";
 
     private final MeterRegistry meters;
     private final String projectionGroup;
@@ -50,7 +52,7 @@ class UnreadableStatuses {
             return;
         }
         var headers = failure.getFailedMessage().getHeaders();
-        var consumer = projectionGroup.equals(headers.get(KafkaHeaders.GROUP_ID)) ? PROJECTION : "fanout";
+        var consumer = projectionGroup.equals(headers.get(KafkaHeaders.GROUP_ID)) ? PROJECTION : FANOUT;
         passedOver(consumer, headers.get(KafkaHeaders.RECEIVED_PARTITION), headers.get(KafkaHeaders.OFFSET), failure);
     }
 

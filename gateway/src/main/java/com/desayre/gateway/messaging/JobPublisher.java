@@ -43,8 +43,27 @@ public class JobPublisher {
      * broker acknowledged it, fails as the send failed.
      */
     public Mono<Void> send(String topic, String key, Object event) {
+        return send(topic, key, event, false);
+    }
+
+    /**
+     * A job's QUEUED status that the request has already put into the shared status cache ({@value #ALREADY_CACHED}
+     * header): the gateways' status projection need not write it again. Completes once the broker acknowledged it.
+     */
+    public Mono<Void> sendCachedStatus(String key, Object status) {
+        return send(com.desayre.contracts.Topics.STATUS, key, status, true);
+    }
+
+    /** Marks a status record the status cache already holds (see {@link #sendCachedStatus}). */
+    public static final String ALREADY_CACHED = "desayre-already-cached";
+    private static final byte[] YES = {'1'};
+
+    private Mono<Void> send(String topic, String key, Object event, boolean alreadyCached) {
         return Mono.deferContextual(context -> {
                     var record = new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8), EventJson.write(event));
+                    if (alreadyCached) {
+                        record.headers().add(ALREADY_CACHED, YES);
+                    }
                     var traceparent = RequestTraces.traceparent(context);
                     if (traceparent != null) {
                         record.headers().add(JobTrace.HEADER, traceparent.getBytes(StandardCharsets.ISO_8859_1));

@@ -15,6 +15,7 @@ import com.desayre.embedded.PostgresServer;
 import com.desayre.embedded.RedisServer;
 import com.desayre.gateway.AuthTestGateway;
 import com.desayre.gateway.limits.GenerationLimits;
+import com.desayre.gateway.messaging.JobPublisher;
 import com.desayre.testsupport.TestServers;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -137,6 +138,15 @@ class StatusContinuityIT {
         var events = streamOf(completed, token);
         assertThat(events).as("the stream starts with the ending, and ends").hasSize(1);
         assertThat(events.get(0)).contains("\"COMPLETED\"");
+
+        // a QUEUED the accepting request says it cached is not written again by the projection; the status after it
+        // on the same partition is
+        var saidCached = status(java.util.UUID.randomUUID().toString(), user, JobStatus.QUEUED, null);
+        var after = status(java.util.UUID.randomUUID().toString(), user, JobStatus.QUEUED, null);
+        publish(saidCached.jobId(), true, saidCached);
+        publish(saidCached.jobId(), false, after);
+        await().atMost(Duration.ofSeconds(30)).until(() -> cache.latest(after.jobId()).blockOptional(Duration.ofSeconds(5)).isPresent());
+        assertThat(cache.latest(saidCached.jobId()).blockOptional(Duration.ofSeconds(5))).isEmpty();
     }
 
     @Test
@@ -332,13 +342,27 @@ class StatusContinuityIT {
     }
 
     private static void publish(StatusChanged... events) throws Exception {
-        try (var producer = new KafkaProducer<String, byte[]>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestServers.kafka().bootstrapServers(),
-                ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new ByteArraySerializer())) {
+        try (var producer = producer()) {
             for (var event : events) {
                 producer.send(new ProducerRecord<>(Topics.STATUS, event.jobId(), EventJson.write(event))).get(10, TimeUnit.SECONDS);
             }
         }
+    }
+
+    /** One status keyed {@code key}, marked as the accepting request marks a QUEUED it cached when {@code saidCached}. */
+    private static void publish(String key, boolean saidCached, StatusChanged event) throws Exception {
+        try (var producer = producer()) {
+            var record = new ProducerRecord<>(Topics.STATUS, key, EventJson.write(event));
+            if (saidCached) {
+                record.headers().add(JobPublisher.ALREADY_CACHED, new byte[] {'1'});
+            }
+            producer.send(record).get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    private static KafkaProducer<String, byte[]> producer() {
+        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestServers.kafka().bootstrapServers(),
+                ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new ByteArraySerializer());
     }
 
     /** A status event of the job's timeline, as storage-sink records each one. */
