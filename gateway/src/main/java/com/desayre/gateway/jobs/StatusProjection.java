@@ -99,8 +99,7 @@ public class StatusProjection implements Consumer<Message<Object>>, HealthIndica
      * A poll of the status topic at a time ({@code batch-mode}): its statuses go to the cache in one Redis call, in
      * their order, and the slots of its ended jobs are freed meanwhile. A record that is not a followable status is
      * counted and passed over; the others still apply. A QUEUED the accepting request already cached (marked
-     * {@link JobPublisher#ALREADY_CACHED}) is not written again: at load, each gateway reading back its own
-     * acceptances cost more than a third of what the projection did.
+     * {@link JobPublisher#ALREADY_CACHED}) is not written again: the accepting request wrote it before it sent the record.
      */
     @Override
     public void accept(Message<Object> poll) {
