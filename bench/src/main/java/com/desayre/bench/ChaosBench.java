@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -48,6 +49,8 @@ final class ChaosBench {
 
     private final Options options;
     private final Map<String, Job> jobs = new ConcurrentHashMap<>();
+    /** Ask for unfinished jobs' statuses, during the load and after it. */
+    private final ExecutorService watchers = Executors.newFixedThreadPool(4);
     private final Map<Integer, AtomicInteger> refusals = new ConcurrentHashMap<>();
     /** The first answer of each refused status, to say why. */
     private final Map<Integer, String> refusalExamples = new ConcurrentHashMap<>();
@@ -57,6 +60,8 @@ final class ChaosBench {
     private List<String> tokens;
     private List<String> gateways;
     private long startNanos;
+    /** Seconds into the run when the load stopped. */
+    private volatile double loadEndedAt;
 
     /** One fault of the plan: what it does at {@code atSecond} of the load, and what ends it {@code forSeconds} later. */
     record Fault(String klass, String name, int atSecond, int forSeconds, Step begin, Step end) {
@@ -179,12 +184,18 @@ final class ChaosBench {
             var senders = Executors.newFixedThreadPool(8);
             startNanos = System.nanoTime();
             load.submit(() -> offer(senders, seconds, plan));
+            var watch = Executors.newSingleThreadScheduledExecutor();
+            watch.scheduleWithFixedDelay(this::sweepQuietly, 2, 2, TimeUnit.SECONDS);
             runPlan(plan);
             load.shutdown();
             load.awaitTermination(seconds + 120L, TimeUnit.SECONDS);
             senders.shutdown();
             senders.awaitTermination(2, TimeUnit.MINUTES);
+            loadEndedAt = now();
+            watch.shutdown();
+            watch.awaitTermination(5, TimeUnit.MINUTES);
             settle();
+            watchers.shutdown();
             countSubmissions();
             var result = report();
             say("logs: %s", running.logs());
@@ -322,26 +333,66 @@ final class ChaosBench {
         unreachable.incrementAndGet();
     }
 
-    /** Polls every unfinished job until all are terminal or the settle time is up. */
+    /**
+     * Polls every unfinished job until all are terminal, or until none has ended for {@code --settle} seconds (the
+     * ones left are stuck), at most six times that long. A backlog that still drains is waited for, not called stuck:
+     * the first full run, on a machine starved by four builds, had 2,700 jobs still queued behind a pipeline that
+     * completed 0.7 jobs/s of the 2 offered, and called them all stuck after 300 s.
+     */
     private void settle() throws Exception {
-        say("load over at %.0f s: %d jobs accepted; waiting up to %d s for every one to end", now(), jobs.size(), options.settleSeconds());
-        var deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(options.settleSeconds());
-        while (System.nanoTime() < deadline) {
-            int open = 0;
-            for (var job : jobs.values()) {
-                if (TERMINAL.contains(job.status)) {
-                    continue;
-                }
-                refresh(job);
-                if (!TERMINAL.contains(job.status)) {
-                    open++;
-                }
-            }
+        say("load over at %.0f s: %d jobs accepted, %d already ended; waiting for the rest while they keep ending "
+                + "(stuck: none ended for %d s)", now(), jobs.size(), jobs.size() - openJobs(), options.settleSeconds());
+        long settleNanos = TimeUnit.SECONDS.toNanos(options.settleSeconds());
+        long hardStop = System.nanoTime() + 6 * settleNanos;
+        int fewestOpen = Integer.MAX_VALUE;
+        long progressAt = System.nanoTime();
+        long saidAt = System.nanoTime();
+        while (System.nanoTime() < hardStop) {
+            int open = sweep();
             if (open == 0) {
                 return;
             }
+            if (open < fewestOpen) {
+                fewestOpen = open;
+                progressAt = System.nanoTime();
+            } else if (System.nanoTime() - progressAt > settleNanos) {
+                say("no job ended for %d s: %d left open", options.settleSeconds(), open);
+                return;
+            }
+            if (System.nanoTime() - saidAt > TimeUnit.SECONDS.toNanos(60)) {
+                say("%.0f s: %d jobs still open", now(), open);
+                saidAt = System.nanoTime();
+            }
             LockSupport.parkNanos(Duration.ofSeconds(2).toNanos());
         }
+        say("gave up waiting after %d s: %d left open", 6 * options.settleSeconds(), openJobs());
+    }
+
+    private void sweepQuietly() {
+        try {
+            sweep();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            say("a status sweep failed: %s", e);
+        }
+    }
+
+    private int openJobs() {
+        return (int) jobs.values().stream().filter(job -> !TERMINAL.contains(job.status)).count();
+    }
+
+    /**
+     * Asks for every unfinished job once, a few at a time, and returns how many are still open. It runs every 2 s
+     * during the load too, so a job's end time is when it ended (to within a sweep), not when the load stopped.
+     */
+    private int sweep() throws InterruptedException {
+        var open = jobs.values().stream().filter(job -> !TERMINAL.contains(job.status)).toList();
+        watchers.invokeAll(open.stream().<Callable<Void>>map(job -> () -> {
+            refresh(job);
+            return null;
+        }).toList());
+        return openJobs();
     }
 
     private void refresh(Job job) {
@@ -441,6 +492,10 @@ final class ChaosBench {
             say("submitted twice to the provider: %d jobs, %d of them shown as possible duplicates in their cost (image-worker's"
                     + " resubmit-unknown-outcome: a worker killed while a submit was on the wire)", doubleSubmitted, flagged);
         }
+        long endedDuringLoad = jobs.values().stream().filter(job -> job.endedAt > 0 && job.endedAt <= loadEndedAt).count();
+        // below the offered rate, a backlog grew: the latencies above are mostly waiting in line
+        say("ended during the load: %d of %d accepted (%.2f jobs/s against %.2f accepted/s)", endedDuringLoad, jobs.size(),
+                endedDuringLoad / Math.max(loadEndedAt, 1), jobs.size() / Math.max(loadEndedAt, 1));
         if (all.length > 0) {
             say("time to a terminal status, as polled every 2 s: p50 %.0f ms, p99 %.0f ms", Stats.percentileMillis(all, 50),
                     Stats.percentileMillis(all, 99));
