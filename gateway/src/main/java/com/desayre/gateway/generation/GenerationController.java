@@ -52,6 +52,8 @@ public class GenerationController {
     /** Form fields that are numbers or booleans in the JSON form of the same request. */
     private static final Set<String> NUMBER_FIELDS = Set.of("seed", "durationSeconds", "n", "maxWaitSeconds");
     private static final Set<String> BOOLEAN_FIELDS = Set.of("enhance");
+    /** A source job in one of these keeps no image to start from, even if one was stored before it ended. */
+    private static final Set<String> ENDED_WITHOUT_RESULT = Set.of("FAILED", "CANCELLED");
 
     private final Submissions submissions;
     private final PromptChecks checks;
@@ -216,12 +218,16 @@ public class GenerationController {
         }
     }
 
-    /** The first image output of one of the caller's finished image or edit jobs. */
+    /**
+     * The first image output of one of the caller's finished image or edit jobs. Its stored image decides, not the
+     * history's status: storage-sink records the media before it says COMPLETED, and the history's status projection
+     * may still be a poll behind the status the caller was just shown (a stack-it edit was refused that way).
+     */
     private Mono<Source> finishedImage(String sourceJobId, CurrentUser user) {
         var notUsable = ApiProblem.invalid(List.of(new ApiProblem.FieldError("sourceJobId",
                 "'" + sourceJobId + "' is not a finished image of yours. Pass the jobId of a COMPLETED image or edit job.")));
         return history.job(sourceJobId)
-                .filter(row -> user.maySee(row.ownerId()) && "COMPLETED".equals(row.status()) && !"VIDEO".equals(row.kind()))
+                .filter(row -> user.maySee(row.ownerId()) && !ENDED_WITHOUT_RESULT.contains(row.status()) && !"VIDEO".equals(row.kind()))
                 .flatMap(row -> history.media(List.of(sourceJobId)))
                 .mapNotNull(media -> media.getOrDefault(sourceJobId, List.of()).stream()
                         .filter(m -> m.mimeType().startsWith("image/"))

@@ -121,6 +121,29 @@ class GenerationControllerSliceTest {
     }
 
     @Test
+    void anEditStartsFromAStoredImageThoughTheHistoryIsStillAStatusBehindButNotFromAFailedJob() {
+        when(submissions.submit(anyList(), any(), anyString())).thenReturn(Mono.just(ResponseEntity.status(HttpStatus.ACCEPTED).build()));
+        var image = new HistoryRepository.MediaRow(0, "media/src/0.png", null, "image/png", 1024, 1024, 10, "ab", null, 7L);
+        when(history.media(List.of("src"))).thenReturn(Mono.just(java.util.Map.of("src", List.of(image))));
+        for (var status : List.of("STORING", "COMPLETED", "FAILED", "CANCELLED")) {
+            when(history.job("src")).thenReturn(Mono.just(sourceRow(status)));
+            var answer = client.post().uri("/api/generate/edit").contentType(MediaType.APPLICATION_JSON)
+                    .bodyValue("{\"prompt\":\"make it dusk\",\"sourceJobId\":\"src\",\"aspectRatio\":\"1:1\"}").exchange();
+            if (status.equals("FAILED") || status.equals("CANCELLED")) {
+                answer.expectStatus().isBadRequest().expectBody().jsonPath("$.errors[0].field").isEqualTo("sourceJobId");
+            } else {
+                answer.expectStatus().isAccepted();
+            }
+        }
+    }
+
+    private static HistoryRepository.Row sourceRow(String status) {
+        var now = java.time.Instant.now();
+        return new HistoryRepository.Row("src", "alice", "IMAGE", status, null, null, null, "a lighthouse", null, null, null,
+                null, null, "1:1", 7L, null, null, true, null, null, null, null, now, now, null);
+    }
+
+    @Test
     void aValidImageRequestBecomesItsJobs() {
         when(submissions.submit(anyList(), any(), anyString())).thenReturn(Mono.just(ResponseEntity.status(HttpStatus.ACCEPTED).build()));
         client.post().uri("/api/generate/image").contentType(MediaType.APPLICATION_JSON)
