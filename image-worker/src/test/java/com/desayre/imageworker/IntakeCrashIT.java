@@ -8,14 +8,12 @@ import com.desayre.contracts.JobStatus;
 import com.desayre.contracts.Priority;
 import com.desayre.contracts.Route;
 import com.desayre.contracts.Topics;
-import com.desayre.embedded.SpringProperties;
 import com.desayre.providersim.ProviderSimulator;
 import com.desayre.providersim.SimulatorSettings;
 import com.desayre.testsupport.HaltAfterPoll;
 import com.desayre.testsupport.TestServers;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -70,10 +68,10 @@ class IntakeCrashIT {
 
     private static void crashAndRestart(ProviderSimulator sim, WorkerHarness harness, Admin admin, List<EncodedJob> jobs,
                                         List<RecordMetadata> sent) throws Exception {
-        var crashed = fork(harness.properties(sim.baseUrl(), Map.of(
+        var crashed = HaltAfterPoll.fork(HaltAfterFirstIntakePoll.class, harness.properties(sim.baseUrl(), Map.of(
                 // the dead member leaves the group after its session, not the default 45 s
                 "spring.cloud.stream.kafka.bindings.generateImage-in-0.consumer.configuration.session.timeout.ms", "6000",
-                "spring.cloud.stream.kafka.bindings.generateImage-in-0.consumer.configuration.heartbeat.interval.ms", "1000")));
+                "spring.cloud.stream.kafka.bindings.generateImage-in-0.consumer.configuration.heartbeat.interval.ms", "1000")), LOG);
         assertThat(crashed.waitFor(3, TimeUnit.MINUTES)).as("the forked worker halted").isTrue();
         assertThat(crashed.exitValue()).as("halted by HaltAfterPoll (its log: %s)", LOG).isEqualTo(HaltAfterPoll.EXIT);
 
@@ -110,14 +108,5 @@ class IntakeCrashIT {
         var offsets = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
         var offset = offsets.get(new TopicPartition(Topics.IMAGE_REQUESTED, record.partition()));
         return offset == null ? 0 : offset.offset();
-    }
-
-    private static Process fork(Map<String, String> properties) throws Exception {
-        var classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        var command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx384m",
-                "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"), "-cp", classpath, HaltAfterFirstIntakePoll.class.getName()));
-        command.addAll(List.of(SpringProperties.asArguments(new HashMap<>(properties))));
-        // its log beside the test's reports (not on this JVM's stdout, which is surefire's channel)
-        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(LOG.toFile()).start();
     }
 }

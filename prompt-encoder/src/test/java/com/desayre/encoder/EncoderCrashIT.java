@@ -14,12 +14,12 @@ import com.desayre.contracts.Priority;
 import com.desayre.contracts.StatusChanged;
 import com.desayre.contracts.Topics;
 import com.desayre.embedded.SpringProperties;
+import com.desayre.testsupport.HaltAfterPoll;
 import com.desayre.testsupport.TestServers;
 import com.desayre.testsupport.TopicProbe;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -70,7 +70,7 @@ class EncoderCrashIT {
             producer.send(new ProducerRecord<>(TOPIC, jobId.getBytes(StandardCharsets.UTF_8),
                     EventJson.write(GenerationRequested.of(jobId, spec)))).get();
 
-            var crashed = fork(properties);
+            var crashed = HaltAfterPoll.fork(HaltAfterFirstPoll.class, properties, LOG);
             assertThat(crashed.waitFor(3, TimeUnit.MINUTES)).as("the forked stage halted").isTrue();
             assertThat(crashed.exitValue()).as("halted by HaltAfterFirstPoll (its log: %s)", LOG).isEqualTo(HaltAfterFirstPoll.EXIT);
 
@@ -99,14 +99,5 @@ class EncoderCrashIT {
         var offsets = admin.listConsumerGroupOffsets(GROUP).partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
         var offset = offsets.get(new TopicPartition(TOPIC, 0));
         return offset == null ? null : offset.offset();
-    }
-
-    private static Process fork(Map<String, String> properties) throws Exception {
-        var classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        var command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx384m",
-                "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"), "-cp", classpath, HaltAfterFirstPoll.class.getName()));
-        command.addAll(List.of(SpringProperties.asArguments(properties)));
-        // its log beside the test's reports (not on this JVM's stdout, which is surefire's channel)
-        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(LOG.toFile()).start();
     }
 }

@@ -8,14 +8,13 @@ import com.desayre.contracts.JobStatus;
 import com.desayre.contracts.StatusChanged;
 import com.desayre.contracts.StoredMedia;
 import com.desayre.contracts.Topics;
-import com.desayre.embedded.SpringProperties;
 import com.desayre.platform.MediaStore;
+import com.desayre.testsupport.HaltAfterPoll;
 import com.desayre.testsupport.TestServers;
 import com.desayre.testsupport.TopicProbe;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -76,7 +75,7 @@ class SinkCrashIT {
             producer.send(new ProducerRecord<>(TOPIC, jobId.getBytes(StandardCharsets.UTF_8),
                     EventJson.write(SinkHarness.ready(jobId, url)))).get();
 
-            var crashed = fork(properties);
+            var crashed = HaltAfterPoll.fork(HaltAfterStoring.class, properties, LOG);
             assertThat(crashed.waitFor(3, TimeUnit.MINUTES)).as("the forked sink halted").isTrue();
             assertThat(crashed.exitValue()).as("halted by HaltAfterStoring (its log: %s)", LOG).isEqualTo(HaltAfterStoring.EXIT);
 
@@ -122,14 +121,5 @@ class SinkCrashIT {
         var offsets = admin.listConsumerGroupOffsets(GROUP).partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
         var offset = offsets.get(new TopicPartition(TOPIC, 0));
         return offset == null ? null : offset.offset();
-    }
-
-    private static Process fork(Map<String, String> properties) throws Exception {
-        var classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        var command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx384m",
-                "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"), "-cp", classpath, HaltAfterStoring.class.getName()));
-        command.addAll(List.of(SpringProperties.asArguments(properties)));
-        // its log beside the test's reports (not on this JVM's stdout, which is failsafe's channel)
-        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(LOG.toFile()).start();
     }
 }

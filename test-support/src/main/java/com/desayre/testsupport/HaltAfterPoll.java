@@ -1,5 +1,11 @@
 package com.desayre.testsupport;
 
+import com.desayre.embedded.SpringProperties;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.springframework.cloud.stream.config.ListenerContainerCustomizer;
@@ -17,6 +23,18 @@ public final class HaltAfterPoll {
     public static final int EXIT = 77;
 
     private HaltAfterPoll() {
+    }
+
+    /**
+     * Starts {@code main} (a stage whose container halts here) in a JVM of its own, on the test's class path with
+     * these Spring properties, its output in {@code log} (not on the test JVM's stdout, which is the test runner's channel).
+     */
+    public static Process fork(Class<?> main, Map<String, String> properties, Path log) throws IOException {
+        var classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        var command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx384m",
+                "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"), "-cp", classpath, main.getName()));
+        command.addAll(List.of(SpringProperties.asArguments(properties)));
+        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
 
     /** @param destination the topic whose binding halts, or null for any */
