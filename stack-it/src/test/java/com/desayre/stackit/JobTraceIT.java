@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
 class JobTraceIT {
     /** Loggers that write a line per record and per worker step at DEBUG: turned on for this test only. */
     private static final List<String> TRACED_LOGGERS = List.of("com.desayre.platform.TracingConfiguration",
-            "com.desayre.workerkit.JobDispatcher");
+            "com.desayre.workerkit.JobDispatcher", "com.desayre.gateway.messaging.JobPublisher");
 
     private final List<ILoggingEvent> lines = new CopyOnWriteArrayList<>();
     private final AppenderBase<ILoggingEvent> capture = new AppenderBase<>() {

@@ -7,6 +7,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.stereotype.Component;
@@ -21,6 +23,7 @@ import reactor.core.scheduler.Schedulers;
  */
 @Component
 public class JobPublisher {
+    private static final Logger log = LoggerFactory.getLogger(JobPublisher.class);
     private static final Duration ACK_TIMEOUT = Duration.ofSeconds(15);
 
     private final KafkaTemplate<byte[], byte[]> kafka;
@@ -67,6 +70,13 @@ public class JobPublisher {
                     var traceparent = RequestTraces.traceparent(context);
                     if (traceparent != null) {
                         record.headers().add(JobTrace.HEADER, traceparent.getBytes(StandardCharsets.ISO_8859_1));
+                    }
+                    if (log.isDebugEnabled()) {
+                        // the gateway's own line in the job's trace (the status consumers read whole polls, outside it)
+                        JobTrace.within(traceparent, "gateway", () -> {
+                            log.debug("Publishing to {} keyed {}", topic, key);
+                            return null;
+                        });
                     }
                     return Mono.fromFuture(() -> kafka.send(record));
                 })
