@@ -55,6 +55,8 @@ final class ChaosBench {
     /** The first answer of each refused status, to say why. */
     private final Map<Integer, String> refusalExamples = new ConcurrentHashMap<>();
     private final AtomicInteger unreachable = new AtomicInteger();
+    /** Status polls a gateway answered with something else than 200 or 404, by status: a 401 here is the harness's fault. */
+    private final Map<Integer, AtomicInteger> pollRefusals = new ConcurrentHashMap<>();
     private final List<FaultRecord> faultsDone = Collections.synchronizedList(new ArrayList<>());
     private ClusterHandle cluster;
     private List<String> tokens;
@@ -404,6 +406,7 @@ final class ChaosBench {
                     return;
                 }
                 if (answer.statusCode() != 200) {
+                    pollRefusals.computeIfAbsent(answer.statusCode(), code -> new AtomicInteger()).incrementAndGet();
                     continue;
                 }
                 var node = EventJson.mapper().readTree(answer.body());
@@ -488,6 +491,9 @@ final class ChaosBench {
         say("accepted %d (refused %s, no gateway answered %d); completed %d, cancelled %d, failed by the provider %d, by us %d %s",
                 jobs.size(), refusals, unreachable.get(), completed, cancelled, failedByProvider, failedByUs, ourCodes);
         refusalExamples.forEach((status, body) -> say("  refused %d, e.g.: %s", status, body));
+        if (!pollRefusals.isEmpty()) {
+            say("status polls answered other than 200 (the other gateway was asked next): %s", pollRefusals);
+        }
         if (doubleSubmitted > 0) {
             say("submitted twice to the provider: %d jobs, %d of them shown as possible duplicates in their cost (image-worker's"
                     + " resubmit-unknown-outcome: a worker killed while a submit was on the wire)", doubleSubmitted, flagged);
@@ -525,13 +531,18 @@ final class ChaosBench {
         }
     }
 
-    /** Members for the load (their own rate limits and quotas, as a team's would be). */
+    /**
+     * Members for the load (their own rate limits and quotas, as a team's would be), each calling with an API key as an
+     * integrator does: a session token runs out after 30 minutes, and a full run's settle outlasts it (the first full
+     * run on a quiet machine counted 37 finished jobs as open because every answer had become 401).
+     */
     private List<String> users(int count) throws Exception {
         var admin = new StudioClient(gateways.get(0));
         var adminToken = admin.signIn("admin", cluster.adminPassword());
         var list = new ArrayList<String>();
         for (int i = 0; i < count; i++) {
-            list.add(admin.newMember(adminToken, "chaos-" + i + "-" + Long.toHexString(System.nanoTime())));
+            var session = admin.newMember(adminToken, "chaos-" + i + "-" + Long.toHexString(System.nanoTime()));
+            list.add(admin.newApiKey(session, "chaos"));
         }
         return List.copyOf(list);
     }

@@ -53,7 +53,10 @@ final class ClusterHandle implements AutoCloseable {
                 .directory(root.toFile()) // where the launcher finds each service's jar
                 .redirectErrorStream(true).redirectOutput(dataDir.resolve("launcher.log").toFile());
         builder.environment().putAll(Map.of("DESAYRE_DATA_DIR", dataDir.toString(), "PORT", "0",
-                "DESAYRE_ADMIN_PASSWORD", password, "SIM_LATENCY_MS", String.valueOf(simLatencyMs), "SIM_VIDEO_LATENCY_MS", "3000"));
+                "DESAYRE_ADMIN_PASSWORD", password, "SIM_LATENCY_MS", String.valueOf(simLatencyMs), "SIM_VIDEO_LATENCY_MS", "3000",
+                // plain pre-rendered outputs: drawing every image and encoding every clip took most of a core from the
+                // services under test (docs/reliability.md)
+                "SIM_FIXED_IMAGES", "true"));
         builder.environment().remove("MODELS_LABS_API_KEY");
         builder.environment().remove("XAI_API_KEY");
         builder.environment().putAll(extraEnvironment);

@@ -47,6 +47,18 @@ final class StudioClient {
         return signIn(username, password);
     }
 
+    /**
+     * A personal API key for the signed-in member ({@code POST /api/keys}): what an integrator sends. Unlike a session
+     * token it does not run out after {@code DESAYRE_SESSION_TTL} (30 min), which a long run outlasts.
+     */
+    String newApiKey(String sessionToken, String name) throws Exception {
+        var created = http.send(post("/api/keys", json(Map.of("name", name)), sessionToken), HttpResponse.BodyHandlers.ofString());
+        if (created.statusCode() != 201) {
+            throw new IllegalStateException("creating an API key: HTTP " + created.statusCode() + " " + created.body());
+        }
+        return EventJson.mapper().readTree(created.body()).get("key").asString();
+    }
+
     HttpRequest post(String path, String json, String bearer) {
         var builder = request(path).header("Content-Type", "application/json");
         if (bearer != null) {

@@ -18,6 +18,11 @@ final class FixedImages {
         return bySize.computeIfAbsent(((long) width << 32) | height, size -> ImageRenderer.encodePng(plain(width, height)));
     }
 
+    /** The plain picture itself, e.g. as the still of a fixed video. */
+    BufferedImage image(int width, int height) {
+        return plain(width, height);
+    }
+
     private static BufferedImage plain(int width, int height) {
         var image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
         var g = image.createGraphics();

@@ -22,9 +22,10 @@ import java.util.Objects;
  * @param faults        faults every request gets unless its prompt says otherwise, as a list such as
  *                      {@code "fail=503, times=2"} or {@code "chance=20 fail=500"} (see {@link Faults}); null = none
  * @param videoLatency  how long an xAI video takes from submit to {@code done}; null = {@code latency}
- * @param fixedImages   every text-to-image output is one plain PNG of the asked size, encoded once and then served
- *                      from memory (a few KB, near-zero cost): for benchmarks that measure DESAYRE, not the
- *                      simulator's drawing. Off by default, so outputs stay the prompt's deterministic landscape
+ * @param fixedImages   every text-to-image output is one plain PNG of the asked size, and every video one plain clip
+ *                      of the asked size and length, encoded once and then served from memory (near-zero cost): for
+ *                      benchmarks and chaos runs that measure DESAYRE, not the simulator's drawing (a drawn video costs
+ *                      seconds of CPU). Off by default, so outputs stay the prompt's deterministic landscape
  */
 public record SimulatorSettings(int port, String bindAddress, Duration latency, Mode mode, String publicBaseUrl,
                                 int queueLimit, String faults, Duration videoLatency, boolean fixedImages) {

@@ -44,6 +44,7 @@ final class XaiVideoApi {
     private final FaultRules rules;
     private final FaultGate gate = new FaultGate();
     private final SourceImages sources = new SourceImages();
+    private final FixedVideos fixedVideos;
     /** request ids are UUIDs whose low half is the job id: this simulator's own high half, so no map is needed. */
     private final long idPrefix = ThreadLocalRandom.current().nextLong();
 
@@ -53,6 +54,7 @@ final class XaiVideoApi {
         this.baseUrl = baseUrl;
         this.jobs = jobs;
         this.renderer = renderer;
+        this.fixedVideos = new FixedVideos(renderer);
         this.counters = counters;
         this.rules = rules;
     }
@@ -144,9 +146,9 @@ final class XaiVideoApi {
         long id = jobs.nextId();
         var spec = new VideoRenderer.Spec(directives.prompt(), id, frame[0], frame[1], seconds);
         byte[] still = source;
-        var output = new JobBook.Output(requestId(id) + ".mp4", "video/mp4", still == null
-                ? () -> renderer.render(spec)
-                : () -> renderer.render(sources.decode(still), spec));
+        var output = new JobBook.Output(requestId(id) + ".mp4", "video/mp4", settings.fixedImages()
+                ? () -> fixedVideos.mp4(spec)
+                : still == null ? () -> renderer.render(spec) : () -> renderer.render(sources.decode(still), spec));
         Map<String, Object> meta = new LinkedHashMap<>();
         meta.put("model", model);
         meta.put("prompt", directives.prompt());

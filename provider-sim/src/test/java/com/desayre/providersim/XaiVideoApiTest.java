@@ -111,6 +111,30 @@ class XaiVideoApiTest {
     }
 
     @Test
+    void fixedVideosAreOnePlainClipPerSizeAndLengthWhateverThePrompt() throws Exception {
+        sim = ProviderSimulator.start(SimulatorSettings.defaults().withVideoLatency(Duration.ofMillis(100)).withFixedImages(true));
+
+        byte[] waves = video(Map.of("model", "grok-imagine-video", "prompt", "waves on a beach", "duration", 2, "aspect_ratio", "16:9"));
+        byte[] storm = video(Map.of("model", "grok-imagine-video", "prompt", "a storm at sea", "duration", 2, "aspect_ratio", "16:9"));
+        byte[] longer = video(Map.of("model", "grok-imagine-video", "prompt", "a storm at sea", "duration", 3, "aspect_ratio", "16:9"));
+
+        // encoded once per size and length (a chaos run's simulator must not spend a core drawing clips), still a real
+        // MP4 of the asked length and size
+        assertThat(storm).isEqualTo(waves);
+        assertThat(durationAndFrames(waves)[1]).isEqualTo(2 * VideoRenderer.FPS);
+        assertThat(durationAndFrames(longer)[1]).isEqualTo(3 * VideoRenderer.FPS);
+        var first = AWTUtil.toBufferedImage(FrameGrab.createFrameGrab(
+                ByteBufferSeekableByteChannel.readFromByteBuffer(ByteBuffer.wrap(longer))).getNativeFrame());
+        assertThat(first.getWidth()).isEqualTo(640);
+        assertThat(first.getHeight()).isEqualTo(360);
+    }
+
+    private byte[] video(Map<String, ?> request) {
+        var id = submit(request).body().path("request_id").asString();
+        return new SimClient().download(awaitFinished(id).body().path("video").path("url").asString());
+    }
+
+    @Test
     void imageToVideoStartsFromTheFetchedSourceImage() throws Exception {
         sim = ProviderSimulator.start(SimulatorSettings.defaults());
         var client = new SimClient();

@@ -1,6 +1,8 @@
 package com.desayre.workerkit;
 
 import com.desayre.platform.JobTrace;
+import com.desayre.platform.OutageLog;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -33,6 +35,9 @@ public class JobDispatcher implements SmartLifecycle {
     private final ScheduledThreadPoolExecutor ticker;
     private final String name;
     private final AtomicInteger inFlight = new AtomicInteger();
+    // the dispatcher ticks several times a second: a database that is away is said once, not per tick
+    private final OutageLog dispatchFailures = new OutageLog(log, "Could not look for due jobs", Duration.ofSeconds(30));
+    private final OutageLog housekeepingFailures = new OutageLog(log, "Housekeeping failed", Duration.ofSeconds(30));
     private final AtomicBoolean wakeQueued = new AtomicBoolean();
     private volatile boolean running;
     private long housekeepingRuns;
@@ -94,12 +99,13 @@ public class JobDispatcher implements SmartLifecycle {
                                 }
                             });
                 }
+                dispatchFailures.succeeded();
                 if (rows.size() < room) {
                     return;
                 }
             }
         } catch (RuntimeException e) {
-            log.warn("Could not look for due jobs: {}", e.toString());
+            dispatchFailures.failed(e);
         }
     }
 
@@ -119,8 +125,9 @@ public class JobDispatcher implements SmartLifecycle {
                     log.info("Forgot {} finished jobs older than {}", purged, settings.retention());
                 }
             }
+            housekeepingFailures.succeeded();
         } catch (RuntimeException e) {
-            log.warn("Housekeeping failed: {}", e.toString());
+            housekeepingFailures.failed(e);
         }
     }
 

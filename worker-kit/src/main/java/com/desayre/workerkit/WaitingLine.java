@@ -3,6 +3,7 @@ package com.desayre.workerkit;
 import com.desayre.contracts.JobError;
 import com.desayre.contracts.StatusChanged;
 import com.desayre.platform.JobTrace;
+import com.desayre.platform.OutageLog;
 import java.time.Duration;
 import java.util.Locale;
 import org.slf4j.Logger;
@@ -30,6 +31,7 @@ class WaitingLine {
     private final LaneSwitches lanes;
     private final Duration noticeEvery;
     private final Duration grace;
+    private final OutageLog failures;
 
     /** @param tick how often the dispatcher looks for due jobs: a job in line for less than two ticks is not told yet */
     WaitingLine(JobStore store, JobNotices notices, WorkerMetrics metrics, LaneSwitches lanes, Duration noticeEvery, Duration tick) {
@@ -39,6 +41,7 @@ class WaitingLine {
         this.lanes = lanes;
         this.noticeEvery = noticeEvery;
         this.grace = tick.multipliedBy(2);
+        this.failures = new OutageLog(log, "Could not look at the line for " + notices.provider(), Duration.ofSeconds(30));
     }
 
     /** How often the line is looked at: a fraction of the notice interval, between 0.1 and 1 s. */
@@ -52,8 +55,9 @@ class WaitingLine {
         try {
             expire();
             tell();
+            failures.succeeded();
         } catch (RuntimeException e) {
-            log.warn("Could not look at the line for {}: {}", notices.provider(), e.toString());
+            failures.failed(e);
         }
     }
 

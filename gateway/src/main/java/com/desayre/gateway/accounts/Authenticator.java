@@ -1,6 +1,10 @@
 package com.desayre.gateway.accounts;
 
+import com.desayre.platform.OutageLog;
+import java.time.Duration;
 import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.security.authentication.ReactiveAuthenticationManager;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.oauth2.jwt.JwtException;
@@ -18,11 +22,14 @@ import reactor.core.publisher.Mono;
  */
 @Component
 class Authenticator implements ReactiveAuthenticationManager {
+    private static final Logger log = LoggerFactory.getLogger(Authenticator.class);
     private final ReactiveJwtDecoder decoder;
     private final Revocations revocations;
     private final Accounts accounts;
     private final ApiKeyOwners apiKeys;
     private final byte[] workerSecretDigest;
+    // every request checks its credential: a database that is away is said once an outage, not once a request
+    private final OutageLog checks = new OutageLog(log, "Could not check a credential", Duration.ofSeconds(30));
 
     Authenticator(ReactiveJwtDecoder decoder, Revocations revocations, Accounts accounts, ApiKeyOwners apiKeys, WorkerSecretSource queues) {
         this.decoder = decoder;
@@ -97,7 +104,7 @@ class Authenticator implements ReactiveAuthenticationManager {
             return Mono.error(new AuthRejected(AuthRejected.Reason.BAD_API_KEY));
         }
         return apiKeys.owner(token)
-                .onErrorMap(e -> new AuthRejected(AuthRejected.Reason.UNAVAILABLE, e))
+                .onErrorMap(this::unavailable)
                 .switchIfEmpty(Mono.error(() -> new AuthRejected(AuthRejected.Reason.BAD_API_KEY)))
                 .flatMap(owner -> state(owner).map(state -> {
                     if (!state.enabled()) {
@@ -120,8 +127,15 @@ class Authenticator implements ReactiveAuthenticationManager {
 
     private Mono<Accounts.UserState> state(String username) {
         return accounts.state(username)
-                .onErrorMap(e -> !(e instanceof AuthRejected), e -> new AuthRejected(AuthRejected.Reason.UNAVAILABLE, e))
-                .switchIfEmpty(Mono.error(() -> new AuthRejected(AuthRejected.Reason.INVALID)));
+                .onErrorMap(e -> !(e instanceof AuthRejected), this::unavailable)
+                .switchIfEmpty(Mono.error(() -> new AuthRejected(AuthRejected.Reason.INVALID)))
+                .doOnNext(answered -> checks.succeeded());
+    }
+
+    /** 503: the database behind the check did not answer (said in the log once an outage, not once a request). */
+    private AuthRejected unavailable(Throwable e) {
+        checks.failed(e);
+        return new AuthRejected(AuthRejected.Reason.UNAVAILABLE, e);
     }
 
     /** Expired, or which rules of {@link SessionTokenRules} a well-signed token broke, or just "not valid" (signature, format). */

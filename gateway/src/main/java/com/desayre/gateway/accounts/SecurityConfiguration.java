@@ -11,8 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.SecretKeySpec;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpHeaders;
@@ -81,8 +79,6 @@ public class SecurityConfiguration {
     static final String CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
             + "img-src 'self' data: blob:; media-src 'self' blob:; connect-src 'self'; font-src 'self'; object-src 'none'; "
             + "base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
-
-    private static final Logger log = LoggerFactory.getLogger(SecurityConfiguration.class);
 
     @Bean
     SecretKey jwtKey(AuthSettings settings) {
@@ -281,10 +277,7 @@ public class SecurityConfiguration {
 
     private static Mono<Void> unauthenticated(ServerWebExchange exchange, Exception e, Sessions sessions) {
         if (e instanceof AuthRejected rejected && rejected.reason() == AuthRejected.Reason.UNAVAILABLE) {
-            if (rejected.getCause() != null) {
-                // (stale revocations have no cause: Revocations logs that outage once, not per request)
-                log.warn("Could not check a credential: {}", rejected.getCause().toString());
-            }
+            // logged where it happened, once an outage (Authenticator; stale revocations: Revocations)
             return ProblemResponses.write(exchange, HttpStatus.SERVICE_UNAVAILABLE, ApiProblem.KAFKA_UNAVAILABLE, "Service unavailable",
                     rejected.detail(), Map.of(HttpHeaders.RETRY_AFTER, "5"));
         }
