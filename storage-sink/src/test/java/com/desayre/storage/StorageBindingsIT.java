@@ -121,7 +121,7 @@ class StorageBindingsIT {
     private long statusOffset;
 
     private void send(String destination, String key, byte[] value) {
-        if (destination.equals(Topics.STATUS) || destination.equals(Topics.REQUESTED) || destination.equals(Topics.MEDIA_READY)) {
+        if (!destination.equals(Topics.CONTROL)) { // every binding but handleControl reads a poll at a time
             poll(destination, List.of(key), List.of(value), List.of(Map.of()));
             return;
         }
@@ -129,7 +129,7 @@ class StorageBindingsIT {
     }
 
     /**
-     * A poll to a batch binding (projectStatus, recordRequest): its values as the payload, its headers lists in the same
+     * A poll to a batch binding (projectStatus, recordRequest, projectLedger, storeMedia): its values as the payload, its headers lists in the same
      * order, as the Kafka binder hands a poll over; {@code headers} are each record's own (e.g. {@code traceparent}).
      */
     private void poll(String destination, List<String> keys, List<byte[]> values, List<Map<String, Object>> headers) {
@@ -315,6 +315,49 @@ class StorageBindingsIT {
             assertThat(row.get("amount_micros")).isEqualTo(300_000L);
             assertThat(row.get("reported_micros")).isEqualTo(320_000L);
         });
+        assertThat(failed).isEmpty();
+    }
+
+    /**
+     * A poll of ledger entries is one multi-row insert: an entry twice in it is one row, charged once, with the figure the
+     * provider reported in its second record; a record that is not an entry goes to the ledger's DLQ from the poll, with
+     * the failure headers and its trace, and the entries behind it are recorded.
+     */
+    @Test
+    void aPollOfLedgerEntriesChargesEachOnceAndDeadLettersWhatIsNotOne() {
+        var jobId = SinkHarness.newJobId();
+        var route = SinkHarness.ready(jobId).route();
+        var charge = CostIncurred.of(CostIncurred.chargeId(jobId, "req-1"), jobId, SinkHarness.spec(), route,
+                CostIncurred.Entry.CHARGE, 1, 0, null, "USD", 40_000, null, false, "req-1", 1, "The provider took the submission.");
+        var credit = CostIncurred.of(CostIncurred.creditId(jobId, "req-1"), jobId, SinkHarness.spec(), route,
+                CostIncurred.Entry.CREDIT, 1, 0, null, "USD", -40_000, null, false, "req-1", 1, "The provider failed it.");
+        var resubmitted = CostIncurred.of(CostIncurred.chargeId(jobId, "req-2"), jobId, SinkHarness.spec(), route,
+                CostIncurred.Entry.CHARGE, 1, 0, null, "USD", 40_000, 41_000L, false, "req-2", 2, "The provider took the resubmission.");
+        var notAnEntry = "{\"entryId\":".getBytes(StandardCharsets.UTF_8);
+        var traceparent = "00-5f85bacb44be292e6f611981e0f69e5b-3347aace479a50bf-01".getBytes(StandardCharsets.UTF_8);
+        long firstOffset = statusOffset;
+
+        poll(Topics.LEDGER, java.util.Collections.nCopies(5, jobId), List.of(EventJson.write(charge), notAnEntry,
+                        EventJson.write(credit), EventJson.write(charge.withReported(42_000)), EventJson.write(resubmitted)),
+                List.<Map<String, Object>>of(Map.of(), Map.of("traceparent", traceparent), Map.of(), Map.of(), Map.of()));
+
+        var rows = db.sql("select entry_id, amount_micros, reported_micros from ledger_entries where job_id = :id order by entry_id")
+                .bind("id", jobId).fetch().all().collectList().block(java.time.Duration.ofSeconds(10));
+        assertThat(rows).hasSize(3);
+        assertThat(rows).anySatisfy(row -> assertThat(row).containsEntry("entry_id", charge.entryId())
+                .containsEntry("amount_micros", 40_000L).containsEntry("reported_micros", 42_000L));
+        assertThat(rows).anySatisfy(row -> assertThat(row).containsEntry("entry_id", credit.entryId())
+                .containsEntry("amount_micros", -40_000L).containsEntry("reported_micros", null));
+        assertThat(rows).anySatisfy(row -> assertThat(row).containsEntry("entry_id", resubmitted.entryId())
+                .containsEntry("amount_micros", 40_000L).containsEntry("reported_micros", 41_000L));
+        var dead = output.receive(5_000, ProjectLedger.DLQ);
+        assertThat(dead).isNotNull();
+        assertThat((byte[]) dead.getPayload()).isEqualTo(notAnEntry);
+        assertThat(new String((byte[]) dead.getHeaders().get("x-original-topic"), StandardCharsets.UTF_8)).isEqualTo(Topics.LEDGER);
+        assertThat(java.nio.ByteBuffer.wrap((byte[]) dead.getHeaders().get("x-original-offset")).getLong()).isEqualTo(firstOffset + 1);
+        assertThat(dead.getHeaders()).containsKey("x-exception-message");
+        assertThat((byte[]) dead.getHeaders().get("traceparent")).isEqualTo(traceparent);
+        assertThat(output.receive(100, ProjectLedger.DLQ)).isNull();
         assertThat(failed).isEmpty();
     }
 

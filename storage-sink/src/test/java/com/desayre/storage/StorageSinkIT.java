@@ -71,15 +71,22 @@ class StorageSinkIT {
         var emptyStatus = SinkHarness.newJobId();
         var controlPoison = SinkHarness.newJobId();
         var mediaPoison = SinkHarness.newJobId();
+        var ledgerPoison = SinkHarness.newJobId();
         var nulRequest = java.util.UUID.randomUUID().toString();
         var next = SinkHarness.newJobId();
         var dlqs = new String[] {"generation.status.storage-sink.dlq", "generation.control.storage-sink.dlq",
-                Topics.dlq(Topics.MEDIA_READY), "generation.requested.storage-sink.dlq"};
+                Topics.dlq(Topics.MEDIA_READY), "generation.requested.storage-sink.dlq", Topics.dlq(Topics.LEDGER)};
         try (var probe = TopicProbe.watch(TestServers.kafka(), dlqs)) {
             harness.publishRaw(Topics.STATUS, statusPoison, "not json at all");
             harness.publishRaw(Topics.STATUS, emptyStatus, "{}");
             harness.publishRaw(Topics.CONTROL, controlPoison, "{\"action\":");
             harness.publishRaw(Topics.MEDIA_READY, mediaPoison, "[]");
+            harness.publishRaw(Topics.LEDGER, ledgerPoison, "{\"entryId\":");
+            // the same key: behind the poison in its partition
+            harness.publish(Topics.LEDGER, ledgerPoison, com.desayre.contracts.CostIncurred.of(com.desayre.contracts.CostIncurred
+                    .chargeId(ledgerPoison, "req-1"), ledgerPoison, SinkHarness.spec(), SinkHarness.ready(ledgerPoison).route(),
+                    com.desayre.contracts.CostIncurred.Entry.CHARGE, 1, 0, null, "USD", 40_000, null, false, "req-1", 1,
+                    "The provider took the submission."));
             harness.publish(Topics.REQUESTED, nulRequest, com.desayre.contracts.GenerationRequested.of(nulRequest,
                     new com.desayre.contracts.JobSpec("ada", com.desayre.contracts.JobKind.IMAGE, "nul \u0000", "1:1", 1024, 1024,
                             null, null, true, com.desayre.contracts.Priority.INTERACTIVE, null)));
@@ -88,7 +95,10 @@ class StorageSinkIT {
             // deliveries before the DLQ take 1+2+4+... s of backoff: at once means well within the first backoff
             await().atMost(Duration.ofSeconds(20)).until(() -> count("select count(*) from jobs where job_id = ?", next) == 1
                     && probe.records(dlqs[0], statusPoison).size() == 1 && probe.records(dlqs[0], emptyStatus).size() == 1
-                    && probe.records(dlqs[1], controlPoison).size() == 1 && probe.records(dlqs[2], mediaPoison).size() == 1);
+                    && probe.records(dlqs[1], controlPoison).size() == 1 && probe.records(dlqs[2], mediaPoison).size() == 1
+                    && probe.records(dlqs[4], ledgerPoison).size() == 1
+                    && count("select count(*) from ledger_entries where job_id = ?", ledgerPoison) == 1);
+            assertThat(probe.records(dlqs[4], ledgerPoison).get(0).headers()).containsEntry("x-original-topic", Topics.LEDGER);
             assertThat(probe.records(dlqs[0], statusPoison).get(0).headers()).containsEntry("x-original-topic", Topics.STATUS);
             assertThat(probe.records(dlqs[3], nulRequest)).isEmpty();
             assertThat(count("select count(*) from jobs where job_id = ?", nulRequest)).isZero();
