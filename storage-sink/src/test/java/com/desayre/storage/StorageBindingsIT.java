@@ -73,6 +73,8 @@ class StorageBindingsIT {
     @Autowired
     private MediaStore store;
     @Autowired
+    private ProjectLedger ledger;
+    @Autowired
     private MeterRegistry meters;
     @Autowired
     private org.springframework.r2dbc.core.DatabaseClient db;
@@ -359,6 +361,24 @@ class StorageBindingsIT {
         assertThat((byte[]) dead.getHeaders().get("traceparent")).isEqualTo(traceparent);
         assertThat(output.receive(100, ProjectLedger.DLQ)).isNull();
         assertThat(failed).isEmpty();
+    }
+
+    /**
+     * The poll above would be recorded right even if its one statement failed (then one record at a time): here the one
+     * statement itself takes an entry three times, which a multi-row upsert refuses unless they are merged first.
+     */
+    @Test
+    void anEntryThreeTimesInOneStatementIsOneRowWithTheFirstReportedFigure() {
+        var jobId = SinkHarness.newJobId();
+        var charge = CostIncurred.of(CostIncurred.chargeId(jobId, "req-1"), jobId, SinkHarness.spec(), SinkHarness.ready(jobId).route(),
+                CostIncurred.Entry.CHARGE, 1, 0, null, "USD", 40_000, null, false, "req-1", 1, "The provider took the submission.");
+
+        ledger.recordAll(List.of(charge, charge.withReported(42_000), charge.withReported(43_000)));
+
+        var rows = db.sql("select amount_micros, reported_micros from ledger_entries where job_id = :id").bind("id", jobId)
+                .fetch().all().collectList().block(java.time.Duration.ofSeconds(10));
+        assertThat(rows).singleElement().satisfies(row -> assertThat(row).containsEntry("amount_micros", 40_000L)
+                .containsEntry("reported_micros", 42_000L));
     }
 
     @Test
