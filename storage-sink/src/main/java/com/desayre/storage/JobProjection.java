@@ -3,10 +3,15 @@ package com.desayre.storage;
 import com.desayre.contracts.GenerationRequested;
 import com.desayre.contracts.JobStatus;
 import com.desayre.contracts.StatusChanged;
+import com.desayre.contracts.StoredMedia;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.Collection;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.ReactiveTransactionManager;
@@ -95,14 +100,7 @@ class JobProjection {
         if (poll.isEmpty()) {
             return List.of();
         }
-        var ids = poll.stream().map(p -> p.event().jobId()).distinct().sorted().toArray(String[]::new);
-        return db.sql("""
-                select job_id, status, deleted_at is not null as deleted from jobs where job_id = any(:ids)
-                order by job_id for update""")
-                .bind("ids", ids)
-                .map(row -> java.util.Map.entry(row.get("job_id", String.class), new Standing(
-                        JobStatus.valueOf(row.get("status", String.class)), Boolean.TRUE.equals(row.get("deleted", Boolean.class)))))
-                .all().collectMap(java.util.Map.Entry::getKey, java.util.Map.Entry::getValue)
+        return standingOf(poll.stream().map(p -> p.event().jobId()).toList(), true)
                 .flatMap(before -> {
                     var plan = StatusPoll.plan(poll, before);
                     return insertJobs(plan).then(updateJobs(plan)).then(insertTimeline(plan)).then(updateEncodings(plan))
@@ -270,6 +268,22 @@ class JobProjection {
     record Standing(JobStatus status, boolean deleted) {
     }
 
+    /** Where each of these jobs stands (a job the history does not hold is not in the map); one query. */
+    Map<String, Standing> standings(Collection<String> jobIds) {
+        return jobIds.isEmpty() ? Map.of() : standingOf(jobIds, false).block();
+    }
+
+    /** One query for many jobs; {@code lock}: their rows locked, in job id order, for the transaction it runs in. */
+    private Mono<Map<String, Standing>> standingOf(Collection<String> jobIds, boolean lock) {
+        var ids = jobIds.stream().distinct().sorted().toArray(String[]::new);
+        return db.sql("select job_id, status, deleted_at is not null as deleted from jobs where job_id = any(:ids) order by job_id"
+                        + (lock ? " for update" : ""))
+                .bind("ids", ids)
+                .map(row -> Map.entry(row.get("job_id", String.class), new Standing(
+                        JobStatus.valueOf(row.get("status", String.class)), Boolean.TRUE.equals(row.get("deleted", Boolean.class)))))
+                .all().collectMap(Map.Entry::getKey, Map.Entry::getValue);
+    }
+
     Optional<Standing> standing(String jobId) {
         return Optional.ofNullable(db.sql("select status, deleted_at is not null as deleted from jobs where job_id = :jobId")
                 .bind("jobId", jobId)
@@ -286,34 +300,39 @@ class JobProjection {
                 .map(JobStatus::valueOf);
     }
 
-    void saveMedia(String jobId, int index, MediaDownloader.Downloaded media, String key, Thumbnails.Thumbnail thumb,
-                   String thumbKey, String providerRequestId, String model, Long seed) {
-        db.sql("""
+    /** One stored output of a result: its row in {@code media}. */
+    record MediaRow(String jobId, int index, StoredMedia media, Integer thumbWidth, Integer thumbHeight, String providerRequestId,
+                    String model, Long seed) {
+    }
+
+    /**
+     * The media rows of a poll's stored results in one multi-row upsert. A poll can hold a job's result twice: one row
+     * per (job, output) goes in, the poll's last (an upsert cannot touch a row twice), in key order (rows are locked in
+     * one order).
+     */
+    void saveMedia(List<MediaRow> rows) {
+        var byKey = new TreeMap<MediaRow, MediaRow>(Comparator.comparing(MediaRow::jobId).thenComparingInt(MediaRow::index));
+        rows.forEach(row -> byKey.put(row, row)); // put keeps the first key and takes the last value
+        if (byKey.isEmpty()) {
+            return;
+        }
+        var values = new Values(String.class, Integer.class, String.class, String.class, Integer.class, Integer.class, Long.class,
+                String.class, String.class, String.class, String.class, Integer.class, Integer.class, Long.class, Long.class);
+        for (var row : byKey.values()) {
+            var media = row.media();
+            values.row(row.jobId(), row.index(), media.key(), media.mimeType(), media.width(), media.height(), media.bytes(),
+                    media.sha256(), row.providerRequestId(), row.model(), media.thumbnailKey(), row.thumbWidth(), row.thumbHeight(),
+                    media.durationMillis(), row.seed());
+        }
+        values.bindTo(db.sql("""
                 insert into media (job_id, idx, storage_key, mime_type, width, height, bytes, sha256, provider_request_id, model,
                                    thumb_key, thumb_width, thumb_height, duration_millis, seed)
-                values (:jobId, :idx, :key, :mimeType, :width, :height, :bytes, :sha256, :requestId, :model,
-                        :thumbKey, :thumbWidth, :thumbHeight, :durationMillis, :seed)
+                values %s
                 on conflict (job_id, idx) do update set
                     storage_key = excluded.storage_key, mime_type = excluded.mime_type, width = excluded.width,
                     height = excluded.height, bytes = excluded.bytes, sha256 = excluded.sha256,
                     thumb_key = excluded.thumb_key, thumb_width = excluded.thumb_width, thumb_height = excluded.thumb_height,
-                    duration_millis = excluded.duration_millis, seed = excluded.seed""")
-                .bind("seed", seed == null ? io.r2dbc.spi.Parameters.in(Long.class) : seed)
-                .bind("durationMillis", media.durationMillis() == null ? io.r2dbc.spi.Parameters.in(Long.class) : media.durationMillis())
-                .bind("thumbKey", nullable(thumbKey))
-                .bind("thumbWidth", thumb == null ? io.r2dbc.spi.Parameters.in(Integer.class) : thumb.width())
-                .bind("thumbHeight", thumb == null ? io.r2dbc.spi.Parameters.in(Integer.class) : thumb.height())
-                .bind("jobId", jobId)
-                .bind("idx", index)
-                .bind("key", key)
-                .bind("mimeType", media.mimeType())
-                .bind("width", media.width())
-                .bind("height", media.height())
-                .bind("bytes", media.bytes())
-                .bind("sha256", media.sha256())
-                .bind("requestId", nullable(providerRequestId))
-                .bind("model", nullable(model))
-                .then().block();
+                    duration_millis = excluded.duration_millis, seed = excluded.seed""".formatted(values.sql()))).then().block();
     }
 
     /** Every object stored for a job: originals and thumbnails. */

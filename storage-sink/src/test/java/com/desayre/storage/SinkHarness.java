@@ -27,9 +27,11 @@ import org.springframework.context.ConfigurableApplicationContext;
 /** Starts storage-sink against given servers and publishes what the workers would. */
 final class SinkHarness implements AutoCloseable {
     final ConfigurableApplicationContext sink;
+    private final KafkaBroker kafka;
     private final KafkaProducer<byte[], byte[]> producer;
 
     SinkHarness(KafkaBroker kafka, Map<String, String> properties) {
+        this.kafka = kafka;
         sink = StorageSinkApplication.builder().web(WebApplicationType.NONE).run(SpringProperties.asArguments(properties));
         producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
@@ -60,6 +62,31 @@ final class SinkHarness implements AutoCloseable {
 
     void mediaReady(MediaReady ready) throws Exception {
         publish(Topics.MEDIA_READY, ready.jobId(), ready);
+    }
+
+    /**
+     * Results as one producer batch on one partition of generation.media.ready, each with its {@code traceparent}: the
+     * broker appends a batch whole, so a consumer at the partition's end reads them in one poll (up to 4, the binding's
+     * {@code max.poll.records}).
+     */
+    void mediaReadyInOnePoll(int partition, List<MediaReady> results, List<String> traceparents) throws Exception {
+        try (var batching = new KafkaProducer<byte[], byte[]>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
+                // nothing leaves before flush(): the records go in one request, as one batch
+                ProducerConfig.LINGER_MS_CONFIG, "60000"))) {
+            var sent = new java.util.ArrayList<java.util.concurrent.Future<?>>();
+            for (int i = 0; i < results.size(); i++) {
+                var record = new ProducerRecord<>(Topics.MEDIA_READY, partition, results.get(i).jobId().getBytes(StandardCharsets.UTF_8),
+                        EventJson.write(results.get(i)));
+                record.headers().add("traceparent", traceparents.get(i).getBytes(StandardCharsets.ISO_8859_1));
+                sent.add(batching.send(record));
+            }
+            batching.flush();
+            for (var one : sent) {
+                one.get();
+            }
+        }
     }
 
     void status(StatusChanged status) throws Exception {

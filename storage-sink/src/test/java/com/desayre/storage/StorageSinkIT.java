@@ -200,6 +200,49 @@ class StorageSinkIT {
         }
     }
 
+    /**
+     * A poll of several results, one of them the same job's again and one for a job cancelled before its result came,
+     * is stored as one (one read of where its jobs stand, one upsert of its media rows, one read again): one media row
+     * per output, each live job's STORING and COMPLETED once and in its own record's trace, nothing for the cancelled job.
+     */
+    @Test
+    void aPollOfResultsStoresEachJobOnceAndCompletesOnlyTheLiveOnes() throws Exception {
+        var twice = SinkHarness.newJobId();
+        var cancelled = SinkHarness.newJobId();
+        var other = SinkHarness.newJobId();
+        harness.status(StatusChanged.of(cancelled, SinkHarness.spec(), JobStatus.CANCELLED, "gateway", "cancelled"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> count("select count(*) from jobs where job_id = ? and status = 'CANCELLED'", cancelled) == 1);
+        // the sink at the end of every partition: its next poll holds these results and nothing else
+        await().atMost(Duration.ofSeconds(30)).until(StorageSinkIT::sinkCaughtUp);
+        var traces = java.util.Map.of(twice, "4bf92f3577b34da6a3ce929d0e0e4736", cancelled, "5c1ab4f3d1e2a3b4c5d6e7f8091a2b3c",
+                other, "0af7651916cd43dd8448eb211c80319c");
+        var results = List.of(SinkHarness.ready(twice, cdn.serve("/" + twice + ".png", SinkHarness.png(64, 48))),
+                SinkHarness.ready(twice, cdn.serve("/" + twice + "-again.png", SinkHarness.png(64, 48))),
+                SinkHarness.ready(cancelled, cdn.serve("/" + cancelled + ".png", SinkHarness.png(64, 48))),
+                SinkHarness.ready(other, cdn.serve("/" + other + ".png", SinkHarness.png(80, 60))));
+        try (var probe = TopicProbe.watch(TestServers.kafka(), Topics.STATUS)) {
+            harness.mediaReadyInOnePoll(0, results,
+                    results.stream().map(r -> "00-" + traces.get(r.jobId()) + "-00f067aa0ba902b7-01").toList());
+
+            await().atMost(Duration.ofSeconds(30)).until(() -> has(probe, twice, JobStatus.COMPLETED)
+                    && has(probe, other, JobStatus.COMPLETED) && sinkCaughtUp());
+            for (var jobId : List.of(twice, other)) {
+                assertThat(statuses(probe, jobId)).extracting(StatusChanged::status).as(jobId)
+                        .containsExactly(JobStatus.STORING, JobStatus.COMPLETED);
+                assertThat(probe.records(Topics.STATUS, jobId)).allSatisfy(r -> assertThat(r.headers().get("traceparent"))
+                        .contains(traces.get(jobId)));
+                assertThat(statuses(probe, jobId).get(1).media()).extracting(com.desayre.contracts.StoredMedia::key)
+                        .containsExactly(jobId + "/0.png");
+                assertThat(count("select count(*) from media where job_id = ?", jobId)).isEqualTo(1);
+                assertThat(store.stat(jobId + "/0.thumb.jpg")).isPresent();
+            }
+            assertThat(count("select count(*) from media where job_id = ? and width = 80", other)).isEqualTo(1);
+            assertThat(statuses(probe, cancelled)).isEmpty();
+            assertThat(count("select count(*) from media where job_id = ?", cancelled)).isZero();
+            assertThat(store.stat(cancelled + "/0.png")).isEmpty();
+        }
+    }
+
     @Test
     void outOfOrderAndRepeatedStatusesNeverMoveAJobBackwards() throws Exception {
         var jobId = SinkHarness.newJobId();
