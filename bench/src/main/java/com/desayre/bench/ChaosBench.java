@@ -177,7 +177,8 @@ final class ChaosBench {
         var started = System.nanoTime();
         // the generation limits stay on (their Redis and PostgreSQL are part of what fails) but refuse no job of the load
         try (var running = ClusterHandle.start(options.root(), options.dataDir(), options.simLatencyMs(),
-                Map.of("DESAYRE_LIMIT_USER_CAPACITY", "1000000", "DESAYRE_MAX_IN_FLIGHT", "100000", "DESAYRE_DAILY_QUOTA", "1000000"))) {
+                Map.of("DESAYRE_LIMIT_USER_CAPACITY", "1000000", "DESAYRE_LIMIT_API_KEY_CAPACITY", "1000000",
+                        "DESAYRE_MAX_IN_FLIGHT", "100000", "DESAYRE_DAILY_QUOTA", "1000000"))) {
             cluster = running;
             say("cluster ready in %.0f s; %d faults over %d s of load at %.1f jobs/s", seconds(started), plan.size(), seconds, options.rate());
             gateways = List.copyOf(running.gateways().values());
