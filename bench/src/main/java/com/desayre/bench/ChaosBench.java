@@ -86,6 +86,7 @@ final class ChaosBench {
         final double acceptedAt;
         volatile String status = "ACCEPTED";
         volatile String code;
+        volatile String message;
         volatile int media;
         volatile double endedAt = -1;
         volatile long submissions = -1;
@@ -418,6 +419,7 @@ final class ChaosBench {
                 job.status = status;
                 var error = node.get("error");
                 job.code = error == null || error.isNull() ? null : error.get("code").asString();
+                job.message = error == null || error.isNull() ? null : error.path("message").asString();
                 var cost = node.get("cost");
                 job.flaggedDuplicate = cost != null && !cost.isNull() && cost.path("possibleDuplicates").asDouble(0) > 0;
                 var media = node.get("media");
@@ -445,6 +447,15 @@ final class ChaosBench {
         }
     }
 
+    /**
+     * A submit whose outcome is unknown because the provider's connection failed mid-submit (R3 resets it): the
+     * provider's cause, though the code ({@code SUBMISSION_UNKNOWN}, not sent again so not charged twice) is the one a
+     * worker that stopped mid-submit also gives; that one says "DESAYRE restarted" and is counted as ours.
+     */
+    static boolean lostContactWithProvider(Job job) {
+        return JobError.SUBMISSION_UNKNOWN.equals(job.code) && job.message != null && job.message.startsWith("We lost contact with");
+    }
+
     private Result report() {
         int completed = 0, failedByUs = 0, failedByProvider = 0, lost = 0, duplicated = 0, doubleSubmitted = 0, stuck = 0, cancelled = 0;
         int flagged = 0;
@@ -454,7 +465,7 @@ final class ChaosBench {
                 case "COMPLETED" -> completed++;
                 case "CANCELLED" -> cancelled++;
                 case "FAILED" -> {
-                    if (PROVIDER_CODES.contains(job.code)) {
+                    if (PROVIDER_CODES.contains(job.code) || lostContactWithProvider(job)) {
                         failedByProvider++;
                     } else {
                         failedByUs++;

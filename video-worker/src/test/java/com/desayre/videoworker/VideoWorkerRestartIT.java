@@ -71,7 +71,7 @@ class VideoWorkerRestartIT {
             try (var second = harness.startWorker(sim.baseUrl(), stopAtOnce)) {
                 var failed = harness.awaitStatus(job.jobId(), JobStatus.FAILED);
                 assertThat(failed.error().code()).isEqualTo(JobError.SUBMISSION_UNKNOWN);
-                assertThat(failed.error().message()).contains("We lost contact with xAI").contains("try again");
+                assertThat(failed.error().message()).startsWith("DESAYRE restarted while sending this job to xAI.").contains("try again");
                 assertThat(harness.awaitDeadLetter(job.jobId()).headers()).containsEntry("x-desayre-failure-class", "NETWORK");
                 assertThat(harness.row(job.jobId())).containsEntry("state", "FAILED");
             }

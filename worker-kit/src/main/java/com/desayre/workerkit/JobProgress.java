@@ -144,7 +144,7 @@ public class JobProgress {
             if (!failure.failureClass().retryable()) {
                 fail(row, failure, failure.failureClass().code());
             } else if (failure.outcomeUnknown() && !worker.resubmitUnknownOutcome()) {
-                failUnknown(row, failure);
+                failUnknown(row, failure, "We lost contact with " + client.name() + " while sending this job.");
             } else {
                 retryOrGiveUp(row, attempt, max, failure);
             }
@@ -184,7 +184,7 @@ public class JobProgress {
         if (worker.resubmitUnknownOutcome()) {
             retryOrGiveUp(row, row.attempts(), max, failure);
         } else {
-            failUnknown(row, failure);
+            failUnknown(row, failure, "DESAYRE restarted while sending this job to " + client.name() + ".");
         }
     }
 
@@ -360,10 +360,13 @@ public class JobProgress {
         }
     }
 
-    private void failUnknown(JobRow row, ProviderFailure failure) {
+    /**
+     * @param what happened, first in the person's message: the provider's connection failed mid-submit, or this worker
+     *             stopped mid-submit (the code is the same, the cause is not: the chaos harness tells them apart by it)
+     */
+    private void failUnknown(JobRow row, ProviderFailure failure, String what) {
         notices.deadLetter(row, failure, row.attempts());
-        notices.failed(row.job(), JobError.SUBMISSION_UNKNOWN, "We lost contact with " + client.name() + " while sending this job. "
-                + "It was not sent again so you are not charged twice; try again.");
+        notices.failed(row.job(), JobError.SUBMISSION_UNKNOWN, what + " It was not sent again so you are not charged twice; try again.");
         if (store.failed(row.jobId(), JobError.SUBMISSION_UNKNOWN, failure.failureClass().name())) {
             metrics.finished(row.model(), JobError.SUBMISSION_UNKNOWN, Duration.ofMillis(row.ageMs()));
         }
