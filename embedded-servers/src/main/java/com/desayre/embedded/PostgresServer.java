@@ -64,7 +64,9 @@ public final class PostgresServer implements AutoCloseable {
                 .setDataDirectory(pgdata)
                 // a temporary cluster starts from scratch; a caller's cluster is never wiped
                 .setCleanDataDirectory(directory.temporary())
-                .setPGStartupWait(Duration.ofSeconds(30))
+                // initdb and the first start take seconds, but minutes on two cores under a parallel build: a CI run
+                // once failed a whole test class on 30 s
+                .setPGStartupWait(Duration.ofSeconds(120))
                 .setServerConfig("listen_addresses", "localhost");
         if (directory.temporary()) {
             // throwaway test data (tests only): skip durability work; a crash loses nothing that matters.
