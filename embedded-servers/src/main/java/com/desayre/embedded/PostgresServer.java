@@ -66,15 +66,13 @@ public final class PostgresServer implements AutoCloseable {
             } catch (NotStarted e) {
                 // a free port picked here can be taken by another process before PostgreSQL binds it ("Address already
                 // in use": seen once in CI, beside a parallel build); a port the caller chose is theirs to change
-                if (port != 0 || attempt == START_ATTEMPTS) {
+                if (port != 0 || attempt == FreePort.ATTEMPTS) {
                     throw e;
                 }
                 log.warn("{}; trying another free port", e.getMessage());
             }
         }
     }
-
-    private static final int START_ATTEMPTS = 3;
 
     /** PostgreSQL did not come up (its own log, above, says why). */
     private static final class NotStarted extends IllegalStateException {

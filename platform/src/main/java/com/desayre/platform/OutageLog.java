@@ -9,7 +9,7 @@ import org.slf4j.Logger;
  * tick, a credential check) fails on every call while PostgreSQL is away: the chaos run's 30 s outage wrote 240
  * warnings from the workers' dispatchers and 750 from the gateways, burying everything else. Here the first failure
  * of a kind is logged, then at most one line every {@code every} with how many failed meanwhile, then one line when
- * a call succeeds again. A failure that is not an outage ({@code away} says no) is logged every time, as before.
+ * a call succeeds again. A failure that is not an outage is logged every time, as before.
  * Thread-safe; cheap when nothing fails.
  */
 public final class OutageLog {
