@@ -4,10 +4,14 @@ import com.desayre.contracts.StatusChanged;
 import com.desayre.contracts.Topics;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.cloud.stream.function.StreamBridge;
 import org.springframework.messaging.MessageChannel;
 import org.springframework.messaging.support.MessageBuilder;
@@ -41,7 +45,10 @@ public final class JobEvents {
         return true;
     };
 
+    private static final Logger log = LoggerFactory.getLogger(JobEvents.class);
+
     private final StreamBridge bridge;
+    private final Set<String> unacknowledgedTopics = ConcurrentHashMap.newKeySet();
 
     public JobEvents(StreamBridge bridge) {
         this.bridge = bridge;
@@ -83,8 +90,15 @@ public final class JobEvents {
         }
         var sent = LAST_SEND.get();
         LAST_SEND.remove();
-        // a handler that reports no future sent synchronously (the test binder): bridge.send returning is the hand-off
-        return sent == null ? CompletableFuture.completedFuture(null) : sent.thenApply(result -> null);
+        if (sent == null) {
+            // a handler that reports no future sent synchronously (the test binder): bridge.send returning is the
+            // hand-off. A Kafka binding never should (its sends would look acknowledged while still in the buffer).
+            if (unacknowledgedTopics.add(topic)) {
+                log.warn("Sends to {} report no acknowledgement: they count as done when handed over", topic);
+            }
+            return CompletableFuture.completedFuture(null);
+        }
+        return sent.thenApply(result -> null);
     }
 
     public void status(StatusChanged status) {

@@ -12,7 +12,10 @@ import com.desayre.platform.MediaStore;
 import com.desayre.testsupport.HaltAfterPoll;
 import com.desayre.testsupport.TestServers;
 import com.desayre.testsupport.TopicProbe;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -79,8 +82,11 @@ class SinkCrashIT {
             assertThat(crashed.waitFor(3, TimeUnit.MINUTES)).as("the forked sink halted").isTrue();
             assertThat(crashed.exitValue()).as("halted by HaltAfterStoring (its log: %s)", LOG).isEqualTo(HaltAfterStoring.EXIT);
 
-            // its writes and sends were done before it died: the row and the COMPLETED are there ...
-            await().atMost(Duration.ofSeconds(60)).until(() -> completed(probe, jobId).size() == 1);
+            // its writes and sends were done before it died: the row and the COMPLETED are there (a poll it had to
+            // deliver again may have said it twice; the restarted sink's are checked below) ...
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(completed(probe, jobId))
+                    .as(() -> "the job's statuses " + statuses(probe, jobId) + "; the halted sink's log ends:\n" + tail(LOG))
+                    .isNotEmpty());
             assertThat(mediaRows(jobId)).isEqualTo(1);
             // ... and its input was not committed
             assertThat(committed(admin)).isNull();
@@ -103,6 +109,20 @@ class SinkCrashIT {
     private static List<StatusChanged> completed(TopicProbe probe, String jobId) {
         return probe.records(Topics.STATUS, jobId).stream().map(r -> EventJson.read(r.value(), StatusChanged.class))
                 .filter(s -> s.status() == JobStatus.COMPLETED).toList();
+    }
+
+    private static List<JobStatus> statuses(TopicProbe probe, String jobId) {
+        return probe.records(Topics.STATUS, jobId).stream().map(r -> EventJson.read(r.value(), StatusChanged.class).status()).toList();
+    }
+
+    /** The forked sink's last lines worth reading (not Spring Integration's channel chatter), for a failure's message. */
+    private static String tail(Path log) {
+        try (var lines = Files.lines(log)) {
+            var kept = lines.filter(line -> !line.contains("o.s.i.") && !line.contains("o.s.c.s.m.")).toList();
+            return String.join("\n", kept.subList(Math.max(0, kept.size() - 40), kept.size()));
+        } catch (IOException | UncheckedIOException e) {
+            return "(unreadable: " + e + ")";
+        }
     }
 
     private static long mediaRows(String jobId) throws Exception {
