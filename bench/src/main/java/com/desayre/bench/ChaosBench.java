@@ -216,7 +216,7 @@ final class ChaosBench {
         }
         int at = 15;
         for (var name : List.of("image-worker-1", "storage-sink-1", "prompt-encoder-1", "video-worker-1", "gateway-1", "image-worker-2",
-                "webhook-dispatcher-1", "video-worker-2", "gateway-2", "kafka-1")) {
+                "storage-sink-2", "prompt-encoder-2", "webhook-dispatcher-1", "video-worker-2", "gateway-2", "kafka-1")) {
             plan.add(kill("R1", name, at));
             at += 30;
         }

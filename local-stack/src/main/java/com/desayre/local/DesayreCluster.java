@@ -29,7 +29,7 @@ import java.util.stream.Stream;
  * {@code ./desayre up --cluster}: DESAYRE as it runs in production, on one machine. Kafka is a 3-node
  * KRaft cluster (replication factor 3, {@code min.insync.replicas} 2), each node its own JVM; PostgreSQL,
  * Redis, the S3 server and the provider simulator run as their own processes; every service runs from
- * its own boot jar in its own JVM, with two instances of each worker and of the gateway. Each process
+ * its own boot jar in its own JVM, two instances of each but webhook-dispatcher. Each process
  * writes its own log ({@code $DESAYRE_DATA_DIR/cluster/logs/<name>.log}) and is restarted when it dies
  * unasked; the control port ({@link ClusterControl}) kills, stops and starts any of them by name.
  * Slow on a small machine (a dozen JVMs), and meant to be: it is where faults are tried one process at a time.
@@ -103,8 +103,11 @@ final class DesayreCluster {
         // storage-sink first: it migrates the history schema; the gateway migrates its own before the dispatcher reads it
         services(List.of(service("storage-sink", 1, common, Map.of())));
         var second = new ArrayList<ChildProcess>();
-        second.add(service("prompt-encoder", 1, common, Map.of()));
+        // two of every Kafka stage: a killed one's partitions go to the other once its session ends (15 s), instead of
+        // waiting for its JVM to start again
+        second.add(service("storage-sink", 2, common, Map.of()));
         for (int instance = 1; instance <= 2; instance++) {
+            second.add(service("prompt-encoder", instance, common, Map.of()));
             second.add(service("image-worker", instance, common, Map.of()));
             second.add(service("video-worker", instance, common, Map.of()));
             var own = new HashMap<>(gateway);

@@ -1,5 +1,7 @@
 package com.desayre.platform;
 
+import com.desayre.contracts.Topics;
+import org.springframework.cloud.stream.config.BindingServiceProperties;
 import org.springframework.cloud.stream.config.ProducerMessageHandlerCustomizer;
 import org.springframework.cloud.stream.function.StreamBridge;
 import org.springframework.context.annotation.Bean;
@@ -14,8 +16,16 @@ import org.springframework.integration.kafka.outbound.KafkaProducerMessageHandle
 @Configuration(proxyBeanMethods = false)
 public class JobEventsConfiguration {
 
+    /**
+     * Before any thread sends, every topic of {@link Topics#all()} gets its binding properties, on this one thread.
+     * StreamBridge adds a destination's properties on its first send, outside its lock, into a plain TreeMap: the
+     * first sends of several threads at once (a restarted worker resuming its jobs: status, ledger, media) corrupted
+     * it, and from then on every send to some topics failed with a NullPointerException (CI's WorkerRestartIT).
+     * Registered here, later sends only read the map. A topic outside the list (a test's) is still added on first use.
+     */
     @Bean
-    JobEvents jobEvents(StreamBridge bridge) {
+    JobEvents jobEvents(StreamBridge bridge, BindingServiceProperties bindings) {
+        Topics.all().forEach(bindings::getBindingProperties);
         return new JobEvents(bridge);
     }
 
@@ -23,7 +33,7 @@ public class JobEventsConfiguration {
      * Every Kafka producer binding reports the future of a send that asks for it: how {@link JobEvents} learns of its
      * acknowledgement. The Kafka binder takes one customizer of exactly this generic type (a
      * {@code ProducerMessageHandlerCustomizer<MessageHandler>} is silently never applied, and every publish then
-     * looks acknowledged the moment the producer took it: JobEventsAcknowledgementIT).
+     * looks acknowledged the moment the producer took it: JobEventsIT).
      */
     @Bean
     ProducerMessageHandlerCustomizer<KafkaProducerMessageHandler<?, ?>> jobEventsAcknowledgements() {

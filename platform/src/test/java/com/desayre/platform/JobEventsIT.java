@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import com.desayre.contracts.Topics;
 import com.desayre.embedded.SpringProperties;
 import com.desayre.testsupport.TestServers;
 import com.desayre.testsupport.TopicProbe;
@@ -22,6 +23,7 @@ import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.cloud.stream.config.BindingServiceProperties;
 import org.springframework.context.annotation.Import;
 
 /**
@@ -29,9 +31,10 @@ import org.springframework.context.annotation.Import;
  * broker acknowledged the record, not when the producer took it. A stage waits for it before its input commits, so a
  * stage that dies after the wait cannot lose its output in the producer's buffer. Proved with a record only the
  * broker refuses (larger than its topic's {@code max.message.bytes}, within the producer's own limit): its future fails
- * with the broker's answer, where a future that completed on hand-off would report it sent.
+ * with the broker's answer, where a future that completed on hand-off would report it sent. And every topic's binding
+ * properties are registered before the first send (the race {@link JobEventsConfiguration#jobEvents} explains).
  */
-class JobEventsAcknowledgementIT {
+class JobEventsIT {
     private static final String TOPIC = "ack-test.out";
     private static final int TOPIC_MAX_BYTES = 1024;
 
@@ -55,6 +58,8 @@ class JobEventsAcknowledgementIT {
              var app = new SpringApplicationBuilder(Publisher.class).web(WebApplicationType.NONE)
                      .run(SpringProperties.asArguments(properties))) {
             var events = app.getBean(JobEvents.class);
+            // every topic's binding properties exist before any thread's first send (see JobEventsConfiguration)
+            assertThat(app.getBean(BindingServiceProperties.class).getBindings()).containsKeys(Topics.all().toArray(String[]::new));
 
             JobEvents.await(events.publish(TOPIC, "job-small", new byte[100], Map.of()));
             await().atMost(Duration.ofSeconds(30)).until(() -> !probe.records(TOPIC, "job-small").isEmpty());
